@@ -13,6 +13,7 @@ DONE = "done"
 SNOOZE = "snooze"
 SKIP = "skip"
 SHOW = "show"  # open the guided-stretch window
+DISMISSED = "dismissed"  # the user closed the notification without choosing: the prompt stays due
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,44 @@ class Notifier(Protocol):
 
 class NotifierError(RuntimeError):
     """A notification could not be shown."""
+
+
+# Commands the daemon accepts from the tray, the window and the control socket (same names as the CLI).
+COMMANDS = (
+    "status", "now", "done", "snooze", "skip", "pause", "resume", "reload", "quit", "edit", "show",
+)
+# (command, argument) -> None; called from the tray's loop thread: must not block.
+CommandHandler = Callable[[str, "object | None"], None]
+
+
+@dataclass(frozen=True)
+class TrayView:
+    """Everything the tray shows, computed by the daemon from the core's state (no logic in the tray)."""
+
+    phase: str  # "working" | "due" | "snoozed" | "paused" | "off"
+    progress: float  # 0..1: how near the next prompt is (the icon's ring)
+    title: str  # tooltip, e.g. "Next stretch 14:30 · Seated twist"
+    today_line: str  # "Today: 4 done, 1 skipped"
+    snooze_choices: tuple[int, ...]
+    can_stretch_now: bool
+    can_answer: bool  # Done / Snooze / Skip
+    can_pause: bool
+    can_resume: bool
+
+
+class Tray(Protocol):
+    """The tray icon and its menu.
+
+    `run` owns the calling (main) thread until `stop`; `update` and `stop` may be called from any
+    thread and never block. Menu clicks call the CommandHandler given at construction, on the
+    tray's loop thread.
+    """
+
+    name: str  # the backend, e.g. "gtk", "xorg", "appindicator", "headless"
+    has_menu: bool
+
+    def run(self, on_ready: Callable[[], None]) -> None: ...
+
+    def update(self, view: TrayView) -> None: ...
+
+    def stop(self) -> None: ...

@@ -1,0 +1,1 @@
+"""Shared fixtures. Desktop fixtures (Xvfb, D-Bus, dunst, trayer) live in tests/desktop_stack.py."""
