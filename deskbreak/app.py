@@ -1,0 +1,130 @@
+"""`deskbreak run`: the named steps that assemble and run the daemon, errors turned into exit codes."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from .paths import Paths, default_paths
+
+log = logging.getLogger("deskbreak")
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def setup_logging(paths: Paths, verbose: bool) -> None:
+    """Log to stderr and to a rotating file in the state directory."""
+    level = logging.DEBUG if verbose else logging.INFO
+    root = logging.getLogger()
+    root.setLevel(level)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
+    console = logging.StreamHandler(sys.stderr)
+    console.setFormatter(logging.Formatter("deskbreak: %(message)s"))
+    root.addHandler(console)
+    try:
+        paths.state_dir.mkdir(parents=True, exist_ok=True)
+        file = logging.handlers.RotatingFileHandler(paths.log_file, maxBytes=512 * 1024, backupCount=3,
+                                                    encoding="utf-8")
+        file.setFormatter(fmt)
+        root.addHandler(file)
+    except OSError as error:
+        log.warning("not logging to %s: %s", paths.log_file, error)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def has_display(environ=os.environ) -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+
+
+def choose_tray(on_command, environ=os.environ):
+    """The tray: a pystray icon when there is a display (and it works), else headless."""
+    from .adapters.tray_headless import HeadlessTray
+
+    if environ.get("DESKBREAK_TRAY") == "headless" or not has_display(environ):
+        log.info("no display: running headless (prompts go to the terminal and the log)")
+        return HeadlessTray()
+    try:
+        from .adapters.tray import PystrayTray
+    except ImportError:
+        log.info("no tray backend available: running headless")
+        return HeadlessTray()
+    try:
+        return PystrayTray(on_command)
+    except Exception as error:  # pystray raises Xlib errors, GLib errors... at start-up
+        log.warning("no tray icon (%s): running headless", error)
+        return HeadlessTray()
+
+
+def choose_notifier(on_action, icon_path: str | None):
+    from .adapters.notify import choose_notifier as choose
+
+    return choose(on_action, icon_path)
+
+
+def icon_path() -> str | None:
+    from .assets import asset_path
+
+    path = asset_path("icon.png")
+    return str(path) if path else None
+
+
+def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
+    from . import ports
+    from .catalog import CatalogError, builtin_catalog
+    from .cli import load_config
+    from .config import ConfigError
+    from .daemon import Daemon, Ports
+
+    paths = default_paths()
+    try:
+        config = load_config(config_path, explicit)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    setup_logging(paths, verbose)
+    if config.source == "<defaults>":
+        log.info("no config at %s: using the built-in defaults", config_path)
+    try:
+        catalog = builtin_catalog()
+    except CatalogError as error:
+        log.error("the built-in stretch catalog is broken: %s", error)
+        return EXIT_FAILURE
+
+    daemon: Daemon | None = None
+
+    def on_action(action: str, argument: int | None) -> None:
+        # Notification signals arrive on the notifier's thread: answer on another one.
+        names = {ports.DONE: "done", ports.SNOOZE: "snooze", ports.SKIP: "skip", ports.SHOW: "show"}
+        if daemon is not None and action in names:
+            threading.Thread(target=daemon.command, args=(names[action], argument), daemon=True).start()
+
+    def on_command(name: str, argument: object | None) -> None:
+        if daemon is not None:
+            threading.Thread(target=daemon.command, args=(name, argument), daemon=True).start()
+
+    icon = icon_path()
+    notifier = choose_notifier(on_action, icon)
+    tray = choose_tray(on_command)
+    daemon = Daemon(config, catalog, Ports(notifier=notifier, tray=tray, icon_path=icon))
+    log.info("config: %s · tray: %s (menu: %s) · notifications: %s", config.source, tray.name,
+             "yes" if tray.has_menu else "no", notifier.name)
+
+    def on_signal(signum, frame) -> None:
+        log.info("stopping (%s)", signal.Signals(signum).name)
+        daemon.stop()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        tray.run(on_ready=daemon.start_timer)
+    finally:
+        daemon.stop()
+    log.info("stopped")
+    return EXIT_OK

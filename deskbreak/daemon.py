@@ -1,0 +1,219 @@
+"""The composition root: wires the schedule core to the clock, the timer, the notifier, the tray and
+the history. The only place that knows every adapter.
+
+Threads: the tray (or the headless wait) owns the main thread; APScheduler's thread fires the timer;
+menu clicks and (later) control requests arrive on their own threads. All of them go through
+`Daemon.command`, which holds one lock while it drives the core, so the core is only ever stepped
+from one place at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone, tzinfo
+from pathlib import Path
+from typing import Any, Callable
+
+from . import schedule as core
+from . import views
+from .catalog import Catalog
+from .config import Config
+from .outcomes import PromptOutcome
+from .ports import Notifier, NotifierError, Tray
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_IN_WINDOW = timedelta(seconds=60)  # the tray ring moves at most once a minute
+HEARTBEAT_OFF_HOURS = timedelta(minutes=5)  # catches a resume from suspend (the timer is monotonic)
+JOB_ID = "deskbreak-core"
+
+
+@dataclass
+class Ports:
+    """The outside world as the daemon sees it; tests pass fakes."""
+
+    notifier: Notifier
+    tray: Tray
+    record: Callable[[PromptOutcome], None] = lambda outcome: None
+    today_line: Callable[[datetime], str] = lambda now: "Today: no stretches yet"
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    icon_path: str | None = None
+
+
+def resolve_zone(name: str) -> tzinfo:
+    if name:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    import tzlocal
+
+    return tzlocal.get_localzone()
+
+
+def build_plan(config: Config, catalog: Catalog) -> tuple[core.Plan, Catalog]:
+    full = catalog.with_custom(config.stretches.custom)
+    eligible = full.eligible(config.stretches.postures, config.stretches.exclude)
+    focus = [s.id for s in eligible if set(s.areas) & set(config.stretches.focus)]
+    zone = resolve_zone(config.schedule.timezone)
+    return core.Plan.from_config(config, zone, [s.id for s in eligible], focus), full
+
+
+class Daemon:
+    def __init__(self, config: Config, catalog: Catalog, ports: Ports, seed: int | None = None):
+        self.ports = ports
+        self._builtin = catalog
+        self._lock = threading.RLock()
+        self.config = config
+        self.plan, self.catalog = build_plan(config, catalog)
+        now = self.now()
+        self.state = core.start(now, seed=seed if seed is not None else int(now.timestamp()))
+        self._scheduler: Any = None
+        self._last_beat: datetime | None = None  # when the armed timer should fire
+        self.stopped = threading.Event()
+
+    # --- lifecycle ---
+
+    def now(self) -> datetime:
+        return self.ports.clock().astimezone(timezone.utc)
+
+    def start_timer(self) -> None:
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        self._scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(1)},
+            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+            timezone=timezone.utc,
+        )
+        self._scheduler.start()
+        with self._lock:
+            self._arm()
+        log.info("started: %s", views.headline(self.state, self.now(), self.plan, self.catalog))
+
+    def stop(self) -> None:
+        if self.stopped.is_set():
+            return
+        self.stopped.set()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+        try:
+            self.ports.notifier.close()
+        finally:
+            self.ports.tray.stop()
+
+    # --- events in ---
+
+    def on_timer(self) -> None:
+        with self._lock:
+            now = self.now()
+            expected = self._last_beat
+            self._apply(core.tick(self.state, now, self.plan))
+            slept = now - expected if expected else timedelta(0)
+            if slept > self.plan.late_limit:
+                log.info("the clock jumped %s (suspend or clock change): a natural break", slept)
+                self._apply(core.natural_break(self.state, expected, now, self.plan))
+            self._arm()
+
+    def command(self, name: str, arg: Any = None) -> dict[str, Any]:
+        """Run one user command (from the tray, a notification button, the window or the CLI)."""
+        with self._lock:
+            now = self.now()
+            self._apply(core.tick(self.state, now, self.plan))
+            handlers: dict[str, Callable[[], core.Transition | None]] = {
+                "now": lambda: core.prompt_now(self.state, now, self.plan),
+                "done": lambda: core.done(self.state, now, self.plan, arg),
+                "snooze": lambda: core.snooze(self.state, now, self.plan, arg),
+                "skip": lambda: core.skip(self.state, now, self.plan),
+                "another": lambda: core.another(self.state, now, self.plan),
+                "pause": lambda: core.pause(self.state, now, self.plan, arg),
+                "resume": lambda: core.resume(self.state, now, self.plan),
+                "status": lambda: None,
+            }
+            if name == "quit":
+                threading.Thread(target=self.stop, name="deskbreak-quit", daemon=True).start()
+                return {"ok": True}
+            if name not in handlers:
+                return {"ok": False, "error": f"unknown command {name!r}"}
+            transition = handlers[name]()
+            error = transition.error if transition else None
+            if transition and not error:
+                self._apply(transition)
+            self._arm()
+            reply = {"ok": error is None, **self.status(now)}
+            if error:
+                reply["error"] = error
+            return reply
+
+    def apply_config(self, config: Config) -> None:
+        """Use a new, already validated config; the state carries over and the timer re-plans."""
+        with self._lock:
+            self.config = config
+            self.plan, self.catalog = build_plan(config, self._builtin)
+            self._arm()
+
+    # --- effects out ---
+
+    def _apply(self, transition: core.Transition) -> None:
+        self.state = transition.state
+        for effect in transition.effects:
+            if isinstance(effect, core.Record):
+                self._record(effect.outcome)
+            elif isinstance(effect, core.ShowPrompt):
+                self._show(effect.stretch_id)
+            elif isinstance(effect, core.WithdrawPrompt):
+                self._withdraw()
+
+    def _record(self, outcome: PromptOutcome) -> None:
+        try:
+            self.ports.record(outcome)
+        except Exception:  # a history failure must not stop prompting; it is logged with its cause
+            log.exception("could not record %s for %s", outcome.outcome, outcome.stretch_id)
+
+    def _show(self, stretch_id: str) -> None:
+        stretch = self.catalog.get(stretch_id)
+        if stretch is None:
+            log.warning("stretch %r is not in the catalog any more", stretch_id)
+            return
+        timeout = self.plan.schedule.prompt_timeout_minutes * 60
+        prompt = views.prompt_for(stretch, self.plan.schedule.snooze_minutes, self.ports.icon_path, timeout)
+        try:
+            self.ports.notifier.show(prompt)
+        except NotifierError as error:
+            log.warning("prompt for %s not shown: %s", stretch.name, error)
+
+    def _withdraw(self) -> None:
+        try:
+            self.ports.notifier.withdraw()
+        except NotifierError as error:
+            log.debug("could not withdraw the prompt: %s", error)
+
+    def _arm(self) -> None:
+        """Re-arm the one timer for the core's next instant, capped by the heartbeat."""
+        now = self.now()
+        wake = core.next_wakeup(self.state, self.plan)
+        in_window = core.window_at(now, self.plan) is not None and self.state.phase is not core.Phase.PAUSED
+        beat = now + (HEARTBEAT_IN_WINDOW if in_window else HEARTBEAT_OFF_HOURS)
+        run_at = beat if wake is None else min(max(wake, now), beat)
+        self._last_beat = run_at
+        self.ports.tray.update(views.tray_view(self.state, now, self.plan, self.catalog,
+                                               self.ports.today_line(now)))
+        if self._scheduler is None:
+            return
+        from apscheduler.triggers.date import DateTrigger
+
+        self._scheduler.add_job(self.on_timer, DateTrigger(run_date=run_at), id=JOB_ID,
+                                replace_existing=True)
+
+    # --- queries ---
+
+    def status(self, now: datetime | None = None) -> dict[str, Any]:
+        now = now or self.now()
+        with self._lock:
+            fields = views.status(self.state, now, self.plan, self.catalog)
+            fields["today_line"] = self.ports.today_line(now)
+            fields["notifier"] = self.ports.notifier.name
+            fields["tray"] = self.ports.tray.name
+            fields["config"] = self.config.source
+            return fields
