@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +41,10 @@ def default_paths(environ: os._Environ[str] | dict[str, str] = os.environ) -> Pa
     dirs = platformdirs.PlatformDirs(APP, appauthor=False)
     config_file = Path(environ["DESKBREAK_CONFIG"]) if environ.get("DESKBREAK_CONFIG") else (
         Path(dirs.user_config_dir) / "config.toml")
-    runtime = Path(dirs.user_runtime_dir)
-    if not os.access(runtime.parent, os.W_OK):
-        # No usable XDG_RUNTIME_DIR (e.g. a bare root shell): fall back to the state directory.
+    xdg_runtime = environ.get("XDG_RUNTIME_DIR", "")
+    if sys.platform.startswith("linux") and not (xdg_runtime and os.access(xdg_runtime, os.W_OK)):
+        # No usable XDG_RUNTIME_DIR (a bare root shell, cron): a private folder in the state dir.
         runtime = Path(dirs.user_state_dir) / "run"
+    else:
+        runtime = Path(dirs.user_runtime_dir)
     return Paths(config_file, Path(dirs.user_data_dir), Path(dirs.user_state_dir), runtime)
