@@ -75,6 +75,26 @@ def icon_path() -> str | None:
     return str(path) if path else None
 
 
+def start_config_watch(daemon, config_path: Path):
+    """Live config edits: the file watcher and SIGHUP both reload (on a thread of their own)."""
+    from .config_watch import watch_config
+
+    daemon.config_path = Path(config_path)
+
+    def reload(reason: str) -> None:
+        threading.Thread(target=daemon.reload, args=(reason,), name="deskbreak-reload", daemon=True).start()
+
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, lambda signum, frame: reload("SIGHUP"))
+    try:
+        watcher = watch_config(daemon.config_path, lambda: daemon.reload("file changed"))
+    except OSError as error:
+        log.warning("not watching %s for changes (%s): use `deskbreak reload`", config_path, error)
+        return None
+    log.debug("watching %s (%s)", config_path, watcher.name)
+    return watcher
+
+
 def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     from . import ports
     from .catalog import CatalogError, builtin_catalog
@@ -122,9 +142,12 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    watcher = start_config_watch(daemon, config_path)
     try:
         tray.run(on_ready=daemon.start_timer)
     finally:
         daemon.stop()
+        if watcher is not None:
+            watcher.stop()
     log.info("stopped")
     return EXIT_OK

@@ -131,6 +131,8 @@ class Daemon:
                 "resume": lambda: core.resume(self.state, now, self.plan),
                 "status": lambda: None,
             }
+            if name == "reload":
+                return {**self.reload("command"), **self.status(now)}
             if name == "quit":
                 threading.Thread(target=self.stop, name="deskbreak-quit", daemon=True).start()
                 return {"ok": True}
@@ -145,6 +147,55 @@ class Daemon:
             if error:
                 reply["error"] = error
             return reply
+
+    config_path: Path | None = None  # the file `reload` re-reads (set by app.py); else config.source
+    config_error: str | None = None  # why the last reload was not applied (one line per problem)
+
+    def reload(self, reason: str = "request") -> dict[str, Any]:
+        """Re-read and validate the config file; apply it, or keep the last good config and say why.
+
+        Called by the config watcher, SIGHUP, `deskbreak reload` and the tray, on their own threads.
+        """
+        from . import config as config_model
+        from . import config_change
+
+        path = self.config_path or (Path(self.config.source) if self.config.source != "<defaults>" else None)
+        if path is None:
+            return {"ok": True, "changed": [], "config": self.config.source}
+        if not path.exists():
+            with self._lock:
+                if self.config.source == "<defaults>":
+                    self.config_error = None
+                    return {"ok": True, "changed": [], "config": self.config.source}
+                self.config_error = f"{path}: the file is gone; keeping the last good config until it is back"
+            log.warning("config %s (%s)", self.config_error, reason)
+            return {"ok": False, "error": self.config_error, "config": str(path)}
+        try:
+            new = config_model.load(path)
+        except config_model.ConfigError as error:
+            with self._lock:
+                self.config_error = str(error)
+            log.warning("config not applied (%s), keeping the last good one:\n%s", reason, error)
+            self._notify_config_error(str(error))
+            return {"ok": False, "error": str(error), "config": str(path)}
+        with self._lock:
+            now = self.now()
+            old, before = self.config, config_change.upcoming_times(self.state, now, self.plan)
+            self.apply_config(new)
+            self.config_error = None
+            after = config_change.upcoming_times(self.state, now, self.plan)
+            lines = config_change.summary(old, new, before, after, self.plan.zone, now)
+        log.info("config reloaded from %s (%s): %s", path, reason, "; ".join(lines))
+        return {"ok": True, "changed": lines, "config": str(path)}
+
+    def _notify_config_error(self, text: str) -> None:
+        from .ports import Prompt
+
+        notice = Prompt("", "deskbreak: config not applied", text, 0, self.ports.icon_path, 0, kind="message")
+        try:
+            self.ports.notifier.show(notice)
+        except NotifierError as error:
+            log.warning("could not show the config error: %s", error)
 
     def apply_config(self, config: Config) -> None:
         """Use a new, already validated config; the state carries over and the timer re-plans."""
@@ -216,4 +267,5 @@ class Daemon:
             fields["notifier"] = self.ports.notifier.name
             fields["tray"] = self.ports.tray.name
             fields["config"] = self.config.source
+            fields["config_error"] = self.config_error
             return fields

@@ -26,6 +26,7 @@ class Prompt:
     snooze_minutes: int
     icon_path: str | None = None
     timeout_seconds: int = 0  # 0: the notifier's default
+    kind: str = "stretch"  # "stretch", or "message": a plain notice (e.g. a rejected config), no buttons
 
 
 # (action, argument) -> None. The argument is the snooze minutes for SNOOZE, else None.

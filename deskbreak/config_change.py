@@ -1,0 +1,54 @@
+"""Pure: what a config change does to the schedule, as lines a person reads ("next prompts before → after").
+
+Used by `Daemon.reload` (the log) and `deskbreak config edit` / `config set` (the terminal).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Sequence
+
+from . import schedule as core
+from .config import WEEKDAYS, Config
+
+COUNT = 3
+
+
+def upcoming_times(state: core.State, now: datetime, plan: core.Plan, count: int = COUNT) -> list[datetime]:
+    return [at for at, _ in core.upcoming_prompts(state, now, plan, count)]
+
+
+def _clock(at: datetime, zone: tzinfo, now: datetime) -> str:
+    local = at.astimezone(zone)
+    same_day = local.date() == now.astimezone(zone).date()
+    return local.strftime("%H:%M" if same_day else "%a %H:%M")
+
+
+def times_text(times: Sequence[datetime], zone: tzinfo, now: datetime) -> str:
+    return ", ".join(_clock(at, zone, now) for at in times) if times else "none"
+
+
+def prompts_line(before: Sequence[datetime], after: Sequence[datetime], zone: tzinfo, now: datetime) -> str:
+    old, new = times_text(before, zone, now), times_text(after, zone, now)
+    if old == new:
+        return f"next prompts unchanged: {new}"
+    return f"next prompts: {old} → {new}"
+
+
+def changed_keys(old: Config, new: Config) -> list[str]:
+    """Dotted names of the settings that differ (the schedule's weekdays by name)."""
+    keys: list[str] = []
+    for section in ("schedule", "stretches", "prompt", "activity", "calendar", "goals"):
+        a, b = getattr(old, section), getattr(new, section)
+        for name in a.__dataclass_fields__:
+            if name == "week":
+                keys += [f"schedule.{day}" for day, x, y in zip(WEEKDAYS, a.week, b.week) if x != y]
+            elif getattr(a, name) != getattr(b, name):
+                keys.append(f"{section}.{name}")
+    return keys
+
+
+def summary(old: Config, new: Config, before: Sequence[datetime], after: Sequence[datetime],
+            zone: tzinfo, now: datetime) -> list[str]:
+    keys = changed_keys(old, new)
+    return [f"changed: {', '.join(keys) if keys else 'nothing'}", prompts_line(before, after, zone, now)]
