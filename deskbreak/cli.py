@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     config_sub.add_parser("path", help="print where the config is read from")
     show = config_sub.add_parser("show", help="print the effective config as TOML")
     show.add_argument("--config", type=Path)
+    from .cli_config import add_parsers as add_config_edit_parsers
+
+    add_config_edit_parsers(config_sub)
 
     stretches = sub.add_parser("stretches", help="list the stretch catalog")
     stretches.add_argument("--posture", choices=("seated", "standing", "floor"))
@@ -41,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     upcoming.add_argument("-n", "--count", type=int, default=5)
     upcoming.add_argument("--json", action="store_true")
     upcoming.add_argument("--config", type=Path)
+    from . import autostart, cli_logs, doctor
+
+    autostart.add_parser(sub)
+    doctor.add_parser(sub)
+    cli_logs.add_parser(sub)
     return parser
 
 
@@ -50,12 +58,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "run" and not hasattr(args, "verbose"):
         args = build_parser().parse_args(["run", *(argv or [])])
     handlers = {"run": cmd_run, "config": cmd_config, "stretches": cmd_stretches, "next": cmd_next}
+    handlers.update(_admin_handlers())
     try:
         return handlers[command](args)
     except KeyboardInterrupt:
         return EXIT_OK
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _admin_handlers():
+    """autostart, doctor and logs (issue #7); each module imports what it needs when it runs."""
+    from .autostart import cmd_autostart
+    from .cli_logs import cmd_logs
+    from .doctor import cmd_doctor
+
+    return {"autostart": cmd_autostart, "doctor": cmd_doctor, "logs": cmd_logs}
 
 
 def _config_path(args: argparse.Namespace) -> tuple[Path, bool]:
@@ -89,6 +107,10 @@ def _load_or_report(args: argparse.Namespace):
 def cmd_config(args: argparse.Namespace) -> int:
     from .config import ConfigError
 
+    if args.config_command in ("edit", "set"):
+        from .cli_config import cmd_edit, cmd_set
+
+        return (cmd_edit if args.config_command == "edit" else cmd_set)(args)
     path, explicit = _config_path(args)
     if args.config_command == "path":
         print(path if path.exists() else f"{path} (not created yet: built-in defaults apply)")
