@@ -1,0 +1,347 @@
+"""Draw the stretch illustrations and the app icon: `python assets/figures.py`.
+
+Reads the pose of each stretch from `assets/poses.toml` (joint coordinates on a 480x360 canvas)
+and writes `assets/stretches/<id>.png` for every stretch in `deskbreak/data/stretches.toml`, plus
+`assets/icon.png`. Figures are drawn at 4x and downscaled for antialiasing; the output is
+deterministic, so regenerating without changes leaves the PNGs byte-identical.
+
+    python assets/figures.py              # all stretches and the icon
+    python assets/figures.py cat-cow      # only these ids (no icon)
+    python assets/figures.py --sheet /tmp/sheet.png   # also a contact sheet of everything
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import tomllib
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CATALOG = ROOT / "deskbreak" / "data" / "stretches.toml"
+POSES = HERE / "poses.toml"
+OUT = HERE / "stretches"
+
+WIDTH, HEIGHT = 480, 360
+SCALE = 4  # supersampling factor
+
+CARD = (236, 241, 245, 255)        # soft light card: reads on light and dark windows alike
+CARD_EDGE = (214, 223, 231, 255)
+NEAR = (38, 84, 112, 255)          # the figure
+FAR = (122, 158, 182, 255)         # limbs on the far side of the body
+PROP = (176, 160, 141, 255)        # chair
+PROP_DARK = (150, 133, 114, 255)
+FLOOR = (190, 200, 209, 255)
+MAT = (214, 226, 222, 255)
+WALL = (205, 212, 219, 255)
+ACCENT = (226, 122, 52, 255)       # movement arrows
+
+# Capsule widths on the 480x360 canvas.
+TORSO_W, NECK_W, UPPER_ARM_W, FOREARM_W, THIGH_W, SHIN_W = 30, 12, 14, 12, 18, 15
+HEAD_R = 19
+JOINTS = ("shoulders", "elbows", "hands", "hips", "knees", "feet")
+
+
+def load_catalog_ids() -> list[str]:
+    with CATALOG.open("rb") as f:
+        return [entry["id"] for entry in tomllib.load(f).get("stretch", [])]
+
+
+def load_poses() -> dict[str, dict]:
+    with POSES.open("rb") as f:
+        return tomllib.load(f)
+
+
+class Canvas:
+    """A supersampled drawing surface that takes coordinates on the 480x360 canvas."""
+
+    def __init__(self, width: int = WIDTH, height: int = HEIGHT, scale: int = SCALE) -> None:
+        self.width, self.height, self.k = width, height, scale
+        self.zoom, self.anchor = 1.0, (width / 2, height)
+        self.image = Image.new("RGBA", (width * scale, height * scale), (0, 0, 0, 0))
+        self.draw = ImageDraw.Draw(self.image)
+
+    def p(self, point) -> tuple[float, float]:
+        (ax, ay), z = self.anchor, self.zoom
+        return (((point[0] - ax) * z + ax) * self.k, ((point[1] - ay) * z + ay) * self.k)
+
+    def zoomed(self, zoom: float, anchor) -> None:
+        """Scale what is drawn next (points and sizes) by `zoom` around `anchor`."""
+        self.zoom, self.anchor = zoom, tuple(anchor)
+
+    def dot(self, center, radius: float, fill) -> None:
+        x, y = self.p(center)
+        r = radius * self.k * self.zoom
+        self.draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
+
+    def capsule(self, points, width: float, fill) -> None:
+        """A thick polyline with round ends and joints."""
+        pts = [self.p(q) for q in points]
+        if len(pts) > 1:
+            self.draw.line(pts, fill=fill, width=round(width * self.k * self.zoom), joint="curve")
+        for q in points:
+            self.dot(q, width / 2, fill)
+
+    def polygon(self, points, fill) -> None:
+        self.draw.polygon([self.p(q) for q in points], fill=fill)
+
+    def rounded(self, box, radius: float, fill, outline=None, width: float = 0) -> None:
+        (x0, y0), (x1, y1) = self.p(box[:2]), self.p(box[2:])
+        z = self.k * self.zoom
+        self.draw.rounded_rectangle((x0, y0, x1, y1), radius=radius * z, fill=fill, outline=outline,
+                                    width=round(width * z))
+
+    def finish(self) -> Image.Image:
+        return self.image.resize((self.width, self.height), Image.LANCZOS)
+
+
+def bezier(points, steps: int = 40) -> list[tuple[float, float]]:
+    """Points along a quadratic (3 points) or cubic (4 points) Bezier; 2 points is a line."""
+    if len(points) == 2:
+        return [tuple(points[0]), tuple(points[1])]
+    out = []
+    for i in range(steps + 1):
+        t = i / steps
+        if len(points) == 3:
+            (x0, y0), (x1, y1), (x2, y2) = points
+            x = (1 - t) ** 2 * x0 + 2 * (1 - t) * t * x1 + t * t * x2
+            y = (1 - t) ** 2 * y0 + 2 * (1 - t) * t * y1 + t * t * y2
+        else:
+            (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points
+            a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3
+            x = a * x0 + b * x1 + c * x2 + d * x3
+            y = a * y0 + b * y1 + c * y2 + d * y3
+        out.append((x, y))
+    return out
+
+
+def arrow(canvas: Canvas, spec: dict, color=ACCENT, width: float = 6) -> None:
+    path = bezier(spec["points"])
+    ends = [(path[-1], path[-2])] + ([(path[0], path[1])] if spec.get("both") else [])
+    head = 15
+    # Shorten the shaft under each head so the tip stays sharp.
+    for tip, before in ends:
+        angle = math.atan2(tip[1] - before[1], tip[0] - before[0])
+        left = (tip[0] - head * math.cos(angle - 0.5), tip[1] - head * math.sin(angle - 0.5))
+        right = (tip[0] - head * math.cos(angle + 0.5), tip[1] - head * math.sin(angle + 0.5))
+        canvas.polygon([tip, left, right], color)
+    trimmed = path[:]
+    trimmed[-1] = _toward(path[-1], path[-2], head * 0.6)
+    if spec.get("both"):
+        trimmed[0] = _toward(path[0], path[1], head * 0.6)
+    canvas.capsule(trimmed, width, color)
+
+
+def _toward(a, b, distance: float):
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = math.hypot(dx, dy) or 1
+    return (a[0] + dx / length * distance, a[1] + dy / length * distance)
+
+
+def draw_chair(canvas: Canvas, chair: dict) -> None:
+    """A chair seen from the side (backrest on `back`: left or right) or from the front."""
+    x, seat, floor = chair["x"], chair["seat"], chair.get("floor", 318)
+    if chair.get("view", "side") == "side":
+        half = chair.get("depth", 44)
+        back_x = x - half if chair.get("back", "left") == "left" else x + half
+        canvas.capsule([(back_x, seat), (back_x, seat - chair.get("back_height", 95))], 10, PROP_DARK)
+        canvas.capsule([(x - half + 6, seat + 8), (x - half + 6, floor)], 8, PROP_DARK)
+        canvas.capsule([(x + half - 6, seat + 8), (x + half - 6, floor)], 8, PROP_DARK)
+        canvas.rounded((x - half - 4, seat, x + half + 4, seat + 12), 6, PROP)
+    else:
+        half = chair.get("width", 52)
+        top = seat - chair.get("back_height", 100)
+        canvas.rounded((x - half + 6, top, x + half - 6, seat), 12, PROP_DARK)
+        canvas.capsule([(x - half + 4, seat + 8), (x - half + 4, floor)], 8, PROP_DARK)
+        canvas.capsule([(x + half - 4, seat + 8), (x + half - 4, floor)], 8, PROP_DARK)
+        canvas.rounded((x - half - 6, seat - 2, x + half + 6, seat + 14), 7, PROP)
+
+
+def draw_props(canvas: Canvas, props: dict, zoom: float = 1.0) -> None:
+    """Wall, desk, mat and floor line at the card's scale; then the chair and figure at `zoom`."""
+    floor = props.get("floor", 318)
+    if "wall" in props:
+        wx = props["wall"]
+        if isinstance(wx, list):  # a wall behind a figure seen from the front
+            canvas.rounded((wx[0], 14, wx[1], floor), 10, WALL)
+        elif wx < WIDTH / 2:
+            canvas.rounded((14, 14, wx, floor), 10, WALL)
+        else:
+            canvas.rounded((wx, 14, WIDTH - 14, floor), 10, WALL)
+    if "desk" in props:
+        d = props["desk"]  # a desk edge to hold on to: x of its near edge, y of its top, side
+        x, top = d["x"], d["top"]
+        far = x - 120 if d.get("side", "left") == "left" else x + 120
+        x0, x1 = min(x, far), max(x, far)
+        canvas.rounded((x0, top, x1, top + 12), 5, PROP)
+        leg = x - 12 if d.get("side", "left") == "left" else x + 12
+        canvas.capsule([(leg, top + 10), (leg, floor)], 9, PROP_DARK)
+    if "mat" in props:
+        x0, x1 = props["mat"]
+        canvas.rounded((x0, floor - 7, x1, floor + 3), 5, MAT)
+    canvas.capsule([(28, floor + 4), (WIDTH - 28, floor + 4)], 5, FLOOR)
+    canvas.zoomed(zoom, (WIDTH / 2, floor))
+    if "chair" in props:
+        draw_chair(canvas, props["chair"])
+
+
+def _mid(a, b):
+    return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+
+
+def draw_limb(canvas: Canvas, pose: dict, side: int, upper: str, lower: str, end: str,
+              widths: tuple[float, float], color) -> None:
+    a, b, c = pose[upper][side], pose[lower][side], pose[end][side]
+    canvas.capsule([a, b], widths[0], color)
+    canvas.capsule([b, c], widths[1], color)
+
+
+def draw_figure(canvas: Canvas, pose: dict, near=NEAR, far=FAR) -> None:
+    """Limbs on the `far` side first in the lighter tone, then torso, near limbs and head.
+
+    Pairs in the pose are [left, right] of the person. `view = "front"` draws the torso as a
+    tapered block between shoulders and hips; `view = "side"` as a thick spine through `neck`,
+    optional `spine` points and the middle of the hips. `front_limbs` lists limbs drawn over the
+    torso (for example an arm crossing the chest), `back_limbs` limbs drawn behind it.
+    """
+    far_side = {"left": 0, "right": 1}.get(pose.get("far", ""), None)
+    colors = [near, near]
+    if far_side is not None:
+        colors[far_side] = far
+    limbs = {
+        "arm_left": (0, "shoulders", "elbows", "hands", (UPPER_ARM_W, FOREARM_W)),
+        "arm_right": (1, "shoulders", "elbows", "hands", (UPPER_ARM_W, FOREARM_W)),
+        "leg_left": (0, "hips", "knees", "feet", (THIGH_W, SHIN_W)),
+        "leg_right": (1, "hips", "knees", "feet", (THIGH_W, SHIN_W)),
+    }
+    order_front = list(pose.get("front_limbs", []))
+    order_back = list(pose.get("back_limbs", []))
+    for name, (side, *_rest) in limbs.items():
+        if name in order_front or name in order_back:
+            continue
+        (order_back if side == far_side else order_front).append(name)
+    # Legs before arms within each layer so hands resting on knees stay visible.
+    order_back.sort(key=lambda n: n.startswith("arm"))
+    order_front.sort(key=lambda n: n.startswith("arm"))
+
+    def limb(name: str) -> None:
+        side, upper, lower, end, widths = limbs[name]
+        draw_limb(canvas, pose, side, upper, lower, end, widths, colors[side])
+        if end == "feet" and "toes" in pose:  # a short foot shows which way a side view faces
+            canvas.capsule([pose["feet"][side], pose["toes"][side]], SHIN_W - 3, colors[side])
+
+    for name in order_back:
+        limb(name)
+    neck, head = pose["neck"], pose["head"]
+    pelvis = _mid(*pose["hips"])
+    canvas.capsule([neck, head], NECK_W, near)
+    if pose.get("view", "side") == "front":
+        (sl, sr), (hl, hr) = pose["shoulders"], pose["hips"]
+        canvas.polygon([sl, sr, hr, hl], near)
+        canvas.capsule([sl, sr], 16, near)
+        canvas.capsule([hl, hr], 18, near)
+        canvas.capsule([neck, _mid(sl, sr)], 18, near)
+    else:
+        spine = [neck] + [tuple(q) for q in pose.get("spine", [])] + [pelvis]
+        canvas.capsule(bezier(spine) if len(spine) in (3, 4) else spine, TORSO_W, near)
+    for name in order_front:
+        limb(name)
+    canvas.dot(head, HEAD_R, near)
+    if "face" in pose:  # a small nose shows where the head points
+        angle = math.radians(pose["face"])
+        nose = (head[0] + (HEAD_R - 1) * math.cos(angle), head[1] + (HEAD_R - 1) * math.sin(angle))
+        canvas.dot(nose, 5.5, near)
+
+
+def render(pose: dict) -> Image.Image:
+    canvas = Canvas()
+    canvas.rounded((4, 4, WIDTH - 4, HEIGHT - 4), 26, CARD, outline=CARD_EDGE, width=2)
+    draw_props(canvas, pose.get("props", {}), pose.get("zoom", 1.0))
+    draw_figure(canvas, pose)
+    for spec in pose.get("arrows", []):
+        arrow(canvas, spec)
+    return canvas.finish()
+
+
+def render_icon(pose: dict, size: int = 256) -> Image.Image:
+    """The app icon: a figure reaching up (pose `app-icon`), white on a rounded teal square."""
+    canvas = Canvas(size, size)
+    canvas.rounded((8, 8, size - 8, size - 8), 52, (46, 125, 140, 255))
+    # Fit the figure's bounding box (plus limb thickness) into the square.
+    xs = [pose["head"][0]] + [q[0] for key in JOINTS for q in pose[key]]
+    ys = [pose["head"][1]] + [q[1] for key in JOINTS for q in pose[key]]
+    x0, x1, y0, y1 = min(xs) - 22, max(xs) + 22, min(ys) - 22, max(ys) + 12
+    fit = (size - 60) / max(x1 - x0, y1 - y0)
+    ox = (size - (x1 - x0) * fit) / 2 - x0 * fit
+    oy = (size - (y1 - y0) * fit) / 2 - y0 * fit
+
+    def tf(q):
+        return [q[0] * fit + ox, q[1] * fit + oy]
+
+    scaled = {k: v for k, v in pose.items() if k not in ("props", "arrows", "face")}
+    scaled["head"], scaled["neck"] = tf(pose["head"]), tf(pose["neck"])
+    for key in JOINTS:
+        scaled[key] = [tf(q) for q in pose[key]]
+    scaled["spine"] = [tf(q) for q in pose.get("spine", [])]
+    # Widths scale with the figure: draw on a canvas whose unit matches the pose's unit.
+    global TORSO_W, NECK_W, UPPER_ARM_W, FOREARM_W, THIGH_W, SHIN_W, HEAD_R
+    saved = (TORSO_W, NECK_W, UPPER_ARM_W, FOREARM_W, THIGH_W, SHIN_W, HEAD_R)
+    # Thicker limbs than the illustrations so the icon still reads at notification sizes.
+    TORSO_W, NECK_W, UPPER_ARM_W, FOREARM_W, THIGH_W, SHIN_W, HEAD_R = (v * fit * 1.35 for v in saved)
+    try:
+        white = (255, 255, 255, 255)
+        draw_figure(canvas, scaled, near=white, far=(200, 230, 235, 255))
+    finally:
+        TORSO_W, NECK_W, UPPER_ARM_W, FOREARM_W, THIGH_W, SHIN_W, HEAD_R = saved
+    return canvas.finish()
+
+
+def contact_sheet(images: dict[str, Image.Image], columns: int = 4) -> Image.Image:
+    from PIL import ImageFont
+
+    rows = math.ceil(len(images) / columns)
+    sheet = Image.new("RGBA", (columns * (WIDTH + 10) + 10, rows * (HEIGHT + 34) + 10), (48, 52, 58, 255))
+    draw = ImageDraw.Draw(sheet)
+    try:
+        font = ImageFont.truetype("DejaVuSans.ttf", 16)
+    except OSError:
+        font = ImageFont.load_default()
+    for i, (name, image) in enumerate(images.items()):
+        x, y = 10 + (i % columns) * (WIDTH + 10), 10 + (i // columns) * (HEIGHT + 34)
+        sheet.alpha_composite(image.convert("RGBA"), (x, y))
+        draw.text((x + 6, y + HEIGHT + 6), name, fill=(235, 235, 235, 255), font=font)
+    return sheet
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("ids", nargs="*", help="only these stretch ids")
+    parser.add_argument("--sheet", type=Path, help="also write a contact sheet here")
+    args = parser.parse_args(argv)
+    ids, poses = load_catalog_ids(), load_poses()
+    missing = [i for i in ids if i not in poses]
+    if missing:
+        print(f"no pose in {POSES.name} for: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    wanted = args.ids or ids
+    OUT.mkdir(exist_ok=True)
+    images = {}
+    for sid in wanted:
+        images[sid] = render(poses[sid])
+        images[sid].save(OUT / f"{sid}.png", optimize=True)
+    if not args.ids:
+        icon = render_icon(poses["app-icon"])
+        icon.save(HERE / "icon.png", optimize=True)
+        images["icon"] = icon.resize((HEIGHT, HEIGHT)).crop((-(WIDTH - HEIGHT) // 2, 0, WIDTH - (WIDTH - HEIGHT) // 2, HEIGHT))
+    if args.sheet:
+        contact_sheet(images).save(args.sheet)
+    print(f"wrote {len(wanted)} illustration(s) to {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
