@@ -10,15 +10,15 @@ ranges in the configured zone, so a window that spans a DST change is as long as
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from enum import Enum
-from typing import Iterator, Sequence
+from typing import Sequence
 
 from . import rotation as rot
-from .config import Config, ScheduleConfig
+from .config import ActivityConfig, Config, ScheduleConfig
+from .workhours import _utc, next_prompt_at, window_at, windows_from  # noqa: F401 (re-exported)
 from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 
-SEARCH_DAYS = 400  # how far ahead to look for a work window (a year of days off is still found)
 
 
 class Phase(str, Enum):
@@ -37,6 +37,26 @@ class State:
     prompted_at: datetime | None = None
     snoozed_until: datetime | None = None
     paused_until: datetime | None = None
+    # A due prompt held back (busy, away, mid-sentence): since when, why, and when to look again.
+    held_since: datetime | None = None
+    hold_reason: str | None = None
+    recheck_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What the probes say about the user at a due instant (unknown values are False / None)."""
+
+    fullscreen: bool = False
+    inhibited: bool = False  # the desktop's do-not-disturb
+    meeting_until: datetime | None = None  # a busy calendar event runs until then
+    idle_seconds: float | None = None
+    away: bool = False  # idle or locked long enough to be a natural break
+
+
+RECHECK = timedelta(seconds=30)  # how often a held prompt looks again at a busy moment
+SETTLE_RECHECK = timedelta(seconds=1)
+SETTLE_QUIET_SECONDS = 2.0  # this long without input is a pause in typing
 
 
 @dataclass(frozen=True)
@@ -48,11 +68,12 @@ class Plan:
     eligible: tuple[str, ...]
     focus: tuple[str, ...] = ()
     late_limit: timedelta = timedelta(minutes=5)  # a due instant missed by more was slept through
+    activity: ActivityConfig = ActivityConfig()
 
     @classmethod
     def from_config(cls, config: Config, zone: tzinfo, eligible: Sequence[str], focus: Sequence[str]) -> Plan:
         return cls(config.schedule, zone, tuple(eligible), tuple(focus),
-                   timedelta(minutes=config.activity.natural_break_minutes))
+                   timedelta(minutes=config.activity.natural_break_minutes), config.activity)
 
 
 # --- effects: what the daemon must do after a transition ---
@@ -83,71 +104,15 @@ class Transition:
     error: str | None = None  # why the event was refused (the state is unchanged then)
 
 
-def _utc(at: datetime) -> datetime:
-    """Instants are compared and added in UTC: adding to a zoned datetime would add wall-clock time."""
-    if at.tzinfo is None:
-        raise ValueError("the schedule core needs timezone-aware datetimes")
-    return at.astimezone(timezone.utc)
-
-
 def start(now: datetime, seed: int = 0, rotation: rot.Rotation | None = None) -> State:
     """The state of a daemon that starts at `now`: a user who just sat down is not prompted at once."""
     return State(Phase.WAITING, anchor=_utc(now), rotation=rotation or rot.Rotation(seed=seed))
 
 
-# --- work windows ---
-
-def _at(day: date, minute: int, zone: tzinfo) -> datetime:
-    """The instant of a wall-clock minute on a day; a time inside a DST gap moves forward past it."""
-    naive = datetime.combine(day, time()) + timedelta(minutes=minute)
-    return naive.replace(tzinfo=zone).astimezone(timezone.utc)
-
-
-def windows_from(day: date, schedule: ScheduleConfig, zone: tzinfo, days: int = SEARCH_DAYS
-                 ) -> Iterator[tuple[datetime, datetime]]:
-    """The work windows as (start, end) UTC instants, in order, from the start of `day`."""
-    days_off = set(schedule.days_off)
-    for offset in range(days):
-        current = day + timedelta(days=offset)
-        if current in days_off:
-            continue
-        for window in schedule.week[current.weekday()]:
-            yield _at(current, window.start_minute, zone), _at(current, window.end_minute, zone)
-
-
-def window_at(now: datetime, plan: Plan) -> tuple[datetime, datetime] | None:
-    """The work window containing `now`, if any."""
-    now = _utc(now)
-    local_day = now.astimezone(plan.zone).date()
-    for start_at, end_at in windows_from(local_day - timedelta(days=1), plan.schedule, plan.zone, days=3):
-        if start_at <= now < end_at:
-            return start_at, end_at
-    return None
-
-
-def next_prompt_at(anchor: datetime, plan: Plan) -> datetime | None:
-    """When the next prompt falls due, counting from `anchor`.
-
-    Inside a work window, `interval_minutes` after the later of the window's start and the anchor,
-    and at least `min_minutes_before_end` before the window ends; else in a later window.
-    """
-    anchor = _utc(anchor)
-    interval = timedelta(minutes=plan.schedule.interval_minutes)
-    margin = timedelta(minutes=plan.schedule.min_minutes_before_end)
-    first_day = anchor.astimezone(plan.zone).date() - timedelta(days=1)
-    for start_at, end_at in windows_from(first_day, plan.schedule, plan.zone):
-        if end_at <= anchor:
-            continue
-        due = max(start_at, anchor) + interval
-        if due <= end_at - margin:
-            return due.astimezone(plan.zone)
-    return None
-
-
 def next_wakeup(state: State, plan: Plan) -> datetime | None:
     """The next instant at which the core has something to decide (the daemon arms a timer for it)."""
     if state.phase is Phase.WAITING:
-        return next_prompt_at(state.anchor, plan)
+        return state.recheck_at or next_prompt_at(state.anchor, plan)
     if state.phase is Phase.PROMPTING and state.prompted_at is not None:
         return state.prompted_at + timedelta(minutes=plan.schedule.prompt_timeout_minutes)
     if state.phase is Phase.SNOOZED:
@@ -166,19 +131,29 @@ def upcoming_stretch(state: State, plan: Plan) -> str | None:
 
 # --- transitions ---
 
-def tick(state: State, now: datetime, plan: Plan) -> Transition:
-    """The timer fired (or the daemon woke up): decide once what is due at `now`."""
+def tick(state: State, now: datetime, plan: Plan, moment: Moment = Moment()) -> Transition:
+    """The timer fired (or the daemon woke up): decide once what is due at `now`.
+
+    `moment` is what the probes say; a due prompt waits for a fitting moment (see `_hold`).
+    """
     now = _utc(now)
     if state.phase is Phase.WAITING:
+        if state.anchor > now:  # the clock was set back: count from the new now
+            state = replace(state, anchor=now)
         due = next_prompt_at(state.anchor, plan)
         if due is None or due > now:
-            return Transition(state)
-        if now - due > plan.late_limit:
+            return Transition(_unheld(state))
+        if state.held_since is None and now - due > plan.late_limit:
             # Slept through it (suspend, a stopped process): one record, no burst, count from now.
             missed = PromptOutcome(due, rot.peek(state.rotation, plan.eligible, plan.focus),
                                    MISSED_WHILE_ASLEEP)
             return Transition(replace(state, anchor=now), (Record(missed),))
-        return _prompt(state, now, plan)
+        if state.recheck_at is not None and now < state.recheck_at:
+            return Transition(state)
+        if window_at(now, plan) is None:
+            # Held past the window's end, or woke just after it: never prompt outside work hours.
+            return Transition(_waiting(state, now), error="the work window ended before a fitting moment")
+        return _hold(state, now, plan, moment)
     if state.phase is Phase.PROMPTING:
         assert state.prompted_at is not None
         deadline = state.prompted_at + timedelta(minutes=plan.schedule.prompt_timeout_minutes)
@@ -197,6 +172,56 @@ def tick(state: State, now: datetime, plan: Plan) -> Transition:
     if state.paused_until is not None and now >= state.paused_until:
         return Transition(_waiting(state, now))
     return Transition(state)
+
+
+def hold_reason(moment: Moment, activity: ActivityConfig) -> str | None:
+    """Why now is a bad moment for a prompt, or None."""
+    if moment.away:
+        return "away"
+    if moment.fullscreen and activity.defer_when_fullscreen:
+        return "fullscreen"
+    if moment.inhibited and activity.defer_when_inhibited:
+        return "do-not-disturb"
+    if moment.meeting_until is not None and activity.defer_during_meetings:
+        return "meeting"
+    return None
+
+
+def _hold(state: State, now: datetime, plan: Plan, moment: Moment) -> Transition:
+    """Show a due prompt now, or hold it back: while the user is away (until they return), while
+    busy (up to `max_defer_minutes`), and for up to `settle_seconds` while they are typing."""
+    activity = plan.activity
+    held_since = state.held_since or now
+    reason = hold_reason(moment, activity)
+    if reason == "away":
+        return Transition(replace(state, held_since=held_since, hold_reason=reason, recheck_at=now + RECHECK))
+    if reason is not None:
+        limit = held_since + timedelta(minutes=activity.max_defer_minutes)
+        if now < limit:
+            recheck = min(now + RECHECK, limit)
+            if moment.meeting_until is not None and reason == "meeting":
+                recheck = min(max(_utc(moment.meeting_until), now + SETTLE_RECHECK), limit)
+            return Transition(replace(state, held_since=held_since, hold_reason=reason, recheck_at=recheck))
+        if not activity.show_after_max_defer:
+            return Transition(_waiting(state, now), error=f"dropped after {activity.max_defer_minutes} min ({reason})")
+    elif activity.settle_seconds and moment.idle_seconds is not None \
+            and moment.idle_seconds < SETTLE_QUIET_SECONDS:
+        settling_since = state.held_since if state.hold_reason == "typing" and state.held_since else now
+        if now - settling_since < timedelta(seconds=activity.settle_seconds):
+            return Transition(replace(state, held_since=settling_since, hold_reason="typing",
+                                      recheck_at=now + SETTLE_RECHECK))
+    return _prompt(_unheld(state), now, plan)
+
+
+def credit_idle(state: State, began: datetime, ended: datetime, plan: Plan) -> Transition:
+    """With `count = "active"`: a short idle stretch does not count towards the interval."""
+    began, ended = _utc(began), _utc(ended)
+    if state.phase is not Phase.WAITING or plan.activity.count != "active" or ended <= began:
+        return Transition(state)
+    counted_from = max(began, state.anchor)
+    if ended <= counted_from:
+        return Transition(state)
+    return Transition(replace(state, anchor=state.anchor + (ended - counted_from)))
 
 
 def prompt_now(state: State, now: datetime, plan: Plan) -> Transition:
@@ -282,12 +307,20 @@ def resume(state: State, now: datetime, plan: Plan) -> Transition:
     return Transition(_waiting(state, now))
 
 
-def natural_break(state: State, began: datetime, ended: datetime, plan: Plan) -> Transition:
-    """The user was away (idle, locked, asleep) from `began` to `ended`: count from their return."""
+def natural_break(state: State, began: datetime, ended: datetime, plan: Plan, asleep: bool = False
+                  ) -> Transition:
+    """The user was away (idle, locked, asleep) from `began` to `ended`: count from their return.
+
+    A prompt that fell due while the machine slept is recorded as missed_while_asleep.
+    """
     began, ended = _utc(began), _utc(ended)
     if state.phase is Phase.PAUSED:
         return Transition(state)
     effects: tuple[Effect, ...] = (Record(PromptOutcome(began, None, NATURAL_BREAK, ended)),)
+    due = next_prompt_at(state.anchor, plan) if state.phase is Phase.WAITING else None
+    if asleep and due is not None and began <= due <= ended:
+        missed = PromptOutcome(due, rot.peek(state.rotation, plan.eligible, plan.focus), MISSED_WHILE_ASLEEP)
+        effects = (Record(missed),) + effects
     if state.phase is Phase.PROMPTING:
         effects = (WithdrawPrompt(), Record(PromptOutcome(state.prompted_at or began, state.stretch_id,
                                                           IGNORED, ended))) + effects
@@ -305,8 +338,14 @@ def _prompt(state: State, now: datetime, plan: Plan) -> Transition:
 
 
 def _waiting(state: State, anchor: datetime) -> State:
-    return replace(state, phase=Phase.WAITING, anchor=anchor, stretch_id=None, prompted_at=None,
-                   snoozed_until=None, paused_until=None)
+    return replace(_unheld(state), phase=Phase.WAITING, anchor=anchor, stretch_id=None,
+                   prompted_at=None, snoozed_until=None, paused_until=None)
+
+
+def _unheld(state: State) -> State:
+    if state.held_since is None and state.recheck_at is None:
+        return state
+    return replace(state, held_since=None, hold_reason=None, recheck_at=None)
 
 
 def upcoming_prompts(state: State, now: datetime, plan: Plan, count: int = 5) -> list[tuple[datetime, str | None]]:
