@@ -95,6 +95,31 @@ def start_config_watch(daemon, config_path: Path):
     return watcher
 
 
+def acquire_instance(paths: Paths):
+    """The single-instance lock, or None after saying why on stderr (another daemon, a bad dir)."""
+    from .control import AlreadyRunning, ControlError, InstanceLock
+
+    try:
+        return InstanceLock(paths.runtime_dir).acquire()
+    except AlreadyRunning as error:
+        print(error, file=sys.stderr)
+    except (ControlError, OSError) as error:
+        print(f"deskbreak: cannot start: {error}", file=sys.stderr)
+    return None
+
+
+def start_control(daemon, paths: Paths, instance):
+    """The control socket (`deskbreak status` & co.), or None after logging why."""
+    from .control import AlreadyRunning, ControlError
+    from .remote import serve
+
+    try:
+        return serve(daemon, paths.socket_file, instance)
+    except (AlreadyRunning, ControlError, OSError) as error:
+        log.error("cannot start: %s", error)
+        return None
+
+
 def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     from . import ports
     from .catalog import CatalogError, builtin_catalog
@@ -108,6 +133,9 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
+    instance = acquire_instance(paths)
+    if instance is None:
+        return EXIT_FAILURE
     setup_logging(paths, verbose)
     if config.source == "<defaults>":
         log.info("no config at %s: using the built-in defaults", config_path)
@@ -142,11 +170,16 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    control = start_control(daemon, paths, instance)
+    if control is None:
+        daemon.stop()
+        return EXIT_FAILURE
     watcher = start_config_watch(daemon, config_path)
     try:
         tray.run(on_ready=daemon.start_timer)
     finally:
         daemon.stop()
+        control.stop()
         if watcher is not None:
             watcher.stop()
     log.info("stopped")

@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     upcoming.add_argument("-n", "--count", type=int, default=5)
     upcoming.add_argument("--json", action="store_true")
     upcoming.add_argument("--config", type=Path)
+
+    from .cli_control import add_control_parsers
+
+    add_control_parsers(sub)
     from . import autostart, cli_logs, doctor
 
     autostart.add_parser(sub)
@@ -59,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(["run", *(argv or [])])
     handlers = {"run": cmd_run, "config": cmd_config, "stretches": cmd_stretches, "next": cmd_next}
     handlers.update(_admin_handlers())
+    from .cli_control import control_handlers
+
+    handlers.update(control_handlers())
     try:
         return handlers[command](args)
     except KeyboardInterrupt:
