@@ -10,9 +10,8 @@ refused otherwise), the socket is 0600, and on Linux the peer's uid is checked (
 Windows has no Unix sockets here: the server listens on 127.0.0.1 and writes the port and a
 random token to the socket path (in the user's directory); a client sends the token first.
 
-Single instance: `InstanceLock` holds `fcntl.flock` on `deskbreak.lock` (the pid inside) beside
-the socket; the kernel drops it when the process dies, so a crashed daemon never blocks a restart,
-and a socket nobody answers on is removed before binding.
+Single instance: `instance.InstanceLock` beside the socket, taken before binding; a socket nobody
+answers on (a crashed daemon) is removed before binding.
 """
 
 from __future__ import annotations
@@ -33,12 +32,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import protocol
+from .instance import (LOCK_NAME, AlreadyRunning, ControlError, InstanceLock, ensure_private_dir,  # noqa: F401
+                       read_pid)
 
 log = logging.getLogger(__name__)
 
 MAX_CLIENTS = 16
 CLIENT_TIMEOUT = 5.0  # seconds a client may stay silent before it is dropped
-LOCK_NAME = "deskbreak.lock"
 USE_TCP = sys.platform == "win32"
 
 Handler = Callable[[str, Any], dict]
@@ -46,78 +46,6 @@ Handler = Callable[[str, Any], dict]
 
 class NotRunning(Exception):
     """No daemon answers on the control socket."""
-
-
-class AlreadyRunning(Exception):
-    def __init__(self, pid: int | None):
-        super().__init__(f"deskbreak is already running (pid {pid if pid else 'unknown'})")
-        self.pid = pid
-
-
-class ControlError(Exception):
-    """The socket or its directory cannot be used safely, or the daemon's answer was unusable."""
-
-
-def ensure_private_dir(path: Path) -> None:
-    """Create `path` 0700, or check that it is ours and closed to others; ControlError if not."""
-    if not path.exists():
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(path, 0o700)
-    info = os.lstat(path)
-    if not stat.S_ISDIR(info.st_mode):
-        raise ControlError(f"{path} is not a directory: cannot put the control socket there")
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise ControlError(f"{path} belongs to uid {info.st_uid}, not to you: refusing to use it")
-    if os.name == "posix" and info.st_mode & 0o077:
-        raise ControlError(f"{path} is open to other users (mode {stat.S_IMODE(info.st_mode):03o}): "
-                           f"run `chmod 700 {path}` or remove it")
-
-
-class InstanceLock:
-    """One daemon per user: an exclusive lock on `dir/deskbreak.lock` holding our pid."""
-
-    def __init__(self, directory: Path):
-        self.path = directory / LOCK_NAME
-        self._fd: int | None = None
-
-    def acquire(self) -> InstanceLock:
-        ensure_private_dir(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            _lock(fd)
-        except OSError as error:
-            os.close(fd)
-            if error.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise AlreadyRunning(_read_pid(self.path)) from None
-            raise
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        self._fd = fd
-        return self
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)  # closing drops the lock; the file stays (unlinking it would race)
-            self._fd = None
-
-
-def _lock(fd: int) -> None:
-    if os.name == "nt":
-        import msvcrt
-
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _read_pid(path: Path) -> int | None:
-    try:
-        text = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return int(text) if text.isdigit() else None
 
 
 class ControlServer:
@@ -217,7 +145,7 @@ class ControlServer:
             return
         finally:
             probe.close()
-        raise AlreadyRunning(_read_pid(self.path.parent / LOCK_NAME))
+        raise AlreadyRunning(read_pid(self.path.parent / LOCK_NAME))
 
     # --- serving ---
 
