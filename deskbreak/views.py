@@ -47,6 +47,8 @@ def headline(state: State, now: datetime, plan: Plan, catalog: Catalog) -> str:
         if state.paused_until is None:
             return "Paused until you resume"
         return f"Paused until {_clock(state.paused_until.astimezone(plan.zone), zone_now)}"
+    if state.hold_reason:
+        return f"Stretch due · {name} · waiting for a better moment ({state.hold_reason})"
     due = next_prompt_at(state.anchor, plan)
     if due is None:
         return "No work hours ahead"
@@ -99,6 +101,7 @@ def status(state: State, now: datetime, plan: Plan, catalog: Catalog) -> dict[st
         "prompted_at": _iso(state.prompted_at),
         "snoozed_until": _iso(state.snoozed_until),
         "paused_until": _iso(state.paused_until),
+        "held": {"reason": state.hold_reason, "since": _iso(state.held_since)} if state.hold_reason else None,
         "progress": round(progress(state, now, plan), 3),
     }
 
