@@ -1,0 +1,73 @@
+"""The sdist and wheel carry the catalog, the assets and the example config; a fresh venv runs them.
+
+Builds offline (`--no-isolation`: needs `build` and `hatchling` installed, as `.[test]` CI has them);
+skipped when they are missing. About 5 s.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytest.importorskip("build", reason="pip install build hatchling to test packaging")
+pytest.importorskip("hatchling", reason="pip install build hatchling to test packaging")
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dist")
+    done = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (wheel,) = out.glob("deskbreak-*.whl")
+    (sdist,) = out.glob("deskbreak-*.tar.gz")
+    return wheel, sdist
+
+
+def test_the_wheel_holds_data_assets_and_the_example_config(dist):
+    wheel, _ = dist
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in ("deskbreak/data/stretches.toml", "deskbreak/data/config.example.toml",
+                   "deskbreak/cli.py", "deskbreak/config_watch.py", "deskbreak/autostart_xdg.py"):
+        assert needed in names
+    assets = sorted(n for n in names if n.startswith("deskbreak/assets/"))
+    shipped = sorted(f"deskbreak/assets/{p.relative_to(ROOT / 'assets').as_posix()}"
+                     for p in (ROOT / "assets").rglob("*") if p.is_file())
+    assert assets == shipped
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "deskbreak = deskbreak.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert not any("__pycache__" in n or n.startswith("tests/") for n in names)
+
+
+def test_the_sdist_holds_what_a_rebuild_needs(dist):
+    _, sdist = dist
+    names = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n}
+    for needed in ("pyproject.toml", "README.md", "config.example.toml", "deskbreak/data/stretches.toml",
+                   "tests/test_packaging.py"):
+        assert needed in names
+    assert any(n.startswith("assets/") for n in names)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="venv layout differs")
+def test_a_venv_install_runs_the_console_script(dist, tmp_path):
+    wheel, _ = dist
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-index", "--no-deps", str(wheel)]
+    subprocess.run(pip, check=True, timeout=120, capture_output=True)
+    env = {**os.environ, "DESKBREAK_CONFIG": str(tmp_path / "none.toml"), "PYTHONPATH": ""}
+    exe = str(venv / "bin" / "deskbreak")
+    listing = subprocess.run([exe, "stretches"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert listing.returncode == 0 and "seated" in listing.stdout
+    shown = subprocess.run([exe, "config", "show"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert shown.returncode == 0 and "interval_minutes = 45" in shown.stdout
+    found = subprocess.run([str(venv / "bin" / "python"), "-c", "import deskbreak; print(deskbreak.__file__)"],
+                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert str(venv) in found.stdout  # the installed copy, not the checkout
