@@ -133,6 +133,8 @@ class Daemon:
             }
             if name == "reload":
                 return {**self.reload("command"), **self.status(now)}
+            if name == "edit":  # the tray's "Edit schedule…": the config watcher applies the save
+                return {**self.open_editor(), **self.status(now)}
             if name == "quit":
                 threading.Thread(target=self.stop, name="deskbreak-quit", daemon=True).start()
                 return {"ok": True}
@@ -187,6 +189,24 @@ class Daemon:
             lines = config_change.summary(old, new, before, after, self.plan.zone, now)
         log.info("config reloaded from %s (%s): %s", path, reason, "; ".join(lines))
         return {"ok": True, "changed": lines, "config": str(path)}
+
+    def open_editor(self) -> dict[str, Any]:
+        """Open the config in the user's editor without waiting (created from the example if missing)."""
+        from .config_edit import open_detached
+
+        path = self.config_path or (Path(self.config.source) if self.config.source != "<defaults>" else None)
+        if path is None:
+            from .paths import default_paths
+
+            path = default_paths().config_file
+        try:
+            command = open_detached(path)
+        except OSError as error:
+            log.warning("cannot open %s in an editor: %s", path, error)
+            return {"ok": False, "error": f"cannot open {path}: {error}"}
+        if command is None:
+            return {"ok": False, "error": f"no editor found: set $VISUAL, or edit {path} yourself"}
+        return {"ok": True, "config": str(path)}
 
     def _notify_config_error(self, text: str) -> None:
         from .ports import Prompt

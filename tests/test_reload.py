@@ -109,3 +109,25 @@ def test_the_watcher_drives_reload(live):
     finally:
         watcher.stop()
     assert daemon.config.schedule.interval_minutes == 35
+
+
+def test_the_trays_edit_opens_the_editor_without_waiting(live, monkeypatch):
+    import deskbreak.config_edit as config_edit
+
+    daemon, path, *_ = live
+    started = []
+    monkeypatch.setenv("VISUAL", "my-editor --new-window")
+    monkeypatch.setattr(config_edit.subprocess, "Popen", lambda argv, **kw: started.append(argv))
+    reply = daemon.command("edit")
+    assert reply["ok"] and started == [("my-editor", "--new-window", str(path))]
+
+
+def test_edit_creates_a_missing_config_first(live, monkeypatch, tmp_path):
+    import deskbreak.config_edit as config_edit
+
+    daemon, *_ = live
+    daemon.config_path = tmp_path / "new" / "config.toml"
+    monkeypatch.setenv("VISUAL", "ed")
+    monkeypatch.setattr(config_edit.subprocess, "Popen", lambda argv, **kw: None)
+    assert daemon.command("edit")["ok"]
+    assert "interval_minutes = 45" in daemon.config_path.read_text()
