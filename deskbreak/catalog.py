@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -22,6 +23,8 @@ AREAS = (
     "quads",
 )
 SIDES = ("left", "right")
+_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_SIDE = re.compile(r"\b(left|right)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,9 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
         if field not in known:
             problems.append((field, entry[field], f"one of {', '.join(sorted(known))}"))
     sid = entry.get("id")
-    need("id", isinstance(sid, str) and sid.replace("-", "").isalnum() and sid == sid.lower(),
-         "a lowercase id of letters, digits and dashes")
-    need("name", isinstance(entry.get("name"), str) and 0 < len(entry["name"]) <= 40,
+    need("id", isinstance(sid, str) and _ID.fullmatch(sid) is not None and len(sid) <= 40,
+         "a lowercase id of letters, digits and single dashes, such as \"seated-twist\"")
+    need("name", isinstance(entry.get("name"), str) and 0 < len(entry["name"].strip()) <= 40,
          "a name of 1-40 characters")
     need("posture", entry.get("posture") in POSTURES, f"one of {', '.join(POSTURES)}")
     areas = entry.get("areas")
@@ -88,7 +91,7 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
          f"a non-empty list of {', '.join(AREAS)}")
     steps = entry.get("steps")
     need("steps", isinstance(steps, list) and 3 <= len(steps) <= 6
-         and all(isinstance(s, str) and 0 < len(s) <= 160 for s in steps),
+         and all(isinstance(s, str) and 0 < len(s.strip()) <= 160 for s in steps),
          "3-6 steps, each 1-160 characters")
     hold = entry.get("hold_seconds")
     need("hold_seconds", type(hold) is int and 3 <= hold <= 120, "whole seconds between 3 and 120")
@@ -96,14 +99,12 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
     need("reps", type(reps) is int and 1 <= reps <= 15, "a whole number of reps between 1 and 15")
     per_side = entry.get("per_side")
     need("per_side", type(per_side) is bool, "true or false")
-    need("caution", isinstance(entry.get("caution"), str) and len(entry["caution"]) > 0,
+    need("caution", isinstance(entry.get("caution"), str) and len(entry["caution"].strip()) > 0,
          "a caution sentence")
     need("source", isinstance(entry.get("source", ""), str), "the source it comes from")
     if per_side is True:
         need("first_side", entry.get("first_side", "right") in SIDES, "left or right")
-        if isinstance(steps, list) and not any(
-            isinstance(s, str) and ("left" in s.lower() or "right" in s.lower()) for s in steps
-        ):
+        if isinstance(steps, list) and not any(isinstance(s, str) and _SIDE.search(s) for s in steps):
             problems.append(("steps", steps, "a per-side stretch says which side in its steps"))
     elif "first_side" in entry:
         problems.append(("first_side", entry["first_side"], "no first_side when per_side is false"))
