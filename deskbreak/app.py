@@ -120,6 +120,54 @@ def start_control(daemon, paths: Paths, instance):
         return None
 
 
+def open_history(paths: Paths, zone):
+    """The history store, or None (prompts go on; the reason is logged in one line)."""
+    from .history import History, HistoryError
+
+    try:
+        history = History.open(paths.history_file, zone=zone)
+    except HistoryError as error:
+        log.error("%s; prompts go on but are not recorded", error)
+        return None
+    if history.set_aside is not None:
+        log.warning("the history file was damaged: kept as %s, a new one started", history.set_aside)
+    return history
+
+
+def history_ports(history, config, zone) -> dict:
+    """The daemon's record / today-line ports backed by the history (same numbers as `stats`)."""
+    from .stats import today_line
+
+    if history is None:
+        return {}
+
+    def today(now):
+        day = now.astimezone(zone).date()
+        return next(iter(history.day_counts(day, day)), None)
+
+    return {"record": history.record,
+            "today_line": lambda now: today_line(today(now), config.goals.daily_stretches),
+            "today_counts": lambda now: _counts_dict(today(now))}
+
+
+def _counts_dict(counts) -> dict:
+    names = ("done", "snoozed", "skipped", "ignored", "natural_breaks")
+    return {name: getattr(counts, name, 0) if counts else 0 for name in names}
+
+
+def start_senses(config, zone):
+    """The idle probe and calendars, or None when they cannot be had (timing by the clock)."""
+    from .senses import build_senses
+
+    if os.environ.get("DESKBREAK_IDLE_PROBE") == "none" and not config.calendar.ics:
+        return None
+    try:
+        return build_senses(config.calendar.ics, zone)
+    except Exception as error:  # a probe that fails at start must not stop the daemon
+        log.warning("no activity detection (%s): timing by the clock", error)
+        return None
+
+
 def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     from . import ports
     from .catalog import CatalogError, builtin_catalog
@@ -160,7 +208,13 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     icon = icon_path()
     notifier = choose_notifier(on_action, icon)
     tray = choose_tray(on_command)
-    daemon = Daemon(config, catalog, Ports(notifier=notifier, tray=tray, icon_path=icon))
+    from .daemon import resolve_zone
+
+    zone = resolve_zone(config.schedule.timezone)
+    history = open_history(paths, zone)
+    senses = start_senses(config, zone)
+    daemon = Daemon(config, catalog, Ports(notifier=notifier, tray=tray, icon_path=icon, senses=senses,
+                                           **history_ports(history, config, zone)))
     log.info("config: %s · tray: %s (menu: %s) · notifications: %s", config.source, tray.name,
              "yes" if tray.has_menu else "no", notifier.name)
 
@@ -182,5 +236,9 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
         control.stop()
         if watcher is not None:
             watcher.stop()
+        if senses is not None:
+            senses.close()
+        if history is not None:
+            history.close()
     log.info("stopped")
     return EXIT_OK

@@ -123,6 +123,8 @@ def _show(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         text = repr(value)
+    # One line, always: escape line separators and other unprintable characters JSON lets through.
+    text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
     return text if len(text) <= 80 else text[:77] + "..."
 
 

@@ -38,8 +38,10 @@ class Ports:
     tray: Tray
     record: Callable[[PromptOutcome], None] = lambda outcome: None
     today_line: Callable[[datetime], str] = lambda now: "Today: no stretches yet"
+    today_counts: Callable[[datetime], dict] | None = None  # done, snoozed, ... for `status`
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     icon_path: str | None = None
+    senses: Any = None  # senses.Senses: idle probe + calendar; None times by the clock alone
 
 
 def resolve_zone(name: str) -> tzinfo:
@@ -109,12 +111,31 @@ class Daemon:
         with self._lock:
             now = self.now()
             expected = self._last_beat
-            self._apply(core.tick(self.state, now, self.plan))
             slept = now - expected if expected else timedelta(0)
-            if slept > self.plan.late_limit:
+            if expected and slept > self.plan.late_limit:
                 log.info("the clock jumped %s (suspend or clock change): a natural break", slept)
-                self._apply(core.natural_break(self.state, expected, now, self.plan))
+                self._apply(core.natural_break(self.state, expected, now, self.plan, asleep=True))
+            transition = core.tick(self.state, now, self.plan, self._sense(now))
+            if transition.error:
+                log.info("prompt not shown: %s", transition.error)
+            elif transition.state.hold_reason and transition.state.hold_reason != self.state.hold_reason:
+                log.info("prompt held back: %s", transition.state.hold_reason)
+            self._apply(transition)
             self._arm()
+
+    def _sense(self, now: datetime) -> core.Moment:
+        """Read the probes, only in work hours and when not paused; a return from a break re-plans."""
+        senses = self.ports.senses
+        if senses is None or self.state.phase is core.Phase.PAUSED or core.window_at(now, self.plan) is None:
+            return core.Moment()
+        moment, returned = senses.read(now, self.plan.late_limit)
+        if returned is not None:
+            if returned.length >= self.plan.late_limit:
+                log.info("natural break of %s", returned.length)
+                self._apply(core.natural_break(self.state, returned.began, returned.ended, self.plan))
+            else:
+                self._apply(core.credit_idle(self.state, returned.began, returned.ended, self.plan))
+        return moment
 
     def command(self, name: str, arg: Any = None) -> dict[str, Any]:
         """Run one user command (from the tray, a notification button, the window or the CLI)."""
@@ -284,8 +305,11 @@ class Daemon:
         with self._lock:
             fields = views.status(self.state, now, self.plan, self.catalog)
             fields["today_line"] = self.ports.today_line(now)
+            if self.ports.today_counts is not None:
+                fields["today"] = self.ports.today_counts(now)
             fields["notifier"] = self.ports.notifier.name
             fields["tray"] = self.ports.tray.name
+            fields["idle_probe"] = self.ports.senses.probe_name if self.ports.senses else "none"
             fields["config"] = self.config.source
             fields["config_error"] = self.config_error
             return fields
