@@ -16,7 +16,7 @@ from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from . import __version__, protocol
-from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
+from .outcomes import DONE, IGNORED, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 from .schedule import windows_from
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .daemon import Daemon
 
 COUNT_FIELDS = {DONE: "done", SNOOZED: "snoozed", SKIPPED: "skipped", IGNORED: "ignored",
-                NATURAL_BREAK: "natural_breaks", MISSED_WHILE_ASLEEP: "missed"}
+                NATURAL_BREAK: "natural_breaks"}  # the keys of `today` in the status
 
 
 class TodayTally:
@@ -53,8 +53,9 @@ class TodayTally:
                 if self._day is not None and day < self._day:
                     return  # an outcome of an earlier day (a prompt answered after midnight)
                 self._day, self._counts = day, {}
-            name = COUNT_FIELDS[outcome.outcome]
-            self._counts[name] = self._counts.get(name, 0) + 1
+            name = COUNT_FIELDS.get(outcome.outcome)
+            if name:
+                self._counts[name] = self._counts.get(name, 0) + 1
 
     def wrap(self, record: Callable[[PromptOutcome], None]) -> Callable[[PromptOutcome], None]:
         """A record function that tallies, then stores with `record`."""
@@ -133,11 +134,9 @@ class RemoteCommands:
         for key in ("next_prompt_at", "prompted_at", "snoozed_until", "paused_until"):
             if fields.get(key):  # every instant with the schedule zone's offset
                 fields[key] = datetime.fromisoformat(fields[key]).astimezone(zone).isoformat(timespec="seconds")
-        return {"schema": protocol.SCHEMA, **fields, **self._extras(now)}
-
-    def _extras(self, now: datetime) -> dict[str, Any]:
-        return {"schema": protocol.SCHEMA, "today": self.tally.counts(now), "pid": self.pid,
-                "version": __version__}
+        today = fields.get("today") or self.tally.counts(now)  # the history's counts, when wired
+        fields["today"] = {name: int(today.get(name, 0)) for name in COUNT_FIELDS.values()}
+        return {"schema": protocol.SCHEMA, **fields, "pid": self.pid, "version": __version__}
 
     def _first_window_from(self, day: date) -> datetime | None:
         plan = self.daemon.plan
@@ -147,16 +146,18 @@ class RemoteCommands:
 
 
 def serve(daemon: Daemon, socket_path: Path, lock: InstanceLock | None = None) -> ControlServer:
-    """Start the control socket for `daemon`; today's tally follows every recorded outcome."""
+    """Start the control socket for `daemon`. Without a history (today's counts from it), an
+    in-memory tally of the outcomes recorded in this run gives the counts and the tray's line."""
     from .control import ControlServer
-
     from .daemon import Ports
     from .stats import Counts, today_line
 
     commands = RemoteCommands(daemon)
-    daemon.ports.record = commands.tally.wrap(daemon.ports.record)
-    if daemon.ports.today_line is Ports.__dataclass_fields__["today_line"].default:
-        tally = commands.tally  # no history-backed line yet: the tray's line follows the tally
-        daemon.ports.today_line = lambda now: today_line(Counts(**tally.counts(now)),
-                                                         daemon.config.goals.daily_stretches)
+    ports, tally = daemon.ports, commands.tally
+    if ports.today_counts is None:
+        ports.record = tally.wrap(ports.record)
+        ports.today_counts = tally.counts
+        if ports.today_line is Ports.__dataclass_fields__["today_line"].default:
+            ports.today_line = lambda now: today_line(Counts(**tally.counts(now)),
+                                                      daemon.config.goals.daily_stretches)
     return ControlServer(socket_path, commands, lock=lock).start()

@@ -78,8 +78,7 @@ def test_every_command_round_trips(rig):
     assert status["ok"] and STATUS_KEYS <= status.keys()
     assert status["schema"] == 1 and status["pid"] == os.getpid() and status["version"] == __version__
     assert status["state"] == "working" and status["next_prompt_at"] == "2026-11-23T09:45:00+01:00"
-    assert status["today"] == {"done": 0, "snoozed": 0, "skipped": 0, "ignored": 0, "natural_breaks": 0,
-                               "missed": 0}
+    assert status["today"] == {"done": 0, "snoozed": 0, "skipped": 0, "ignored": 0, "natural_breaks": 0}
     assert client.request("now")["state"] == "due"
     snoozed = client.request("snooze", 10)
     assert snoozed["state"] == "snoozed" and snoozed["snoozed_until"] == "2026-11-23T09:10:00+01:00"
@@ -349,3 +348,33 @@ def test_remote_commands_validate_before_the_daemon_sees_anything(rig):
     assert commands("snooze", "5")["ok"] is False
     assert commands("another")["error"] == "unknown command 'another'"
     assert commands("pause", "sometime")["error"].startswith("pause: got 'sometime'")
+
+
+def test_today_comes_from_the_history_port_when_there_is_one(rundir):
+    clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
+    ports = Ports(notifier=FakeNotifier(), tray=HeadlessTray(), clock=clock,
+                  today_counts=lambda now: {"done": 7, "skipped": 1})
+    daemon = Daemon(config_model.defaults(), Catalog((stretch("twist"),)), ports, seed=1)
+    server = serve(daemon, rundir / "control.sock")
+    try:
+        today = ControlClient(server.path).request("status")["today"]
+        assert today == {"done": 7, "snoozed": 0, "skipped": 1, "ignored": 0, "natural_breaks": 0}
+    finally:
+        server.stop()
+
+
+def test_the_tally_starts_a_new_local_day_from_zero():
+    from deskbreak.outcomes import PromptOutcome
+    from deskbreak.remote import TodayTally
+
+    tally = TodayTally(lambda: BERLIN)
+    late = datetime(2026, 11, 23, 23, 50, tzinfo=BERLIN)
+    tally.record(PromptOutcome(late, "twist", "done"))
+    tally.record(PromptOutcome(late, None, "missed_while_asleep"))
+    assert tally.counts(late)["done"] == 1
+    after_midnight = datetime(2026, 11, 24, 0, 10, tzinfo=BERLIN)
+    assert tally.counts(after_midnight)["done"] == 0
+    tally.record(PromptOutcome(after_midnight, "twist", "skipped"))
+    tally.record(PromptOutcome(late, "twist", "done"))  # yesterday's, answered late: not today's
+    assert tally.counts(after_midnight) == {"done": 0, "snoozed": 0, "skipped": 1, "ignored": 0,
+                                            "natural_breaks": 0}
