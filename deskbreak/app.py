@@ -135,17 +135,28 @@ def open_history(paths: Paths, zone):
 
 
 def history_ports(history, config, zone) -> dict:
-    """The daemon's record / today-line ports backed by the history (same numbers as `stats`)."""
+    """The daemon's record / today-line ports backed by the history (same numbers as `stats`).
+
+    Today's counts are cached until the next record or the next day, so a status bar polling
+    `deskbreak status` every few seconds costs no disk reads.
+    """
     from .stats import today_line
 
     if history is None:
         return {}
+    cache: dict = {}
+
+    def record(outcome) -> None:
+        cache.clear()
+        history.record(outcome)
 
     def today(now):
         day = now.astimezone(zone).date()
-        return next(iter(history.day_counts(day, day)), None)
+        if cache.get("day") != day:
+            cache.update(day=day, counts=next(iter(history.day_counts(day, day)), None))
+        return cache["counts"]
 
-    return {"record": history.record,
+    return {"record": record,
             "today_line": lambda now: today_line(today(now), config.goals.daily_stretches),
             "today_counts": lambda now: _counts_dict(today(now))}
 
