@@ -135,7 +135,20 @@ class DesktopStack:
         self._logs: dict[str, Path] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> "DesktopStack":
+    def start(self, attempts: int = 3) -> "DesktopStack":
+        """Start everything; on failure stop what started and try again (a busy shared machine can
+        lose a fresh display to a concurrent X server start), then raise the last error."""
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._start()
+            except (RuntimeError, TimeoutError, OSError) as exc:
+                self.stop()
+                if attempt == attempts:
+                    raise
+                print(f"desktop stack: start attempt {attempt} failed: {exc}".splitlines()[0])
+        raise AssertionError("unreachable")
+
+    def _start(self) -> "DesktopStack":
         self._start_xvfb()
         self._start_bus()
         self.env = {
