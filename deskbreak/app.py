@@ -179,6 +179,33 @@ def start_senses(config, zone):
         return None
 
 
+def window_launcher(paths: Paths, tray, config_path: Path):
+    """The guided stretch window (#6), started in its own process; it carries Pause/Resume when the
+    tray has no menu."""
+    from .window_launcher import WindowLauncher
+
+    return WindowLauncher(paths.socket_file, menu_less=not tray.has_menu,
+                          config_path=lambda: config_path if config_path.exists() else None)
+
+
+def safety_note_on_first_run(paths: Paths, notifier, icon: str | None) -> None:
+    """The first time deskbreak runs: the short safety note in the log and as a notice."""
+    from .ports import NotifierError, Prompt
+    from .safety import SAFETY_NOTE, first_run
+
+    if not first_run(paths.state_dir):
+        return
+    log.warning("safety: %s", SAFETY_NOTE)
+
+    def show() -> None:  # off the main thread: a slow notification server must not hold up the tray
+        try:
+            notifier.show(Prompt("", "deskbreak: stretch safely", SAFETY_NOTE, 0, icon, 0, kind="message"))
+        except NotifierError as error:
+            log.debug("safety note not shown as a notice: %s", error)
+
+    threading.Thread(target=show, name="deskbreak-safety-note", daemon=True).start()
+
+
 def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     from . import ports
     from .catalog import CatalogError, builtin_catalog
@@ -228,6 +255,8 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
                                            **history_ports(history, config, zone)))
     log.info("config: %s · tray: %s (menu: %s) · notifications: %s", config.source, tray.name,
              "yes" if tray.has_menu else "no", notifier.name)
+    daemon.ports.window = window_launcher(paths, tray, config_path)
+    safety_note_on_first_run(paths, notifier, icon)
 
     def on_signal(signum, frame) -> None:
         log.info("stopping (%s)", signal.Signals(signum).name)

@@ -32,7 +32,8 @@ def add_control_parsers(sub: Any) -> None:
     form = status.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="the full status as JSON (schema 1)")
     form.add_argument("--short", action="store_true", help="one short line for a status bar")
-    sub.add_parser("now", help="prompt a stretch now")
+    now = sub.add_parser("now", help="prompt a stretch now")
+    now.add_argument("--window", action="store_true", help="in the guided stretch window")
     sub.add_parser("done", help="mark the current (or an unprompted) stretch done")
     snooze = sub.add_parser("snooze", help="snooze the prompt (default: the configured minutes)")
     snooze.add_argument("minutes", nargs="?", type=int, metavar="MINUTES", help="1 to 240")
@@ -49,6 +50,8 @@ def cmd_control(args: argparse.Namespace) -> int:
     from . import protocol
 
     name, arg = args.command, None
+    if name == "now" and getattr(args, "window", False):
+        name = "show"  # the daemon opens the guided window for the prompt
     if name == "snooze" and args.minutes is not None:
         arg = args.minutes
     if name == "pause" and args.spec:

@@ -42,6 +42,7 @@ class Ports:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     icon_path: str | None = None
     senses: Any = None  # senses.Senses: idle probe + calendar; None times by the clock alone
+    window: Any = None  # window_launcher.WindowLauncher: the guided window (#6); None: notifications only
 
 
 def resolve_zone(name: str) -> tzinfo:
@@ -151,6 +152,8 @@ class Daemon:
                 "pause": lambda: core.pause(self.state, now, self.plan, arg),
                 "resume": lambda: core.resume(self.state, now, self.plan),
                 "status": lambda: None,
+                # The guided window (#6): the prompt (new, or the one shown) opens in the window.
+                "show": lambda: self._asking_window(core.prompt_now(self.state, now, self.plan)),
             }
             if name == "reload":
                 return {**self.reload("command"), **self.status(now)}
@@ -263,11 +266,21 @@ class Daemon:
         except Exception:  # a history failure must not stop prompting; it is logged with its cause
             log.exception("could not record %s for %s", outcome.outcome, outcome.stretch_id)
 
+    _window_asked = False  # `show` runs: its prompt opens in the guided window, focused
+
+    def _asking_window(self, transition: core.Transition) -> core.Transition:
+        self._window_asked = transition.error is None
+        return transition
+
     def _show(self, stretch_id: str) -> None:
         stretch = self.catalog.get(stretch_id)
+        asked, self._window_asked = self._window_asked, False
         if stretch is None:
             log.warning("stretch %r is not in the catalog any more", stretch_id)
             return
+        window = self.ports.window
+        if window is not None and window.for_prompt(stretch_id, asked, self.config.prompt.window == "with_prompt"):
+            return  # the window stands in for the notification
         timeout = self.plan.schedule.prompt_timeout_minutes * 60
         prompt = views.prompt_for(stretch, self.plan.schedule.snooze_minutes, self.ports.icon_path, timeout)
         try:

@@ -22,7 +22,7 @@ SCHEMA = 1  # the version of the `status --json` shape
 MAX_PAUSE = timedelta(days=30)
 MAX_SPEC = 64  # characters of a pause spec
 
-NO_ARG = ("status", "now", "skip", "resume", "reload", "quit")
+NO_ARG = ("status", "now", "skip", "resume", "reload", "quit", "another", "show")  # another, show: the window (#6)
 COMMANDS = (*NO_ARG, "done", "snooze", "pause")
 
 

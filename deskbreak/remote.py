@@ -122,6 +122,12 @@ class RemoteCommands:
     def cmd_resume(self, arg: Any) -> dict[str, Any]:
         return self._command("resume", arg)
 
+    def cmd_another(self, arg: Any) -> dict[str, Any]:
+        return self._command("another", arg)
+
+    def cmd_show(self, arg: Any) -> dict[str, Any]:
+        return self._command("show", arg)
+
     def _command(self, name: str, arg: Any) -> dict[str, Any]:
         reply = self.daemon.command(name, arg)
         return {**reply, **self.status()}

@@ -346,7 +346,7 @@ def test_remote_commands_validate_before_the_daemon_sees_anything(rig):
     daemon, clock, server, client = rig
     commands = RemoteCommands(daemon)
     assert commands("snooze", "5")["ok"] is False
-    assert commands("another")["error"] == "unknown command 'another'"
+    assert commands("dance")["error"] == "unknown command 'dance'"
     assert commands("pause", "sometime")["error"].startswith("pause: got 'sometime'")
 
 

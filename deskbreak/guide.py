@@ -1,0 +1,176 @@
+"""The guided stretch's hold timer: a pure state machine with no clock (the window feeds it `now`).
+
+A stretch walks through phases, each with a length in seconds:
+
+    ready (LEAD_IN: get into position) -> holding (rep 1, first side) -> switch -> holding (rep 1,
+    other side) -> rest -> holding (rep 2, first side) -> ... -> finished
+
+`switch` (SWITCH_SECONDS) lets you turn round on the chair for the other side; `rest` (between
+reps; REST_SECONDS, or SHORT_REST_SECONDS for holds under 10 s such as pelvic tilts) is a breath
+before the next rep. A new guide is not running: `start`/`resume` begins the countdown, `pause`
+freezes it. `advance(state, now)` returns the new state and the cues its transitions emit (a
+suspended laptop catches up in one call). `held_seconds` counts only the time spent holding.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from .catalog import Stretch
+
+READY, HOLDING, SWITCH, REST, FINISHED = "ready", "holding", "switch", "rest", "finished"
+LEAD_IN = 5
+SWITCH_SECONDS = 5
+REST_SECONDS = 5
+SHORT_REST_SECONDS = 3
+
+# Cues: what a transition asks the window to signal (a flash; a sound for SWITCH_SIDE and DONE).
+HOLD_START = "hold"
+SWITCH_SIDE = "switch"
+REP_DONE = "rep_done"
+DONE = "finished"
+SOUNDED = (SWITCH_SIDE, DONE)
+
+
+@dataclass(frozen=True)
+class Guide:
+    """Where a guided stretch is. `remaining` is measured at `since`; `since` is None when paused."""
+
+    stretch: Stretch
+    phase: str = READY
+    rep: int = 1
+    side_index: int = 0  # index into stretch.sides
+    remaining: float = LEAD_IN
+    since: datetime | None = None
+    held: float = 0.0  # seconds spent in holding phases so far
+
+    @property
+    def side(self) -> str | None:
+        return self.stretch.sides[self.side_index]
+
+    @property
+    def running(self) -> bool:
+        return self.since is not None and self.phase != FINISHED
+
+    @property
+    def mirrored(self) -> bool:
+        """True on the side the steps (and the illustration) are not written for."""
+        return self.side_index == 1
+
+
+def rest_seconds(stretch: Stretch) -> int:
+    return SHORT_REST_SECONDS if stretch.hold_seconds < 10 else REST_SECONDS
+
+
+def _next_phase(state: Guide) -> tuple[Guide, tuple[str, ...]]:
+    """The phase after the current one has run out, and its cues (`since` is kept)."""
+    stretch = state.stretch
+    if state.phase in (READY, SWITCH, REST):
+        return replace(state, phase=HOLDING, remaining=float(stretch.hold_seconds)), (HOLD_START,)
+    if state.phase == HOLDING:
+        if state.side_index + 1 < len(stretch.sides):
+            return replace(state, phase=SWITCH, side_index=state.side_index + 1,
+                           remaining=float(SWITCH_SECONDS)), (SWITCH_SIDE,)
+        if state.rep < stretch.reps:
+            return replace(state, phase=REST, rep=state.rep + 1, side_index=0,
+                           remaining=float(rest_seconds(stretch))), (REP_DONE,)
+        return replace(state, phase=FINISHED, remaining=0.0), (DONE,)
+    return state, ()
+
+
+def advance(state: Guide, now: datetime) -> tuple[Guide, tuple[str, ...]]:
+    """Move the countdown to `now`, through as many phases as the time covers."""
+    if not state.running or state.since is None:
+        return state, ()
+    elapsed = max(0.0, (now - state.since).total_seconds())
+    cues: list[str] = []
+    while state.phase != FINISHED:
+        step = min(elapsed, state.remaining)
+        held = state.held + (step if state.phase == HOLDING else 0.0)
+        state = replace(state, remaining=state.remaining - step, held=held)
+        elapsed -= step
+        if state.remaining > 1e-9:
+            break
+        state, new = _next_phase(state)
+        cues.extend(new)
+    since = None if state.phase == FINISHED else now
+    return replace(state, since=since), tuple(cues)
+
+
+def start(state: Guide, now: datetime) -> Guide:
+    """Start (or resume) the countdown at `now`; a finished guide stays finished."""
+    if state.running or state.phase == FINISHED:
+        return state
+    return replace(state, since=now)
+
+
+resume = start
+
+
+def pause(state: Guide, now: datetime) -> tuple[Guide, tuple[str, ...]]:
+    """Freeze the countdown at `now` (cues of phases that ran out before it are returned)."""
+    state, cues = advance(state, now)
+    return replace(state, since=None), cues
+
+
+def skip_lead_in(state: Guide, now: datetime) -> tuple[Guide, tuple[str, ...]]:
+    """Start holding at once (the user is already in position)."""
+    if state.phase != READY:
+        return state, ()
+    held, cues = _next_phase(state)
+    return replace(held, since=now), cues
+
+
+def seconds_left(state: Guide, now: datetime) -> int:
+    """The whole seconds shown on the countdown (rounded up: it shows 1 until the very end)."""
+    if state.running and state.since is not None:
+        state, _ = advance(state, now)
+    return max(0, math.ceil(state.remaining - 1e-9))
+
+
+def held_seconds(state: Guide) -> int:
+    return int(round(state.held))
+
+
+def label(state: Guide) -> str:
+    """The line under the countdown: `Hold 20 s · rep 2 of 3 · left side`."""
+    stretch = state.stretch
+    side = f"{state.side} side" if state.side else ""
+    rep = f"rep {state.rep} of {stretch.reps}" if stretch.reps > 1 else ""
+    if state.phase == HOLDING:
+        return " · ".join(p for p in (f"Hold {stretch.hold_seconds} s", rep, side) if p)
+    if state.phase == SWITCH:
+        return f"Switch to the {state.side} side"
+    if state.phase == REST:
+        return " · ".join(p for p in ("Relax", f"next: {rep}" if rep else "", side) if p)
+    if state.phase == FINISHED:
+        return f"Finished · held {held_seconds(state)} s in all"
+    if state.running:
+        return " · ".join(p for p in ("Get into position", side) if p)
+    return "Press Start when you are in position"
+
+
+def steps(state: Guide) -> tuple[str, ...]:
+    """The steps for the side being done: as written for the first side, mirrored for the other."""
+    return mirror_steps(state.stretch.steps) if state.mirrored else state.stretch.steps
+
+
+_SIDE_WORD = re.compile(r"\b(left|right)\b", re.IGNORECASE)
+
+
+def mirror_sides(text: str) -> str:
+    """Swap the whole words left and right, keeping their case (`Right` -> `Left`, `LEFT` -> `RIGHT`)."""
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        other = "right" if word.lower() == "left" else "left"
+        if word.isupper():
+            return other.upper()
+        return other.capitalize() if word[0].isupper() else other
+    return _SIDE_WORD.sub(swap, text)
+
+
+def mirror_steps(lines: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(mirror_sides(line) for line in lines)
