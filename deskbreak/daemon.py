@@ -100,7 +100,10 @@ class Daemon:
             return
         self.stopped.set()
         if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
+            try:
+                self._scheduler.shutdown(wait=False)
+            except RuntimeError as error:  # a signal while start_timer is still starting it
+                log.debug("timer not shut down: %s", error)
         try:
             self.ports.notifier.close()
         finally:
@@ -155,6 +158,11 @@ class Daemon:
                 # The guided window (#6): the prompt (new, or the one shown) opens in the window.
                 "show": lambda: self._asking_window(core.prompt_now(self.state, now, self.plan)),
             }
+            if name == "pause" and isinstance(arg, str):  # the tray's spec: "30m", "tomorrow"...
+                try:
+                    arg = self.pause_until(arg, now)
+                except ValueError as error:
+                    return {"ok": False, "error": str(error), **self.status(now)}
             if name == "reload":
                 return {**self.reload("command"), **self.status(now)}
             if name == "edit":  # the tray's "Edit schedule…": the config watcher applies the save
@@ -173,6 +181,15 @@ class Daemon:
             if error:
                 reply["error"] = error
             return reply
+
+    def pause_until(self, spec: str, now: datetime) -> datetime | None:
+        """When a pause given as a spec ("30m", "2h", "tomorrow", "forever") ends; ValueError if bad."""
+        from .protocol import parse_pause
+        from .schedule import windows_from
+
+        plan = self.plan
+        first = lambda day: next((start for start, _end in windows_from(day, plan.schedule, plan.zone)), None)
+        return parse_pause(spec, now, plan.zone, first)
 
     config_path: Path | None = None  # the file `reload` re-reads (set by app.py); else config.source
     config_error: str | None = None  # why the last reload was not applied (one line per problem)

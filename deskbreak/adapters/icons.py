@@ -1,0 +1,91 @@
+"""The tray icon, drawn with Pillow at run time: one picture per state, crisp from 16 to 64 px.
+
+Drawn at 4x on a transparent canvas, then downscaled (antialiasing for free):
+working  a teal ring that fills clockwise from 12 o'clock around a stretching figure
+due      a filled orange disc with the figure and a red attention dot
+snoozed  a thin blue ring with a "z"
+paused   a grey-blue ring with two bars
+off      the figure and ring in grey, dimmed
+
+Pure: no clock, no GUI toolkit. `picture_key` quantises the progress so the tray re-sends a
+picture only when it would look different.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PIL import Image, ImageDraw
+
+SCALE = 4
+RING_STEPS = 24  # the ring moves in 15° steps: finer is invisible at tray sizes
+PHASES = ("working", "due", "snoozed", "paused", "off")
+
+TEAL, TEAL_DIM = (0, 150, 136, 255), (0, 150, 136, 90)
+ORANGE, RED, WHITE = (245, 124, 0, 255), (220, 30, 40, 255), (255, 255, 255, 255)
+BLUE, SLATE, GREY = (66, 133, 244, 255), (96, 125, 139, 255), (150, 150, 150, 150)
+
+
+def quantise(progress: float) -> float:
+    """The progress as the ring shows it (a multiple of 1/RING_STEPS, 0..1)."""
+    return round(min(1.0, max(0.0, progress)) * RING_STEPS) / RING_STEPS
+
+
+def picture_key(view_phase: str, progress: float) -> tuple[str, float]:
+    """Two views with the same key draw the same picture."""
+    return view_phase, quantise(progress) if view_phase == "working" else 0.0
+
+
+def draw_icon(view_phase: str, progress: float, size: int) -> Image.Image:
+    """The RGBA icon for a tray phase at `size` px (unknown phases draw as "off")."""
+    phase, ring = picture_key(view_phase if view_phase in PHASES else "off", progress)
+    return _draw(phase, ring, size)
+
+
+@lru_cache(maxsize=64)
+def _draw(phase: str, ring: float, size: int) -> Image.Image:
+    big = size * SCALE
+    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    width = max(SCALE * 2, big // 9)  # the ring's stroke: ~2 px at 16, 7 px at 64
+    box = (width // 2, width // 2, big - 1 - width // 2, big - 1 - width // 2)
+    if phase == "working":
+        pen.ellipse(box, outline=TEAL_DIM, width=width)
+        if ring >= 1.0:
+            pen.ellipse(box, outline=TEAL, width=width)
+        elif ring > 0:
+            pen.arc(box, -90, -90 + 360 * ring, fill=TEAL, width=width)
+        _figure(pen, big, TEAL)
+    elif phase == "due":
+        pen.ellipse((0, 0, big - 1, big - 1), fill=ORANGE)
+        _figure(pen, big, WHITE)
+        dot = big * 0.34
+        pen.ellipse((big - dot, 0, big - 1, dot - 1), fill=RED, outline=WHITE, width=max(SCALE, big // 32))
+    elif phase == "snoozed":
+        pen.ellipse(box, outline=BLUE, width=max(SCALE, width // 2))
+        _zed(pen, big, width)
+    elif phase == "paused":
+        pen.ellipse(box, outline=SLATE, width=width)
+        bar_w, top, bottom = big * 0.13, big * 0.30, big * 0.70
+        for left in (big * 0.33, big * 0.54):
+            pen.rectangle((left, top, left + bar_w, bottom), fill=SLATE)
+    else:
+        pen.ellipse(box, outline=GREY, width=width)
+        _figure(pen, big, GREY)
+    return image.resize((size, size), Image.LANCZOS)
+
+
+def _figure(pen: ImageDraw.ImageDraw, big: int, colour) -> None:
+    """A figure stretching, arms up in a Y: a head, a spine and two raised arms."""
+    c, stroke = big / 2, max(SCALE, big // 12)
+    head = big * 0.085
+    pen.ellipse((c - head, big * 0.25 - head, c + head, big * 0.25 + head), fill=colour)
+    pen.line((c, big * 0.40, c, big * 0.74), fill=colour, width=stroke)  # spine
+    pen.line((c, big * 0.47, c - big * 0.17, big * 0.30), fill=colour, width=stroke)
+    pen.line((c, big * 0.47, c + big * 0.17, big * 0.30), fill=colour, width=stroke)
+
+
+def _zed(pen: ImageDraw.ImageDraw, big: int, width: int) -> None:
+    left, right, top, bottom = big * 0.32, big * 0.68, big * 0.32, big * 0.68
+    stroke = max(SCALE * 2, width)
+    pen.line((left, top, right, top, left, bottom, right, bottom), fill=BLUE, width=stroke, joint="curve")
