@@ -17,11 +17,9 @@ answers on (a crashed daemon) is removed before binding.
 from __future__ import annotations
 
 import errno
-import hmac
 import json
 import logging
 import os
-import secrets
 import socket
 import stat
 import struct
@@ -44,6 +42,13 @@ USE_TCP = sys.platform == "win32"
 Handler = Callable[[str, Any], dict]
 
 
+def _token() -> str:
+    """The TCP transport's shared secret (Windows); secrets and hmac load libcrypto, so only here."""
+    import secrets
+
+    return secrets.token_hex(16)
+
+
 class NotRunning(Exception):
     """No daemon answers on the control socket."""
 
@@ -59,7 +64,7 @@ class ControlServer:
         self._lock, self._own_lock = lock, lock is None
         self._slots = threading.BoundedSemaphore(max_clients)
         self._uid = uid if uid is not None else getattr(os, "getuid", lambda: None)()
-        self._token = secrets.token_hex(16) if tcp else ""
+        self._token = _token() if tcp else ""
         self._sock: socket.socket | None = None
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -192,6 +197,8 @@ class ControlServer:
     def _allowed(self, conn: socket.socket, reader: Any) -> bool:
         if self.tcp:
             line = reader.readline(200).strip().decode("ascii", "replace")
+            import hmac  # here, not at the top: hmac loads OpenSSL's libcrypto (3 MB of RSS on Linux)
+
             return hmac.compare_digest(line, self._token)
         if sys.platform.startswith("linux") and self._uid is not None:
             creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))

@@ -82,9 +82,9 @@ class Daemon:
         return self.ports.clock().astimezone(timezone.utc)
 
     def start_timer(self) -> None:
-        from apscheduler.executors.pool import ThreadPoolExecutor
-        from apscheduler.schedulers.background import BackgroundScheduler
+        from .apscheduler_light import load  # APScheduler without asyncio (less RSS)
 
+        BackgroundScheduler, ThreadPoolExecutor, _ = load()
         self._scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(1)},
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
@@ -323,8 +323,9 @@ class Daemon:
                                                self.ports.today_line(now)))
         if self._scheduler is None:
             return
-        from apscheduler.triggers.date import DateTrigger
+        from .apscheduler_light import load
 
+        DateTrigger = load()[2]
         self._scheduler.add_job(self.on_timer, DateTrigger(run_date=run_at), id=JOB_ID,
                                 replace_existing=True)
 
