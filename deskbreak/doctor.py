@@ -8,7 +8,6 @@ Each check is a function returning a `Check`; none raises. Parts of deskbreak th
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import json
 import os
 import sqlite3
@@ -51,7 +50,10 @@ def check_python() -> Check:
                  "install Python 3.11 or newer", essential=True)
 
 
-def check_packages(version: Callable[[str], str] = importlib.metadata.version) -> Check:
+def check_packages(version: Callable[[str], str] | None = None) -> Check:
+    import importlib.metadata  # here, not at the top: `deskbreak status` builds this module's parser
+
+    version = version or importlib.metadata.version
     found, missing = [], []
     for name in DEPENDENCIES:
         try:
