@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     autostart.add_parser(sub)
     doctor.add_parser(sub)
     cli_logs.add_parser(sub)
+    from .cli_stats import add_parsers as add_stats_parsers
+
+    add_stats_parsers(sub)
     return parser
 
 
@@ -80,7 +83,10 @@ def _admin_handlers():
     from .cli_logs import cmd_logs
     from .doctor import cmd_doctor
 
-    return {"autostart": cmd_autostart, "doctor": cmd_doctor, "logs": cmd_logs}
+    from .cli_stats import cmd_history, cmd_stats
+
+    return {"autostart": cmd_autostart, "doctor": cmd_doctor, "logs": cmd_logs, "stats": cmd_stats,
+            "history": cmd_history}
 
 
 def _config_path(args: argparse.Namespace) -> tuple[Path, bool]:
