@@ -1,0 +1,257 @@
+"""Every deskbreak benchmark figure, from one command: footprint, start-up, prompt latency, stats.
+
+Run:  python bench/run.py [--idle-seconds 120] [--quick] [--readme]
+
+Starts its own Xvfb + private D-Bus + dunst + trayer (tests/desktop_stack.py), then:
+1. the floor: a bare `python -c "import time; time.sleep(1e6)"` (RSS/PSS);
+2. the real daemon (`python -m deskbreak run`, XDG dirs in a temp dir) with a config whose work
+   window covers now ("in hours") and one whose windows are all on another day ("off hours"), for
+   each pystray backend that imports here (PYSTRAY_BACKEND): RSS/PSS after start and after the idle
+   period, CPU % of one core over it, threads, and context switches per minute summed over all
+   threads (the wake-ups). A bare pystray icon per backend is measured too: the toolkit's own cost;
+3. start-up: launch -> `status` answers on the control socket, launch -> the XEmbed icon is docked
+   in trayer, the `deskbreak status` command's wall time, `-X importtime` top offenders;
+4. prompt latency: interval 1 min, settle_seconds = 0, `count = "clock"`: the due instant (the
+   bench's `done` re-anchors the schedule: due = done + 1 min) to the Notify call seen by
+   dbus-monitor on the bus;
+5. the stats benchmark over five years (bench/bench_stats.py).
+Figures, not pass/fail: the table shows each target and whether it is met. --readme writes the
+table into bench/README.md. Every process started here is stopped by its PID at the end.
+"""
+
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+
+from desktop_stack import DesktopStack, missing_programs  # noqa: E402  (the test fixture's stack)
+from measures import (NotifyWatch, import_report, importtime, parse_importtime, prompt_latency,  # noqa: E402
+                      stats_figure, timed_cli)
+from procfs import Sample  # noqa: E402
+from report import ICON_MAX, PROMPT_MAX, Row, footprint_rows, mb, render, write_readme  # noqa: E402
+from subjects import (FLOOR_CODE, PY, Daemon, Procs, config_text, start_reference_icon,  # noqa: E402
+                      startup_runs, tray_backends)
+from xtray import TrayIcons  # noqa: E402
+
+from deskbreak.control import ControlError, NotRunning  # noqa: E402
+
+
+def seconds(values: list[float | None]) -> str:
+    got = [v for v in values if v is not None]
+    if not got:
+        return "none"
+    if len(got) == 1:
+        return f"{got[0]:.3f} s"
+    return f"{statistics.median(got):.3f} s (max {max(got):.3f})" + ("" if len(got) == len(values) else
+                                                                      f", {len(values) - len(got)} none")
+
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Path) -> tuple[list[Row], str]:
+    idle = args.idle_seconds
+    rows: list[Row] = []
+    details: list[str] = []
+    floor_proc = procs.start([PY, "-c", FLOOR_CODE], workdir / "floor.log")
+    time.sleep(1.0)
+    floor = Daemon("floor (bare python -c sleep)", workdir, {})
+    floor.proc, floor.start = floor_proc, Sample.take(floor_proc.pid)
+
+    icons = TrayIcons(stack.display)
+    has_adapter = (REPO / "deskbreak" / "adapters" / "tray.py").exists()
+    backends = tray_backends(stack)
+    if args.quick:
+        backends = backends[:1]
+    print(f"pystray backends importable here: {', '.join(backends) or 'none'}; "
+          f"deskbreak/adapters/tray.py {'present' if has_adapter else 'absent (the daemon runs headless)'}",
+          flush=True)
+
+    # Start-up first, on a quiet machine: per backend, a first run then ordinary starts.
+    startups = []
+    for backend in (backends if has_adapter and backends else [None]):
+        first, later = startup_runs(procs, stack, icons, workdir, backend, 2 if args.quick else 6)
+        startups.append((backend, first, later))
+        print(f"  start-up [{backend or 'default'}]: tray {first.tray}; first run: status {first.status_after:.3f} s,"
+              f" icon {seconds([first.icon_after])}; then status {seconds([d.status_after for d in later])},"
+              f" icon {seconds([d.icon_after for d in later])}", flush=True)
+
+    daemons: list[tuple[Daemon, bool]] = []
+    for in_hours in (True, False):
+        for backend in (backends if has_adapter and backends else [None]):
+            label = f"daemon {'in hours' if in_hours else 'off hours'} [{backend or 'default'}]"
+            d = Daemon.make(label, workdir, stack, config_text(in_hours), backend).launch(procs, icons)
+            print(f"  {label}: tray {d.tray}, status after {d.status_after:.3f} s, icon after "
+                  f"{'-' if d.icon_after is None else f'{d.icon_after:.3f} s'}", flush=True)
+            daemons.append((d, in_hours))
+    for d, _ in daemons:
+        time.sleep(0.5)
+        d.start = Sample.take(d.proc.pid)
+    references: list[Daemon] = []  # what the toolkit costs by itself: a bare pystray icon per backend
+    if not args.quick or all(d.tray == "headless" for d, _ in daemons):
+        for backend in backends:
+            ref = start_reference_icon(procs, stack, icons, workdir, backend)
+            print(f"  {ref.label}: icon after {'-' if ref.icon_after is None else f'{ref.icon_after:.3f} s'}",
+                  flush=True)
+            references.append(ref)
+        time.sleep(0.5)
+        for ref in references:
+            ref.start = Sample.take(ref.proc.pid)
+
+    measured = [floor] + [d for d, _ in daemons] + references
+    print(f"idling {idle:.0f} s...", flush=True)
+    for m in sorted(measured, key=lambda m: m.start.at):
+        time.sleep(max(0.0, m.start.at + idle - time.monotonic()))
+        m.end = Sample.take(m.proc.pid)
+        m.rates = m.end.since(m.start)
+
+    # Prompt latency, after the idle period: the notifier of every daemon subscribes to the server's
+    # NotificationClosed signals, so other clients' prompts would wake the idle ones up.
+    samples = 1 if args.quick else args.prompts
+    print(f"prompt latency ({samples} sample(s), about a minute each)...", flush=True)
+    watch = NotifyWatch(procs, stack, workdir)
+    lat = Daemon.make("prompt latency", workdir, stack, config_text(True, interval=1, latency=True),
+                      backends[0] if has_adapter and backends else None).launch(procs, icons)
+    deltas = prompt_latency(lat, watch, samples)
+    spy = shutil.which("py-spy")
+    for d, _ in daemons if spy else []:  # Python names of the OS threads (after the idle samples)
+        done = subprocess.run([spy, "dump", "--pid", str(d.proc.pid)], capture_output=True, text=True, timeout=30)
+        names = [line.strip() for line in done.stdout.splitlines() if line.startswith("Thread ")]
+        d.notes.append("py-spy threads: " + "; ".join(names or [done.stderr.strip()[:200]]))
+
+    # Footprint rows.
+    f = floor
+    rows.append(Row("floor: bare python -c sleep: RSS / PSS / USS",
+                    f"{mb(f.end.rss_kb)} / {mb(f.end.pss_kb)} / {mb(f.end.uss_kb)}", "", "1x"))
+    rows.append(Row("floor: CPU / wake-ups", f"{f.rates.cpu_percent:.4f} % / {f.rates.switches_per_minute:.1f} /min"))
+    for d, in_hours in daemons:
+        rows += footprint_rows(d, f.end, idle, in_hours)
+    for ref in references:
+        rows += [row for row in footprint_rows(ref, f.end, idle, None) if "USS" not in row.figure]
+
+    # Start-up.
+    for backend, first, later in startups:
+        name = f"[{backend or 'default'}]"
+        runs = [first, *later]
+        rows.append(Row(f"launch -> status answers {name}: first run; then median of {len(later)}",
+                        f"{first.status_after:.3f} s; {seconds([d.status_after for d in later])}"))
+        if first.tray == "headless":
+            rows.append(Row(f"launch -> icon docked {name}", "no icon (tray: headless)", f"<= {ICON_MAX} s"))
+            continue
+        icon_times = [d.icon_after for d in runs]
+        rows.append(Row(f"launch -> icon docked {name}: first run; then median of {len(later)}",
+                        f"{seconds([first.icon_after])}; {seconds([d.icon_after for d in later])}",
+                        f"<= {ICON_MAX} s", "", all(t is not None and t <= ICON_MAX for t in icon_times)))
+    for ref in references:
+        rows.append(Row(f"{ref.label}: launch -> icon docked (reference)", "none" if ref.icon_after is None
+                        else f"{ref.icon_after:.3f} s", f"<= {ICON_MAX} s", "",
+                        ref.icon_after is not None and ref.icon_after <= ICON_MAX))
+    env = daemons[0][0].env
+    status_wall = timed_cli(["status", "--short"], env, runs=5)
+    rows.append(Row("`deskbreak status --short` wall time (median of 5)", f"{status_wall * 1000:.0f} ms"))
+    bare = timed_cli(["--version"], env, runs=5)
+    rows.append(Row("`deskbreak --version` wall time (median of 5)", f"{bare * 1000:.0f} ms"))
+    app_imports = importtime(["-c", "import deskbreak.app"], env)
+    status_imports = importtime(["-m", "deskbreak", "status", "--short"], env)
+    # The daemon's own imports (lazy ones included): one more daemon, with PYTHONPROFILEIMPORTTIME.
+    probe = Daemon.make("daemon import profile", workdir, stack, config_text(True),
+                        backends[0] if has_adapter and backends else None, PYTHONPROFILEIMPORTTIME="1")
+    probe.launch(procs, icons)
+    time.sleep(1.0)
+    with contextlib.suppress(NotRunning, ControlError):
+        probe.request("quit")
+    procs.stop(probe.proc)
+    daemon_imports = parse_importtime((probe.home / "daemon.log").read_text(errors="replace"))
+    for title, found in (("import deskbreak.app", app_imports),
+                         ("python -m deskbreak status --short", status_imports),
+                         ("the daemon, start-up to idle (lazy imports included)", daemon_imports)):
+        rows.append(Row(f"imports: {title}", f"{sum(r[0] for r in found) / 1000:.0f} ms, {len(found)} modules"))
+        details += import_report(title, found) + [""]
+
+    # Prompt latency.
+    rows.append(Row("prompt: due instant -> Notify on the bus", ", ".join(f"{x:.3f}" for x in deltas) + " s"
+                    if deltas else "no prompt seen", f"<= {PROMPT_MAX} s", "",
+                    bool(deltas) and max(deltas) <= PROMPT_MAX))
+
+    # Stats.
+    whole, text = stats_figure()
+    rows.append(Row("stats over five years (24 prompts a work day)", f"{whole:.1f} ms" if whole else "?",
+                    "< 1000 ms", "", whole is not None and whole < 1000))
+    details += ["bench/bench_stats.py:", *("    " + line for line in text.splitlines()), ""]
+
+    for m in measured[1:] + [lat]:
+        if m.rates is not None:
+            details.append(f"{m.label}: tray {m.tray}; threads by context switches over {m.rates.seconds:.0f} s:")
+            details += ["    " + line for line in m.rates.thread_lines()]
+            if m.rates.gone:
+                details.append(f"    ended during the period: {', '.join(m.rates.gone)}")
+        for note in m.notes:
+            details.append(f"    note: {note}")
+    for note in lat.notes:
+        details.append(f"prompt latency note: {note}")
+    return rows, "\n".join(details)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--idle-seconds", type=float, default=120.0)
+    parser.add_argument("--quick", action="store_true",
+                        help="30 s idle, one backend, one prompt (a smoke run; figures are rougher)")
+    parser.add_argument("--prompts", type=int, default=2, help="prompt latency samples (a minute each)")
+    parser.add_argument("--readme", action="store_true", help="write the table into bench/README.md")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs) after the run")
+    args = parser.parse_args()
+    if args.quick and args.idle_seconds == 120.0:
+        args.idle_seconds = 30.0
+    missing = missing_programs()
+    if missing:
+        print("cannot run the desktop stack: missing " + ", ".join(missing), file=sys.stderr)
+        return 2
+    command = "python bench/run.py " + " ".join(sys.argv[1:])
+    header = (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}, "
+              f"{os.cpu_count()} cores, {os.uname().sysname} {os.uname().release}")
+    print(f"deskbreak bench: {header}", flush=True)
+    workdir = Path(tempfile.mkdtemp(prefix="deskbreak-bench-"))
+    procs, stack = Procs(), DesktopStack(workdir / "desktop")
+    (workdir / "desktop").mkdir()
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        stack.start()
+        rows, details = run(args, stack, procs, workdir)
+    finally:
+        procs.stop_all()
+        stack.stop()
+        if args.keep:
+            print(f"logs kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print()
+    print(render(rows, markdown=False))
+    print()
+    print(details)
+    if args.readme:
+        print(f"\nwritten to {write_readme(command.strip(), header, rows, details)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
