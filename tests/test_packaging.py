@@ -60,7 +60,9 @@ def test_a_venv_install_runs_the_console_script(dist, tmp_path):
     wheel, _ = dist
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-index", "--no-deps", str(wheel)]
+    # --ignore-installed: the system site may hold a deskbreak already (CI installs the checkout).
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-index", "--no-deps",
+           "--ignore-installed", str(wheel)]
     subprocess.run(pip, check=True, timeout=120, capture_output=True)
     env = {**os.environ, "DESKBREAK_CONFIG": str(tmp_path / "none.toml"), "PYTHONPATH": ""}
     exe = str(venv / "bin" / "deskbreak")
