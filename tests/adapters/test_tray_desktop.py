@@ -287,11 +287,24 @@ def test_no_notification_server_at_all(desktop, launch):
 def test_a_gtk_menu_item_works(desktop, launch):
     daemon = launch("gtk")
     icon = daemon.docked_icon()
+    daemon.wait_log("started:")
+    desktop.dunstctl("close-all")  # nothing on screen but the tray
     x, y, width, height = geometry(desktop, icon)
     before = top_windows(desktop)
-    click(desktop, x + width // 2, y + height // 2, 3)
-    menu = wait_for(lambda: [g for w, g in top_windows(desktop).items() if w not in before and g[3] > 100],
-                    "the tray menu to open")[0]
+
+    def opened_menu():
+        return [g for w, g in top_windows(desktop).items() if w not in before and g[3] > 100]
+
+    # A click that lands while GTK is still settling the freshly docked icon can be lost (seen here
+    # about once in fifty launches under load); a person would click again, and so does the test.
+    for attempt in range(3):
+        click(desktop, x + width // 2, y + height // 2, 3)
+        try:
+            menu = wait_for(opened_menu, "the tray menu to open", 4)[0]
+            break
+        except TimeoutError:
+            if attempt == 2:
+                raise
     OUTPUT.mkdir(exist_ok=True)
     desktop.screenshot(OUTPUT / "desktop-menu.png")
     click(desktop, menu[0] + 40, menu[1] + 16, 1)  # the first item: "Stretch now"
