@@ -222,6 +222,11 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     instance = acquire_instance(paths)
     if instance is None:
         return EXIT_FAILURE
+    # Load APScheduler now, on the main thread before any other thread exists: its asyncio-free
+    # loading swaps a stub into sys.modules for a moment, which no other thread may observe.
+    from .apscheduler_light import load as load_apscheduler
+
+    load_apscheduler()
     setup_logging(paths, verbose)
     if config.source == "<defaults>":
         log.info("no config at %s: using the built-in defaults", config_path)
