@@ -206,6 +206,20 @@ def safety_note_on_first_run(paths: Paths, notifier, icon: str | None) -> None:
     threading.Thread(target=show, name="deskbreak-safety-note", daemon=True).start()
 
 
+def start_sleep_watch(daemon):
+    """Resume-from-suspend signals; with them the off-hours heartbeat can sleep for 30 minutes."""
+    from .adapters.sleep_logind import watch_sleep
+    from .daemon import HEARTBEAT_OFF_HOURS_WITH_RESUME_SIGNAL
+
+    def on_resume() -> None:
+        threading.Thread(target=daemon.resumed, name="deskbreak-resume", daemon=True).start()
+
+    watcher = watch_sleep(on_resume)
+    if watcher is not None:
+        daemon.off_hours_heartbeat = HEARTBEAT_OFF_HOURS_WITH_RESUME_SIGNAL
+    return watcher
+
+
 def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     from . import ports
     from .catalog import CatalogError, builtin_catalog
@@ -274,6 +288,7 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
         daemon.stop()
         return EXIT_FAILURE
     watcher = start_config_watch(daemon, config_path)
+    sleep_watcher = start_sleep_watch(daemon)
     try:
         tray.run(on_ready=daemon.start_timer)
     finally:
@@ -283,6 +298,8 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
             watcher.stop()
         if senses is not None:
             senses.close()
+        if sleep_watcher is not None:
+            sleep_watcher.stop()
         if history is not None:
             history.close()
     log.info("stopped")

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_IN_WINDOW = timedelta(seconds=60)  # the tray ring moves at most once a minute
 HEARTBEAT_OFF_HOURS = timedelta(minutes=5)  # catches a resume from suspend (the timer is monotonic)
+HEARTBEAT_OFF_HOURS_WITH_RESUME_SIGNAL = timedelta(minutes=30)  # resumes are signalled (logind)
 JOB_ID = "deskbreak-core"
 
 
@@ -126,6 +127,13 @@ class Daemon:
                 log.info("prompt held back: %s", transition.state.hold_reason)
             self._apply(transition)
             self._arm()
+
+    off_hours_heartbeat: timedelta = HEARTBEAT_OFF_HOURS
+
+    def resumed(self) -> None:
+        """The machine woke from suspend (a signal from the OS): decide at once, not at the next beat."""
+        if not self.stopped.is_set():
+            self.on_timer()
 
     def _sense(self, now: datetime) -> core.Moment:
         """Read the probes, only in work hours and when not paused; a return from a break re-plans."""
@@ -316,7 +324,7 @@ class Daemon:
         now = self.now()
         wake = core.next_wakeup(self.state, self.plan)
         in_window = core.window_at(now, self.plan) is not None and self.state.phase is not core.Phase.PAUSED
-        beat = now + (HEARTBEAT_IN_WINDOW if in_window else HEARTBEAT_OFF_HOURS)
+        beat = now + (HEARTBEAT_IN_WINDOW if in_window else self.off_hours_heartbeat)
         run_at = beat if wake is None else min(max(wake, now), beat)
         self._last_beat = run_at
         self.ports.tray.update(views.tray_view(self.state, now, self.plan, self.catalog,

@@ -136,3 +136,15 @@ def test_the_real_timer_fires_and_quit_stops_the_daemon():
         daemon.command("quit")
         runner.join(5)
     assert not runner.is_alive() and notifier.closed
+
+
+def test_a_resume_signal_decides_at_once_without_a_burst(rig):
+    daemon, clock, notifier, tray, recorded = rig
+    daemon.command("status")
+    clock.advance(hours=3)  # suspended through several prompts; the OS says we are back
+    daemon.resumed()
+    assert notifier.shown == []
+    assert [o.outcome for o in recorded] == ["missed_while_asleep", "natural_break"]
+    daemon.stop()
+    daemon.resumed()  # a late signal after quitting is ignored
+    assert len(recorded) == 2
