@@ -14,6 +14,18 @@ from . import __version__
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_NOT_RUNNING = 0, 1, 2, 3
 
 
+def _add_run_arguments(run: argparse.ArgumentParser) -> None:
+    run.add_argument("--config", type=Path, help="config file (default: the platform's config dir)")
+    run.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+
+
+def build_run_parser() -> argparse.ArgumentParser:
+    """`deskbreak [run] [--config PATH] [-v]` alone: the daemon never imports the other commands."""
+    run = argparse.ArgumentParser(prog="deskbreak run", description="Run the deskbreak daemon.")
+    _add_run_arguments(run)
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="deskbreak", description="A desk-break reminder that prompts one back stretch at a time.")
@@ -21,8 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the daemon in the foreground (the default)")
-    run.add_argument("--config", type=Path, help="config file (default: the platform's config dir)")
-    run.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    _add_run_arguments(run)
 
     config = sub.add_parser("config", help="check, locate or show the config")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
@@ -59,11 +70,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _is_run(argv: list[str]) -> bool:
+    """Bare `deskbreak`, `deskbreak run ...` and `deskbreak -v` / `--config X` all mean run."""
+    if not argv or argv[0] == "run":
+        return True
+    return argv[0] in ("-v", "--verbose", "--config") or argv[0].startswith("--config=")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if _is_run(argv):
+        try:
+            return cmd_run(build_run_parser().parse_args(argv[1:] if argv and argv[0] == "run" else argv))
+        except KeyboardInterrupt:
+            return EXIT_OK
     args = build_parser().parse_args(argv)
-    command = args.command or "run"
-    if command == "run" and not hasattr(args, "verbose"):
-        args = build_parser().parse_args(["run", *(argv or [])])
+    command = args.command
     handlers = {"run": cmd_run, "config": cmd_config, "stretches": cmd_stretches, "next": cmd_next}
     handlers.update(_admin_handlers())
     from .cli_control import control_handlers
