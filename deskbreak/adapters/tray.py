@@ -128,6 +128,7 @@ class PystrayTray:
                 return
             icon.visible = True
             if not self._stopping.is_set():
+                self._keep_ctrl_c()
                 self._start_watch()
                 on_ready()
 
@@ -136,6 +137,21 @@ class PystrayTray:
         self._icon.run(setup=setup)
         if self._watch is not None:
             self._watch.stop()
+
+    def _keep_ctrl_c(self) -> None:
+        """pystray's GTK loop resets SIGINT to the default (kill at once, no clean-up); route it
+        through GLib to the daemon's SIGTERM handler instead, so Ctrl-C stops it cleanly."""
+        if self.name not in ("gtk", "appindicator"):
+            return
+        import signal
+
+        from gi.repository import GLib
+
+        def interrupted() -> bool:
+            os.kill(os.getpid(), signal.SIGTERM)
+            return False
+
+        GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGINT, interrupted)
 
     def stop(self) -> None:
         """Never blocks: it may run in a signal handler on the loop's own thread, and pystray's

@@ -343,3 +343,14 @@ def test_an_icon_pulled_out_of_the_tray_is_docked_again(desktop, launch, backend
     daemon.docked_icon()
     if backend == "xorg":  # GTK's plug finds its way back by itself; pystray's xorg window does not
         daemon.wait_log("asking the tray host again")
+
+
+@pytest.mark.parametrize("backend", ["gtk", "xorg"])
+def test_ctrl_c_stops_the_daemon_cleanly(desktop, launch, backend):
+    daemon = launch(backend)
+    daemon.docked_icon()
+    daemon.wait_log("started:")
+    daemon.proc.send_signal(signal.SIGINT)
+    assert daemon.proc.wait(10) == 0
+    assert "stopped" in daemon.log_text()
+    assert not (daemon.home / "run" / "deskbreak" / "control.sock").exists()
