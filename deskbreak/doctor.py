@@ -160,6 +160,16 @@ def check_notifications(send_test: bool = False) -> Check:
                 notifier.close()
             except Exception:  # closing a half-built notifier must not hide the result
                 pass
+    if notifier.name == "freedesktop":
+        # The chain keeps D-Bus first even when no server answers yet (autostart may beat the
+        # desktop's notification daemon); doctor asks the server itself.
+        from .adapters.notify_freedesktop import FreedesktopNotifier
+
+        server = FreedesktopNotifier.probe()
+        if server is None:
+            return Check("notifications", False, "no notification server answers on the session bus",
+                         "start your desktop's notification server (or dunst); until then prompts go to the log")
+        detail += f", server {server}"
     ok = notifier.name not in ("log",)
     return Check("notifications", ok, detail,
                  "no desktop notifications here: start a notification server or install notify-send")
