@@ -120,7 +120,8 @@ class Daemon:
             if expected and slept > self.plan.late_limit:
                 log.info("the clock jumped %s (suspend or clock change): a natural break", slept)
                 self._apply(core.natural_break(self.state, expected, now, self.plan, asleep=True))
-            transition = core.tick(self.state, now, self.plan, self._sense(now))
+            moment = self._sense(now)  # first: a return from a break changes the state
+            transition = core.tick(self.state, now, self.plan, moment)
             if transition.error:
                 log.info("prompt not shown: %s", transition.error)
             elif transition.state.hold_reason and transition.state.hold_reason != self.state.hold_reason:

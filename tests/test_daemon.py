@@ -148,3 +148,24 @@ def test_a_resume_signal_decides_at_once_without_a_burst(rig):
     daemon.stop()
     daemon.resumed()  # a late signal after quitting is ignored
     assert len(recorded) == 2
+
+
+def test_a_return_from_a_natural_break_restarts_the_count_from_the_return(rig):
+    from deskbreak.adapters.activity_fake import FakeActivityProbe
+    from deskbreak.senses import Senses
+
+    daemon, clock, notifier, tray, recorded = rig
+    probe = FakeActivityProbe()
+    daemon.ports.senses = Senses(probe)
+    probe.set(idle=1.0, locked=False)
+    beat(daemon, clock, 10)  # 09:10, typing
+    probe.set(idle=0.0)
+    for minute in range(1, 8):  # away from 09:10 to 09:17
+        probe.set(idle=minute * 60.0)
+        beat(daemon, clock, 1)
+    probe.set(idle=3.0)  # back: input 3 s ago
+    beat(daemon, clock, 1)
+    assert [o.outcome for o in recorded] == ["natural_break"]
+    back = clock.now - timedelta(seconds=3)
+    assert recorded[0].answered_at == back
+    assert daemon.status()["next_prompt_at"] == (back + timedelta(minutes=45)).isoformat(timespec="seconds")
