@@ -19,8 +19,10 @@ class LogNotifier:
         self._stream = stream  # None: sys.stderr at the time of the prompt
 
     def show(self, prompt: Prompt) -> None:
-        log.info("stretch time: %s", prompt.title)
-        text = f"\n== deskbreak: {prompt.title} ==\n{prompt.body}\n"
+        is_stretch = getattr(prompt, "kind", "stretch") == "stretch"
+        log.info("%s%s", "stretch time: " if is_stretch else "", prompt.title)
+        heading = f"deskbreak: {prompt.title}" if is_stretch else prompt.title
+        text = f"\n== {heading} ==\n{prompt.body}\n"
         try:
             stream = self._stream or sys.stderr
             if stream is not None:  # pythonw has no stderr
