@@ -419,15 +419,30 @@ class DesktopStack:
         return Path(path)
 
 
+def skip_or_fail(reason: str) -> None:
+    """Skip a desktop test that cannot run here, or fail it under DESKBREAK_REQUIRE_DESKTOP=1 (CI)."""
+    if os.environ.get("DESKBREAK_REQUIRE_DESKTOP") == "1":
+        pytest.fail(reason + " (DESKBREAK_REQUIRE_DESKTOP=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+def need_gtk() -> None:
+    """The menu-capable tray backends need PyGObject (pip install "pygobject<3.51"; .ci/run does)."""
+    try:
+        import gi
+
+        gi.require_version("Gtk", "3.0")
+        from gi.repository import Gtk  # noqa: F401
+    except (ImportError, ValueError) as error:
+        skip_or_fail(f"the gtk tray backend needs PyGObject with GTK 3 ({error})")
+
+
 @pytest.fixture(scope="session")
 def desktop(tmp_path_factory: pytest.TempPathFactory):
     """A running desktop stack for the whole session (see DesktopStack)."""
     missing = missing_programs()
     if missing:
-        reason = "desktop stack: missing " + ", ".join(missing)
-        if os.environ.get("DESKBREAK_REQUIRE_DESKTOP") == "1":
-            pytest.fail(reason + " (DESKBREAK_REQUIRE_DESKTOP=1)", pytrace=False)
-        pytest.skip(reason)
+        skip_or_fail("desktop stack: missing " + ", ".join(missing))
     stack = DesktopStack(tmp_path_factory.mktemp("desktop"))
     try:
         stack.start()

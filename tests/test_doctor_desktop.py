@@ -8,13 +8,14 @@ import subprocess
 import sys
 
 import pytest
-from desktop_stack import wait_for
+from desktop_stack import need_gtk, wait_for
 
 pytestmark = pytest.mark.desktop
 
 
 @pytest.fixture
 def session(desktop, tmp_path):
+    need_gtk()
     env = {**desktop.env, "XDG_CONFIG_HOME": str(tmp_path / "cfg"), "XDG_DATA_HOME": str(tmp_path / "data"),
            "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_RUNTIME_DIR": str(tmp_path / "run"),
            "PYSTRAY_BACKEND": "gtk"}

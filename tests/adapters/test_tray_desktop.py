@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from desktop_stack import wait_for
+from desktop_stack import need_gtk, wait_for
 
 pytestmark = pytest.mark.desktop
 
@@ -111,6 +111,8 @@ def launch(desktop, home):
     started: list[Deskbreak] = []
 
     def start(backend: str = "gtk") -> Deskbreak:
+        if backend in ("gtk", "appindicator"):
+            need_gtk()
         daemon = Deskbreak(desktop, home, backend).start()
         started.append(daemon)
         return daemon
@@ -181,6 +183,7 @@ def test_the_icon_docks_in_the_tray(launch, backend):
 
 def test_twenty_launches_in_a_row_all_dock(desktop, home):
     """Every launch docks (the watchdog re-asks a tray host that missed the request); < 3 s each."""
+    need_gtk()
     times, redocks = [], 0
     for n in range(20):
         daemon = Deskbreak(desktop, home, ("gtk", "xorg")[n % 2])
