@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from deskbreak import stats  # noqa: E402
 from deskbreak.charts import draw_week_chart  # noqa: E402
-from deskbreak.history import History, write_csv  # noqa: E402
+from deskbreak.history import History  # noqa: E402
+from deskbreak.history_export import write_csv  # noqa: E402
 from deskbreak.outcomes import (DONE, IGNORED, NATURAL_BREAK, SKIPPED, SNOOZED,  # noqa: E402
                                 PromptOutcome)
 

@@ -111,7 +111,7 @@ def print_summary(summary, catalog) -> None:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from .history import write_csv, write_json
+    from .history_export import write_csv, write_json
 
     history = _open_history()
     if history is None:

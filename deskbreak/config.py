@@ -6,16 +6,16 @@ dict. Every problem becomes one line `PATH:LINE: key.path: got VALUE, expected .
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import catalog as catalog_model
+from .config_checks import _MISSING, ConfigError, Problem, _iso_date, _Reader, _valid_timezone
+from .config_lines import key_lines  # noqa: F401 (part of the module's interface)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_DAY = ("09:00-12:30", "13:30-17:30")
@@ -91,43 +91,6 @@ class Config:
     source: str = "<defaults>"
 
 
-@dataclass(frozen=True)
-class Problem:
-    key: str
-    value: Any
-    expected: str
-    line: int | None = None
-
-    def format(self, path: str) -> str:
-        where = f"{path}:{self.line}" if self.line else path
-        if self.key == "toml":
-            return f"{where}: not valid TOML: {self.expected}"
-        got = "nothing" if self.value is _MISSING else _show(self.value)
-        return f"{where}: {self.key}: got {got}, expected {self.expected}"
-
-
-class ConfigError(ValueError):
-    """One or more problems in a config file; `str()` is one line per problem."""
-
-    def __init__(self, path: str, problems: list[Problem]):
-        self.path = path
-        self.problems = problems
-        super().__init__("\n".join(p.format(path) for p in problems))
-
-
-_MISSING = object()
-
-
-def _show(value: Any) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        text = repr(value)
-    # One line, always: escape line separators and other unprintable characters JSON lets through.
-    text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def _hhmm(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
@@ -153,86 +116,6 @@ def parse_window(text: str) -> WorkWindow:
     if h1 > 23 or m1 > 59 or m2 > 59 or end > 1440 or end <= start:
         raise ValueError(text)
     return WorkWindow(start, end)
-
-
-# --- validation helpers: each returns the value or records a Problem and returns the default ---
-
-class _Reader:
-    def __init__(self, lines: dict[str, int]):
-        self.problems: list[Problem] = []
-        self.lines = lines
-
-    def problem(self, key: str, value: Any, expected: str) -> None:
-        self.problems.append(Problem(key, value, expected, _line_for(self.lines, key)))
-
-    def table(self, doc: dict, key: str, known: tuple[str, ...]) -> dict:
-        value = doc.get(key, {})
-        if not isinstance(value, dict):
-            self.problem(key, value, "a table")
-            return {}
-        for name in value:
-            if name not in known:
-                hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-                expected = (f'a known key (did you mean "{hint[0]}"?)' if hint
-                            else f"one of {', '.join(known)}")
-                self.problems.append(
-                    Problem(f"{key}.{name}" if key else name, value[name], expected,
-                            _line_for(self.lines, f"{key}.{name}" if key else name))
-                )
-        return value
-
-    def get(self, table: dict, prefix: str, name: str, default: Any, check: Callable[[Any], bool],
-            expected: str) -> Any:
-        if name not in table:
-            return default
-        value = table[name]
-        if not check(value):
-            self.problem(f"{prefix}.{name}", value, expected)
-            return default
-        return value
-
-    def integer(self, table: dict, prefix: str, name: str, default: int, low: int, high: int) -> int:
-        return self.get(table, prefix, name, default,
-                        lambda v: type(v) is int and low <= v <= high,
-                        f"a whole number from {low} to {high}")
-
-    def boolean(self, table: dict, prefix: str, name: str, default: bool) -> bool:
-        return self.get(table, prefix, name, default, lambda v: type(v) is bool, "true or false")
-
-    def choice(self, table: dict, prefix: str, name: str, default: str, options: tuple[str, ...]) -> str:
-        return self.get(table, prefix, name, default, lambda v: v in options,
-                        " or ".join(f'"{o}"' for o in options))
-
-    def string_list(self, table: dict, prefix: str, name: str, check: Callable[[str], bool],
-                    expected: str) -> tuple[str, ...]:
-        value = self.get(table, prefix, name, [], lambda v: isinstance(v, list), f"a list of {expected}")
-        good = []
-        for index, item in enumerate(value):
-            if isinstance(item, str) and check(item):
-                good.append(item)
-            else:
-                self.problem(f"{prefix}.{name}[{index}]", item, expected)
-        return tuple(good)
-
-
-def _valid_timezone(name: str) -> bool:
-    if name == "":
-        return True
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
-
-
-def _iso_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text))
 
 
 _SCHEDULE_KEYS = ("interval_minutes", "timezone", *WEEKDAYS, "days_off", "prompt_timeout_minutes",
@@ -380,44 +263,3 @@ def load(path: Path) -> Config:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), [Problem("file", _MISSING, f"a readable UTF-8 file ({error})")]) from None
     return loads(text, str(path))
-
-
-# --- locating keys in the text, for line numbers (tomllib keeps none) ---
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"]+(?:\s*\.\s*[A-Za-z0-9_\-\"]+)*)\s*=")
-
-
-def key_lines(text: str) -> dict[str, int]:
-    """Map dotted key paths (`schedule.mon`, `stretches.custom[0].id`) to 1-based line numbers."""
-    lines: dict[str, int] = {}
-    table = ""
-    array_counts: dict[str, int] = {}
-    depth = 0  # inside a multi-line array or inline table: keys there belong to its key
-    for number, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.split("#", 1)[0] if '"' not in raw else raw
-        if depth == 0 and (header := _HEADER.match(raw)):
-            name = header.group(2).replace('"', "").replace(" ", "")
-            if header.group(1) == "[[":
-                index = array_counts.get(name, -1) + 1
-                array_counts[name] = index
-                table = f"{name}[{index}]"
-            else:
-                table = name
-            lines.setdefault(table, number)
-            continue
-        if depth == 0 and (key := _KEY.match(raw)):
-            name = key.group(1).replace('"', "").replace(" ", "")
-            lines.setdefault(f"{table}.{name}" if table else name, number)
-        depth += stripped.count("[") + stripped.count("{") - stripped.count("]") - stripped.count("}")
-        depth = max(depth, 0)
-    return lines
-
-
-def _line_for(lines: dict[str, int], key: str) -> int | None:
-    """The line of the key, else of its nearest parent that appears in the text."""
-    while key:
-        if key in lines:
-            return lines[key]
-        key = re.sub(r"(\[\d+\]|\.[^.\[]+)$", "", key) if ("." in key or "[" in key) else ""
-    return None

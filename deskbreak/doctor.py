@@ -19,7 +19,9 @@ from typing import Callable, Mapping
 
 from .paths import Paths, default_paths
 
-DEPENDENCIES = ("pystray", "Pillow", "plyer", "APScheduler", "platformdirs", "jeepney", "tomlkit")
+# The runtime dependencies of pyproject.toml (the Linux-only ones only on Linux).
+DEPENDENCIES = ("pystray", "Pillow", "plyer", "APScheduler", "platformdirs", "tomlkit", "icalendar",
+                "recurring-ical-events") + (("jeepney", "python-xlib") if sys.platform.startswith("linux") else ())
 ESSENTIAL_DEPENDENCIES = ("APScheduler", "platformdirs")
 
 

@@ -17,17 +17,15 @@ and a fresh history starts; `History.set_aside` tells the daemon so it can say s
 
 from __future__ import annotations
 
-import csv
-import json
 import logging
 import sqlite3
 import threading
 from contextlib import contextmanager
-from dataclasses import asdict, astuple, dataclass
 from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TextIO
+from typing import Callable, Iterable, Iterator
 
+from .history_export import EXPORT_COLUMNS, ExportRow
 from .outcomes import DONE, OUTCOMES, PromptOutcome
 from .stats import DayCounts, add_outcome
 
@@ -54,7 +52,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 _INSERT = ("INSERT INTO prompts (prompted_at, prompted_utc, local_day, stretch_id, outcome,"
            " answered_at, held_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)")
-EXPORT_COLUMNS = ("prompted_at", "local_day", "stretch_id", "outcome", "answered_at", "held_seconds")
 
 _CORRUPT = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 _BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
@@ -74,18 +71,6 @@ def _code(exc: sqlite3.Error) -> int:
 
 def _utc_text(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-@dataclass(frozen=True)
-class ExportRow:
-    """One exported row; fields in EXPORT_COLUMNS order, instants as ISO text with offsets."""
-
-    prompted_at: str
-    local_day: str
-    stretch_id: str | None
-    outcome: str
-    answered_at: str | None
-    held_seconds: int | None
 
 
 class History:
@@ -330,28 +315,3 @@ def _set_aside(path: Path, now: datetime) -> Path:
     except OSError as exc:
         raise HistoryError(f"history {path}: corrupt, and could not be moved aside: {exc}") from None
     return aside
-
-
-# --- export ---
-
-def write_csv(rows: Iterable[ExportRow], out: TextIO) -> int:
-    """Write the export as CSV with a header row (None as empty); returns the number of rows."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
-    n = 0
-    for n, row in enumerate(rows, 1):
-        writer.writerow(astuple(row))
-    return n
-
-
-def write_json(rows: Iterable[ExportRow], out: TextIO) -> int:
-    """Write the export as one JSON array of objects (keys: EXPORT_COLUMNS), streamed."""
-    out.write("[")
-    n = 0
-    for row in rows:
-        out.write(",\n " if n else "\n ")
-        out.write(json.dumps(asdict(row)))
-        n += 1
-    out.write("\n]\n" if n else "]\n")
-    return n
-

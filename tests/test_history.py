@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from deskbreak.history import (EXPORT_COLUMNS, SCHEMA_VERSION, History, HistoryError, write_csv,
-                               write_json)
+from deskbreak.history import SCHEMA_VERSION, History, HistoryError
+from deskbreak.history_export import EXPORT_COLUMNS, write_csv, write_json
 from deskbreak.outcomes import DONE, IGNORED, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 
 REPO = Path(__file__).resolve().parents[1]

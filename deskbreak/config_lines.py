@@ -1,0 +1,43 @@
+"""Where a key sits in a TOML text, for error lines (tomllib keeps no positions)."""
+
+from __future__ import annotations
+
+import re
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"]+(?:\s*\.\s*[A-Za-z0-9_\-\"]+)*)\s*=")
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """Map dotted key paths (`schedule.mon`, `stretches.custom[0].id`) to 1-based line numbers."""
+    lines: dict[str, int] = {}
+    table = ""
+    array_counts: dict[str, int] = {}
+    depth = 0  # inside a multi-line array or inline table: keys there belong to its key
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.split("#", 1)[0] if '"' not in raw else raw
+        if depth == 0 and (header := _HEADER.match(raw)):
+            name = header.group(2).replace('"', "").replace(" ", "")
+            if header.group(1) == "[[":
+                index = array_counts.get(name, -1) + 1
+                array_counts[name] = index
+                table = f"{name}[{index}]"
+            else:
+                table = name
+            lines.setdefault(table, number)
+            continue
+        if depth == 0 and (key := _KEY.match(raw)):
+            name = key.group(1).replace('"', "").replace(" ", "")
+            lines.setdefault(f"{table}.{name}" if table else name, number)
+        depth += stripped.count("[") + stripped.count("{") - stripped.count("]") - stripped.count("}")
+        depth = max(depth, 0)
+    return lines
+
+
+def _line_for(lines: dict[str, int], key: str) -> int | None:
+    """The line of the key, else of its nearest parent that appears in the text."""
+    while key:
+        if key in lines:
+            return lines[key]
+        key = re.sub(r"(\[\d+\]|\.[^.\[]+)$", "", key) if ("." in key or "[" in key) else ""
+    return None
