@@ -119,23 +119,15 @@ def format_status(status: Mapping[str, Any], as_json: bool = False, short: bool 
     if short:
         return short_status(status)
     lines = [str(status.get("headline", ""))]
-    if status.get("next_prompt_at") and status.get("state") in ("working", "snoozed", "off"):
+    if status.get("next_prompt_at") and status.get("state") == "off":  # the headline names the others
         at = datetime.fromisoformat(status["next_prompt_at"]).strftime("%a %H:%M")
         stretch = (status.get("stretch") or {}).get("name")
         lines.append(f"Next prompt: {at}" + (f" · {stretch}" if stretch else ""))
-    lines.append(today_line(status.get("today") or {}))
+    if status.get("today_line"):
+        lines.append(status["today_line"])  # the daemon's line: the same numbers and goal as the tray
     if status.get("config_error"):
         lines.append(f"Config not applied: {status['config_error'].splitlines()[0]}")
     return "\n".join(lines)
-
-
-def today_line(counts: Mapping[str, int]) -> str:
-    parts = [f"{counts.get('done', 0)} done"]
-    for key, label in (("skipped", "skipped"), ("ignored", "ignored"), ("snoozed", "snoozed"),
-                       ("natural_breaks", "natural breaks")):
-        if counts.get(key):
-            parts.append(f"{counts[key]} {label}")
-    return "Today: " + ", ".join(parts)
 
 
 def short_status(status: Mapping[str, Any]) -> str:
