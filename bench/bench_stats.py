@@ -22,12 +22,11 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from deskbreak import stats  # noqa: E402
-from deskbreak.charts import draw_week_chart  # noqa: E402
-from deskbreak.history import History  # noqa: E402
-from deskbreak.history_export import write_csv  # noqa: E402
-from deskbreak.outcomes import (DONE, IGNORED, NATURAL_BREAK, SKIPPED, SNOOZED,  # noqa: E402
-                                PromptOutcome)
+from deskbreak.core import stats  # noqa: E402
+from deskbreak.adapters.charts import draw_week_chart  # noqa: E402
+from deskbreak.store.history import History  # noqa: E402
+from deskbreak.store.export import write_csv  # noqa: E402
+from deskbreak.core.outcomes import DONE, IGNORED, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 
 ZONE = ZoneInfo("Europe/Berlin")
 STRETCHES = ("seated-twist", "forward-lean", "side-bend", "figure-four", "back-extension",

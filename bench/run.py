@@ -48,7 +48,7 @@ from subjects import (FLOOR_CODE, PY, Daemon, Procs, config_text, start_referenc
                       startup_runs, tray_backends)
 from xtray import TrayIcons  # noqa: E402
 
-from deskbreak.control import ControlError, NotRunning  # noqa: E402
+from deskbreak.daemon.control import ControlError, NotRunning  # noqa: E402
 
 
 def seconds(values: list[float | None]) -> str:
@@ -166,7 +166,7 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
     rows.append(Row("`deskbreak status --short` wall time (median of 5)", f"{status_wall * 1000:.0f} ms"))
     bare = timed_cli(["--version"], env, runs=5)
     rows.append(Row("`deskbreak --version` wall time (median of 5)", f"{bare * 1000:.0f} ms"))
-    app_imports = importtime(["-c", "import deskbreak.app"], env)
+    app_imports = importtime(["-c", "import deskbreak.daemon.start"], env)
     status_imports = importtime(["-m", "deskbreak", "status", "--short"], env)
     # The daemon's own imports (lazy ones included): one more daemon, with PYTHONPROFILEIMPORTTIME.
     probe = Daemon.make("daemon import profile", workdir, stack, config_text(True),
@@ -177,7 +177,7 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
         probe.request("quit")
     procs.stop(probe.proc)
     daemon_imports = parse_importtime((probe.home / "daemon.log").read_text(errors="replace"))
-    for title, found in (("import deskbreak.app", app_imports),
+    for title, found in (("import deskbreak.daemon.start", app_imports),
                          ("python -m deskbreak status --short", status_imports),
                          ("the daemon, start-up to idle (lazy imports included)", daemon_imports)):
         rows.append(Row(f"imports: {title}", f"{sum(r[0] for r in found) / 1000:.0f} ms, {len(found)} modules"))

@@ -17,7 +17,7 @@ from desktop_stack import DesktopStack
 from procfs import Rates, Sample
 from xtray import TrayIcons
 
-from deskbreak.control import ControlClient, ControlError, NotRunning
+from deskbreak.daemon.control import ControlClient, ControlError, NotRunning
 
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable

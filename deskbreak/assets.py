@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .core.catalog import Catalog, Stretch
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -25,3 +30,16 @@ def example_config_text() -> str:
         if candidate.exists():
             return candidate.read_text("utf-8")
     raise FileNotFoundError("config.example.toml is not shipped with this installation")
+
+
+def load_builtin() -> tuple[Stretch, ...]:
+    """The stretches shipped in `deskbreak/data/stretches.toml`, validated."""
+    from .core.catalog import parse_builtin
+
+    return parse_builtin(resources.files("deskbreak").joinpath("data/stretches.toml").read_text("utf-8"))
+
+
+def builtin_catalog() -> Catalog:
+    from .core.catalog import Catalog
+
+    return Catalog(load_builtin())

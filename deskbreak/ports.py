@@ -6,7 +6,12 @@ Each adapter module (in `deskbreak.adapters`) implements one of these for one li
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Callable, Protocol
+
+if TYPE_CHECKING:
+    from .core.presence import Returned
+    from .core.schedule import Moment
 
 # Actions a user can take on a prompt, wherever it is shown (notification button, tray, window, CLI).
 DONE = "done"
@@ -96,3 +101,28 @@ class Tray(Protocol):
     def update(self, view: TrayView) -> None: ...
 
     def stop(self) -> None: ...
+
+
+class Senses(Protocol):
+    """What the daemon knows about the user's moment (idle probe, calendar, presence).
+
+    Called only under the daemon's lock, from its worker or heartbeat thread; `read` may block for
+    one probe round trip (~100 ms) and never raises.
+    """
+
+    @property
+    def probe_name(self) -> str: ...
+
+    def read(self, now: datetime, natural_break: timedelta) -> tuple[Moment, Returned | None]: ...
+
+    def close(self) -> None: ...
+
+
+class GuidedWindow(Protocol):
+    """The guided-stretch window, in a process of its own. Called from the daemon's threads; never blocks.
+
+    `for_prompt` is told each prompt that is due to be shown and returns True when the window stands in
+    for the notification (the user asked for it, or one is already open).
+    """
+
+    def for_prompt(self, stretch_id: str, asked: bool, with_prompt: bool) -> bool: ...

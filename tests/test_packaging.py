@@ -6,7 +6,9 @@ skipped when they are missing. About 5 s.
 from __future__ import annotations
 
 import os
+import site
 import subprocess
+import sysconfig
 import sys
 import tarfile
 import zipfile
@@ -34,9 +36,11 @@ def dist(tmp_path_factory):
 def test_the_wheel_holds_data_assets_and_the_example_config(dist):
     wheel, _ = dist
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("deskbreak/data/stretches.toml", "deskbreak/data/config.example.toml",
-                   "deskbreak/cli.py", "deskbreak/config_watch.py", "deskbreak/autostart_xdg.py"):
+    for needed in ("deskbreak/data/stretches.toml", "deskbreak/data/config.example.toml"):
         assert needed in names
+    modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "deskbreak").rglob("*.py"))
+    assert "deskbreak/adapters/window/guided.py" in modules and "deskbreak/core/schedule.py" in modules
+    assert [m for m in modules if m not in names] == []
     assets = sorted(n for n in names if n.startswith("deskbreak/assets/"))
     shipped = sorted(f"deskbreak/assets/{p.relative_to(ROOT / 'assets').as_posix()}"
                      for p in (ROOT / "assets").rglob("*") if p.is_file())
@@ -55,11 +59,27 @@ def test_the_sdist_holds_what_a_rebuild_needs(dist):
     assert any(n.startswith("assets/") for n in names)
 
 
+def see_the_test_runners_packages(venv: Path) -> None:
+    """Let `venv` import the dependencies this test run has, offline, wherever they are installed.
+
+    `--system-site-packages` shows the base interpreter's site only; run from inside a virtual
+    environment, the dependencies sit in that environment instead. A .pth file appends the running
+    interpreter's site folders after the new venv's own, so the wheel installed there still wins.
+    """
+    folders = {*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    if site.ENABLE_USER_SITE:
+        folders.add(site.getusersitepackages())
+    target = subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                            check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+    Path(target, "deskbreak-test-runner.pth").write_text("".join(f"{f}\n" for f in sorted(folders)), "utf-8")
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="venv layout differs")
 def test_a_venv_install_runs_the_console_script(dist, tmp_path):
     wheel, _ = dist
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
+    see_the_test_runners_packages(venv)
     # --ignore-installed: the system site may hold a deskbreak already (CI installs the checkout).
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-index", "--no-deps",
            "--ignore-installed", str(wheel)]

@@ -1,0 +1,62 @@
+"""Autostart on macOS: a LaunchAgent plist in `~/Library/LaunchAgents` (loaded at the next login)."""
+
+from __future__ import annotations
+
+import plistlib
+from pathlib import Path
+from typing import Sequence
+
+from .base import AutostartError, AutostartStatus
+
+LABEL = "io.github.deskbreak"
+MARKER_KEY = "DeskbreakManaged"
+
+
+class LaunchAgent:
+    method = "launchagent"
+
+    def __init__(self, home: Path):
+        self.path = home / "Library" / "LaunchAgents" / f"{LABEL}.plist"
+
+    def _read(self) -> dict | None:
+        try:
+            with self.path.open("rb") as stream:
+                return plistlib.load(stream)
+        except FileNotFoundError:
+            return None
+        except (plistlib.InvalidFileException, ValueError):
+            return {}
+
+    def status(self) -> AutostartStatus:
+        plist = self._read()
+        if plist is None:
+            return AutostartStatus(self.method, str(self.path), False, False, "not enabled")
+        if plist.get(MARKER_KEY) is not True:
+            return AutostartStatus(self.method, str(self.path), False, False,
+                                   "a LaunchAgent that deskbreak did not write is there")
+        return AutostartStatus(self.method, str(self.path), not plist.get("Disabled", False), True, "enabled")
+
+    def enable(self, argv: Sequence[str]) -> str:
+        plist = self._read()
+        if plist is not None and plist.get(MARKER_KEY) is not True:
+            raise AutostartError(f"{self.path} exists and was not written by deskbreak; remove it first")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("wb") as stream:
+            plistlib.dump({
+                "Label": LABEL,
+                "ProgramArguments": list(argv),  # an argv list: no quoting, no shell
+                "RunAtLoad": True,
+                "KeepAlive": {"SuccessfulExit": False},  # restart after a crash, not after Quit
+                "ProcessType": "Interactive",
+                MARKER_KEY: True,
+            }, stream)
+        return f"enabled: {self.path} (starts at your next login)"
+
+    def disable(self) -> str:
+        plist = self._read()
+        if plist is None:
+            return f"not enabled: {self.path}"
+        if plist.get(MARKER_KEY) is not True:
+            return f"left alone: {self.path} (not written by deskbreak)"
+        self.path.unlink()
+        return f"disabled: removed {self.path}"

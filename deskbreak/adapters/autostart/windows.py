@@ -1,0 +1,92 @@
+"""Autostart on Windows: a value `deskbreak` under HKCU\\...\\CurrentVersion\\Run (per user, no admin)."""
+
+from __future__ import annotations
+
+import subprocess
+from typing import Protocol, Sequence
+
+from .base import AutostartError, AutostartStatus
+
+RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
+VALUE = "deskbreak"
+
+
+class Registry(Protocol):
+    def get(self, name: str) -> str | None: ...
+
+    def set(self, name: str, value: str) -> None: ...
+
+    def delete(self, name: str) -> None: ...
+
+
+class WinRegRun:
+    """The real HKCU Run key (winreg is imported only here, only on Windows)."""
+
+    def _key(self, write: bool):
+        import winreg  # type: ignore[import-not-found]
+
+        access = winreg.KEY_SET_VALUE | winreg.KEY_QUERY_VALUE if write else winreg.KEY_QUERY_VALUE
+        return winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, RUN_KEY, 0, access)
+
+    def get(self, name: str) -> str | None:
+        import winreg  # type: ignore[import-not-found]
+
+        with self._key(False) as key:
+            try:
+                return str(winreg.QueryValueEx(key, name)[0])
+            except FileNotFoundError:
+                return None
+
+    def set(self, name: str, value: str) -> None:
+        import winreg  # type: ignore[import-not-found]
+
+        with self._key(True) as key:
+            winreg.SetValueEx(key, name, 0, winreg.REG_SZ, value)
+
+    def delete(self, name: str) -> None:
+        import winreg  # type: ignore[import-not-found]
+
+        with self._key(True) as key:
+            winreg.DeleteValue(key, name)
+
+
+def command_line(argv: Sequence[str]) -> str:
+    """Quoted the way the Windows C runtime splits it back (paths with spaces stay one argument)."""
+    return subprocess.list2cmdline(list(argv))
+
+
+def _ours(value: str) -> bool:
+    return "deskbreak" in value.lower()
+
+
+class RunKey:
+    method = "windows-run"
+
+    def __init__(self, registry: Registry | None = None):
+        self.registry = registry or WinRegRun()
+        self.location = f"HKCU\\{RUN_KEY}\\{VALUE}"
+
+    def status(self) -> AutostartStatus:
+        value = self.registry.get(VALUE)
+        if value is None:
+            return AutostartStatus(self.method, self.location, False, False, "not enabled")
+        if not _ours(value):
+            return AutostartStatus(self.method, self.location, False, False,
+                                   f"a value deskbreak did not write is there: {value}")
+        return AutostartStatus(self.method, self.location, True, True, f"enabled: {value}")
+
+    def enable(self, argv: Sequence[str]) -> str:
+        value = self.registry.get(VALUE)
+        if value is not None and not _ours(value):
+            raise AutostartError(f"{self.location} holds {value!r}, not written by deskbreak; remove it first")
+        self.registry.set(VALUE, command_line(argv))
+        return f"enabled: {self.location}"
+
+    def disable(self) -> str:
+        value = self.registry.get(VALUE)
+        if value is None:
+            return f"not enabled: {self.location}"
+        if not _ours(value):
+            return f"left alone: {self.location} (not written by deskbreak)"
+        self.registry.delete(VALUE)
+        return f"disabled: removed {self.location}"

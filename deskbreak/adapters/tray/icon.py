@@ -1,0 +1,196 @@
+"""The tray icon with pystray: the state drawn by Pillow, a menu on backends that have one.
+
+The backend is pystray's choice (appindicator, gtk, xorg; `PYSTRAY_BACKEND` overrides). Menu texts,
+enabled flags and the default action read the latest TrayView, so `update_menu()` refreshes them.
+
+Left click (the default action), by state: due or snoozed -> "show" (the stretch, in the guided
+window), paused -> "resume", working or off -> "now" (a stretch now). pystray's xorg backend has
+no menu: there a left click opens the actions window (every menu action, as buttons) instead.
+
+On X11 a DockWatch (dock.py) checks that the icon really docked and docks it again if not,
+also after the tray host restarts.
+
+Threads: `run` owns the main thread (the toolkit loop); `update` and `stop` come from any thread.
+Menu clicks call `on_command` on the loop thread (daemon/start.py hands them to a worker thread).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from typing import Callable
+
+from ...ports import CommandHandler, TrayView
+from .pictures import draw_icon, picture_key
+
+log = logging.getLogger(__name__)
+
+ICON_SIZE = 64  # the toolkits scale down to the tray's size
+PAUSES = (("30 min", "30m"), ("1 h", "1h"), ("2 h", "2h"), ("Until tomorrow", "tomorrow"),
+          ("Until I resume", "forever"))
+STARTING = TrayView("off", 0.0, "deskbreak", "Today: no stretches yet", (5, 10, 20), True, False, True, False)
+
+
+def default_command(view: TrayView) -> str:
+    """The most useful thing a left click can do in this state."""
+    return {"due": "show", "snoozed": "show", "paused": "resume"}.get(view.phase, "now")
+
+
+class PystrayTray:
+    def __init__(self, on_command: CommandHandler) -> None:
+        import pystray  # raises Xlib errors (not ImportError) without a display: adapters/tray/__init__.py catches them
+
+        self._pystray = pystray
+        self._on_command = on_command
+        self.view = STARTING
+        self._key = picture_key(STARTING.phase, STARTING.progress)
+        self._lock = threading.Lock()
+        self._watch = None
+        self._stopping = threading.Event()
+        self._xorg_closed: threading.Event | None = None
+        self._window: subprocess.Popen | None = None
+        self._icon = pystray.Icon("deskbreak", draw_icon(STARTING.phase, 0, ICON_SIZE), STARTING.title,
+                                  menu=self._menu())
+        self.name = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
+        self.has_menu = bool(self._icon.HAS_MENU)
+        if self.name == "xorg":
+            from .xorg import fix_clicks, route_calls
+
+            fix_clicks(self._icon)
+            self._xorg_closed = route_calls(self._icon)
+
+    # --- the menu ---
+
+    def _menu(self):
+        Menu, Item = self._pystray.Menu, self._pystray.MenuItem
+        view = lambda: self.view  # noqa: E731 - every callable reads the latest view
+        return Menu(
+            Item("Default", self._default, default=True, visible=False),
+            Item("Stretch now", self._do("now"), enabled=lambda item: view().can_stretch_now),
+            Item("Done", self._do("done"), enabled=lambda item: view().can_answer),
+            Item("Snooze", Menu(lambda: (Item(f"{m} min", self._do("snooze", m))
+                                         for m in view().snooze_choices)),
+                 enabled=lambda item: view().can_answer),
+            Item("Skip", self._do("skip"), enabled=lambda item: view().can_answer),
+            Item("Pause", Menu(*(Item(text, self._do("pause", spec)) for text, spec in PAUSES)),
+                 enabled=lambda item: view().can_pause),
+            Item("Resume", self._do("resume"), enabled=lambda item: view().can_resume),
+            Menu.SEPARATOR,
+            Item(lambda item: view().today_line, None, enabled=False),
+            Menu.SEPARATOR,
+            Item("Edit schedule…", self._do("edit")),
+            Item("Reload schedule", self._do("reload")),
+            Item("Quit", self._do("quit")),
+        )
+
+    def _do(self, name: str, arg: object | None = None) -> Callable[[], None]:
+        return lambda: self._command(name, arg)
+
+    def _command(self, name: str, arg: object | None = None) -> None:
+        log.info("tray: %s%s", name, f" {arg}" if arg is not None else "")
+        self._on_command(name, arg)
+
+    def _default(self) -> None:
+        if not self.has_menu:
+            self.open_actions_window()
+        else:
+            self._command(default_command(self.view))
+
+    def open_actions_window(self) -> None:
+        """The small window with every action (for backends without a menu); one at a time."""
+        with self._lock:
+            if self._window is not None and self._window.poll() is None:
+                return
+            choices = ",".join(str(m) for m in self.view.snooze_choices)
+            log.info("tray: opening the actions window")
+            self._window = subprocess.Popen([sys.executable, "-m", "deskbreak.adapters.window.actions",
+                                             "--snooze", choices], stdin=subprocess.DEVNULL)
+
+    # --- the Tray port ---
+
+    def update(self, view: TrayView) -> None:
+        with self._lock:
+            self.view = view
+            key = picture_key(view.phase, view.progress)
+            if key != self._key:
+                self._key = key
+                self._icon.icon = draw_icon(view.phase, view.progress, ICON_SIZE)
+            self._icon.title = view.title
+        self._icon.update_menu()
+
+    def run(self, on_ready: Callable[[], None]) -> None:
+        def setup(icon) -> None:
+            if self._stopping.is_set():  # stopped (a signal) before the loop ran: end it now
+                icon.stop()
+                return
+            icon.visible = True
+            if not self._stopping.is_set():
+                self._keep_ctrl_c()
+                self._start_watch()
+                on_ready()
+
+        if self._stopping.is_set():
+            return
+        self._icon.run(setup=setup)
+        if self._watch is not None:
+            self._watch.stop()
+
+    def _keep_ctrl_c(self) -> None:
+        """pystray's GTK loop resets SIGINT to the default (kill at once, no clean-up); route it
+        through GLib to the daemon's SIGTERM handler instead, so Ctrl-C stops it cleanly."""
+        if self.name not in ("gtk", "appindicator"):
+            return
+        import signal
+
+        from gi.repository import GLib
+
+        def interrupted() -> bool:
+            os.kill(os.getpid(), signal.SIGTERM)
+            return False
+
+        GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGINT, interrupted)
+
+    def stop(self) -> None:
+        """Never blocks: it may run in a signal handler on the loop's own thread, and pystray's
+        stop waits for the setup thread, which may be waiting for that loop."""
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        if self._watch is not None:
+            self._watch.stop()
+        if self._xorg_closed is not None:
+            self._xorg_closed.set()
+        threading.Thread(target=self._icon.stop, name="deskbreak-tray-stop", daemon=True).start()
+
+    # --- X11 details ---
+
+    def _window_id(self) -> int:
+        if self.name == "xorg":
+            return int(self._icon._window.id)
+        from gi.repository import GLib
+
+        found: list[int] = []
+        ready = threading.Event()
+
+        def ask() -> bool:
+            try:
+                found.append(int(self._icon._status_icon.get_x11_window_id()))
+            finally:
+                ready.set()
+            return False
+
+        GLib.idle_add(ask)
+        return found[0] if ready.wait(2.0) and found else 0
+
+    def _start_watch(self) -> None:
+        if self.name not in ("xorg", "gtk") or not os.environ.get("DISPLAY"):
+            return
+        from .dock import DockWatch
+
+        try:
+            self._watch = DockWatch(self._window_id).start()
+        except Exception as error:  # the icon works without it; docking is just not checked
+            log.warning("not checking that the tray icon docks: %s", error)

@@ -1,0 +1,105 @@
+"""The actions window: every tray-menu action as a button, for tray backends without a menu.
+
+pystray's xorg backend has no menu, so its left click opens this window:
+`python -m deskbreak.adapters.window.actions --snooze 5,10,20`. It runs in its own process (Tk stays
+out of the daemon) and talks to the daemon over the control socket, like `deskbreak snooze`.
+Buttons that make no sense in the current state are disabled; one action closes the window.
+Keys: n now, d done, s snooze (first choice), k skip, p pause 30 min, r resume, Escape close.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+
+TITLE = "deskbreak actions"
+PAUSES = (("30 min", "30m"), ("1 h", "1h"), ("2 h", "2h"), ("Until tomorrow", "tomorrow"),
+          ("Until I resume", "forever"))
+
+
+def enabled(state: str) -> dict[str, bool]:
+    """Which actions make sense in a `status` state (working, due, snoozed, paused, off)."""
+    answering = state in ("due", "snoozed")
+    return {"now": state != "due", "done": answering, "snooze": answering, "skip": answering,
+            "pause": state != "paused", "resume": state == "paused"}
+
+
+def request(cmd: str, arg: Any = None) -> dict[str, Any]:
+    from ...daemon.control import ControlClient, ControlError, NotRunning
+    from ...paths import default_paths
+
+    try:
+        return ControlClient(default_paths().socket_file).request(cmd, arg)
+    except NotRunning:
+        return {"ok": False, "error": "deskbreak is not running"}
+    except ControlError as error:
+        return {"ok": False, "error": str(error)}
+
+
+def build(root, status: dict[str, Any], snooze: list[int], send: Callable[[str, Any], None]) -> None:
+    import tkinter as tk
+
+    root.title(TITLE)
+    can = enabled(str(status.get("state", "")))
+    tk.Label(root, text=status.get("headline") or status.get("error", ""), font=("TkDefaultFont", 11, "bold"),
+             padx=12, pady=6).pack(fill="x")
+
+    def row(label: str, buttons: list[tuple[str, str, Any, str | None]]) -> None:
+        frame = tk.Frame(root, padx=8, pady=2)
+        frame.pack(fill="x")
+        if label:
+            tk.Label(frame, text=label, width=7, anchor="w").pack(side="left")
+        for text, cmd, arg, key in buttons:
+            state = "normal" if can.get(cmd, True) and status.get("ok", True) else "disabled"
+            tk.Button(frame, text=text, state=state, command=lambda c=cmd, a=arg: send(c, a)).pack(side="left")
+            if key and state == "normal":
+                root.bind(key, lambda event, c=cmd, a=arg: send(c, a))
+
+    row("", [("Stretch now", "now", None, "n"), ("Done", "done", None, "d"), ("Skip", "skip", None, "k")])
+    row("Snooze", [(f"{m} min", "snooze", m, "s" if i == 0 else None) for i, m in enumerate(snooze)])
+    row("Pause", [(text, "pause", spec, "p" if i == 0 else None) for i, (text, spec) in enumerate(PAUSES)])
+    row("", [("Resume", "resume", None, "r"), ("Edit schedule…", "edit", None, None),
+             ("Reload schedule", "reload", None, None), ("Quit deskbreak", "quit", None, None)])
+    tk.Label(root, text=status.get("today_line", ""), padx=12, pady=6).pack(fill="x")
+    root.bind("<Escape>", lambda event: root.destroy())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="deskbreak-actions")
+    parser.add_argument("--snooze", default="5,10,20", help="snooze choices in minutes, comma-separated")
+    args = parser.parse_args(argv)
+    snooze = [int(m) for m in args.snooze.split(",") if m.strip().isdigit()]
+    import tkinter as tk
+
+    root = tk.Tk()
+    status = request("status")
+    message = tk.StringVar(root)
+
+    def send(cmd: str, arg: Any) -> None:
+        if cmd == "edit":
+            from ..editor import open_detached
+            from ...paths import default_paths
+
+            reply = {"ok": open_detached(default_paths().config_file) is not None,
+                     "error": "no editor found: set $VISUAL or $EDITOR"}
+        else:
+            reply = request(cmd, arg)
+        if reply.get("ok"):
+            root.destroy()
+        else:
+            message.set(reply.get("error", "failed"))
+
+    build(root, status, snooze, send)
+    tk.Label(root, textvariable=message, fg="#b00020").pack(fill="x")
+    root.lift()
+    root.focus_force()
+    root.mainloop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""The guided window's widgets (tkinter): what it shows and where; no decisions.
+
+Sizes are pixels at 96 dpi times the screen's scale: the countdown is 72 px, the text 17 px.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from tkinter import font as tkfont
+from typing import Any
+
+from ...core import guide
+from ...assets import asset_path
+from ...core.catalog import Stretch
+from ...core.safety import SAFETY_NOTE
+from .theme import Palette, Rect
+
+IMAGE_SIZE = (480, 360)
+FLASH_MS = 450
+TEXT_WIDTH = 520  # the column of steps, at 96 dpi
+
+
+class View:
+    def __init__(self, window: Any, palette: Palette, scale: float, area: Rect):
+        self.window, self.p, self.scale = window, palette, scale
+        root = self.root = window.root
+        family = tkfont.nametofont("TkDefaultFont").actual("family")
+        px = self.px
+
+        def font(size: int, weight: str = "normal") -> tkfont.Font:
+            return tkfont.Font(root=root, family=family, size=-px(size), weight=weight)
+
+        self.fonts = {"title": font(30, "bold"), "count": font(72, "bold"), "label": font(21, "bold"),
+                      "text": font(17), "small": font(14), "button": font(16, "bold")}
+        # Fit a small screen: the picture shrinks before the text does.
+        room = area[3] - px(470)
+        self.image_scale = max(0.45, min(scale, room / IMAGE_SIZE[1]))
+        self._images: dict[tuple[str, bool], Any] = {}
+        root.configure(bg=palette.bg, padx=px(24), pady=px(16))
+        root.columnconfigure(1, weight=1)
+        self.title = self._label(root, "", "title", palette.fg)
+        self.title.grid(row=0, column=0, columnspan=2, sticky="w")
+        self.summary = self._label(root, "", "text", palette.muted)
+        self.summary.grid(row=1, column=0, columnspan=2, sticky="w", pady=(0, px(10)))
+        self.picture = tk.Label(root, bg=palette.bg, bd=0)
+        self.picture.grid(row=2, column=0, sticky="nw", padx=(0, px(24)))
+        right = tk.Frame(root, bg=palette.bg)
+        right.grid(row=2, column=1, sticky="nsew")
+        self.count = self._label(right, "", "count", palette.accent)
+        self.count.pack(anchor="w")
+        self.phase = self._label(right, "", "label", palette.fg)
+        self.phase.pack(anchor="w", pady=(0, px(12)))
+        self.right = right
+        self.flashing = False
+        self.steps = tk.Frame(right, bg=palette.bg)
+        self.steps.pack(anchor="w", fill="x")
+        self.caution = self._label(root, "", "text", palette.caution, wrap=IMAGE_SIZE[0] + TEXT_WIDTH + 24)
+        self.caution.grid(row=3, column=0, columnspan=2, sticky="w", pady=(px(14), 0))
+        buttons = tk.Frame(root, bg=palette.bg)
+        buttons.grid(row=4, column=0, columnspan=2, sticky="w", pady=(px(16), 0))
+        self.timer_button = self._button(buttons, "Start timer (Space)", window.toggle_timer)
+        self._button(buttons, "Done (Enter)", window.done, primary=True)
+        self.snooze_button = self._button(buttons, "Snooze (S)", window.snooze)
+        self._button(buttons, "Skip (Esc)", window.skip)
+        self._button(buttons, "Another stretch (N)", window.another)
+        self.reminders = tk.Frame(root, bg=palette.bg)
+        self.pause_button = self._button(self.reminders, "Pause reminders", window.pause_reminders)
+        self.next_line = self._label(self.reminders, "", "text", palette.muted)
+        self.next_line.pack(side="left", padx=(px(6), 0))
+        if window.menu_less:
+            self.reminders.grid(row=5, column=0, columnspan=2, sticky="w", pady=(px(10), 0))
+        self.message = self._label(root, "", "small", palette.fg, wrap=IMAGE_SIZE[0] + TEXT_WIDTH + 24)
+        self.message.grid(row=6, column=0, columnspan=2, sticky="w", pady=(px(8), 0))
+        self.message.grid_remove()  # shown with its first message
+        self.footer = self._label(root, "Safety: " + SAFETY_NOTE, "small", palette.muted,
+                                  wrap=IMAGE_SIZE[0] + TEXT_WIDTH + 24)
+        self.footer.grid(row=7, column=0, columnspan=2, sticky="w", pady=(px(6), 0))
+        for keys, action in ((("<Return>", "<KP_Enter>"), window.done), (("s", "S"), window.snooze),
+                             (("<Escape>",), window.skip), (("n", "N"), window.another),
+                             (("<space>",), window.toggle_timer)):
+            for key in keys:
+                root.bind(key, lambda event, act=action: act())
+        self._side: bool | None = None
+
+    def px(self, size: float) -> int:
+        return int(round(size * self.scale))
+
+    def _label(self, parent: Any, text: str, font: str, fg: str, wrap: int = 0) -> tk.Label:
+        return tk.Label(parent, text=text, font=self.fonts[font], fg=fg, bg=self.p.bg, justify="left",
+                        anchor="w", wraplength=self.px(wrap), bd=0)
+
+    def _button(self, parent: Any, text: str, command: Any, primary: bool = False) -> tk.Button:
+        p = self.p
+        bg, fg = (p.primary_bg, p.primary_fg) if primary else (p.button_bg, p.button_fg)
+        button = tk.Button(parent, text=text, command=command, font=self.fonts["button"], bg=bg, fg=fg,
+                           activebackground=p.flash if not primary else bg, activeforeground=fg,
+                           highlightthickness=0, bd=0, relief="flat", padx=self.px(14), pady=self.px(8),
+                           takefocus=0, cursor="hand2")
+        button.pack(side="left", padx=(0, self.px(10)))
+        return button
+
+    # --- content ---
+
+    def show_stretch(self, stretch: Stretch) -> None:
+        self.title.configure(text=stretch.name)
+        self.summary.configure(text=stretch.summary())
+        self.caution.configure(text=f"Caution: {stretch.caution}")
+        self._side = None
+
+    def render(self, state: guide.Guide, seconds: int, label: str) -> None:
+        if self._side != state.mirrored:
+            self._side = state.mirrored
+            self._fill_steps(guide.steps(state))
+            self.picture.configure(image=self._image(state.stretch.id, state.mirrored))
+        holding = state.phase == guide.HOLDING or state.phase == guide.FINISHED
+        self.count.configure(text="Done" if state.phase == guide.FINISHED else f"{seconds}",
+                             fg=self.p.accent if holding else self.p.muted)
+        self.phase.configure(text=label)
+        running = "Pause timer (Space)" if state.running else (
+            "Start timer (Space)" if state.phase == guide.READY else "Resume timer (Space)")
+        self.timer_button.configure(text=running, state="disabled" if state.phase == guide.FINISHED else "normal")
+
+    def _fill_steps(self, steps: tuple[str, ...]) -> None:
+        for child in self.steps.winfo_children():
+            child.destroy()
+        for number, step in enumerate(steps, start=1):
+            num = self._label(self.steps, f"{number}.", "text", self.p.muted)
+            num.grid(row=number, column=0, sticky="nw", padx=(0, self.px(8)), pady=(0, self.px(6)))
+            text = self._label(self.steps, step, "text", self.p.fg, wrap=TEXT_WIDTH)
+            text.grid(row=number, column=1, sticky="nw", pady=(0, self.px(6)))
+
+    def _image(self, stretch_id: str, mirrored: bool) -> Any:
+        key = (stretch_id, mirrored)
+        if key not in self._images:
+            self._images[key] = self._load_image(stretch_id, mirrored)
+        return self._images[key] or ""
+
+    def _load_image(self, stretch_id: str, mirrored: bool) -> Any:
+        path = asset_path(f"stretches/{stretch_id}.png")
+        if path is None:  # a user's own stretch has no picture
+            return None
+        from PIL import Image, ImageOps, ImageTk
+
+        with Image.open(path) as source:
+            picture = source.convert("RGBA")
+        if self.p.name == "dark":  # a bright card glares in a dark room: dim it (not its clear corners)
+            from PIL import ImageEnhance
+
+            alpha = picture.getchannel("A")
+            picture = ImageEnhance.Brightness(picture.convert("RGB")).enhance(0.86).convert("RGBA")
+            picture.putalpha(alpha)
+        backdrop = Image.new("RGBA", picture.size, self.p.bg)
+        picture = Image.alpha_composite(backdrop, picture).convert("RGB")
+        if mirrored:
+            picture = ImageOps.mirror(picture)
+        size = tuple(int(round(n * self.image_scale)) for n in IMAGE_SIZE)
+        if size != picture.size:
+            picture = picture.resize(size, Image.LANCZOS)
+        return ImageTk.PhotoImage(picture, master=self.root)
+
+    def say(self, text: str) -> None:
+        self.message.configure(text=text)
+        if text:
+            self.message.grid()
+        else:
+            self.message.grid_remove()
+
+    def show_reminders(self, status: dict | None) -> None:
+        """The menu-less line: Pause/Resume reminders and what comes next."""
+        self.snooze_button.configure(state="disabled" if status is None else "normal")
+        if status is None:
+            self.pause_button.configure(state="disabled")
+            self.next_line.configure(text="")
+            return
+        paused = status.get("state") == "paused"
+        self.pause_button.configure(state="normal", text="Resume reminders" if paused else "Pause reminders")
+        self.next_line.configure(text=str(status.get("headline", "")))
+
+    def flash(self) -> None:
+        """A soft cue: the countdown's panel lights up for FLASH_MS."""
+        self._paint(self.p.flash)
+        self.flashing = True
+        self.root.after(FLASH_MS, self._unflash)
+
+    def _unflash(self) -> None:
+        self.flashing = False
+        if self.root.winfo_exists():
+            self._paint(self.p.bg)
+
+    def _paint(self, colour: str) -> None:
+        stack = [self.right]
+        while stack:
+            widget = stack.pop()
+            widget.configure(bg=colour)
+            stack.extend(widget.winfo_children())

@@ -1,0 +1,220 @@
+"""The `deskbreak` command: argparse front end, subcommands, exit codes. No GUI imports here.
+
+One module per command group (`config`, `control`, `stats`, `logs`, `doctor`, `autostart`), each
+imported only when its command runs; `deskbreak run` parses with its own small parser and goes
+straight to `deskbreak.daemon.start`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+from .. import __version__
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_NOT_RUNNING = 0, 1, 2, 3
+
+
+def _add_run_arguments(run: argparse.ArgumentParser) -> None:
+    run.add_argument("--config", type=Path, help="config file (default: the platform's config dir)")
+    run.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+
+
+def build_run_parser() -> argparse.ArgumentParser:
+    """`deskbreak [run] [--config PATH] [-v]` alone: the daemon never imports the other commands."""
+    run = argparse.ArgumentParser(prog="deskbreak run", description="Run the deskbreak daemon.")
+    _add_run_arguments(run)
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="deskbreak", description="A desk-break reminder that prompts one back stretch at a time.")
+    parser.add_argument("--version", action="version", version=f"deskbreak {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the daemon in the foreground (the default)")
+    _add_run_arguments(run)
+
+    config = sub.add_parser("config", help="check, locate or show the config")
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    check = config_sub.add_parser("check", help="validate a config file")
+    check.add_argument("path", nargs="?", type=Path)
+    config_sub.add_parser("path", help="print where the config is read from")
+    show = config_sub.add_parser("show", help="print the effective config as TOML")
+    show.add_argument("--config", type=Path)
+    from .config import add_parsers as add_config_edit_parsers
+
+    add_config_edit_parsers(config_sub)
+
+    stretches = sub.add_parser("stretches", help="list the stretch catalog")
+    stretches.add_argument("--posture", choices=("seated", "standing", "floor"))
+    stretches.add_argument("--json", action="store_true")
+    stretches.add_argument("--config", type=Path)
+
+    upcoming = sub.add_parser("next", help="print the next prompt times (offline, from the config)")
+    upcoming.add_argument("-n", "--count", type=int, default=5)
+    upcoming.add_argument("--json", action="store_true")
+    upcoming.add_argument("--config", type=Path)
+
+    from .control import add_control_parsers
+
+    add_control_parsers(sub)
+    from . import autostart, doctor
+    from . import logs as cli_logs
+
+    autostart.add_parser(sub)
+    doctor.add_parser(sub)
+    cli_logs.add_parser(sub)
+    from .stats import add_parsers as add_stats_parsers
+
+    add_stats_parsers(sub)
+    return parser
+
+
+def _is_run(argv: list[str]) -> bool:
+    """Bare `deskbreak`, `deskbreak run ...` and `deskbreak -v` / `--config X` all mean run."""
+    if not argv or argv[0] == "run":
+        return True
+    return argv[0] in ("-v", "--verbose", "--config") or argv[0].startswith("--config=")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if _is_run(argv):
+        try:
+            return cmd_run(build_run_parser().parse_args(argv[1:] if argv and argv[0] == "run" else argv))
+        except KeyboardInterrupt:
+            return EXIT_OK
+    args = build_parser().parse_args(argv)
+    command = args.command
+    handlers = {"run": cmd_run, "config": cmd_config, "stretches": cmd_stretches, "next": cmd_next}
+    handlers.update(_admin_handlers())
+    from .control import control_handlers
+
+    handlers.update(control_handlers())
+    try:
+        return handlers[command](args)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _admin_handlers():
+    """autostart, doctor and logs (issue #7); each module imports what it needs when it runs."""
+    from .autostart import cmd_autostart
+    from .logs import cmd_logs
+    from .doctor import cmd_doctor
+
+    from .stats import cmd_history, cmd_stats
+
+    return {"autostart": cmd_autostart, "doctor": cmd_doctor, "logs": cmd_logs, "stats": cmd_stats,
+            "history": cmd_history}
+
+
+def _config_path(args: argparse.Namespace) -> tuple[Path, bool]:
+    """The config file to read and whether the user named it (a named file must exist)."""
+    from ..paths import default_paths
+
+    given = getattr(args, "config", None) or getattr(args, "path", None)
+    return (given, True) if given else (default_paths().config_file, False)
+
+
+def _load_or_report(args: argparse.Namespace):
+    from ..core.config import ConfigError
+    from ..store.config_file import load_config
+
+    path, explicit = _config_path(args)
+    try:
+        return load_config(path, explicit)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return None
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from ..core.config import ConfigError
+
+    if args.config_command in ("edit", "set"):
+        from .config import cmd_edit, cmd_set
+
+        return (cmd_edit if args.config_command == "edit" else cmd_set)(args)
+    from ..store.config_file import load_config
+
+    path, explicit = _config_path(args)
+    if args.config_command == "path":
+        print(path if path.exists() else f"{path} (not created yet: built-in defaults apply)")
+        return EXIT_OK
+    if args.config_command == "check":
+        try:
+            load_config(path, explicit=True)
+        except ConfigError as error:
+            print(error, file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"ok: {path}")
+        return EXIT_OK
+    config = _load_or_report(args)
+    if config is None:
+        return EXIT_BAD_INPUT
+    from ..core.config_toml import dump
+
+    sys.stdout.write(dump(config))
+    return EXIT_OK
+
+
+def cmd_stretches(args: argparse.Namespace) -> int:
+    from ..assets import builtin_catalog
+
+    config = _load_or_report(args)
+    if config is None:
+        return EXIT_BAD_INPUT
+    catalog = builtin_catalog().with_custom(config.stretches.custom)
+    chosen = [s for s in catalog.stretches if args.posture in (None, s.posture)]
+    if args.json:
+        print(json.dumps([{
+            "id": s.id, "name": s.name, "posture": s.posture, "areas": list(s.areas),
+            "steps": list(s.steps), "hold_seconds": s.hold_seconds, "reps": s.reps,
+            "per_side": s.per_side, "caution": s.caution, "source": s.source,
+            "eligible": s.posture in config.stretches.postures and s.id not in config.stretches.exclude,
+        } for s in chosen], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    width = max((len(s.id) for s in chosen), default=10)
+    for s in chosen:
+        print(f"{s.id:<{width}}  {s.posture:<8}  {s.name} ({s.summary()})")
+    return EXIT_OK
+
+
+def cmd_next(args: argparse.Namespace) -> int:
+    from ..core import schedule as core
+    from ..assets import builtin_catalog
+    from ..daemon.service import build_plan
+    from ..core.views import next_lines
+
+    config = _load_or_report(args)
+    if config is None:
+        return EXIT_BAD_INPUT
+    plan, catalog = build_plan(config, builtin_catalog())
+    now = datetime.now(timezone.utc)
+    state = core.start(now, seed=int(now.timestamp()) // 86400)
+    lines = next_lines(core.upcoming_prompts(state, now, plan, max(1, args.count)), catalog, plan.zone)
+    if args.json:
+        print(json.dumps(lines, indent=2, ensure_ascii=False))
+    elif not lines:
+        print("no prompts ahead: the schedule has no work windows")
+    else:
+        for line in lines:
+            at = datetime.fromisoformat(line["at"])
+            print(f"{at.strftime('%a %Y-%m-%d %H:%M')}  {line['name']}")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ..daemon.start import run_daemon
+
+    path, explicit = _config_path(args)
+    return run_daemon(path, explicit, verbose=args.verbose)

@@ -1,0 +1,131 @@
+"""`deskbreak stats` and `deskbreak history export`: read the history file directly (no daemon
+needed), summarise with the pure stats functions, print text, JSON or CSV, or draw a chart."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    stats = sub.add_parser("stats", help="stretches done, streaks and completion rate (from the history)")
+    span = stats.add_mutually_exclusive_group()
+    span.add_argument("--days", type=int, metavar="N", help="the last N days, today included (default 7)")
+    span.add_argument("--week", action="store_true", help="this week, from Monday")
+    span.add_argument("--month", action="store_true", help="this month, from the 1st")
+    form = stats.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true")
+    form.add_argument("--csv", action="store_true")
+    stats.add_argument("--chart", type=Path, metavar="FILE.png", help="also draw a bar chart of the days")
+    stats.add_argument("--config", type=Path)
+
+    history = sub.add_parser("history", help="your prompt history")
+    history_sub = history.add_subparsers(dest="history_command", metavar="ACTION", required=True)
+    export = history_sub.add_parser("export", help="every prompt and its outcome, as CSV or JSON")
+    form = export.add_mutually_exclusive_group(required=True)
+    form.add_argument("--csv", action="store_true")
+    form.add_argument("--json", action="store_true")
+    export.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+
+
+def _open_history():
+    """The history for reading, or None after one line on stderr."""
+    from ..store.history import History, HistoryError
+    from ..paths import default_paths
+
+    path = default_paths().history_file
+    try:
+        return History.open(path)
+    except HistoryError as error:
+        print(f"deskbreak: {error}", file=sys.stderr)
+        return None
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from ..core import stats
+    from . import _load_or_report
+    from ..daemon.service import build_plan
+    from ..assets import builtin_catalog
+
+    if args.days is not None and not 1 <= args.days <= 3660:
+        print(f"deskbreak: --days: got {args.days}, expected 1 to 3660", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    config = _load_or_report(args)
+    if config is None:
+        return EXIT_BAD_INPUT
+    plan, catalog = build_plan(config, builtin_catalog())
+    today = datetime.now(plan.zone).date()
+    start, end = stats.window(today, days=args.days, week=args.week, month=args.month)
+    schedule = config.schedule
+
+    def is_work_day(day: date) -> bool:
+        return day not in schedule.days_off and bool(schedule.week[day.weekday()])
+
+    history = _open_history()
+    if history is None:
+        return EXIT_FAILURE
+    with history:
+        summary = stats.summarize_counts(
+            history.day_counts(start, end), history.done_by_stretch(start, end),
+            start_day=start, end_day=end, goal=config.goals.daily_stretches, is_work_day=is_work_day,
+            today=today, known_ids=plan.eligible, done_per_day=history.done_per_day(today))
+    if args.chart:
+        from ..adapters.charts import draw_week_chart
+
+        try:
+            draw_week_chart(list(summary.days), summary.goal, args.chart, work_days=summary.work_days)
+        except OSError as error:
+            print(f"deskbreak: cannot write {args.chart}: {error.strerror or error}", file=sys.stderr)
+            return EXIT_FAILURE
+    if args.json:
+        print(json.dumps(stats.to_json(summary), indent=2))
+    elif args.csv:
+        sys.stdout.write(stats.to_csv(summary))
+    else:
+        print_summary(summary, catalog)
+    if args.chart:
+        print(f"chart: {args.chart}", file=sys.stderr if (args.json or args.csv) else sys.stdout)
+    return EXIT_OK
+
+
+def print_summary(summary, catalog) -> None:
+    def name(entry) -> str:
+        stretch = catalog.get(entry.stretch_id) if entry else None
+        return f"{stretch.name if stretch else entry.stretch_id} ({entry.done})" if entry else "-"
+
+    print(f"{summary.start_day} to {summary.end_day}   goal {summary.goal} a work day")
+    print(f"{'day':<16}{'done':>5}{'snoozed':>9}{'skipped':>9}{'ignored':>9}{'breaks':>8}")
+    for day in summary.days:
+        mark = "✓" if day.done >= summary.goal else (" " if day.day in summary.work_days else "·")
+        print(f"{day.day.strftime('%a %Y-%m-%d'):<16}{day.done:>5}{day.snoozed:>9}{day.skipped:>9}"
+              f"{day.ignored:>9}{day.natural_breaks:>8} {mark}")
+    rate = summary.completion_rate
+    print(f"completion {'-' if rate is None else f'{rate:.0%}'} (done / done+skipped+ignored)   "
+          f"streak {summary.current_streak} (best {summary.best_streak}) work days at the goal")
+    print(f"most done: {name(summary.most_done)}   least done: {name(summary.least_done)}")
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from ..store.export import write_csv, write_json
+
+    history = _open_history()
+    if history is None:
+        return EXIT_FAILURE
+    write = write_csv if args.csv else write_json
+    with history:
+        try:
+            if args.output:
+                with args.output.open("w", encoding="utf-8", newline="") as out:
+                    count = write(history.export_rows(), out)
+                print(f"{count} prompts written to {args.output}", file=sys.stderr)
+            else:
+                write(history.export_rows(), sys.stdout)
+        except OSError as error:
+            print(f"deskbreak: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+            return EXIT_FAILURE
+    return EXIT_OK

@@ -1,0 +1,162 @@
+"""The stretch library: built-in stretches plus the user's own, filtered by posture."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+POSTURES = ("seated", "standing", "floor")
+AREAS = (
+    "neck",
+    "shoulders",
+    "chest",
+    "upper_back",
+    "lower_back",
+    "sides",
+    "core",
+    "hips",
+    "glutes",
+    "hamstrings",
+    "quads",
+)
+SIDES = ("left", "right")
+_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_SIDE = re.compile(r"\b(left|right)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Stretch:
+    id: str
+    name: str
+    posture: str
+    areas: tuple[str, ...]
+    steps: tuple[str, ...]
+    hold_seconds: int
+    reps: int
+    per_side: bool
+    caution: str
+    source: str
+    first_side: str | None = None
+
+    @property
+    def sides(self) -> tuple[str | None, ...]:
+        """The sides walked through for each rep, in order (one `None` when not per side)."""
+        if not self.per_side:
+            return (None,)
+        first = self.first_side or "right"
+        return (first, "left" if first == "right" else "right")
+
+    @property
+    def total_hold_seconds(self) -> int:
+        return self.hold_seconds * self.reps * len(self.sides)
+
+    def summary(self) -> str:
+        """One line on how long and how often: `Hold 20 s · 3 reps · each side`."""
+        parts = [f"Hold {self.hold_seconds} s", f"{self.reps} rep{'s' if self.reps != 1 else ''}"]
+        if self.per_side:
+            parts.append("each side")
+        return " · ".join(parts)
+
+
+class CatalogError(ValueError):
+    """A stretch entry that is incomplete or inconsistent; the message names the entry and field."""
+
+
+def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """Return (field, value, expectation) for each problem in one raw stretch entry."""
+    problems: list[tuple[str, Any, str]] = []
+
+    def need(field: str, ok: bool, expected: str) -> None:
+        if not ok:
+            problems.append((field, entry.get(field), expected))
+
+    known = {
+        "id", "name", "posture", "areas", "steps", "hold_seconds", "reps",
+        "per_side", "caution", "source", "first_side",
+    }
+    for field in entry:
+        if field not in known:
+            problems.append((field, entry[field], f"one of {', '.join(sorted(known))}"))
+    sid = entry.get("id")
+    need("id", isinstance(sid, str) and _ID.fullmatch(sid) is not None and len(sid) <= 40,
+         "a lowercase id of letters, digits and single dashes, such as \"seated-twist\"")
+    need("name", isinstance(entry.get("name"), str) and 0 < len(entry["name"].strip()) <= 40,
+         "a name of 1-40 characters")
+    need("posture", entry.get("posture") in POSTURES, f"one of {', '.join(POSTURES)}")
+    areas = entry.get("areas")
+    need("areas", isinstance(areas, list) and 0 < len(areas) and all(a in AREAS for a in areas),
+         f"a non-empty list of {', '.join(AREAS)}")
+    steps = entry.get("steps")
+    need("steps", isinstance(steps, list) and 3 <= len(steps) <= 6
+         and all(isinstance(s, str) and 0 < len(s.strip()) <= 160 for s in steps),
+         "3-6 steps, each 1-160 characters")
+    hold = entry.get("hold_seconds")
+    need("hold_seconds", type(hold) is int and 3 <= hold <= 120, "whole seconds between 3 and 120")
+    reps = entry.get("reps")
+    need("reps", type(reps) is int and 1 <= reps <= 15, "a whole number of reps between 1 and 15")
+    per_side = entry.get("per_side")
+    need("per_side", type(per_side) is bool, "true or false")
+    need("caution", isinstance(entry.get("caution"), str) and len(entry["caution"].strip()) > 0,
+         "a caution sentence")
+    need("source", isinstance(entry.get("source", ""), str), "the source it comes from")
+    if per_side is True:
+        need("first_side", entry.get("first_side", "right") in SIDES, "left or right")
+        if isinstance(steps, list) and not any(isinstance(s, str) and _SIDE.search(s) for s in steps):
+            problems.append(("steps", steps, "a per-side stretch says which side in its steps"))
+    elif "first_side" in entry:
+        problems.append(("first_side", entry["first_side"], "no first_side when per_side is false"))
+    return problems
+
+
+def stretch_from_entry(entry: dict[str, Any]) -> Stretch:
+    return Stretch(
+        id=entry["id"],
+        name=entry["name"],
+        posture=entry["posture"],
+        areas=tuple(entry["areas"]),
+        steps=tuple(entry["steps"]),
+        hold_seconds=entry["hold_seconds"],
+        reps=entry["reps"],
+        per_side=entry["per_side"],
+        caution=entry["caution"],
+        source=entry.get("source", "user"),
+        first_side=(entry.get("first_side", "right") if entry["per_side"] else None),
+    )
+
+
+def parse_builtin(text: str) -> tuple[Stretch, ...]:
+    """The stretches of a catalog file's text (`deskbreak/data/stretches.toml`), validated."""
+    entries = tomllib.loads(text).get("stretch", [])
+    stretches = []
+    for index, entry in enumerate(entries):
+        problems = stretch_problems(entry)
+        if problems:
+            field, value, expected = problems[0]
+            raise CatalogError(
+                f"stretch[{index}] ({entry.get('id', '?')}).{field}: got {value!r}, expected {expected}"
+            )
+        stretches.append(stretch_from_entry(entry))
+    return tuple(stretches)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    stretches: tuple[Stretch, ...]
+
+    def get(self, stretch_id: str) -> Stretch | None:
+        return next((s for s in self.stretches if s.id == stretch_id), None)
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.stretches)
+
+    def eligible(self, postures: Iterable[str], exclude: Iterable[str] = ()) -> tuple[Stretch, ...]:
+        wanted, excluded = set(postures), set(exclude)
+        return tuple(s for s in self.stretches if s.posture in wanted and s.id not in excluded)
+
+    def with_custom(self, custom: Iterable[Stretch]) -> Catalog:
+        """User stretches are added; one with a built-in id replaces the built-in."""
+        custom = tuple(custom)
+        replaced = {s.id for s in custom}
+        return Catalog(tuple(s for s in self.stretches if s.id not in replaced) + custom)

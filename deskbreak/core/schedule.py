@@ -1,0 +1,344 @@
+"""The schedule core: when the next prompt falls due, and what each event does to the state.
+
+Pure: every function takes `now` (a timezone-aware datetime) and returns values; no clock, no
+threads, no I/O. The daemon feeds events in and applies the effects that come out.
+
+Intervals are counted in real elapsed time (UTC arithmetic); work windows are local wall-clock
+ranges in the configured zone, so a window that spans a DST change is as long as the clock says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import Enum
+
+from . import rotation as rot
+from .config import ActivityConfig
+from .workhours import Plan, _utc, next_prompt_at, window_at, windows_from  # noqa: F401 (re-exported)
+from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
+
+
+
+class Phase(str, Enum):
+    WAITING = "waiting"  # counting down to the next prompt (or off hours: no window now)
+    PROMPTING = "prompting"  # a prompt is shown and unanswered
+    SNOOZED = "snoozed"  # the prompt comes back at `snoozed_until`
+    PAUSED = "paused"  # no prompts until `paused_until` (None: until resumed)
+
+
+@dataclass(frozen=True)
+class State:
+    phase: Phase
+    anchor: datetime  # the interval counts from here (start, last answer, return from a break)
+    rotation: rot.Rotation = rot.Rotation()
+    stretch_id: str | None = None  # the stretch of the shown or snoozed prompt
+    prompted_at: datetime | None = None
+    snoozed_until: datetime | None = None
+    paused_until: datetime | None = None
+    # A due prompt held back (busy, away, mid-sentence): since when, why, and when to look again.
+    held_since: datetime | None = None
+    hold_reason: str | None = None
+    recheck_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What the probes say about the user at a due instant (unknown values are False / None)."""
+
+    fullscreen: bool = False
+    inhibited: bool = False  # the desktop's do-not-disturb
+    meeting_until: datetime | None = None  # a busy calendar event runs until then
+    idle_seconds: float | None = None
+    away: bool = False  # idle or locked long enough to be a natural break
+
+
+RECHECK = timedelta(seconds=30)  # how often a held prompt looks again at a busy moment
+SETTLE_RECHECK = timedelta(seconds=1)
+SETTLE_QUIET_SECONDS = 2.0  # this long without input is a pause in typing
+
+
+# --- effects: what the daemon must do after a transition ---
+
+@dataclass(frozen=True)
+class ShowPrompt:
+    stretch_id: str
+    again: bool = False  # the same stretch coming back after a snooze
+
+
+@dataclass(frozen=True)
+class WithdrawPrompt:
+    pass
+
+
+@dataclass(frozen=True)
+class Record:
+    outcome: PromptOutcome
+
+
+Effect = ShowPrompt | WithdrawPrompt | Record
+
+
+@dataclass(frozen=True)
+class Transition:
+    state: State
+    effects: tuple[Effect, ...] = ()
+    error: str | None = None  # why the event was refused (the state is unchanged then)
+
+
+def start(now: datetime, seed: int = 0, rotation: rot.Rotation | None = None) -> State:
+    """The state of a daemon that starts at `now`: a user who just sat down is not prompted at once."""
+    return State(Phase.WAITING, anchor=_utc(now), rotation=rotation or rot.Rotation(seed=seed))
+
+
+def next_wakeup(state: State, plan: Plan) -> datetime | None:
+    """The next instant at which the core has something to decide (the daemon arms a timer for it)."""
+    if state.phase is Phase.WAITING:
+        return state.recheck_at or next_prompt_at(state.anchor, plan)
+    if state.phase is Phase.PROMPTING and state.prompted_at is not None:
+        return state.prompted_at + timedelta(minutes=plan.schedule.prompt_timeout_minutes)
+    if state.phase is Phase.SNOOZED:
+        return state.snoozed_until
+    if state.phase is Phase.PAUSED:
+        return state.paused_until
+    return None
+
+
+def upcoming_stretch(state: State, plan: Plan) -> str | None:
+    """The stretch the next prompt will offer (the snoozed one if a snooze is running)."""
+    if state.phase in (Phase.PROMPTING, Phase.SNOOZED) and state.stretch_id:
+        return state.stretch_id
+    return rot.peek(state.rotation, plan.eligible, plan.focus)
+
+
+# --- transitions ---
+
+def tick(state: State, now: datetime, plan: Plan, moment: Moment = Moment()) -> Transition:
+    """The timer fired (or the daemon woke up): decide once what is due at `now`.
+
+    `moment` is what the probes say; a due prompt waits for a fitting moment (see `_hold`).
+    """
+    now = _utc(now)
+    if state.phase is Phase.WAITING:
+        if state.anchor > now:  # the clock was set back: count from the new now
+            state = replace(state, anchor=now)
+        due = next_prompt_at(state.anchor, plan)
+        if due is None or due > now:
+            return Transition(_unheld(state))
+        if state.held_since is None and now - due > plan.late_limit:
+            # Slept through it (suspend, a stopped process): one record, no burst, count from now.
+            missed = PromptOutcome(due, rot.peek(state.rotation, plan.eligible, plan.focus),
+                                   MISSED_WHILE_ASLEEP)
+            return Transition(replace(state, anchor=now), (Record(missed),))
+        if state.recheck_at is not None and now < state.recheck_at:
+            return Transition(state)
+        if window_at(now, plan) is None:
+            # Held past the window's end, or woke just after it: never prompt outside work hours.
+            return Transition(_waiting(state, now), error="the work window ended before a fitting moment")
+        return _hold(state, now, plan, moment)
+    if state.phase is Phase.PROMPTING:
+        assert state.prompted_at is not None
+        deadline = state.prompted_at + timedelta(minutes=plan.schedule.prompt_timeout_minutes)
+        if now < deadline:
+            return Transition(state)
+        outcome = PromptOutcome(state.prompted_at, state.stretch_id, IGNORED, deadline)
+        return Transition(_waiting(state, min(now, deadline)), (WithdrawPrompt(), Record(outcome)))
+    if state.phase is Phase.SNOOZED:
+        assert state.snoozed_until is not None
+        if now < state.snoozed_until:
+            return Transition(state)
+        if window_at(now, plan) is None or now - state.snoozed_until > plan.late_limit:
+            return Transition(_waiting(state, now))  # the snooze ran into off hours or a sleep
+        again = replace(state, phase=Phase.PROMPTING, prompted_at=now, snoozed_until=None)
+        return Transition(again, (ShowPrompt(state.stretch_id or "", again=True),))
+    if state.paused_until is not None and now >= state.paused_until:
+        return Transition(_waiting(state, now))
+    return Transition(state)
+
+
+def hold_reason(moment: Moment, activity: ActivityConfig) -> str | None:
+    """Why now is a bad moment for a prompt, or None."""
+    if moment.away:
+        return "away"
+    if moment.fullscreen and activity.defer_when_fullscreen:
+        return "fullscreen"
+    if moment.inhibited and activity.defer_when_inhibited:
+        return "do-not-disturb"
+    if moment.meeting_until is not None and activity.defer_during_meetings:
+        return "meeting"
+    return None
+
+
+def _hold(state: State, now: datetime, plan: Plan, moment: Moment) -> Transition:
+    """Show a due prompt now, or hold it back: while the user is away (until they return), while
+    busy (up to `max_defer_minutes`), and for up to `settle_seconds` while they are typing."""
+    activity = plan.activity
+    held_since = state.held_since or now
+    reason = hold_reason(moment, activity)
+    if reason == "away":
+        return Transition(replace(state, held_since=held_since, hold_reason=reason, recheck_at=now + RECHECK))
+    if reason is not None:
+        limit = held_since + timedelta(minutes=activity.max_defer_minutes)
+        if now < limit:
+            recheck = min(now + RECHECK, limit)
+            if moment.meeting_until is not None and reason == "meeting":
+                recheck = min(max(_utc(moment.meeting_until), now + SETTLE_RECHECK), limit)
+            return Transition(replace(state, held_since=held_since, hold_reason=reason, recheck_at=recheck))
+        if not activity.show_after_max_defer:
+            return Transition(_waiting(state, now), error=f"dropped after {activity.max_defer_minutes} min ({reason})")
+    elif activity.settle_seconds and moment.idle_seconds is not None \
+            and moment.idle_seconds < SETTLE_QUIET_SECONDS:
+        settling_since = state.held_since if state.hold_reason == "typing" and state.held_since else now
+        if now - settling_since < timedelta(seconds=activity.settle_seconds):
+            return Transition(replace(state, held_since=settling_since, hold_reason="typing",
+                                      recheck_at=now + SETTLE_RECHECK))
+    return _prompt(_unheld(state), now, plan)
+
+
+def credit_idle(state: State, began: datetime, ended: datetime, plan: Plan) -> Transition:
+    """With `count = "active"`: a short idle stretch does not count towards the interval."""
+    began, ended = _utc(began), _utc(ended)
+    if state.phase is not Phase.WAITING or plan.activity.count != "active" or ended <= began:
+        return Transition(state)
+    counted_from = max(began, state.anchor)
+    if ended <= counted_from:
+        return Transition(state)
+    return Transition(replace(state, anchor=state.anchor + (ended - counted_from)))
+
+
+def prompt_now(state: State, now: datetime, plan: Plan) -> Transition:
+    """The user asked for a stretch now (any phase; a pause ends)."""
+    now = _utc(now)
+    if state.phase is Phase.PROMPTING:
+        return Transition(state, (ShowPrompt(state.stretch_id or "", again=True),))
+    if state.phase is Phase.SNOOZED:
+        again = replace(state, phase=Phase.PROMPTING, prompted_at=now, snoozed_until=None)
+        return Transition(again, (ShowPrompt(state.stretch_id or "", again=True),))
+    return _prompt(replace(state, paused_until=None), now, plan)
+
+
+def done(state: State, now: datetime, plan: Plan, held_seconds: int | None = None) -> Transition:
+    """The user did the stretch (also accepted while waiting: they stretched on their own)."""
+    now = _utc(now)
+    if state.phase is Phase.PAUSED:
+        return Transition(state, error="paused: resume first")
+    if state.phase is Phase.WAITING:
+        stretch = rot.peek(state.rotation, plan.eligible, plan.focus)
+        advanced = replace(state, rotation=rot.advance(state.rotation, plan.eligible, plan.focus))
+        outcome = PromptOutcome(now, stretch, DONE, now, held_seconds)
+        return Transition(_waiting(advanced, now), (Record(outcome),))
+    outcome = PromptOutcome(state.prompted_at or now, state.stretch_id, DONE, now, held_seconds)
+    return Transition(_waiting(state, now), (WithdrawPrompt(), Record(outcome)))
+
+
+def snooze(state: State, now: datetime, plan: Plan, minutes: int | None = None) -> Transition:
+    now = _utc(now)
+    minutes = minutes or plan.schedule.snooze_minutes
+    if not 1 <= minutes <= 240:
+        return Transition(state, error="snooze minutes must be from 1 to 240")
+    until = now + timedelta(minutes=minutes)
+    if state.phase is Phase.SNOOZED:
+        return Transition(replace(state, snoozed_until=until))
+    if state.phase is not Phase.PROMPTING:
+        return Transition(state, error="no prompt to snooze")
+    outcome = PromptOutcome(state.prompted_at or now, state.stretch_id, SNOOZED, now)
+    snoozed = replace(state, phase=Phase.SNOOZED, snoozed_until=until, prompted_at=None)
+    return Transition(snoozed, (WithdrawPrompt(), Record(outcome)))
+
+
+def skip(state: State, now: datetime, plan: Plan) -> Transition:
+    now = _utc(now)
+    if state.phase not in (Phase.PROMPTING, Phase.SNOOZED):
+        return Transition(state, error="no prompt to skip")
+    outcome = PromptOutcome(state.prompted_at or now, state.stretch_id, SKIPPED, now)
+    return Transition(_waiting(state, now), (WithdrawPrompt(), Record(outcome)))
+
+
+def another(state: State, now: datetime, plan: Plan) -> Transition:
+    """Offer a different stretch for the prompt being shown."""
+    now = _utc(now)
+    if state.phase is not Phase.PROMPTING:
+        return Transition(state, error="no prompt to change")
+    stretch = rot.peek(state.rotation, plan.eligible, plan.focus)
+    if stretch is None or stretch == state.stretch_id:
+        return Transition(state, error="no other stretch to offer")
+    changed = replace(state, stretch_id=stretch,
+                      rotation=rot.advance(state.rotation, plan.eligible, plan.focus))
+    return Transition(changed, (ShowPrompt(stretch),))
+
+
+def pause(state: State, now: datetime, plan: Plan, until: datetime | None) -> Transition:
+    """Pause prompts until `until` (None: until resumed). A prompt being shown counts as skipped."""
+    now = _utc(now)
+    until = _utc(until) if until is not None else None
+    if until is not None and until <= now:
+        return Transition(state, error="pause must end in the future")
+    effects: tuple[Effect, ...] = ()
+    if state.phase in (Phase.PROMPTING, Phase.SNOOZED):
+        effects = (WithdrawPrompt(), Record(PromptOutcome(state.prompted_at or now, state.stretch_id,
+                                                          SKIPPED, now)))
+    paused = replace(state, phase=Phase.PAUSED, paused_until=until, stretch_id=None,
+                     prompted_at=None, snoozed_until=None)
+    return Transition(paused, effects)
+
+
+def resume(state: State, now: datetime, plan: Plan) -> Transition:
+    now = _utc(now)
+    if state.phase is not Phase.PAUSED:
+        return Transition(state, error="not paused")
+    return Transition(_waiting(state, now))
+
+
+def natural_break(state: State, began: datetime, ended: datetime, plan: Plan, asleep: bool = False
+                  ) -> Transition:
+    """The user was away (idle, locked, asleep) from `began` to `ended`: count from their return.
+
+    A prompt that fell due while the machine slept is recorded as missed_while_asleep.
+    """
+    began, ended = _utc(began), _utc(ended)
+    if state.phase is Phase.PAUSED:
+        return Transition(state)
+    effects: tuple[Effect, ...] = (Record(PromptOutcome(began, None, NATURAL_BREAK, ended)),)
+    due = next_prompt_at(state.anchor, plan) if state.phase is Phase.WAITING else None
+    if asleep and due is not None and began <= due <= ended:
+        missed = PromptOutcome(due, rot.peek(state.rotation, plan.eligible, plan.focus), MISSED_WHILE_ASLEEP)
+        effects = (Record(missed),) + effects
+    if state.phase is Phase.PROMPTING:
+        effects = (WithdrawPrompt(), Record(PromptOutcome(state.prompted_at or began, state.stretch_id,
+                                                          IGNORED, ended))) + effects
+    return Transition(_waiting(state, max(ended, state.anchor)), effects)
+
+
+def _prompt(state: State, now: datetime, plan: Plan) -> Transition:
+    stretch = rot.peek(state.rotation, plan.eligible, plan.focus)
+    if stretch is None:
+        return Transition(_waiting(state, now), error="no eligible stretches")
+    prompting = replace(state, phase=Phase.PROMPTING, stretch_id=stretch, prompted_at=now,
+                        snoozed_until=None, paused_until=None,
+                        rotation=rot.advance(state.rotation, plan.eligible, plan.focus))
+    return Transition(prompting, (ShowPrompt(stretch),))
+
+
+def _waiting(state: State, anchor: datetime) -> State:
+    return replace(_unheld(state), phase=Phase.WAITING, anchor=anchor, stretch_id=None,
+                   prompted_at=None, snoozed_until=None, paused_until=None)
+
+
+def _unheld(state: State) -> State:
+    if state.held_since is None and state.recheck_at is None:
+        return state
+    return replace(state, held_since=None, hold_reason=None, recheck_at=None)
+
+
+def upcoming_prompts(state: State, now: datetime, plan: Plan, count: int = 5) -> list[tuple[datetime, str | None]]:
+    """The next `count` prompt times and stretches if every prompt were done at once (for `next`)."""
+    result: list[tuple[datetime, str | None]] = []
+    anchor, rotation = max(state.anchor, _utc(now)), state.rotation
+    for _ in range(count):
+        due = next_prompt_at(anchor, plan)
+        if due is None:
+            break
+        result.append((due, rot.peek(rotation, plan.eligible, plan.focus)))
+        rotation = rot.advance(rotation, plan.eligible, plan.focus)
+        anchor = due
+    return result

@@ -1,0 +1,276 @@
+"""The control socket: a local server in the daemon and a client for `deskbreak status` & co.
+
+Threads: `ControlServer.start` runs an accept loop on its own thread and one short-lived thread
+per client (at most MAX_CLIENTS at once; more are told "busy"). A client that stalls only holds
+its own thread until CLIENT_TIMEOUT. The handler is called on client threads, may block briefly
+(the daemon's lock) and must return a reply dict.
+
+Security (POSIX): the socket lives in a directory only this user may enter (0700, owned by us;
+refused otherwise), the socket is 0600, and on Linux the peer's uid is checked (SO_PEERCRED).
+Windows has no Unix sockets here: the server listens on 127.0.0.1 and writes the port and a
+random token to the socket path (in the user's directory); a client sends the token first.
+
+Single instance: `instance.InstanceLock` beside the socket, taken before binding; a socket nobody
+answers on (a crashed daemon) is removed before binding.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import os
+import socket
+import stat
+import struct
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from ..core import protocol
+from .instance import LOCK_NAME, AlreadyRunning, ControlError, InstanceLock, ensure_private_dir, read_pid
+
+log = logging.getLogger(__name__)
+
+MAX_CLIENTS = 16
+CLIENT_TIMEOUT = 5.0  # seconds a client may stay silent before it is dropped
+USE_TCP = sys.platform == "win32"
+
+Handler = Callable[[str, Any], dict]
+
+
+def _token() -> str:
+    """The TCP transport's shared secret (Windows); secrets and hmac load libcrypto, so only here."""
+    import secrets
+
+    return secrets.token_hex(16)
+
+
+class NotRunning(Exception):
+    """No daemon answers on the control socket."""
+
+
+class ControlServer:
+    def __init__(self, socket_path: Path, handler: Handler, lock: InstanceLock | None = None,
+                 tcp: bool = USE_TCP, client_timeout: float = CLIENT_TIMEOUT,
+                 max_clients: int = MAX_CLIENTS, uid: int | None = None):
+        self.path = socket_path
+        self.handler = handler
+        self.tcp = tcp
+        self.client_timeout = client_timeout
+        self._lock, self._own_lock = lock, lock is None
+        self._slots = threading.BoundedSemaphore(max_clients)
+        self._uid = uid if uid is not None else getattr(os, "getuid", lambda: None)()
+        self._token = _token() if tcp else ""
+        self._sock: socket.socket | None = None
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._clients: set[threading.Thread] = set()
+
+    def start(self) -> ControlServer:
+        if self._lock is None:
+            self._lock = InstanceLock(self.path.parent).acquire()
+        try:
+            self._sock = self._listen_tcp() if self.tcp else self._listen_unix()
+        except BaseException:
+            self._release_lock()
+            raise
+        self._thread = threading.Thread(target=self._accept_loop, name="deskbreak-control", daemon=True)
+        self._thread.start()
+        log.info("control socket: %s", self.path)
+        return self
+
+    def stop(self) -> None:
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        if self._sock is not None:
+            try:
+                self._sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            self._sock.close()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(2)
+        deadline = time.monotonic() + 1.0
+        for client in list(self._clients):  # let answers in flight (the reply to quit) go out
+            if client is not threading.current_thread():
+                client.join(max(0.0, deadline - time.monotonic()))
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+        self._release_lock()
+
+    def _release_lock(self) -> None:
+        if self._own_lock and self._lock is not None:
+            self._lock.release()
+
+    # --- listening ---
+
+    def _listen_unix(self) -> socket.socket:
+        ensure_private_dir(self.path.parent)
+        self._clear_stale()
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.bind(str(self.path))
+            os.chmod(self.path, 0o600)
+            sock.listen(64)
+        except OSError as error:
+            sock.close()
+            raise ControlError(f"cannot listen on {self.path}: {error.strerror or error}") from None
+        return sock
+
+    def _listen_tcp(self) -> socket.socket:
+        ensure_private_dir(self.path.parent)
+        sock = socket.create_server(("127.0.0.1", 0), backlog=64)
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            json.dump({"port": sock.getsockname()[1], "token": self._token}, out)
+        return sock
+
+    def _clear_stale(self) -> None:
+        """A socket left by a crashed daemon (we hold the lock, so nobody should answer on it)."""
+        try:
+            info = os.lstat(self.path)
+        except FileNotFoundError:
+            return
+        if not (stat.S_ISSOCK(info.st_mode) or stat.S_ISREG(info.st_mode)):
+            raise ControlError(f"{self.path} exists and is not a socket: remove it")
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        probe.settimeout(0.5)
+        try:
+            probe.connect(str(self.path))
+        except OSError:
+            log.info("removing a stale control socket %s", self.path)
+            self.path.unlink(missing_ok=True)
+            return
+        finally:
+            probe.close()
+        raise AlreadyRunning(read_pid(self.path.parent / LOCK_NAME))
+
+    # --- serving ---
+
+    def _accept_loop(self) -> None:
+        assert self._sock is not None
+        while not self._stopping.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                if self._stopping.is_set():
+                    return
+                continue
+            if not self._slots.acquire(blocking=False):
+                _send(conn, protocol.error_reply("busy: too many clients, try again"))
+                conn.close()
+                continue
+            client = threading.Thread(target=self._serve, args=(conn,), name="deskbreak-client",
+                                      daemon=True)
+            self._clients.add(client)
+            client.start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            conn.settimeout(self.client_timeout)
+            reader = conn.makefile("rb")
+            if not self._allowed(conn, reader):
+                _send(conn, protocol.error_reply("permission denied"))
+                return
+            while not self._stopping.is_set():
+                line = reader.readline(protocol.MAX_LINE + 1)
+                if not line:
+                    return
+                if len(line) > protocol.MAX_LINE and not line.endswith(b"\n"):
+                    _send(conn, protocol.error_reply(f"request too long: more than {protocol.MAX_LINE} bytes"))
+                    return  # the rest of the line cannot be read back in step: hang up
+                _send(conn, self._answer(line))
+        except OSError as error:  # timeouts, resets, broken pipes: this client only
+            log.debug("control client dropped: %s", error)
+        finally:
+            conn.close()
+            self._slots.release()
+            self._clients.discard(threading.current_thread())
+
+    def _allowed(self, conn: socket.socket, reader: Any) -> bool:
+        if self.tcp:
+            line = reader.readline(200).strip().decode("ascii", "replace")
+            import hmac  # here, not at the top: hmac loads OpenSSL's libcrypto (3 MB of RSS on Linux)
+
+            return hmac.compare_digest(line, self._token)
+        if sys.platform.startswith("linux") and self._uid is not None:
+            creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+            _pid, uid, _gid = struct.unpack("3i", creds)
+            if uid != self._uid:
+                log.warning("refused a control connection from uid %d", uid)
+                return False
+        return True
+
+    def _answer(self, line: bytes) -> dict[str, Any]:
+        try:
+            request = protocol.decode_request(line)
+        except protocol.ProtocolError as error:
+            return protocol.error_reply(str(error))
+        try:
+            reply = self.handler(request.cmd, request.arg)
+        except Exception as error:  # a bug in one command must not take the socket down
+            log.exception("control command %s failed", request.cmd)
+            return protocol.error_reply(f"internal error: {type(error).__name__}: {error}")
+        return reply if isinstance(reply, dict) and "ok" in reply else {"ok": True, **(reply or {})}
+
+
+def _send(conn: socket.socket, reply: dict[str, Any]) -> None:
+    try:
+        conn.sendall(protocol.encode_reply(reply))
+    except OSError:
+        pass
+
+
+class ControlClient:
+    def __init__(self, socket_path: Path, tcp: bool = USE_TCP):
+        self.path = socket_path
+        self.tcp = tcp
+
+    def request(self, cmd: str, arg: Any = None, timeout: float = 2.0) -> dict[str, Any]:
+        """One round trip. NotRunning when nobody listens; ControlError for a silent or odd daemon."""
+        sock = self._connect(timeout)
+        try:
+            sock.sendall(protocol.encode_request(cmd, arg))
+            line = sock.makefile("rb").readline(protocol.MAX_REPLY + 1)
+        except socket.timeout:
+            raise ControlError(f"the daemon did not answer within {timeout:g} s") from None
+        except OSError as error:
+            raise ControlError(f"the daemon hung up: {error.strerror or error}") from None
+        finally:
+            sock.close()
+        if not line:
+            raise ControlError("the daemon closed the connection without an answer")
+        try:
+            return protocol.decode_reply(line)
+        except protocol.ProtocolError as error:
+            raise ControlError(str(error)) from None
+
+    def _connect(self, timeout: float) -> socket.socket:
+        try:
+            if self.tcp:
+                info = json.loads(self.path.read_text(encoding="ascii"))
+                sock = socket.create_connection(("127.0.0.1", int(info["port"])), timeout=timeout)
+                sock.sendall(f"{info['token']}\n".encode("ascii"))
+                return sock
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(timeout)
+            try:
+                sock.connect(str(self.path))
+            except BaseException:
+                sock.close()
+                raise
+            return sock
+        except (FileNotFoundError, ConnectionRefusedError, ValueError, KeyError):
+            raise NotRunning() from None
+        except socket.timeout:
+            raise ControlError(f"the daemon did not accept within {timeout:g} s") from None
+        except OSError as error:
+            if error.errno in (errno.ENOENT, errno.ECONNREFUSED, errno.ENOTDIR):
+                raise NotRunning() from None
+            raise ControlError(f"cannot reach the daemon at {self.path}: {error.strerror or error}") from None

@@ -1,0 +1,356 @@
+"""The composition root: wires the schedule core to the clock, the timer, the notifier, the tray and
+the history. The only place that knows every adapter.
+
+Threads: the tray (or the headless wait) owns the main thread; APScheduler's thread fires the timer;
+menu clicks and (later) control requests arrive on their own threads. All of them go through
+`Daemon.command`, which holds one lock while it drives the core, so the core is only ever stepped
+from one place at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone, tzinfo
+from pathlib import Path
+from typing import Any, Callable
+
+from ..core import schedule as core
+from ..core import views
+from ..core.catalog import Catalog
+from ..core.config import Config
+from ..core.outcomes import PromptOutcome
+from ..ports import GuidedWindow, Notifier, NotifierError, Senses, Tray
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_IN_WINDOW = timedelta(seconds=60)  # the tray ring moves at most once a minute
+HEARTBEAT_OFF_HOURS = timedelta(minutes=5)  # catches a resume from suspend (the timer is monotonic)
+HEARTBEAT_OFF_HOURS_WITH_RESUME_SIGNAL = timedelta(minutes=30)  # resumes are signalled (logind)
+JOB_ID = "deskbreak-core"
+
+
+@dataclass
+class Ports:
+    """The outside world as the daemon sees it; tests pass fakes."""
+
+    notifier: Notifier
+    tray: Tray
+    record: Callable[[PromptOutcome], None] = lambda outcome: None
+    today_line: Callable[[datetime], str] = lambda now: "Today: no stretches yet"
+    today_counts: Callable[[datetime], dict] | None = None  # done, snoozed, ... for `status`
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    icon_path: str | None = None
+    senses: Senses | None = None  # idle probe + calendar; None times by the clock alone
+    window: GuidedWindow | None = None  # the guided window (#6); None: notifications only
+
+
+def resolve_zone(name: str) -> tzinfo:
+    if name:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    import tzlocal
+
+    return tzlocal.get_localzone()
+
+
+def build_plan(config: Config, catalog: Catalog) -> tuple[core.Plan, Catalog]:
+    full = catalog.with_custom(config.stretches.custom)
+    eligible = full.eligible(config.stretches.postures, config.stretches.exclude)
+    focus = [s.id for s in eligible if set(s.areas) & set(config.stretches.focus)]
+    zone = resolve_zone(config.schedule.timezone)
+    return core.Plan.from_config(config, zone, [s.id for s in eligible], focus), full
+
+
+class Daemon:
+    def __init__(self, config: Config, catalog: Catalog, ports: Ports, seed: int | None = None):
+        self.ports = ports
+        self._builtin = catalog
+        self._lock = threading.RLock()
+        self.config = config
+        self.plan, self.catalog = build_plan(config, catalog)
+        now = self.now()
+        self.state = core.start(now, seed=seed if seed is not None else int(now.timestamp()))
+        self._scheduler: Any = None
+        self._last_beat: datetime | None = None  # when the armed timer should fire
+        self.stopped = threading.Event()
+
+    # --- lifecycle ---
+
+    def now(self) -> datetime:
+        return self.ports.clock().astimezone(timezone.utc)
+
+    def start_timer(self) -> None:
+        from .timer import load  # APScheduler without asyncio (less RSS)
+
+        BackgroundScheduler, ThreadPoolExecutor, _ = load()
+        self._scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(1)},
+            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+            timezone=timezone.utc,
+        )
+        self._scheduler.start()
+        with self._lock:
+            self._arm()
+        log.info("started: %s", views.headline(self.state, self.now(), self.plan, self.catalog))
+
+    def stop(self) -> None:
+        if self.stopped.is_set():
+            return
+        self.stopped.set()
+        if self._scheduler is not None:
+            try:
+                self._scheduler.shutdown(wait=False)
+            except RuntimeError as error:  # a signal while start_timer is still starting it
+                log.debug("timer not shut down: %s", error)
+        try:
+            self.ports.notifier.close()
+        finally:
+            self.ports.tray.stop()
+
+    # --- events in ---
+
+    def on_timer(self) -> None:
+        with self._lock:
+            now = self.now()
+            expected = self._last_beat
+            slept = now - expected if expected else timedelta(0)
+            if expected and slept > self.plan.late_limit:
+                log.info("the clock jumped %s (suspend or clock change): a natural break", slept)
+                self._apply(core.natural_break(self.state, expected, now, self.plan, asleep=True))
+            moment = self._sense(now)  # first: a return from a break changes the state
+            transition = core.tick(self.state, now, self.plan, moment)
+            if transition.error:
+                log.info("prompt not shown: %s", transition.error)
+            elif transition.state.hold_reason and transition.state.hold_reason != self.state.hold_reason:
+                log.info("prompt held back: %s", transition.state.hold_reason)
+            self._apply(transition)
+            self._arm()
+
+    off_hours_heartbeat: timedelta = HEARTBEAT_OFF_HOURS
+
+    def resumed(self) -> None:
+        """The machine woke from suspend (a signal from the OS): decide at once, not at the next beat."""
+        if not self.stopped.is_set():
+            self.on_timer()
+
+    def _sense(self, now: datetime) -> core.Moment:
+        """Read the probes, only in work hours and when not paused; a return from a break re-plans."""
+        senses = self.ports.senses
+        if senses is None or self.state.phase is core.Phase.PAUSED or core.window_at(now, self.plan) is None:
+            return core.Moment()
+        moment, returned = senses.read(now, self.plan.late_limit)
+        if returned is not None:
+            if returned.length >= self.plan.late_limit:
+                log.info("natural break of %s", returned.length)
+                self._apply(core.natural_break(self.state, returned.began, returned.ended, self.plan))
+            else:
+                self._apply(core.credit_idle(self.state, returned.began, returned.ended, self.plan))
+        return moment
+
+    def command(self, name: str, arg: Any = None) -> dict[str, Any]:
+        """Run one user command (from the tray, a notification button, the window or the CLI)."""
+        with self._lock:
+            now = self.now()
+            self._apply(core.tick(self.state, now, self.plan))
+            handlers: dict[str, Callable[[], core.Transition | None]] = {
+                "now": lambda: core.prompt_now(self.state, now, self.plan),
+                "done": lambda: core.done(self.state, now, self.plan, arg),
+                "snooze": lambda: core.snooze(self.state, now, self.plan, arg),
+                "skip": lambda: core.skip(self.state, now, self.plan),
+                "another": lambda: core.another(self.state, now, self.plan),
+                "pause": lambda: core.pause(self.state, now, self.plan, arg),
+                "resume": lambda: core.resume(self.state, now, self.plan),
+                "status": lambda: None,
+                # The guided window (#6): the prompt (new, or the one shown) opens in the window.
+                "show": lambda: self._asking_window(core.prompt_now(self.state, now, self.plan)),
+            }
+            if name == "pause" and isinstance(arg, str):  # the tray's spec: "30m", "tomorrow"...
+                try:
+                    arg = self.pause_until(arg, now)
+                except ValueError as error:
+                    return {"ok": False, "error": str(error), **self.status(now)}
+            if name == "reload":
+                return {**self.reload("command"), **self.status(now)}
+            if name == "edit":  # the tray's "Edit schedule…": the config watcher applies the save
+                return {**self.open_editor(), **self.status(now)}
+            if name == "quit":
+                threading.Thread(target=self.stop, name="deskbreak-quit", daemon=True).start()
+                return {"ok": True}
+            if name not in handlers:
+                return {"ok": False, "error": f"unknown command {name!r}"}
+            transition = handlers[name]()
+            error = transition.error if transition else None
+            if transition and not error:
+                self._apply(transition)
+            self._arm()
+            reply = {"ok": error is None, **self.status(now)}
+            if error:
+                reply["error"] = error
+            return reply
+
+    def pause_until(self, spec: str, now: datetime) -> datetime | None:
+        """When a pause given as a spec ("30m", "2h", "tomorrow", "forever") ends; ValueError if bad."""
+        from ..core.protocol import parse_pause
+        from ..core.schedule import windows_from
+
+        plan = self.plan
+        first = lambda day: next((start for start, _end in windows_from(day, plan.schedule, plan.zone)), None)
+        return parse_pause(spec, now, plan.zone, first)
+
+    config_path: Path | None = None  # the file `reload` re-reads (set by daemon/start.py); else config.source
+    config_error: str | None = None  # why the last reload was not applied (one line per problem)
+
+    def reload(self, reason: str = "request") -> dict[str, Any]:
+        """Re-read and validate the config file; apply it, or keep the last good config and say why.
+
+        Called by the config watcher, SIGHUP, `deskbreak reload` and the tray, on their own threads.
+        """
+        from ..core import config as config_model
+        from ..core import config_change
+        from ..store import config_file
+
+        path = self.config_path or (Path(self.config.source) if self.config.source != "<defaults>" else None)
+        if path is None:
+            return {"ok": True, "changed": [], "config": self.config.source}
+        if not path.exists():
+            with self._lock:
+                if self.config.source == "<defaults>":
+                    self.config_error = None
+                    return {"ok": True, "changed": [], "config": self.config.source}
+                self.config_error = f"{path}: the file is gone; keeping the last good config until it is back"
+            log.warning("config %s (%s)", self.config_error, reason)
+            return {"ok": False, "error": self.config_error, "config": str(path)}
+        try:
+            new = config_file.load(path)
+        except config_model.ConfigError as error:
+            with self._lock:
+                self.config_error = str(error)
+            log.warning("config not applied (%s), keeping the last good one:\n%s", reason, error)
+            self._notify_config_error(str(error))
+            return {"ok": False, "error": str(error), "config": str(path)}
+        with self._lock:
+            now = self.now()
+            old, before = self.config, config_change.upcoming_times(self.state, now, self.plan)
+            self.apply_config(new)
+            self.config_error = None
+            after = config_change.upcoming_times(self.state, now, self.plan)
+            lines = config_change.summary(old, new, before, after, self.plan.zone, now)
+        log.info("config reloaded from %s (%s): %s", path, reason, "; ".join(lines))
+        return {"ok": True, "changed": lines, "config": str(path)}
+
+    def open_editor(self) -> dict[str, Any]:
+        """Open the config in the user's editor without waiting (created from the example if missing)."""
+        from ..adapters.editor import open_detached
+
+        path = self.config_path or (Path(self.config.source) if self.config.source != "<defaults>" else None)
+        if path is None:
+            from ..paths import default_paths
+
+            path = default_paths().config_file
+        try:
+            command = open_detached(path)
+        except OSError as error:
+            log.warning("cannot open %s in an editor: %s", path, error)
+            return {"ok": False, "error": f"cannot open {path}: {error}"}
+        if command is None:
+            return {"ok": False, "error": f"no editor found: set $VISUAL, or edit {path} yourself"}
+        return {"ok": True, "config": str(path)}
+
+    def _notify_config_error(self, text: str) -> None:
+        from ..ports import Prompt
+
+        notice = Prompt("", "deskbreak: config not applied", text, 0, self.ports.icon_path, 0, kind="message")
+        try:
+            self.ports.notifier.show(notice)
+        except NotifierError as error:
+            log.warning("could not show the config error: %s", error)
+
+    def apply_config(self, config: Config) -> None:
+        """Use a new, already validated config; the state carries over and the timer re-plans."""
+        with self._lock:
+            self.config = config
+            self.plan, self.catalog = build_plan(config, self._builtin)
+            self._arm()
+
+    # --- effects out ---
+
+    def _apply(self, transition: core.Transition) -> None:
+        self.state = transition.state
+        for effect in transition.effects:
+            if isinstance(effect, core.Record):
+                self._record(effect.outcome)
+            elif isinstance(effect, core.ShowPrompt):
+                self._show(effect.stretch_id)
+            elif isinstance(effect, core.WithdrawPrompt):
+                self._withdraw()
+
+    def _record(self, outcome: PromptOutcome) -> None:
+        try:
+            self.ports.record(outcome)
+        except Exception:  # a history failure must not stop prompting; it is logged with its cause
+            log.exception("could not record %s for %s", outcome.outcome, outcome.stretch_id)
+
+    _window_asked = False  # `show` runs: its prompt opens in the guided window, focused
+
+    def _asking_window(self, transition: core.Transition) -> core.Transition:
+        self._window_asked = transition.error is None
+        return transition
+
+    def _show(self, stretch_id: str) -> None:
+        stretch = self.catalog.get(stretch_id)
+        asked, self._window_asked = self._window_asked, False
+        if stretch is None:
+            log.warning("stretch %r is not in the catalog any more", stretch_id)
+            return
+        window = self.ports.window
+        if window is not None and window.for_prompt(stretch_id, asked, self.config.prompt.window == "with_prompt"):
+            return  # the window stands in for the notification
+        timeout = self.plan.schedule.prompt_timeout_minutes * 60
+        prompt = views.prompt_for(stretch, self.plan.schedule.snooze_minutes, self.ports.icon_path, timeout)
+        try:
+            self.ports.notifier.show(prompt)
+        except NotifierError as error:
+            log.warning("prompt for %s not shown: %s", stretch.name, error)
+
+    def _withdraw(self) -> None:
+        try:
+            self.ports.notifier.withdraw()
+        except NotifierError as error:
+            log.debug("could not withdraw the prompt: %s", error)
+
+    def _arm(self) -> None:
+        """Re-arm the one timer for the core's next instant, capped by the heartbeat."""
+        now = self.now()
+        wake = core.next_wakeup(self.state, self.plan)
+        in_window = core.window_at(now, self.plan) is not None and self.state.phase is not core.Phase.PAUSED
+        beat = now + (HEARTBEAT_IN_WINDOW if in_window else self.off_hours_heartbeat)
+        run_at = beat if wake is None else min(max(wake, now), beat)
+        self._last_beat = run_at
+        self.ports.tray.update(views.tray_view(self.state, now, self.plan, self.catalog,
+                                               self.ports.today_line(now)))
+        if self._scheduler is None:
+            return
+        from .timer import load
+
+        DateTrigger = load()[2]
+        self._scheduler.add_job(self.on_timer, DateTrigger(run_date=run_at), id=JOB_ID,
+                                replace_existing=True)
+
+    # --- queries ---
+
+    def status(self, now: datetime | None = None) -> dict[str, Any]:
+        now = now or self.now()
+        with self._lock:
+            fields = views.status(self.state, now, self.plan, self.catalog)
+            fields["today_line"] = self.ports.today_line(now)
+            if self.ports.today_counts is not None:
+                fields["today"] = self.ports.today_counts(now)
+            fields["notifier"] = self.ports.notifier.name
+            fields["tray"] = self.ports.tray.name
+            fields["idle_probe"] = self.ports.senses.probe_name if self.ports.senses else "none"
+            fields["config"] = self.config.source
+            fields["config_error"] = self.config_error
+            return fields

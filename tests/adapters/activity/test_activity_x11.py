@@ -1,0 +1,257 @@
+"""The real X11 probe on its own Xvfb + openbox (+ a private session bus with a fake screen saver).
+
+Skips when a program is missing, unless DESKBREAK_REQUIRE_DESKTOP=1 (then it fails). Waits poll the
+probe with deadlines; nothing sleeps longer than the condition needs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import select
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from deskbreak.adapters.activity.base import ActivitySample
+from deskbreak.adapters.activity import choose_activity_probe
+from deskbreak.adapters.activity.x11 import XorgIdleProbe
+
+pytestmark = pytest.mark.desktop
+
+PROGRAMS = {"Xvfb": "xvfb", "openbox": "openbox", "xdotool": "xdotool", "wmctrl": "wmctrl",
+            "xprop": "x11-utils", "dbus-daemon": "dbus-daemon"}
+TIMEOUT = 10.0
+
+
+def wait_for(condition: Callable[[], object], what: str, timeout: float = TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.05)
+    return result
+
+
+def _need_programs() -> None:
+    missing = [f"{p} (apt package {pkg})" for p, pkg in PROGRAMS.items() if not shutil.which(p)]
+    if importlib.util.find_spec("tkinter") is None:
+        missing.append("tkinter (apt package python3-tk)")
+    if missing:
+        message = "desktop test programs missing: " + ", ".join(missing)
+        if os.environ.get("DESKBREAK_REQUIRE_DESKTOP") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _read_line(fd: int, what: str) -> str:
+    deadline, data = time.monotonic() + TIMEOUT, b""
+    while not data.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise TimeoutError(f"timed out waiting for {what}")
+        if not (chunk := os.read(fd, 256)):
+            raise RuntimeError(f"{what}: the program exited first")
+        data += chunk
+    return data.decode().strip()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+class FakeScreenSaver(threading.Thread):
+    """Owns org.freedesktop.ScreenSaver and org.freedesktop.Notifications on the private bus."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__(daemon=True)
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.blocking import open_dbus_connection
+
+        self.active, self.inhibited = False, False
+        self.conn = open_dbus_connection(address)
+        for name in ("org.freedesktop.ScreenSaver", "org.freedesktop.Notifications"):
+            self.conn.send_and_get_reply(message_bus.RequestName(name), timeout=TIMEOUT)
+
+    def run(self) -> None:
+        from jeepney import MessageType, new_method_return
+
+        while True:
+            try:
+                msg = self.conn.receive()
+            except Exception:
+                return
+            if msg.header.message_type != MessageType.method_call:
+                continue
+            member = msg.header.fields.get(3)  # HeaderFields.member
+            if member == "GetActive":
+                self.conn.send_message(new_method_return(msg, "b", (self.active,)))
+            elif member == "Get" and msg.body[1] == "Inhibited":
+                self.conn.send_message(new_method_return(msg, "v", (("b", self.inhibited),)))
+
+
+@pytest.fixture(scope="module")
+def xsession(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    _need_programs()
+    workdir = tmp_path_factory.mktemp("x11")
+    procs: list[subprocess.Popen] = []
+    read_fd, write_fd = os.pipe()
+    try:
+        procs.append(subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+            pass_fds=[write_fd], stdout=subprocess.DEVNULL, stderr=open(workdir / "xvfb.log", "wb")))
+        os.close(write_fd)
+        display = ":" + _read_line(read_fd, "Xvfb to choose a display")
+        os.close(read_fd)
+        bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1",
+                                f"--address=unix:dir={workdir}"], stdout=subprocess.PIPE,
+                               stderr=open(workdir / "dbus.log", "wb"))
+        procs.append(bus)
+        address = _read_line(bus.stdout.fileno(), "dbus-daemon's address")
+        env = {**os.environ, "DISPLAY": display, "DBUS_SESSION_BUS_ADDRESS": address,
+               "XDG_SESSION_TYPE": "x11"}
+        env.pop("WAYLAND_DISPLAY", None)
+        env.pop("DESKBREAK_IDLE_PROBE", None)
+        procs.append(subprocess.Popen(["openbox", "--sm-disable"], env=env, stdout=subprocess.DEVNULL,
+                                      stderr=open(workdir / "openbox.log", "wb")))
+        wait_for(lambda: "_NET_SUPPORTING_WM_CHECK(WINDOW)" in subprocess.run(
+            ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], env=env, capture_output=True,
+            text=True).stdout, "openbox to manage the screen")
+        yield env
+    finally:
+        for proc in reversed(procs):
+            _stop(proc)
+
+
+@pytest.fixture
+def probe(xsession: dict[str, str]) -> Iterator[XorgIdleProbe]:
+    probe = XorgIdleProbe(xsession)
+    yield probe
+    probe.close()
+
+
+def xdotool(env: dict[str, str], *args: str) -> str:
+    return subprocess.run(["xdotool", *args], env=env, check=True, capture_output=True, text=True,
+                          timeout=TIMEOUT).stdout.strip()
+
+
+def idle(probe: XorgIdleProbe) -> float:
+    value = probe.sample().idle_seconds
+    assert value is not None
+    return value
+
+
+def test_picker_chooses_x11_and_names_it(xsession: dict[str, str]) -> None:
+    probe = choose_activity_probe(xsession, "linux")
+    try:
+        assert probe.name == "x11"
+    finally:
+        probe.close()
+
+
+def test_idle_grows_without_input(probe: XorgIdleProbe) -> None:
+    start = idle(probe)
+    wait_for(lambda: idle(probe) >= start + 1.5, "idle time to grow by 1.5 s", timeout=5)
+    readings = [idle(probe) for _ in range(5)]
+    assert readings == sorted(readings)
+
+
+@pytest.mark.parametrize("action", [("mousemove", "{x}", "{x}"), ("key", "shift")])
+def test_input_resets_idle(probe: XorgIdleProbe, xsession: dict[str, str], action: tuple) -> None:
+    wait_for(lambda: idle(probe) >= 1.5, "1.5 s without input", timeout=5)
+    x = str(100 + int(time.monotonic() * 1000) % 500)  # a new position each time: a real motion
+    xdotool(xsession, *(a.format(x=x) for a in action))
+    wait_for(lambda: idle(probe) < 0.5, f"xdotool {action[0]} to reset the idle time", timeout=3)
+
+
+@pytest.fixture
+def tk_window(xsession: dict[str, str]) -> Iterator[Callable[..., str]]:
+    windows: list[subprocess.Popen] = []
+
+    def open_window(title: str, fullscreen: bool = False) -> str:
+        script = ("import tkinter as tk\nr = tk.Tk()\nr.title({!r})\nr.geometry('320x200+40+40')\n"
+                  "r.attributes('-fullscreen', {})\nr.mainloop()\n").format(title, fullscreen)
+        windows.append(subprocess.Popen([sys.executable, "-c", script], env=xsession))
+        wid = wait_for(lambda: subprocess.run(["xdotool", "search", "--name", f"^{title}$"],
+                                              env=xsession, capture_output=True, text=True).stdout.split(),
+                       f"the Tk window {title!r}")[0]
+        xdotool(xsession, "windowactivate", "--sync", wid)
+        return wid
+
+    yield open_window
+    for proc in windows:
+        _stop(proc)
+
+
+def test_fullscreen_window_is_detected(probe: XorgIdleProbe, xsession, tk_window) -> None:
+    wid = tk_window("deskbreak-normal")
+    wait_for(lambda: probe.sample().fullscreen is False, "a normal focused window")
+    subprocess.run(["wmctrl", "-i", "-r", wid, "-b", "add,fullscreen"], env=xsession, check=True)
+    wait_for(lambda: probe.sample().fullscreen is True, "the window to be fullscreen")
+    subprocess.run(["wmctrl", "-i", "-r", wid, "-b", "remove,fullscreen"], env=xsession, check=True)
+    wait_for(lambda: probe.sample().fullscreen is False, "the window to leave fullscreen")
+
+
+def test_tk_fullscreen_attribute_then_focus_elsewhere(probe: XorgIdleProbe, xsession, tk_window) -> None:
+    full = tk_window("deskbreak-full", fullscreen=True)
+    wait_for(lambda: probe.sample().fullscreen is True, "Tk's -fullscreen window")
+    tk_window("deskbreak-other")  # the focus moves to a normal window: not a bad moment any more
+    wait_for(lambda: probe.sample().fullscreen is False, "focus on the normal window")
+    xdotool(xsession, "windowactivate", "--sync", full)
+    wait_for(lambda: probe.sample().fullscreen is True, "focus back on the fullscreen window")
+
+
+def test_lock_and_do_not_disturb_come_from_the_session_bus(xsession: dict[str, str]) -> None:
+    service = FakeScreenSaver(xsession["DBUS_SESSION_BUS_ADDRESS"])
+    service.start()
+    probe = XorgIdleProbe(xsession)
+    try:
+        sample = probe.sample()
+        assert (sample.locked, sample.notifications_inhibited) == (False, False)
+        service.active, service.inhibited = True, True
+        sample = probe.sample()
+        assert (sample.locked, sample.notifications_inhibited) == (True, True)
+        assert sample.idle_seconds is not None
+    finally:
+        probe.close()
+        service.conn.close()
+
+
+def test_without_a_session_bus_lock_is_unknown(xsession: dict[str, str]) -> None:
+    env = {**xsession, "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/bus"}
+    probe = XorgIdleProbe(env)
+    try:
+        sample = probe.sample()
+        assert isinstance(sample, ActivitySample)
+        assert (sample.locked, sample.notifications_inhibited) == (None, None)
+    finally:
+        probe.close()
+
+
+def test_a_dead_x_server_gives_none_not_an_exception(tmp_path: Path) -> None:
+    _need_programs()
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp"],
+                            pass_fds=[write_fd], stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    try:
+        display = ":" + _read_line(read_fd, "Xvfb")
+        probe = XorgIdleProbe({"DISPLAY": display}, bus=None)
+        assert probe.sample().idle_seconds is not None
+        assert probe.sample().fullscreen is None  # no window manager: cannot tell
+    finally:
+        os.close(read_fd)
+        _stop(xvfb)
+    assert probe.sample() == ActivitySample(None, None, None, None)
+    probe.close()

@@ -1,0 +1,85 @@
+"""The tray icon pictures: every state at tray sizes, distinct, transparent, the ring follows progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+from deskbreak.adapters.tray.pictures import PHASES, draw_icon, picture_key, quantise
+
+SIZES = (16, 22, 32, 64)
+OUTPUT = Path(__file__).resolve().parents[2] / "output"
+
+
+def differs(a: Image.Image, b: Image.Image) -> bool:
+    return ImageChops.difference(a, b).getbbox() is not None
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("phase", PHASES)
+def test_each_state_draws_at_tray_sizes(phase, size):
+    image = draw_icon(phase, 0.5, size)
+    assert image.size == (size, size) and image.mode == "RGBA"
+    assert image.getchannel("A").getextrema()[1] == 255 or phase == "off"  # something solid to see
+    assert image.getbbox() is not None
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_states_are_distinct_at_every_size(size):
+    images = {phase: draw_icon(phase, 0.5, size) for phase in PHASES}
+    for i, a in enumerate(PHASES):
+        for b in PHASES[i + 1:]:
+            assert differs(images[a], images[b]), f"{a} and {b} look the same at {size} px"
+
+
+@pytest.mark.parametrize("phase", ["working", "snoozed", "paused", "off"])
+def test_corners_are_transparent(phase):
+    image = draw_icon(phase, 0.3, 32)
+    for corner in ((0, 0), (31, 0), (0, 31), (31, 31)):
+        assert image.getpixel(corner)[3] == 0
+
+
+def test_off_is_dimmed():
+    assert draw_icon("off", 0, 32).getchannel("A").getextrema()[1] < 200
+
+
+def test_progress_fills_the_ring_clockwise():
+    empty, quarter, half = (draw_icon("working", p, 64) for p in (0.0, 0.25, 0.5))
+    assert differs(empty, quarter) and differs(quarter, half)
+    # At a quarter the ring is solid at 1 o'clock (top right), not yet at 7 o'clock (bottom left).
+    top_right, bottom_left = (44, 6), (19, 57)
+    assert quarter.getpixel(top_right)[3] > empty.getpixel(top_right)[3] + 80
+    assert quarter.getpixel(bottom_left)[3] == empty.getpixel(bottom_left)[3]
+
+
+def test_progress_is_quantised_so_a_same_picture_is_not_resent():
+    assert quantise(0.501) == quantise(0.5) == 0.5
+    assert quantise(-1) == 0.0 and quantise(7) == 1.0
+    assert picture_key("working", 0.5) == picture_key("working", 0.51)
+    assert picture_key("working", 0.5) != picture_key("working", 0.6)
+    assert picture_key("paused", 0.1) == picture_key("paused", 0.9)  # only the ring uses progress
+    assert not differs(draw_icon("working", 0.5, 22), draw_icon("working", 0.51, 22))
+
+
+def test_an_unknown_phase_draws_as_off():
+    assert not differs(draw_icon("mystery", 0, 22), draw_icon("off", 0, 22))
+
+
+def test_contact_sheet():
+    """Every state and ring step at every size on one PNG (tests/output/icons.png), on light and dark."""
+    OUTPUT.mkdir(exist_ok=True)
+    rows = [(p, 0.5) for p in PHASES] + [("working", q) for q in (0.0, 0.25, 0.75, 1.0)]
+    cell = 72
+    sheet = Image.new("RGBA", (cell * len(SIZES) * 2, cell * len(rows)), (255, 255, 255, 255))
+    for half, background in enumerate(((240, 240, 240, 255), (40, 44, 52, 255))):
+        for r, (phase, progress) in enumerate(rows):
+            for c, size in enumerate(SIZES):
+                x, y = (half * len(SIZES) + c) * cell, r * cell
+                sheet.paste(Image.new("RGBA", (cell, cell), background), (x, y))
+                icon = draw_icon(phase, progress, size)
+                sheet.alpha_composite(icon, (x + (cell - size) // 2, y + (cell - size) // 2))
+    path = OUTPUT / "icons.png"
+    sheet.save(path)
+    assert path.stat().st_size > 0

@@ -1,0 +1,81 @@
+"""`deskbreak stats` and `deskbreak history export` over a real history file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from PIL import Image
+
+from deskbreak import cli
+from deskbreak.store.history import History
+from deskbreak.core.outcomes import PromptOutcome
+from deskbreak.paths import default_paths
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    for name in ("CONFIG", "DATA", "STATE"):
+        monkeypatch.setenv(f"XDG_{name}_HOME", str(tmp_path / name.lower()))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    config = tmp_path / "config" / "deskbreak" / "config.toml"
+    config.parent.mkdir(parents=True)
+    week = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+    config.write_text(f'[schedule]\ntimezone = "UTC"\n{week}\n[goals]\ndaily_stretches = 2\n')
+    now = datetime.now(timezone.utc).replace(hour=12, minute=0, second=0, microsecond=0)
+    with History.open(default_paths().history_file, zone=timezone.utc) as history:
+        for days_ago, outcomes in ((2, ["done", "done"]), (1, ["done", "skipped", "done"]), (0, ["done", "ignored"])):
+            at = now - timedelta(days=days_ago)
+            for n, outcome in enumerate(outcomes):
+                when = at + timedelta(minutes=n)
+                history.record(PromptOutcome(when, "seated-twist" if n == 0 else "wall-slide", outcome, when, 20))
+    return tmp_path
+
+
+def test_stats_json_counts_days_streak_and_completion(home, capsys):
+    assert cli.main(["stats", "--days", "3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [d["done"] for d in data["days"]] == [2, 2, 1]
+    assert data["totals"]["skipped"] == 1 and data["totals"]["ignored"] == 1
+    assert data["completion_rate"] == round(5 / 7, 4)
+    assert data["streak"] == {"current": 2, "best": 2}  # today is not over: it does not break it
+    assert data["stretches"]["most_done"]["stretch_id"] == "seated-twist"
+
+
+def test_stats_csv_and_text(home, capsys):
+    assert cli.main(["stats", "--days", "2", "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["done"] for r in rows] == ["2", "1"]
+    assert cli.main(["stats", "--week"]) == 0
+    assert "completion" in capsys.readouterr().out
+
+
+def test_stats_chart_is_a_png(home, capsys):
+    chart = home / "week.png"
+    assert cli.main(["stats", "--days", "14", "--chart", str(chart)]) == 0
+    assert Image.open(chart).size == (900, 420)
+
+
+def test_bad_days_is_a_usage_error(home, capsys):
+    assert cli.main(["stats", "--days", "0"]) == 2
+    assert "expected 1 to 3660" in capsys.readouterr().err
+
+
+def test_history_export_csv_and_json(home, capsys, tmp_path):
+    assert cli.main(["history", "export", "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 7 and rows[0]["outcome"] == "done" and rows[0]["held_seconds"] == "20"
+    out = tmp_path / "all.json"
+    assert cli.main(["history", "export", "--json", "-o", str(out)]) == 0
+    assert len(json.loads(out.read_text())) == 7
+
+
+def test_a_corrupt_history_is_set_aside_not_wiped(home, capsys):
+    path = default_paths().history_file
+    path.write_bytes(b"not a database at all" * 100)
+    assert cli.main(["stats", "--json"]) == 0
+    aside = list(path.parent.glob("history.sqlite3.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes().startswith(b"not a database")

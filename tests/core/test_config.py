@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from deskbreak.core import config
+from deskbreak.core.config import ConfigError, WorkWindow
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        config.loads(text, "cfg.toml")
+    return str(caught.value).splitlines()
+
+
+def test_defaults_are_weekday_office_hours_every_45_minutes_seated_and_standing():
+    c = config.defaults()
+    assert c.schedule.interval_minutes == 45
+    assert [str(w) for w in c.schedule.week[0]] == ["09:00-12:30", "13:30-17:30"]
+    assert c.schedule.week[4] == c.schedule.week[0]
+    assert c.schedule.week[5] == () and c.schedule.week[6] == ()
+    assert c.stretches.postures == ("seated", "standing")
+
+
+def test_an_empty_file_means_the_defaults():
+    assert config.loads("", "cfg.toml").schedule == config.defaults().schedule
+
+
+def test_a_full_config_is_parsed_into_frozen_values():
+    c = config.loads(
+        """
+[schedule]
+interval_minutes = 30
+timezone = "Europe/Berlin"
+mon = ["08:00-12:00", "13:00-24:00"]
+sat = ["10:00-11:00"]
+fri = []
+days_off = ["2026-12-24"]
+snooze_choices = [15, 5]
+[stretches]
+postures = ["floor"]
+focus = ["lower_back"]
+exclude = ["seated-twist"]
+[[stretches.custom]]
+id = "doorway-chest"
+name = "Doorway chest opener"
+posture = "standing"
+areas = ["chest"]
+steps = ["Stand in a doorway.", "Rest your right forearm on the frame.", "Step forward gently."]
+hold_seconds = 20
+reps = 2
+per_side = true
+caution = "Keep the shoulder low."
+[goals]
+daily_stretches = 4
+""", "cfg.toml")
+    assert c.schedule.week[0] == (WorkWindow(480, 720), WorkWindow(780, 1440))
+    assert c.schedule.week[4] == ()
+    assert c.schedule.week[5] == (WorkWindow(600, 660),)
+    assert c.schedule.days_off == (date(2026, 12, 24),)
+    assert c.schedule.snooze_choices == (5, 15)
+    assert c.stretches.custom[0].first_side == "right"
+    assert c.goals.daily_stretches == 4
+    with pytest.raises(AttributeError):
+        c.schedule.interval_minutes = 5  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("[schedule]\ninterval_minutes = 0", "cfg.toml:2: schedule.interval_minutes: got 0, expected a whole number from 1 to 480"),
+        ("[schedule]\ninterval_minutes = 481", "got 481, expected a whole number from 1 to 480"),
+        ('[schedule]\ninterval_minutes = "45"', 'got "45", expected a whole number'),
+        ("[schedule]\ninterval_minutes = 4.5", "got 4.5, expected a whole number"),
+        ("[schedule]\ninterval_minutes = true", "got true, expected a whole number"),
+        ('[schedule]\ntimezone = "Mars/Base"', 'cfg.toml:2: schedule.timezone: got "Mars/Base", expected an IANA time zone'),
+        ('[schedule]\nmon = ["9-5"]', 'cfg.toml:2: schedule.mon[0]: got "9-5", expected a range "HH:MM-HH:MM"'),
+        ('[schedule]\nmon = ["17:00-09:00"]', 'schedule.mon[0]: got "17:00-09:00"'),
+        ('[schedule]\nmon = ["09:00-12:00", "11:00-13:00"]', "expected ranges that do not overlap"),
+        ('[schedule]\nmon = "09:00-17:00"', 'schedule.mon: got "09:00-17:00", expected a list of "HH:MM-HH:MM" ranges'),
+        ('[schedule]\ndays_off = ["2026-02-30"]', 'schedule.days_off[0]: got "2026-02-30", expected ISO dates'),
+        ("[schedule]\nsnooze_choices = []", "schedule.snooze_choices: got [], expected a list of 1-6 whole minutes"),
+        ("[schedule]\nintervall_minutes = 3", 'cfg.toml:2: schedule.intervall_minutes: got 3, expected a known key (did you mean "interval_minutes"?)'),
+        ("[schedul]\ninterval_minutes = 3", 'cfg.toml:1: schedul: got {"interval_minutes": 3}, expected a known key (did you mean "schedule"?)'),
+        ('[stretches]\npostures = ["lying"]', 'stretches.postures[0]: got "lying", expected "seated" or "standing" or "floor"'),
+        ('[stretches]\nfocus = ["toes"]', 'stretches.focus[0]: got "toes", expected body areas'),
+        ('[prompt]\nwindow = "always"', 'prompt.window: got "always", expected "on_click" or "with_prompt"'),
+        ('[activity]\ncount = "wall"', 'activity.count: got "wall", expected "active" or "clock"'),
+        ("[activity]\nnatural_break_minutes = 0", "activity.natural_break_minutes: got 0, expected a whole number from 1 to 120"),
+        ("[goals]\ndaily_stretches = -1", "goals.daily_stretches: got -1"),
+        ('schedule = 3', "schedule: got 3, expected a table [schedule]"),
+        ("[schedule]\nmon=[]\ntue=[]\nwed=[]\nthu=[]\nfri=[]", "expected at least one day with a work window"),
+    ],
+)
+def test_each_bad_value_is_one_line_naming_key_value_and_expectation(text, expected):
+    lines = problems_of(text)
+    assert len(lines) == 1
+    assert expected in lines[0]
+    assert lines[0].startswith("cfg.toml")
+
+
+def test_every_problem_is_reported_once_in_file_order():
+    lines = problems_of('[schedule]\ninterval_minutes = 0\n\n[stretches]\npostures = ["x"]\n')
+    assert [line.split(":")[1] for line in lines] == ["2", "5"]
+
+
+def test_a_custom_stretch_is_validated_like_the_built_in_ones():
+    lines = problems_of('[[stretches.custom]]\nid = "x"\nname = "X"\nposture = "lying"\n')
+    assert any("stretches.custom[0].posture: got \"lying\"" in line for line in lines)
+    assert any("stretches.custom[0].steps: got nothing" in line for line in lines)
+
+
+def test_broken_toml_names_the_line():
+    (line,) = problems_of("[schedule]\ninterval_minutes = = 3\n")
+    assert line.startswith("cfg.toml:2: not valid TOML")
+
+
+def test_the_example_config_is_valid_and_documents_every_key():
+    example = Path(__file__).resolve().parents[2] / "config.example.toml"
+    text = example.read_text("utf-8")
+    assert config.loads(text, str(example)).schedule == config.defaults().schedule
+    for table in ("schedule", "stretches", "prompt", "activity", "calendar", "goals"):
+        fields = getattr(config.Config(), table).__dataclass_fields__
+        for name in fields:
+            if name == "week":
+                continue
+            if name == "custom":
+                assert "[[stretches.custom]]" in text
+                continue
+            assert f"{name} =" in text, f"config.example.toml does not document {table}.{name}"
+
+
+def test_key_lines_follow_tables_and_arrays_of_tables():
+    lines = config.key_lines('a = 1\n[t]\nb = [\n  1,\n]\nc = 2\n[[t.arr]]\nd = 1\n[[t.arr]]\nd = 2\n')
+    assert lines["a"] == 1 and lines["t.b"] == 3 and lines["t.c"] == 6
+    assert lines["t.arr[0].d"] == 8 and lines["t.arr[1].d"] == 10

@@ -1,0 +1,48 @@
+"""APScheduler loaded without asyncio (the daemon's timer, 8 MB less RSS): it still fires jobs, and a
+later `import asyncio` gets the real module."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CHECK = textwrap.dedent("""
+    import sys, threading
+    from datetime import datetime, timedelta, timezone
+    from deskbreak.daemon.timer import load
+
+    BackgroundScheduler, ThreadPoolExecutor, DateTrigger = load()
+    print("asyncio loaded:", "asyncio" in sys.modules)
+    fired = threading.Event()
+    scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(1)}, timezone=timezone.utc)
+    scheduler.start()
+    scheduler.add_job(fired.set, DateTrigger(run_date=datetime.now(timezone.utc) + timedelta(seconds=0.05)))
+    print("fired:", fired.wait(5))
+    scheduler.shutdown()
+    import asyncio
+    print("real asyncio:", hasattr(asyncio, "run"))
+""")
+
+
+def run(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_scheduler_fires_without_asyncio_and_asyncio_stays_importable():
+    out = run(CHECK)
+    if sys.version_info < (3, 14):
+        assert "asyncio loaded: False" in out
+    assert "fired: True" in out
+    assert "real asyncio: True" in out
+
+
+def test_with_asyncio_already_loaded_the_plain_import_runs():
+    out = run("import asyncio\n" + CHECK)
+    assert "asyncio loaded: True" in out
+    assert "fired: True" in out

@@ -1,0 +1,167 @@
+"""The guided window's launcher: its command line (no shell), one window at a time, no tkinter."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from deskbreak.daemon.window_launcher import WindowLauncher, window_argv
+
+
+class FakeProcess:
+    def __init__(self, argv, **kwargs):
+        self.argv, self.kwargs = argv, kwargs
+        self.returncode = None
+
+    def poll(self):
+        return self.returncode
+
+
+class FakePopen:
+    def __init__(self):
+        self.started: list[FakeProcess] = []
+
+    def __call__(self, argv, **kwargs):
+        proc = FakeProcess(argv, **kwargs)
+        self.started.append(proc)
+        return proc
+
+
+def launcher(tk: bool = True, menu_less: bool = False) -> tuple[WindowLauncher, FakePopen]:
+    popen = FakePopen()
+    return WindowLauncher(Path("/run/db/control.sock"), menu_less=menu_less,
+                          config_path=lambda: Path("/home/u/.config/deskbreak/config.toml"),
+                          popen=popen, tk_available=lambda: tk), popen
+
+
+def test_argv_runs_the_window_module_with_this_python():
+    assert window_argv("seated-twist", focus=True, menu_less=True, socket_path=Path("/s"),
+                       config_path=Path("/c.toml")) == [
+        sys.executable, "-m", "deskbreak.adapters.window.guided", "--stretch", "seated-twist", "--focus", "--menu-less",
+        "--socket", "/s", "--config", "/c.toml"]
+    assert window_argv("wall-slide", False, False) == [sys.executable, "-m", "deskbreak.adapters.window.guided",
+                                                       "--stretch", "wall-slide"]
+
+
+def test_open_starts_a_detached_process_without_a_shell():
+    win, popen = launcher(menu_less=True)
+    assert win.open("seated-twist", focus=True)
+    (proc,) = popen.started
+    assert proc.argv[:5] == [sys.executable, "-m", "deskbreak.adapters.window.guided", "--stretch", "seated-twist"]
+    assert "--focus" in proc.argv and "--menu-less" in proc.argv
+    assert proc.argv[proc.argv.index("--socket") + 1] == "/run/db/control.sock"
+    assert proc.kwargs.get("shell", False) is False
+    assert proc.kwargs["start_new_session"] is True
+    assert proc.kwargs["stdin"] is subprocess.DEVNULL
+
+
+def test_one_window_at_a_time():
+    win, popen = launcher()
+    assert win.open("seated-twist", focus=True)
+    assert win.open("wall-slide", focus=True)  # already open: no second window
+    assert len(popen.started) == 1 and win.is_open()
+    popen.started[0].returncode = 0  # the user closed it
+    assert not win.is_open()
+    assert win.open("wall-slide", focus=False)
+    assert len(popen.started) == 2 and "--focus" not in popen.started[1].argv
+
+
+def test_for_prompt_by_config_and_request():
+    win, popen = launcher()
+    assert win.for_prompt("seated-twist", asked=False, with_prompt=False) is False  # on_click: notify
+    assert popen.started == []
+    assert win.for_prompt("seated-twist", asked=False, with_prompt=True) is False  # and a notification
+    assert "--focus" not in popen.started[0].argv
+    assert win.for_prompt("wall-slide", asked=False, with_prompt=False) is True  # open: it follows
+    popen.started[0].returncode = 0
+    assert win.for_prompt("wall-slide", asked=True, with_prompt=False) is True
+    assert "--focus" in popen.started[1].argv
+
+
+def test_without_tkinter_nothing_starts_and_it_is_logged_once(caplog):
+    win, popen = launcher(tk=False)
+    assert win.for_prompt("seated-twist", asked=True, with_prompt=False) is False
+    assert win.open("seated-twist", focus=False) is False
+    assert popen.started == []
+    assert sum("tkinter is missing" in r.message for r in caplog.records) == 1
+
+
+def test_a_failing_start_falls_back(caplog):
+    def broken(argv, **kwargs):
+        raise OSError("no such file")
+
+    win = WindowLauncher(popen=broken, tk_available=lambda: True)
+    assert win.open("seated-twist", focus=True) is False
+    assert "could not start the guided window" in caplog.text
+
+
+# --- the daemon's side: `show`, `window = "with_prompt"` and the notification ---
+
+class RecordingWindow:
+    def __init__(self, covers: bool = True):
+        self.calls: list[tuple[str, bool, bool]] = []
+        self.covers = covers
+
+    def for_prompt(self, stretch_id: str, asked: bool, with_prompt: bool) -> bool:
+        self.calls.append((stretch_id, asked, with_prompt))
+        return self.covers and asked
+
+
+def daemon_with(window, window_mode: str = "on_click"):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from deskbreak.core import config as config_model
+    from deskbreak.adapters.fakes import FakeClock, FakeNotifier
+    from deskbreak.adapters.tray.headless import HeadlessTray
+    from deskbreak.assets import builtin_catalog
+    from deskbreak.daemon.service import Daemon, Ports
+
+    config = config_model.loads(f'[schedule]\ntimezone = "Europe/Berlin"\n[prompt]\nwindow = "{window_mode}"\n')
+    clock = FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+    notifier = FakeNotifier()
+    daemon = Daemon(config, builtin_catalog(), Ports(notifier=notifier, tray=HeadlessTray(), clock=clock,
+                                                     window=window), seed=1)
+    return daemon, notifier
+
+
+def test_show_opens_the_window_with_focus_instead_of_a_notification():
+    window = RecordingWindow()
+    daemon, notifier = daemon_with(window)
+    reply = daemon.command("show")
+    assert reply["ok"] and reply["state"] == "due"
+    assert window.calls == [(reply["stretch"]["id"], True, False)]
+    assert notifier.shown == []
+    daemon.command("show")  # the prompt already shown: the same stretch, in the window
+    assert window.calls[-1] == (reply["stretch"]["id"], True, False)
+
+
+def test_a_plain_prompt_notifies_and_with_prompt_also_opens_the_window():
+    window = RecordingWindow()
+    daemon, notifier = daemon_with(window)
+    daemon.command("now")
+    assert window.calls[-1][1:] == (False, False) and len(notifier.shown) == 1
+    window = RecordingWindow()
+    daemon, notifier = daemon_with(window, "with_prompt")
+    daemon.command("now")
+    assert window.calls[-1][1:] == (False, True) and len(notifier.shown) == 1
+
+
+def test_show_without_a_window_falls_back_to_the_notification():
+    window = RecordingWindow(covers=False)  # tkinter missing
+    daemon, notifier = daemon_with(window)
+    daemon.command("show")
+    assert len(notifier.shown) == 1
+    daemon.command("skip")
+    daemon.command("now")
+    assert window.calls[-1][1] is False  # a later prompt is not "asked" for
+
+
+def test_the_window_module_says_when_tkinter_is_missing():
+    code = ("import sys; sys.modules['tkinter'] = None; from deskbreak.adapters.window.guided import main; "
+            "sys.exit(main(['--stretch', 'seated-twist']))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3
+    assert done.stderr.strip().splitlines() == [
+        "deskbreak: the guided window needs tkinter (Debian/Ubuntu: apt install python3-tk)"]
