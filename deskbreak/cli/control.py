@@ -31,7 +31,10 @@ def add_control_parsers(sub: Any) -> None:
     status = sub.add_parser("status", help="what the running daemon is doing")
     form = status.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="the full status as JSON (schema 1)")
-    form.add_argument("--short", action="store_true", help="one short line for a status bar")
+    form.add_argument("--short", action="store_true",
+                      help="one short line for a status bar; silent (exit 3) when no daemon runs")
+    status.add_argument("--ascii", action="store_true",
+                        help="with --short: plain text, no emoji (for bars whose font has none)")
     now = sub.add_parser("now", help="prompt a stretch now")
     now.add_argument("--window", action="store_true", help="in the guided stretch window")
     sub.add_parser("done", help="mark the current (or an unprompted) stretch done")
@@ -56,19 +59,24 @@ def cmd_control(args: argparse.Namespace) -> int:
         arg = args.minutes
     if name == "pause" and args.spec:
         arg = " ".join(args.spec)
+    short = name == "status" and args.short
+    if name == "status" and args.ascii and not short:
+        print("deskbreak: --ascii goes with --short", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         protocol.check_arg(name, arg)
     except protocol.ProtocolError as error:
         print(f"deskbreak: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    reply = send(name, arg)
+    # A status bar polls --short every few seconds: with no daemon it must not fill the bar's log.
+    reply = send(name, arg, quiet_when_not_running=short)
     if isinstance(reply, int):
         return reply
     if not reply.get("ok"):
         print(f"deskbreak: {reply.get('error', 'refused')}", file=sys.stderr)
         return EXIT_FAILURE
     if name == "status":
-        print(format_status(reply, as_json=args.json, short=args.short))
+        print(format_status(reply, as_json=args.json, short=short, ascii=args.ascii))
     elif name == "quit":
         return _wait_gone()
     elif name == "reload":
@@ -79,7 +87,7 @@ def cmd_control(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def send(cmd: str, arg: Any = None) -> dict[str, Any] | int:
+def send(cmd: str, arg: Any = None, quiet_when_not_running: bool = False) -> dict[str, Any] | int:
     """The daemon's reply, or an exit code after printing why there is none."""
     from ..daemon.control import ControlClient, ControlError, NotRunning
     from ..paths import default_paths
@@ -87,7 +95,8 @@ def send(cmd: str, arg: Any = None) -> dict[str, Any] | int:
     try:
         return ControlClient(default_paths().socket_file).request(cmd, arg)
     except NotRunning:
-        print(NOT_RUNNING, file=sys.stderr)
+        if not quiet_when_not_running:
+            print(NOT_RUNNING, file=sys.stderr)
         return EXIT_NOT_RUNNING
     except ControlError as error:
         print(f"deskbreak: {error}", file=sys.stderr)
@@ -113,11 +122,12 @@ def _wait_gone() -> int:
     return EXIT_FAILURE
 
 
-def format_status(status: Mapping[str, Any], as_json: bool = False, short: bool = False) -> str:
+def format_status(status: Mapping[str, Any], as_json: bool = False, short: bool = False,
+                  ascii: bool = False) -> str:
     if as_json:
         return json.dumps({k: v for k, v in status.items() if k != "ok"}, indent=2, ensure_ascii=False)
     if short:
-        return short_status(status)
+        return short_status(status, ascii)
     lines = [str(status.get("headline", ""))]
     if status.get("next_prompt_at") and status.get("state") == "off":  # the headline names the others
         at = datetime.fromisoformat(status["next_prompt_at"]).strftime("%a %H:%M")
@@ -130,16 +140,22 @@ def format_status(status: Mapping[str, Any], as_json: bool = False, short: bool 
     return "\n".join(lines)
 
 
-def short_status(status: Mapping[str, Any]) -> str:
+SHORT_MARKS = {False: {"working": "🧘", "due": "🧘", "snoozed": "💤"},
+               True: {"working": "next", "due": "stretch", "snoozed": "snoozed"}}
+
+
+def short_status(status: Mapping[str, Any], ascii: bool = False) -> str:
     """One line for a status bar: `🧘 14:30`, `🧘 now`, `💤 14:40`, `paused`, `off` (wall-clock
-    times in the schedule's zone, as the status carries them)."""
+    times in the schedule's zone, as the status carries them); with `ascii`: `next 14:30`,
+    `stretch now`, `snoozed 14:40`, `paused`, `off`."""
+    marks = SHORT_MARKS[ascii]
     state = status.get("state")
     if state == "due":
-        return "🧘 now"
+        return f"{marks['due']} now"
     if state == "paused":
         return "paused"
     at = status.get("snoozed_until") if state == "snoozed" else status.get("next_prompt_at")
     if state not in ("working", "snoozed") or not at:
         return "off"
     clock = datetime.fromisoformat(at).strftime("%H:%M")
-    return f"{'💤' if state == 'snoozed' else '🧘'} {clock}"
+    return f"{marks[state]} {clock}"

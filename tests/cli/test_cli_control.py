@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import signal
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 NOT_RUNNING = "deskbreak is not running (start it with: deskbreak run)"
-COMMANDS = (["status"], ["status", "--json"], ["status", "--short"], ["now"], ["done"], ["snooze"],
+COMMANDS = (["status"], ["status", "--json"], ["now"], ["done"], ["snooze"],
             ["snooze", "5"], ["skip"], ["pause", "30m"], ["resume"], ["reload"], ["quit"])
 EVERY_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 
@@ -69,11 +70,14 @@ def test_commands_drive_the_running_daemon(env, daemon):
     status = cli(env, "status")
     assert status.returncode == 0 and "Next stretch" in status.stdout and "Today: no stretches yet" in status.stdout
     assert cli(env, "status", "--short").stdout.startswith("🧘 ")
+    assert re.fullmatch(r"next \d\d:\d\d\n", cli(env, "status", "--short", "--ascii").stdout)
     now = cli(env, "now")
     assert now.returncode == 0 and now.stdout.startswith("Stretch due · ")
     assert cli(env, "status", "--short").stdout == "🧘 now\n"
+    assert cli(env, "status", "--short", "--ascii").stdout == "stretch now\n"
     assert cli(env, "snooze", "5").returncode == 0
     assert cli(env, "status", "--short").stdout.startswith("💤 ")
+    assert re.fullmatch(r"snoozed \d\d:\d\d\n", cli(env, "status", "--short", "--ascii").stdout)
     assert cli(env, "done").returncode == 0
     assert cli(env, "pause", "30m").stdout.startswith("Paused until ")
     assert cli(env, "status", "--short").stdout == "paused\n"
@@ -119,6 +123,17 @@ def test_after_kill_9_a_new_daemon_starts(env):
     finally:
         assert cli(env, "quit").returncode == 0
         assert second.wait(10) == 0
+
+
+@pytest.mark.parametrize("args", [["status", "--short"], ["status", "--short", "--ascii"]])
+def test_a_status_bar_polling_without_a_daemon_gets_exit_3_and_no_output(env, args):
+    result = cli(env, *args)
+    assert (result.returncode, result.stderr, result.stdout) == (3, "", "")
+
+
+def test_ascii_goes_with_short(env):
+    result = cli(env, "status", "--ascii")
+    assert result.returncode == 2 and "--ascii goes with --short" in result.stderr
 
 
 @pytest.mark.parametrize("args", COMMANDS)

@@ -203,13 +203,20 @@ def test_stalled_clients_do_not_block_status(rig):
 
 def test_too_many_clients_are_told_busy_and_status_answers_after(rundir):
     release = threading.Event()
-    server = ControlServer(rundir / "c.sock", lambda cmd, arg: {"ok": release.wait(5)},
-                           client_timeout=5, max_clients=2).start()
+    serving = threading.Semaphore(0)  # released once per request the handler is holding
+
+    def hold(cmd, arg):
+        serving.release()
+        return {"ok": release.wait(5)}
+
+    server = ControlServer(rundir / "c.sock", hold, client_timeout=5, max_clients=2).start()
     try:
         held = [socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) for _ in range(2)]
         for sock in held:
             sock.connect(str(server.path))
             sock.sendall(b'{"cmd": "status"}\n')  # handled, and held by the handler
+        # Both slots are taken only once the server is inside the handler for both clients.
+        assert all(serving.acquire(timeout=10) for _ in held)
         reply = ControlClient(server.path).request("status")
         assert reply == {"ok": False, "error": "busy: too many clients, try again"}
         release.set()
