@@ -236,7 +236,10 @@ class ControlClient:
         """One round trip. NotRunning when nobody listens; ControlError for a silent or odd daemon."""
         sock = self._connect(timeout)
         try:
-            sock.sendall(protocol.encode_request(cmd, arg))
+            try:
+                sock.sendall(protocol.encode_request(cmd, arg))
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # a daemon that answers at once ("busy") may hang up first: its reply is still there
             line = sock.makefile("rb").readline(protocol.MAX_REPLY + 1)
         except socket.timeout:
             raise ControlError(f"the daemon did not answer within {timeout:g} s") from None
