@@ -1,6 +1,7 @@
 """The tray icon with pystray: the state drawn by Pillow, a menu on backends that have one.
 
-The backend is pystray's choice (appindicator, gtk, xorg; `PYSTRAY_BACKEND` overrides). Menu texts,
+The backend is pystray's choice (appindicator, gtk, xorg; `PYSTRAY_BACKEND` overrides), or an Icon
+given by the caller (sni.py's StatusNotifierItem, which shares this menu and these actions). Menu texts,
 enabled flags and the default action read the latest TrayView, so `update_menu()` refreshes them.
 
 Left click (the default action), by state: due or snoozed -> "show" (the stretch, in the guided
@@ -24,6 +25,7 @@ import threading
 from typing import Callable
 
 from ...ports import CommandHandler, TrayView
+from .model import pystray_base
 from .pictures import draw_icon, picture_key
 
 log = logging.getLogger(__name__)
@@ -40,10 +42,12 @@ def default_command(view: TrayView) -> str:
 
 
 class PystrayTray:
-    def __init__(self, on_command: CommandHandler) -> None:
-        import pystray  # raises Xlib errors (not ImportError) without a display: adapters/tray/__init__.py catches them
+    def __init__(self, on_command: CommandHandler, icon_factory: Callable[..., object] | None = None) -> None:
+        """`icon_factory` makes the pystray Icon (default: pystray's own backend; sni.py passes SniIcon)."""
+        if icon_factory is None:
+            import pystray  # raises Xlib errors (not ImportError) without a display: adapters/tray/__init__.py catches them
 
-        self._pystray = pystray
+            icon_factory = pystray.Icon
         self._on_command = on_command
         self.view = STARTING
         self._key = picture_key(STARTING.phase, STARTING.progress)
@@ -52,7 +56,7 @@ class PystrayTray:
         self._stopping = threading.Event()
         self._xorg_closed: threading.Event | None = None
         self._window: subprocess.Popen | None = None
-        self._icon = pystray.Icon("deskbreak", draw_icon(STARTING.phase, 0, ICON_SIZE), STARTING.title,
+        self._icon = icon_factory("deskbreak", draw_icon(STARTING.phase, 0, ICON_SIZE), STARTING.title,
                                   menu=self._menu())
         self.name = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
         self.has_menu = bool(self._icon.HAS_MENU)
@@ -65,7 +69,8 @@ class PystrayTray:
     # --- the menu ---
 
     def _menu(self):
-        Menu, Item = self._pystray.Menu, self._pystray.MenuItem
+        base = pystray_base()
+        Menu, Item = base.Menu, base.MenuItem
         view = lambda: self.view  # noqa: E731 - every callable reads the latest view
         return Menu(
             Item("Default", self._default, default=True, visible=False),

@@ -1,0 +1,278 @@
+"""The tray as a StatusNotifierItem (KDE's spec, also spoken by GNOME's AppIndicator extension,
+waybar, xfce4-panel, Cinnamon, Budgie...) with its menu over com.canonical.dbusmenu: pure Python on
+jeepney, no GTK, no X display, so it works on Wayland.
+
+`SniIcon` is a pystray Icon backend: the menu is the same pystray Menu that PystrayTray builds,
+served by dbusmenu.MenuService; the picture is sent as ARGB32 pixmaps (network byte order) in a few
+sizes. It owns the bus name org.kde.StatusNotifierItem-PID-N, registers it with the
+org.kde.StatusNotifierWatcher (the panel), registers again whenever a new watcher owns that name
+(the panel restarted), and releases the name on stop, which removes the item from every host.
+
+Clicks: the host calls Activate on a left click (ItemIsMenu is false): the menu's default item,
+i.e. the state's default action; SecondaryActivate (middle click) does the same. A right click
+shows the dbusmenu, drawn by the host itself, so ContextMenu has nothing to do.
+
+Threads: `run` (pystray's `_run`) serves the bus on the calling thread until `stop`; property
+changes (`icon`, `title`, `update_menu`, `status`) come from any thread and only send signals.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import threading
+from typing import Any
+
+from jeepney import DBus, DBusAddress, HeaderFields, MatchRule, MessageType, new_method_call
+
+from . import dbusmenu
+from .bus import BusServer, Failure
+from .icon import PystrayTray
+from .model import pystray_base
+
+log = logging.getLogger(__name__)
+
+WATCHER = "org.kde.StatusNotifierWatcher"
+WATCHER_PATH = "/StatusNotifierWatcher"
+ITEM = "org.kde.StatusNotifierItem"
+ITEM_PATH = "/StatusNotifierItem"
+SIZES = (16, 22, 24, 32, 48, 64)  # hosts pick the nearest; 22 and 24 are the usual panel sizes
+_names = itertools.count(1)
+
+
+class NoWatcher(RuntimeError):
+    """No org.kde.StatusNotifierWatcher on the session bus: nobody would show the item."""
+
+
+def pixmaps(image, sizes=SIZES) -> list[tuple[int, int, bytes]]:
+    """IconPixmap's a(iiay): (width, height, ARGB32 bytes, network byte order) per size."""
+    from PIL import Image
+
+    rgba = image.convert("RGBA")
+    out = []
+    for size in sizes:
+        scaled = rgba if rgba.size == (size, size) else rgba.resize((size, size), Image.LANCZOS)
+        red, green, blue, alpha = scaled.split()
+        out.append((size, size, Image.merge("RGBA", (alpha, red, green, blue)).tobytes()))
+    return out
+
+
+def session_bus_address(environ=os.environ) -> str | None:
+    """The session bus address: the variable, else systemd's per-user socket."""
+    address = environ.get("DBUS_SESSION_BUS_ADDRESS")
+    if address:
+        return address
+    runtime = environ.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.exists(os.path.join(runtime, "bus")):
+        return f"unix:path={runtime}/bus"
+    return None
+
+
+class ItemObject:
+    """org.kde.StatusNotifierItem at /StatusNotifierItem: the icon's properties and its clicks."""
+
+    interface = ITEM
+
+    def __init__(self, icon: "SniIcon") -> None:
+        self.icon = icon
+
+    def properties(self) -> dict[str, tuple[str, Any]]:
+        icon = self.icon
+        title = icon.title or icon.name
+        return {
+            "Category": ("s", "ApplicationStatus"), "Id": ("s", icon.name), "Title": ("s", title),
+            "Status": ("s", icon.status), "WindowId": ("i", 0), "IconThemePath": ("s", ""),
+            "IconName": ("s", ""), "IconPixmap": ("a(iiay)", icon.pixmaps),
+            "OverlayIconName": ("s", ""), "OverlayIconPixmap": ("a(iiay)", []),
+            "AttentionIconName": ("s", ""), "AttentionIconPixmap": ("a(iiay)", icon.pixmaps),
+            "AttentionMovieName": ("s", ""), "ToolTip": ("(sa(iiay)ss)", ("", [], title, icon.description)),
+            "ItemIsMenu": ("b", False), "Menu": ("o", dbusmenu.PATH),
+        }
+
+    def call(self, member: str, body: tuple) -> tuple[str, tuple]:
+        if member in ("Activate", "SecondaryActivate"):
+            log.debug("tray: %s at %s", member, body)
+            self.icon.activate()
+        elif member not in ("ContextMenu", "Scroll"):  # the host draws the menu; scrolling means nothing here
+            raise Failure("org.freedesktop.DBus.Error.UnknownMethod", f"no method {member} on {ITEM}")
+        return "", ()
+
+
+class SniIcon(pystray_base().Icon):
+    HAS_DEFAULT_ACTION = True
+    HAS_MENU = True
+    HAS_MENU_RADIO = True
+    HAS_NOTIFICATION = False
+
+    def __init__(self, name, icon=None, title=None, menu=None, address: str | None = None, **kwargs) -> None:
+        """Connects and checks for a watcher now, so a tray chooser can fall back at once: raises
+        NoWatcher, or OSError / ConnectionError / ValueError from the bus."""
+        super().__init__(name, icon, title, menu, **kwargs)
+        self.status = "Active"
+        self.description = ""
+        self.pixmaps: list[tuple[int, int, bytes]] = []
+        self.bus_name = f"{ITEM}-{os.getpid()}-{next(_names)}"
+        address = address or session_bus_address()
+        if address is None:
+            raise NoWatcher("no session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
+        self._bus = BusServer(address)
+        try:
+            self._set_up()
+        except BaseException:
+            self._bus.close()
+            raise
+        self._stopped = threading.Event()
+        self._loop: threading.Thread | None = None
+
+    def _set_up(self) -> None:
+        bus = self._bus
+        owner = bus.call_and_wait(DBus().GetNameOwner(WATCHER))
+        if owner.header.message_type == MessageType.error:
+            raise NoWatcher(f"no {WATCHER} on the session bus")
+        self.watcher = owner.body[0]
+        self.menu_service = dbusmenu.MenuService(
+            lambda: self.menu, self._activate_item,
+            lambda member, signature, body: bus.emit(dbusmenu.PATH, dbusmenu.INTERFACE, member, signature, body))
+        bus.export(ITEM_PATH, ItemObject(self), ITEM_XML)
+        bus.export(dbusmenu.PATH, self.menu_service, dbusmenu.XML)
+        bus.on_signal = self._on_signal
+        got = bus.call_and_wait(DBus().RequestName(self.bus_name, 4))  # 4: do not queue
+        if got.header.message_type == MessageType.error or got.body[0] != 1:
+            raise NoWatcher(f"could not own {self.bus_name}: {got.body}")
+        rule = MatchRule(type="signal", sender="org.freedesktop.DBus", interface="org.freedesktop.DBus",
+                         member="NameOwnerChanged", path="/org/freedesktop/DBus")
+        rule.add_arg_condition(0, WATCHER)
+        bus.call_and_wait(DBus().AddMatch(rule))
+        self._owns_name = True
+
+    # --- what the host sees ---
+
+    def set_status(self, status: str, description: str) -> None:
+        """Status: Active, or NeedsAttention (a prompt is due); description: the tooltip's second line."""
+        if description != self.description:
+            self.description = description
+            self._emit("NewToolTip")
+        if status != self.status:
+            self.status = status
+            self._emit("NewStatus", "s", (status,))
+
+    def activate(self) -> None:
+        """The default action, as a left click on any pystray backend (Icon.__call__)."""
+        self()
+
+    def _activate_item(self, item) -> None:
+        try:
+            item(self)
+        finally:
+            self.update_menu()
+
+    def _emit(self, member: str, signature: str = "", body: tuple = ()) -> None:
+        self._bus.emit(ITEM_PATH, ITEM, member, signature, body)
+
+    # --- watcher registration ---
+
+    def _register(self) -> None:
+        def answered(reply) -> None:
+            if reply.header.message_type == MessageType.error:
+                log.warning("the StatusNotifierWatcher refused the tray icon: %s", reply.body)
+            else:
+                log.info("tray icon registered with the StatusNotifierWatcher as %s", self.bus_name)
+
+        watcher = DBusAddress(WATCHER_PATH, bus_name=WATCHER, interface=WATCHER)
+        self._bus.call(new_method_call(watcher, "RegisterStatusNotifierItem", "s", (self.bus_name,)), answered)
+
+    def _on_signal(self, message) -> None:
+        if message.header.fields.get(HeaderFields.member) != "NameOwnerChanged" or message.body[0] != WATCHER:
+            return
+        new_owner = message.body[2]
+        if not new_owner:
+            log.info("the StatusNotifierWatcher (tray host) went away: waiting for it to come back")
+        elif self.visible:
+            log.info("a new StatusNotifierWatcher (%s): registering the tray icon again", new_owner)
+            self.watcher = new_owner
+            self._register()
+
+    # --- pystray's backend hooks ---
+
+    def _show(self) -> None:
+        if not self._owns_name:
+            self._bus.call(DBus().RequestName(self.bus_name, 4))
+            self._owns_name = True
+        self._register()
+
+    def _hide(self) -> None:
+        if self._owns_name:
+            self._bus.call(DBus().ReleaseName(self.bus_name))
+            self._owns_name = False
+
+    def _update_icon(self) -> None:
+        self.pixmaps = pixmaps(self.icon)
+        self._icon_valid = True
+        self._emit("NewIcon")
+        self._emit("NewAttentionIcon")
+
+    def _update_title(self) -> None:
+        self._emit("NewTitle")
+        self._emit("NewToolTip")
+
+    def _update_menu(self) -> None:
+        service = getattr(self, "menu_service", None)  # pystray updates the menu before we set up
+        if service is not None:
+            service.refresh()
+
+    def _run(self) -> None:
+        self._loop = threading.current_thread()
+        self._mark_ready()
+        try:
+            self._bus.serve()
+        except ConnectionError as error:  # the daemon goes on without an icon; stop() still ends run()
+            log.warning("tray icon gone (%s): running without one", error)
+            self._stopped.wait()
+
+    def _stop(self) -> None:
+        """Release the name first and wait (briefly) for the bus to confirm: hosts drop the item on
+        the NameOwnerChanged that follows. Then end the loop."""
+        released = threading.Event()
+        if self._owns_name and threading.current_thread() is not self._loop:
+            try:
+                self._bus.call(DBus().ReleaseName(self.bus_name), lambda reply: released.set())
+                self._owns_name = False
+                released.wait(1.0)
+            except OSError:
+                pass
+        self._stopped.set()
+        self._bus.close()
+
+
+class SniTray(PystrayTray):
+    """The Tray port on a StatusNotifierItem: PystrayTray's menu and default actions on SniIcon."""
+
+    def __init__(self, on_command, address: str | None = None) -> None:
+        super().__init__(on_command, icon_factory=lambda *args, **kw: SniIcon(*args, address=address, **kw))
+
+    def update(self, view) -> None:
+        self._icon.set_status("NeedsAttention" if view.phase == "due" else "Active", view.today_line)
+        super().update(view)
+
+
+ITEM_XML = """<interface name="org.kde.StatusNotifierItem">
+  <property name="Category" type="s" access="read"/><property name="Id" type="s" access="read"/>
+  <property name="Title" type="s" access="read"/><property name="Status" type="s" access="read"/>
+  <property name="WindowId" type="i" access="read"/><property name="IconThemePath" type="s" access="read"/>
+  <property name="IconName" type="s" access="read"/><property name="IconPixmap" type="a(iiay)" access="read"/>
+  <property name="OverlayIconName" type="s" access="read"/>
+  <property name="OverlayIconPixmap" type="a(iiay)" access="read"/>
+  <property name="AttentionIconName" type="s" access="read"/>
+  <property name="AttentionIconPixmap" type="a(iiay)" access="read"/>
+  <property name="AttentionMovieName" type="s" access="read"/>
+  <property name="ToolTip" type="(sa(iiay)ss)" access="read"/>
+  <property name="ItemIsMenu" type="b" access="read"/><property name="Menu" type="o" access="read"/>
+  <method name="ContextMenu"><arg name="x" type="i" direction="in"/><arg name="y" type="i" direction="in"/></method>
+  <method name="Activate"><arg name="x" type="i" direction="in"/><arg name="y" type="i" direction="in"/></method>
+  <method name="SecondaryActivate"><arg name="x" type="i" direction="in"/><arg name="y" type="i" direction="in"/></method>
+  <method name="Scroll"><arg name="delta" type="i" direction="in"/><arg name="orientation" type="s" direction="in"/></method>
+  <signal name="NewTitle"/><signal name="NewIcon"/><signal name="NewAttentionIcon"/>
+  <signal name="NewOverlayIcon"/><signal name="NewToolTip"/>
+  <signal name="NewStatus"><arg name="status" type="s"/></signal>
+</interface>"""
