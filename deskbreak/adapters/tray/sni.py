@@ -250,6 +250,7 @@ class SniTray(PystrayTray):
 
     def __init__(self, on_command, address: str | None = None) -> None:
         super().__init__(on_command, icon_factory=lambda *args, **kw: SniIcon(*args, address=address, **kw))
+        self.bus_name, self.watcher = self._icon.bus_name, self._icon.watcher
 
     def update(self, view) -> None:
         self._icon.set_status("NeedsAttention" if view.phase == "due" else "Active", view.today_line)
