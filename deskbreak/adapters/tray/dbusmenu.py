@@ -181,9 +181,10 @@ class MenuService:
     def _event(self, layout: Layout, item_id: int, event: str) -> bool:
         if item_id != 0 and item_id not in layout.items:
             return False
-        if event == "clicked" and item_id in layout.items:
-            log.debug("menu: %s clicked", layout.items[item_id])
-            self._activate(layout.items[item_id])
+        item = layout.items.get(item_id)
+        if event == "clicked" and item is not None and item.enabled:  # a stale host may click a disabled one
+            log.debug("menu: %s clicked", item)
+            self._activate(item)
         return True
 
 
