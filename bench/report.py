@@ -69,9 +69,10 @@ def render(rows: list[Row], markdown: bool) -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in table)
 
 
-def write_readme(command: str, header: str, rows: list[Row], details: str) -> Path:
+def write_readme(command: str, header: str, rows: list[Row], details: str, section: str = "results") -> Path:
+    """Replace the block between <!-- {section}:begin --> and <!-- {section}:end --> (or append it)."""
     path = BENCH / "README.md"
-    begin, end = "<!-- results:begin -->", "<!-- results:end -->"
+    begin, end = f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
     block = (f"{begin}\n_Last run: `{command}` — {header}_\n\n{render(rows, markdown=True)}\n\n"
              f"<details><summary>Details (threads, imports, stats)</summary>\n\n```\n{details}\n```\n"
              f"</details>\n{end}")
@@ -79,7 +80,7 @@ def write_readme(command: str, header: str, rows: list[Row], details: str) -> Pa
     if begin in text and end in text:
         text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
     else:
-        text = text.rstrip() + "\n\n## Results\n\n" + block + "\n"
+        text = text.rstrip() + f"\n\n## {section.capitalize()}\n\n" + block + "\n"
     path.write_text(text)
     return path
 

@@ -1,12 +1,13 @@
 """Every deskbreak benchmark figure, from one command: footprint, start-up, prompt latency, stats.
 
-Run:  python bench/run.py [--idle-seconds 120] [--quick] [--readme]
+Run:  python bench/run.py [--idle-seconds 120] [--quick] [--readme] [--sni-only]
 
 Starts its own Xvfb + private D-Bus + dunst + trayer (tests/desktop_stack.py), then:
 1. the floor: a bare `python -c "import time; time.sleep(1e6)"` (RSS/PSS);
 2. the real daemon (`python -m deskbreak run`, XDG dirs in a temp dir) with a config whose work
    window covers now ("in hours") and one whose windows are all on another day ("off hours"), for
-   each pystray backend that imports here (PYSTRAY_BACKEND): RSS/PSS after start and after the idle
+   each pystray backend that imports here (PYSTRAY_BACKEND) and for the StatusNotifierItem tray
+   (DESKBREAK_TRAY=sni, hosted by xfce4-panel on its own Xvfb + bus, bench/snitray.py): RSS/PSS after start and after the idle
    period, CPU % of one core over it, threads, and context switches per minute summed over all
    threads (the wake-ups). A bare pystray icon per backend is measured too: the toolkit's own cost;
 3. start-up: launch -> `status` answers on the control socket, launch -> the XEmbed icon is docked
@@ -46,6 +47,7 @@ from procfs import Sample  # noqa: E402
 from report import ICON_MAX, PROMPT_MAX, Row, footprint_rows, mb, render, write_readme  # noqa: E402
 from subjects import (FLOOR_CODE, PY, Daemon, Procs, config_text, start_reference_icon,  # noqa: E402
                       startup_runs, tray_backends)
+from snitray import SniHost  # noqa: E402
 from xtray import TrayIcons  # noqa: E402
 
 from deskbreak.daemon.control import ControlError, NotRunning  # noqa: E402
@@ -64,7 +66,8 @@ def seconds(values: list[float | None]) -> str:
 
 # --- the run -------------------------------------------------------------------------------------
 
-def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Path) -> tuple[list[Row], str]:
+def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Path,
+        sni: SniHost | None) -> tuple[list[Row], str]:
     idle = args.idle_seconds
     rows: list[Row] = []
     details: list[str] = []
@@ -74,18 +77,24 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
     floor.proc, floor.start = floor_proc, Sample.take(floor_proc.pid)
 
     icons = TrayIcons(stack.display)
-    has_adapter = (REPO / "deskbreak" / "adapters" / "tray.py").exists()
-    backends = tray_backends(stack)
+    has_adapter = (REPO / "deskbreak" / "adapters" / "tray" / "icon.py").exists()
+    backends = [] if args.sni_only else tray_backends(stack)
     if args.quick:
         backends = backends[:1]
     print(f"pystray backends importable here: {', '.join(backends) or 'none'}; "
-          f"deskbreak/adapters/tray.py {'present' if has_adapter else 'absent (the daemon runs headless)'}",
-          flush=True)
+          f"deskbreak/adapters/tray/icon.py {'present' if has_adapter else 'absent (the daemon runs headless)'}; "
+          f"StatusNotifierItem host: {'xfce4-panel' if sni else 'none'}", flush=True)
+
+    def host(backend: str | None):  # where a tray lives: the SNI one on xfce4-panel, pystray's under trayer
+        return (sni.stack, sni) if backend == "sni" else (stack, icons)
+
+    trays = (backends if has_adapter and backends else [None]) if not args.sni_only else []
+    trays += ["sni"] if sni is not None else []
 
     # Start-up first, on a quiet machine: per backend, a first run then ordinary starts.
     startups = []
-    for backend in (backends if has_adapter and backends else [None]):
-        first, later = startup_runs(procs, stack, icons, workdir, backend, 2 if args.quick else 6)
+    for backend in trays:
+        first, later = startup_runs(procs, *host(backend), workdir, backend, 2 if args.quick else 6)
         startups.append((backend, first, later))
         print(f"  start-up [{backend or 'default'}]: tray {first.tray}; first run: status {first.status_after:.3f} s,"
               f" icon {seconds([first.icon_after])}; then status {seconds([d.status_after for d in later])},"
@@ -93,9 +102,10 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
 
     daemons: list[tuple[Daemon, bool]] = []
     for in_hours in (True, False):
-        for backend in (backends if has_adapter and backends else [None]):
+        for backend in trays:
             label = f"daemon {'in hours' if in_hours else 'off hours'} [{backend or 'default'}]"
-            d = Daemon.make(label, workdir, stack, config_text(in_hours), backend).launch(procs, icons)
+            where, seen = host(backend)
+            d = Daemon.make(label, workdir, where, config_text(in_hours), backend).launch(procs, seen)
             print(f"  {label}: tray {d.tray}, status after {d.status_after:.3f} s, icon after "
                   f"{'-' if d.icon_after is None else f'{d.icon_after:.3f} s'}", flush=True)
             daemons.append((d, in_hours))
@@ -122,12 +132,14 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
 
     # Prompt latency, after the idle period: the notifier of every daemon subscribes to the server's
     # NotificationClosed signals, so other clients' prompts would wake the idle ones up.
-    samples = 1 if args.quick else args.prompts
-    print(f"prompt latency ({samples} sample(s), about a minute each)...", flush=True)
-    watch = NotifyWatch(procs, stack, workdir)
-    lat = Daemon.make("prompt latency", workdir, stack, config_text(True, interval=1, latency=True),
-                      backends[0] if has_adapter and backends else None).launch(procs, icons)
-    deltas = prompt_latency(lat, watch, samples)
+    lat, deltas = None, []
+    if not args.sni_only:
+        samples = 1 if args.quick else args.prompts
+        print(f"prompt latency ({samples} sample(s), about a minute each)...", flush=True)
+        watch = NotifyWatch(procs, stack, workdir)
+        lat = Daemon.make("prompt latency", workdir, stack, config_text(True, interval=1, latency=True),
+                          backends[0] if has_adapter and backends else None).launch(procs, icons)
+        deltas = prompt_latency(lat, watch, samples)
     spy = shutil.which("py-spy")
     for d, _ in daemons if spy else []:  # Python names of the OS threads (after the idle samples)
         done = subprocess.run([spy, "dump", "--pid", str(d.proc.pid)], capture_output=True, text=True, timeout=30)
@@ -161,6 +173,9 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
         rows.append(Row(f"{ref.label}: launch -> icon docked (reference)", "none" if ref.icon_after is None
                         else f"{ref.icon_after:.3f} s", f"<= {ICON_MAX} s", "",
                         ref.icon_after is not None and ref.icon_after <= ICON_MAX))
+    if args.sni_only:  # the SNI tray's own figures: its daemon's imports, then the details
+        details += daemon_import_profile(procs, workdir, *host("sni"), "sni", rows)
+        return rows, "\n".join(details + thread_details(measured[1:]))
     env = daemons[0][0].env
     status_wall = timed_cli(["status", "--short"], env, runs=5)
     rows.append(Row("`deskbreak status --short` wall time (median of 5)", f"{status_wall * 1000:.0f} ms"))
@@ -168,20 +183,12 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
     rows.append(Row("`deskbreak --version` wall time (median of 5)", f"{bare * 1000:.0f} ms"))
     app_imports = importtime(["-c", "import deskbreak.daemon.start"], env)
     status_imports = importtime(["-m", "deskbreak", "status", "--short"], env)
-    # The daemon's own imports (lazy ones included): one more daemon, with PYTHONPROFILEIMPORTTIME.
-    probe = Daemon.make("daemon import profile", workdir, stack, config_text(True),
-                        backends[0] if has_adapter and backends else None, PYTHONPROFILEIMPORTTIME="1")
-    probe.launch(procs, icons)
-    time.sleep(1.0)
-    with contextlib.suppress(NotRunning, ControlError):
-        probe.request("quit")
-    procs.stop(probe.proc)
-    daemon_imports = parse_importtime((probe.home / "daemon.log").read_text(errors="replace"))
     for title, found in (("import deskbreak.daemon.start", app_imports),
-                         ("python -m deskbreak status --short", status_imports),
-                         ("the daemon, start-up to idle (lazy imports included)", daemon_imports)):
+                         ("python -m deskbreak status --short", status_imports)):
         rows.append(Row(f"imports: {title}", f"{sum(r[0] for r in found) / 1000:.0f} ms, {len(found)} modules"))
         details += import_report(title, found) + [""]
+    for backend in dict.fromkeys(trays[:1] + trays[-1:]):  # the first pystray backend and the SNI tray
+        details += daemon_import_profile(procs, workdir, *host(backend), backend, rows)
 
     # Prompt latency.
     rows.append(Row("prompt: due instant -> Notify on the bus", ", ".join(f"{x:.3f}" for x in deltas) + " s"
@@ -194,7 +201,30 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
                     "< 1000 ms", "", whole is not None and whole < 1000))
     details += ["bench/bench_stats.py:", *("    " + line for line in text.splitlines()), ""]
 
-    for m in measured[1:] + [lat]:
+    details += thread_details(measured[1:] + [lat])
+    for note in lat.notes:
+        details.append(f"prompt latency note: {note}")
+    return rows, "\n".join(details)
+
+
+def daemon_import_profile(procs: Procs, workdir: Path, stack, icons, backend: str | None, rows: list[Row]) -> list[str]:
+    """The daemon's own imports (lazy ones included): one more daemon, with PYTHONPROFILEIMPORTTIME."""
+    probe = Daemon.make(f"daemon import profile [{backend or 'default'}]", workdir, stack, config_text(True),
+                        backend, PYTHONPROFILEIMPORTTIME="1")
+    probe.launch(procs, icons)
+    time.sleep(1.0)
+    with contextlib.suppress(NotRunning, ControlError):
+        probe.request("quit")
+    procs.stop(probe.proc)
+    found = parse_importtime((probe.home / "daemon.log").read_text(errors="replace"))
+    title = f"the daemon [{backend or 'default'}], start-up to idle (lazy imports included)"
+    rows.append(Row(f"imports: {title}", f"{sum(r[0] for r in found) / 1000:.0f} ms, {len(found)} modules"))
+    return import_report(title, found) + [""]
+
+
+def thread_details(measured: list[Daemon]) -> list[str]:
+    details = []
+    for m in measured:
         if m.rates is not None:
             details.append(f"{m.label}: tray {m.tray}; threads by context switches over {m.rates.seconds:.0f} s:")
             details += ["    " + line for line in m.rates.thread_lines()]
@@ -202,9 +232,7 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
                 details.append(f"    ended during the period: {', '.join(m.rates.gone)}")
         for note in m.notes:
             details.append(f"    note: {note}")
-    for note in lat.notes:
-        details.append(f"prompt latency note: {note}")
-    return rows, "\n".join(details)
+    return details
 
 
 def main() -> int:
@@ -215,6 +243,8 @@ def main() -> int:
     parser.add_argument("--prompts", type=int, default=2, help="prompt latency samples (a minute each)")
     parser.add_argument("--readme", action="store_true", help="write the table into bench/README.md")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs) after the run")
+    parser.add_argument("--sni-only", action="store_true",
+                        help="only the StatusNotifierItem tray (on xfce4-panel): floor, start-ups, footprint, imports")
     args = parser.parse_args()
     if args.quick and args.idle_seconds == 120.0:
         args.idle_seconds = 30.0
@@ -229,6 +259,9 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="deskbreak-bench-"))
     procs, stack = Procs(), DesktopStack(workdir / "desktop")
     (workdir / "desktop").mkdir()
+    sni = None if SniHost.missing() else SniHost(workdir / "xfce")
+    if sni is None:
+        print("no StatusNotifierItem host: missing " + ", ".join(SniHost.missing()), flush=True)
 
     def on_term(signum, frame):
         raise KeyboardInterrupt
@@ -236,9 +269,13 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_term)
     try:
         stack.start()
-        rows, details = run(args, stack, procs, workdir)
+        if sni is not None:
+            sni.start()
+        rows, details = run(args, stack, procs, workdir, sni)
     finally:
         procs.stop_all()
+        if sni is not None:
+            sni.stop()
         stack.stop()
         if args.keep:
             print(f"logs kept in {workdir}")
@@ -249,7 +286,8 @@ def main() -> int:
     print()
     print(details)
     if args.readme:
-        print(f"\nwritten to {write_readme(command.strip(), header, rows, details)}")
+        section = "sni" if args.sni_only else "results"
+        print(f"\nwritten to {write_readme(command.strip(), header, rows, details, section)}")
     return 0
 
 

@@ -107,7 +107,10 @@ class Daemon:
                "XDG_RUNTIME_DIR": str(home / "run"), "DESKBREAK_CONFIG": str(home / "config.toml"),
                "PYTHONPATH": str(REPO), **extra}
         env.pop("PYSTRAY_BACKEND", None)
-        if backend:
+        env.pop("DESKBREAK_TRAY", None)
+        if backend == "sni":  # the StatusNotifierItem tray (bench/snitray.py's host), not a pystray backend
+            env["DESKBREAK_TRAY"] = "sni"
+        elif backend:
             env["PYSTRAY_BACKEND"] = backend
         return cls(label, home, env)
 
