@@ -116,6 +116,15 @@ def check_log(paths: Paths) -> Check:
 def check_tray(environ: Mapping[str, str] = os.environ) -> Check:
     from ..adapters.tray import has_display
 
+    forced = environ.get("DESKBREAK_TRAY", "").strip().lower()
+    if forced == "headless":
+        return Check("tray", False, "DESKBREAK_TRAY=headless: no tray icon", "unset DESKBREAK_TRAY")
+    if forced == "sni" or not (forced or environ.get("PYSTRAY_BACKEND")):  # as choose_tray decides
+        from ..adapters.tray.sni import watcher_owner
+
+        owner = watcher_owner(environ)
+        if owner:
+            return Check("tray", True, f"StatusNotifierItem host on the session bus (watcher {owner}): full menu")
     if not has_display(environ):
         return Check("tray", False, "no display ($DISPLAY and $WAYLAND_DISPLAY are unset): the daemon runs "
                      "headless, prompts go to the terminal and the log",

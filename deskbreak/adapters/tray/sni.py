@@ -69,6 +69,21 @@ def session_bus_address(environ=os.environ) -> str | None:
     return None
 
 
+def watcher_owner(environ=os.environ) -> str | None:
+    """The unique name of the org.kde.StatusNotifierWatcher on the session bus, or None (for doctor)."""
+    from jeepney.io.blocking import open_dbus_connection
+
+    address = session_bus_address(environ)
+    if address is None:
+        return None
+    try:
+        with open_dbus_connection(address) as conn:
+            reply = conn.send_and_get_reply(DBus().GetNameOwner(WATCHER), timeout=2)
+    except (OSError, ValueError, RuntimeError, TimeoutError):
+        return None
+    return None if reply.header.message_type == MessageType.error else reply.body[0]
+
+
 class ItemObject:
     """org.kde.StatusNotifierItem at /StatusNotifierItem: the icon's properties and its clicks."""
 

@@ -91,3 +91,10 @@ def test_no_watcher_means_another_tray(desktop):
         SniTray(lambda name, arg: None, address=desktop.bus_address)  # trayer: XEmbed only, no watcher
     env = {"DBUS_SESSION_BUS_ADDRESS": desktop.bus_address, "DESKBREAK_TRAY": "sni"}
     assert choose_tray(lambda name, arg: None, env).name == "headless"  # forced, but nothing to show it
+
+
+def test_doctor_names_the_host(xfce):
+    from deskbreak.cli.doctor import check_tray
+
+    check = check_tray({"DBUS_SESSION_BUS_ADDRESS": xfce.bus_address})
+    assert check.ok and "StatusNotifierItem host" in check.detail
