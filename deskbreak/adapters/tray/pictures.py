@@ -13,9 +13,29 @@ picture only when it would look different.
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 
-from PIL import Image, ImageDraw
+from PIL import Image
+
+
+def _image_draw():
+    """PIL.ImageDraw imports ImageFont, which loads FreeType, HarfBuzz and FriBiDi: ~1.3 MB of the
+    daemon's ~33 MB RSS (bench/README.md), for pictures that draw no text. When nothing has loaded
+    ImageFont yet, its binding is hidden during that import, so ImageFont takes Pillow's own
+    no-FreeType path (as in a Pillow built without it); charts.py, which draws text, puts it back."""
+    hide = "PIL.ImageFont" not in sys.modules and "PIL._imagingft" not in sys.modules
+    if hide:
+        sys.modules["PIL._imagingft"] = None  # type: ignore[assignment]  # None: importing it raises ImportError
+    try:
+        from PIL import ImageDraw
+    finally:
+        if hide:
+            del sys.modules["PIL._imagingft"]
+    return ImageDraw
+
+
+ImageDraw = _image_draw()
 
 SCALE = 4
 RING_STEPS = 24  # the ring moves in 15° steps: finer is invisible at tray sizes

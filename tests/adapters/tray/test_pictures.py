@@ -83,3 +83,18 @@ def test_contact_sheet():
     path = OUTPUT / "icons.png"
     sheet.save(path)
     assert path.stat().st_size > 0
+
+
+def test_pictures_leave_freetype_unloaded_and_charts_still_draw_text():
+    """The tray's pictures import ImageDraw without FreeType (~1.3 MB RSS, no text drawn); charts.py,
+    imported after them in the same process, gets FreeType back and draws its labels."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from deskbreak.adapters.tray import pictures; pictures.draw_icon('due', 0, 32); "
+            "print('PIL._imagingft' in sys.modules); "
+            "from deskbreak.adapters import charts; from PIL import Image, ImageDraw; "
+            "im = Image.new('L', (80, 30)); ImageDraw.Draw(im).text((2, 2), 'Mon 3', fill=255, font=charts._font(14)); "
+            "print(type(charts._font(14)).__name__, im.getbbox() is not None)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["False", "FreeTypeFont", "True"], done.stderr
