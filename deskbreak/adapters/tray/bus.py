@@ -110,17 +110,24 @@ class BusServer:
                 if kind == MessageType.method_call:
                     self._answer(message)
                 elif kind == MessageType.signal:
-                    self.on_signal(message)
+                    self._safely(self.on_signal, message)
                 else:
                     done = self._pending.pop(message.header.fields.get(HeaderFields.reply_serial, -1), None)
                     if done is not None:
-                        done(message)
+                        self._safely(done, message)
         except (OSError, ValueError) as error:  # ValueError: the socket closed under the selector
             if not self._closed.is_set():
                 raise ConnectionError(f"the session bus went away: {error}") from error
         finally:
             self._closed.set()
             self._conn.close()
+
+    @staticmethod
+    def _safely(handler: Callable[[Any], None], message) -> None:
+        try:
+            handler(message)
+        except Exception:  # a bug in one handler must not end the loop (and with it the tray)
+            log.exception("handling a D-Bus message failed: %s", message.header.fields)
 
     def close(self) -> None:
         """End `serve` (shutdown wakes its blocking read; serve then closes the connection) or, if it

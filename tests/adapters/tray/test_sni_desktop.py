@@ -158,3 +158,41 @@ def picture(host: Host, daemon: Daemon) -> None:
     name = f"sni-{host.name}.png"
     if os.environ.get("DESKBREAK_SCREENSHOTS", "1") == "1":
         host.stack.screenshot(OUTPUT / name)
+
+
+@pytest.fixture
+def xfce_daemon(xfce, tmp_path):
+    started = Daemon(Host("xfce4-panel", xfce), tmp_path)
+    yield started
+    started.stop()
+
+
+def test_real_clicks_on_the_xfce_panel(xfce, xfce_daemon):
+    """The panel draws our dbusmenu itself (libdbusmenu-gtk): a real left click runs the default
+    action, a right click opens the menu, and the keyboard picks its first enabled item."""
+    daemon = xfce_daemon
+    service = daemon.item()
+    daemon.wait_state("working")
+
+    def xdotool(*args: str) -> None:
+        subprocess.run(["xdotool", *args], env=xfce.env, check=True, timeout=10)
+
+    # The panel (tests/xfce_stack.py) is a 32 px bar along the top with the tray first: the icon
+    # sits at its left end.
+    wait_for(lambda: service in xfce.watcher_items(), "the item")
+    client = SniClient(xfce.bus_address, service)
+    try:
+        wait_for(lambda: client.items(), "the menu")  # the host has had time to fetch it
+    finally:
+        client.close()
+    import time
+
+    time.sleep(1.0)  # the panel builds its button after fetching the item's properties
+    xdotool("mousemove", "12", "16", "click", "1")
+    daemon.wait_state("due")  # working: a left click is "Stretch now"
+    xdotool("mousemove", "12", "16", "click", "3")
+    time.sleep(1.0)
+    OUTPUT.mkdir(exist_ok=True)
+    xfce.screenshot(OUTPUT / "sni-xfce4-panel-menu.png")
+    xdotool("key", "Down", "Return")  # due: "Stretch now" is greyed out, the first enabled item is Done
+    daemon.wait_state("working")

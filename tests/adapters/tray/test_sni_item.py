@@ -4,6 +4,8 @@ NewTitle), a clean stop, and the fallback when no watcher owns its name."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import threading
 import xml.etree.ElementTree as ET
 
@@ -98,3 +100,44 @@ def test_doctor_names_the_host(xfce):
 
     check = check_tray({"DBUS_SESSION_BUS_ADDRESS": xfce.bus_address})
     assert check.ok and "StatusNotifierItem host" in check.detail
+
+
+class Watcher:
+    """The smallest StatusNotifierWatcher (served by the tray's own BusServer): enough to register."""
+
+    interface = "org.kde.StatusNotifierWatcher"
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def properties(self):
+        return {"RegisteredStatusNotifierItems": ("as", self.items), "IsStatusNotifierHostRegistered": ("b", True)}
+
+    def call(self, member, body):
+        self.items.append(body[0])
+        return "", ()
+
+
+def test_losing_the_bus_leaves_the_daemon_running(desktop, tmp_path, caplog):
+    from jeepney import DBus
+
+    from deskbreak.adapters.tray.bus import BusServer
+
+    caplog.set_level(logging.INFO)
+    address = desktop.start_bus("sni-bus", tmp_path / "bus")
+    watcher, server = Watcher(), BusServer(address)
+    server.export("/StatusNotifierWatcher", watcher, "")
+    server.call_and_wait(DBus().RequestName("org.kde.StatusNotifierWatcher", 4))
+    threading.Thread(target=lambda: contextlib.suppress(ConnectionError)(server.serve)(), daemon=True).start()
+    tray = SniTray(lambda name, arg: None, address=address)
+    ready, returned = threading.Event(), threading.Event()
+    loop = threading.Thread(target=lambda: (tray.run(ready.set), returned.set()), daemon=True)
+    loop.start()
+    assert ready.wait(10)
+    wait_for(lambda: watcher.items == [tray.bus_name], "the item to register")
+    desktop.stop_process("sni-bus")  # the session bus dies under the tray
+    wait_for(lambda: "tray icon gone" in caplog.text, "the loss to be logged")
+    assert not returned.is_set()  # run() goes on: the daemon does not stop with its icon
+    tray.update(DUE)  # and updates are harmless
+    tray.stop()
+    assert returned.wait(10)
