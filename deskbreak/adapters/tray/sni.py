@@ -18,6 +18,7 @@ changes (`icon`, `title`, `update_menu`, `status`) come from any thread and only
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
@@ -218,8 +219,9 @@ class SniIcon(pystray_base().Icon):
 
     def _hide(self) -> None:
         if self._owns_name:
-            self._bus.call(DBus().ReleaseName(self.bus_name))
             self._owns_name = False
+            with contextlib.suppress(OSError):  # a closed bus has dropped the name already
+                self._bus.call(DBus().ReleaseName(self.bus_name))
 
     def _update_icon(self) -> None:
         self.pixmaps = pixmaps(self.icon)
@@ -250,12 +252,10 @@ class SniIcon(pystray_base().Icon):
         the NameOwnerChanged that follows. Then end the loop."""
         released = threading.Event()
         if self._owns_name and threading.current_thread() is not self._loop:
-            try:
+            with contextlib.suppress(OSError):
                 self._bus.call(DBus().ReleaseName(self.bus_name), lambda reply: released.set())
-                self._owns_name = False
                 released.wait(1.0)
-            except OSError:
-                pass
+        self._owns_name = False  # closing the connection below drops it in any case
         self._stopped.set()
         self._bus.close()
 

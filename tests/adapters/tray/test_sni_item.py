@@ -128,7 +128,12 @@ def test_losing_the_bus_leaves_the_daemon_running(desktop, tmp_path, caplog):
     watcher, server = Watcher(), BusServer(address)
     server.export("/StatusNotifierWatcher", watcher, "")
     server.call_and_wait(DBus().RequestName("org.kde.StatusNotifierWatcher", 4))
-    threading.Thread(target=lambda: contextlib.suppress(ConnectionError)(server.serve)(), daemon=True).start()
+
+    def serve() -> None:
+        with contextlib.suppress(ConnectionError):  # the bus is killed below
+            server.serve()
+
+    threading.Thread(target=serve, daemon=True).start()
     tray = SniTray(lambda name, arg: None, address=address)
     ready, returned = threading.Event(), threading.Event()
     loop = threading.Thread(target=lambda: (tray.run(ready.set), returned.set()), daemon=True)
