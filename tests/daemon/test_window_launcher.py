@@ -107,6 +107,9 @@ class RecordingWindow:
         self.calls.append((stretch_id, asked, with_prompt))
         return self.covers and asked
 
+    def is_open(self) -> bool:
+        return False
+
 
 def daemon_with(window, window_mode: str = "on_click"):
     from datetime import datetime
