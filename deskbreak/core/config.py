@@ -49,6 +49,9 @@ class StretchesConfig:
     exclude: tuple[str, ...] = ()
     focus: tuple[str, ...] = ()
     custom: tuple[catalog_model.Stretch, ...] = ()
+    # "beginner" (the default: a new install is "at first", and seed 001 says hold 5-10 s at first,
+    # building up to 30 s) caps built-in holds at catalog.BEGINNER_MAX_HOLD; "regular" uses them in full.
+    level: str = "beginner"
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,7 @@ def _parse_schedule(r: _Reader, doc: dict) -> ScheduleConfig:
 
 
 def _parse_stretches(r: _Reader, doc: dict) -> StretchesConfig:
-    t = r.table(doc, "stretches", ("postures", "exclude", "focus", "custom"))
+    t = r.table(doc, "stretches", ("postures", "exclude", "focus", "custom", "level"))
     postures = r.string_list(t, "stretches", "postures", lambda p: p in catalog_model.POSTURES,
                              " or ".join(f'"{p}"' for p in catalog_model.POSTURES))
     if "postures" in t and isinstance(t["postures"], list) and not t["postures"]:
@@ -194,6 +197,7 @@ def _parse_stretches(r: _Reader, doc: dict) -> StretchesConfig:
         focus=r.string_list(t, "stretches", "focus", lambda a: a in catalog_model.AREAS,
                             f"body areas ({', '.join(catalog_model.AREAS)})"),
         custom=tuple(custom),
+        level=r.choice(t, "stretches", "level", StretchesConfig.level, catalog_model.LEVELS),
     )
 
 

@@ -170,7 +170,7 @@ def test_a_missing_field_is_a_problem(missing):
     ("steps", [f"Step {n} on the right." for n in range(7)]),
     ("steps", ["Stand up.", "Reach your right arm up.", "x" * 161]),
     ("steps", ["Stand up.", "Reach your right arm up.", ""]),
-    ("hold_seconds", 2),
+    ("hold_seconds", 0),
     ("hold_seconds", 121),
     ("hold_seconds", 20.0),
     ("hold_seconds", True),
@@ -178,6 +178,9 @@ def test_a_missing_field_is_a_problem(missing):
     ("reps", 16),
     ("per_side", "yes"),
     ("caution", ""),
+    ("caution_short", ""),
+    ("caution_short", "x" * 81),
+    ("caution_short", 3),
     ("source", 3),
     ("first_side", "both"),
 ])
