@@ -170,23 +170,26 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 def cmd_stretches(args: argparse.Namespace) -> int:
     from ..assets import builtin_catalog
+    from ..core.catalog import level_note
 
     config = _load_or_report(args)
     if config is None:
         return EXIT_BAD_INPUT
-    catalog = builtin_catalog().with_custom(config.stretches.custom)
+    catalog = builtin_catalog().for_user(config.stretches.level, config.stretches.custom)
     chosen = [s for s in catalog.stretches if args.posture in (None, s.posture)]
     if args.json:
         print(json.dumps([{
             "id": s.id, "name": s.name, "posture": s.posture, "areas": list(s.areas),
             "steps": list(s.steps), "hold_seconds": s.hold_seconds, "reps": s.reps,
-            "per_side": s.per_side, "caution": s.caution, "source": s.source,
+            "per_side": s.per_side, "caution": s.caution, "caution_short": s.caution_short,
+            "source": s.source, "level": config.stretches.level,
             "eligible": s.posture in config.stretches.postures and s.id not in config.stretches.exclude,
         } for s in chosen], indent=2, ensure_ascii=False))
         return EXIT_OK
     width = max((len(s.id) for s in chosen), default=10)
     for s in chosen:
         print(f"{s.id:<{width}}  {s.posture:<8}  {s.name} ({s.summary()})")
+    print(level_note(config.stretches.level))
     return EXIT_OK
 
 

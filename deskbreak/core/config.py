@@ -50,6 +50,9 @@ class StretchesConfig:
     exclude: tuple[str, ...] = ()
     focus: tuple[str, ...] = ()
     custom: tuple[catalog_model.Stretch, ...] = ()
+    # "beginner" (the default: a new install is "at first", and seed 001 says hold 5-10 s at first,
+    # building up to 30 s) caps built-in holds at catalog.BEGINNER_MAX_HOLD; "regular" uses them in full.
+    level: str = "beginner"
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,7 @@ def _custom_ids(entries: list) -> set[str]:
 
 
 def _parse_stretches(r: _Reader, doc: dict, builtin_ids: Iterable[str] | None = None) -> StretchesConfig:
-    t = r.table(doc, "stretches", ("postures", "exclude", "focus", "custom"))
+    t = r.table(doc, "stretches", ("postures", "exclude", "focus", "custom", "level"))
     postures = r.string_list(t, "stretches", "postures", lambda p: p in catalog_model.POSTURES,
                              " or ".join(f'"{p}"' for p in catalog_model.POSTURES))
     if "postures" in t and isinstance(t["postures"], list) and not t["postures"]:
@@ -219,6 +222,7 @@ def _parse_stretches(r: _Reader, doc: dict, builtin_ids: Iterable[str] | None = 
                             {*builtin_ids, *_custom_ids(raw_custom)}, "stretch id"),  # is its own error
         focus=_known_list(r, t, "focus", catalog_model.AREAS, "body area"),
         custom=tuple(custom),
+        level=r.choice(t, "stretches", "level", StretchesConfig.level, catalog_model.LEVELS),
     )
 
 

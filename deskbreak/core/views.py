@@ -17,15 +17,15 @@ HOW_TO_ANSWER = "Answer with: deskbreak done · deskbreak snooze [MINUTES] · de
 
 def prompt_for(stretch: Stretch, snooze_minutes: int, icon_path: str | None = None,
                timeout_seconds: int = 0) -> Prompt:
-    """Title: the stretch name; body: the first steps, hold and reps, the caution and the way to
+    """Title: the stretch name; body: the first steps, hold and reps, the short caution and the way to
     the full steps (the guided window). `details`, for a terminal: every step, the caution and
     how to answer from the command line. `icon_path`: the stretch's picture, or the app icon."""
-    caution = f"Caution: {stretch.caution}"
     steps = "\n".join(f"{n}. {step}" for n, step in enumerate(stretch.steps[:3], start=1))
     more = "\n…" if len(stretch.steps) > 3 else ""
-    body = f"{steps}{more}\n{stretch.summary()}\n{caution}\n{FULL_STEPS}"
+    # A notification has room for the short caution; the terminal gets the whole one.
+    body = f"{steps}{more}\n{stretch.summary()}\nCaution: {stretch.caution_short}\n{FULL_STEPS}"
     every = "\n".join(f"{n}. {step}" for n, step in enumerate(stretch.steps, start=1))
-    details = f"{every}\n{stretch.summary()}\n{caution}\n{HOW_TO_ANSWER}"
+    details = f"{every}\n{stretch.summary()}\nCaution: {stretch.caution}\n{HOW_TO_ANSWER}"
     return Prompt(stretch.id, stretch.name, body, snooze_minutes, icon_path, timeout_seconds,
                   details=details)
 

@@ -67,7 +67,7 @@ def resolve_zone(name: str) -> tzinfo:
 
 
 def build_plan(config: Config, catalog: Catalog) -> tuple[core.Plan, Catalog]:
-    full = catalog.with_custom(config.stretches.custom)
+    full = catalog.for_user(config.stretches.level, config.stretches.custom)
     eligible = full.eligible(config.stretches.postures, config.stretches.exclude)
     focus = [s.id for s in eligible if set(s.areas) & set(config.stretches.focus)]
     zone = resolve_zone(config.schedule.timezone)

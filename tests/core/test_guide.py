@@ -161,3 +161,25 @@ def test_every_builtin_per_side_stretch_mirrors_to_the_other_side():
         mirrored = " ".join(guide.mirror_steps(s.steps)).lower()
         assert f" {other}" in mirrored, s.id
         assert guide.mirror_steps(guide.mirror_steps(s.steps)) == s.steps
+
+
+def test_a_one_second_hold_is_timed_like_any_other():
+    """Seed 003's trunk rotations hold a second; five reps a side run through in order."""
+    state = guide.skip_lead_in(Guide(stretch(reps=5, hold=1)), T0)[0]
+    assert (state.phase, guide.seconds_left(state, T0), guide.label(state)) == (
+        HOLDING, 1, "Hold 1 s · rep 1 of 5 · right side")
+    state, cues = walk(state, 1)
+    assert state.phase == SWITCH and cues == (guide.SWITCH_SIDE,)
+    state, _ = guide.advance(state, at(10_000))
+    assert state.phase == FINISHED and guide.held_seconds(state) == 10
+
+
+def test_the_beginner_level_times_the_capped_hold():
+    from deskbreak.core.catalog import at_level
+
+    full = builtin_catalog().get("seated-side-bend")
+    state = guide.skip_lead_in(Guide(at_level(full, "beginner")), T0)[0]
+    assert guide.label(state) == "Hold 10 s · rep 1 of 3 · right side"
+    assert guide.seconds_left(state, at(4)) == 6
+    regular = guide.skip_lead_in(Guide(at_level(full, "regular")), T0)[0]
+    assert guide.label(regular) == "Hold 30 s · rep 1 of 3 · right side"

@@ -242,7 +242,7 @@ def load_setup(config_path: Path | None) -> tuple[Catalog, bool]:
             config = config_file.load(config_path)
         except config_model.ConfigError as error:
             print(f"deskbreak window: using defaults: {str(error).splitlines()[0]}", file=sys.stderr)
-    return builtin_catalog().with_custom(config.stretches.custom), config.prompt.sound
+    return builtin_catalog().for_user(config.stretches.level, config.stretches.custom), config.prompt.sound
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -243,7 +243,7 @@ def test_the_window_process_starts_on_its_own(desktop, rundir, monkeypatch):
                        if proc.poll() is None else "exited", "the window process's window", timeout=30)
         assert ids != "exited", proc.returncode
         assert "Seated spinal twist" in [xdotool(desktop, "getwindowname", i) for i in ids]
-        assert launcher.open("wall-slide", focus=True) and launcher._proc is proc  # one at a time
+        assert launcher.open("standing-side-stretch", focus=True) and launcher._proc is proc  # one at a time
     finally:
         proc.terminate()
         proc.wait(10)
