@@ -252,10 +252,10 @@ def test_the_window_process_starts_on_its_own(desktop, rundir, monkeypatch):
 # --- issue 15: the window records the stretch on its screen ---
 
 def test_done_in_the_window_records_its_stretch_not_the_daemons_next(rig):
-    r = rig("seated-twist", "wall-slide")
+    r = rig("seated-twist", "standing-side-stretch")
     r.daemon.command("now")
     due = r.daemon.status()["stretch"]["id"]
-    other = BUILTIN.get("wall-slide" if due == "seated-twist" else "seated-twist")
+    other = BUILTIN.get("standing-side-stretch" if due == "seated-twist" else "seated-twist")
     r.daemon.command("skip")  # the prompt went away; the window still shows the other stretch
     window = r.open(other, focus=True)
     r.step(3)
