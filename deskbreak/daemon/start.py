@@ -196,7 +196,7 @@ def safety_note_on_first_run(paths: Paths, notifier, icon: str | None) -> None:
 
     def show() -> None:  # off the main thread: a slow notification server must not hold up the tray
         try:
-            notifier.show(Prompt("", "deskbreak: stretch safely", SAFETY_NOTE, 0, icon, 0, kind="message"))
+            notifier.show(Prompt("", "Stretch safely", SAFETY_NOTE, 0, icon, 0, kind="message"))
         except NotifierError as error:
             log.debug("safety note not shown as a notice: %s", error)
 
