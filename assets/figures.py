@@ -206,7 +206,10 @@ def draw_figure(canvas: Canvas, pose: dict, near=NEAR, far=FAR) -> None:
     Pairs in the pose are [left, right] of the person. `view = "front"` draws the torso as a
     tapered block between shoulders and hips; `view = "side"` as a thick spine through `neck`,
     optional `spine` points and the middle of the hips. `front_limbs` lists limbs drawn over the
-    torso (for example an arm crossing the chest), `back_limbs` limbs drawn behind it.
+    torso (for example an arm crossing the chest), `back_limbs` limbs drawn behind it, `far_limbs`
+    limbs drawn in the lighter tone whatever their side (the far ones in a front view). A front view
+    with `torso = "foreshortened"` draws a back that runs away from the viewer (hips high behind
+    the shoulders) as a lighter spine and hips behind the shoulder line instead of a solid block.
     """
     far_side = {"left": 0, "right": 1}.get(pose.get("far", ""), None)
     colors = [near, near]
@@ -228,11 +231,14 @@ def draw_figure(canvas: Canvas, pose: dict, near=NEAR, far=FAR) -> None:
     order_back.sort(key=lambda n: n.startswith("arm"))
     order_front.sort(key=lambda n: n.startswith("arm"))
 
+    toned = set(pose.get("far_limbs", []))  # limbs farther away in a front view, drawn lighter
+
     def limb(name: str) -> None:
         side, upper, lower, end, widths = limbs[name]
-        draw_limb(canvas, pose, side, upper, lower, end, widths, colors[side])
+        color = far if name in toned else colors[side]
+        draw_limb(canvas, pose, side, upper, lower, end, widths, color)
         if end == "feet" and "toes" in pose:  # a short foot shows which way a side view faces
-            canvas.capsule([pose["feet"][side], pose["toes"][side]], SHIN_W - 3, colors[side])
+            canvas.capsule([pose["feet"][side], pose["toes"][side]], SHIN_W - 3, color)
 
     for name in order_back:
         limb(name)
@@ -241,9 +247,14 @@ def draw_figure(canvas: Canvas, pose: dict, near=NEAR, far=FAR) -> None:
     canvas.capsule([neck, head], NECK_W, near)
     if pose.get("view", "side") == "front":
         (sl, sr), (hl, hr) = pose["shoulders"], pose["hips"]
-        canvas.polygon([sl, sr, hr, hl], near)
+        if pose.get("torso") == "foreshortened":  # a back seen end-on: spine and hips in the far tone
+            canvas.capsule([_mid(sl, sr), _mid(hl, hr)], TORSO_W, far)
+            canvas.capsule([hl, hr], 22, far)
+        else:
+            canvas.polygon([sl, sr, hr, hl], near)
         canvas.capsule([sl, sr], 16, near)
-        canvas.capsule([hl, hr], 18, near)
+        if pose.get("torso") != "foreshortened":
+            canvas.capsule([hl, hr], 18, near)
         canvas.capsule([neck, _mid(sl, sr)], 18, near)
     else:
         spine = [neck] + [tuple(q) for q in pose.get("spine", [])] + [pelvis]

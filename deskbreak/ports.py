@@ -32,6 +32,7 @@ class Prompt:
     icon_path: str | None = None
     timeout_seconds: int = 0  # 0: the notifier's default
     kind: str = "stretch"  # "stretch", or "message": a plain notice (e.g. a rejected config), no buttons
+    details: str = ""  # the whole text for a terminal (every step, how to answer); "" = the body
 
 
 # (action, argument) -> None. The argument is the snooze minutes for SNOOZE, else None.
@@ -113,7 +114,9 @@ class Senses(Protocol):
     @property
     def probe_name(self) -> str: ...
 
-    def read(self, now: datetime, natural_break: timedelta) -> tuple[Moment, Returned | None]: ...
+    def read(self, now: datetime, natural_break: timedelta, present: bool = False
+             ) -> tuple[Moment, Returned | None]:
+        """`present`: the user follows the guided window (no break runs, none is reported)."""
 
     def close(self) -> None: ...
 
@@ -126,3 +129,6 @@ class GuidedWindow(Protocol):
     """
 
     def for_prompt(self, stretch_id: str, asked: bool, with_prompt: bool) -> bool: ...
+
+    def is_open(self) -> bool:
+        """Whether the window is on screen (its prompt stays due, its user present)."""

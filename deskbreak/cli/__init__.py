@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     stretches.add_argument("--json", action="store_true")
     stretches.add_argument("--config", type=Path)
 
-    upcoming = sub.add_parser("next", help="print the next prompt times (offline, from the config)")
+    upcoming = sub.add_parser("next", help="the next prompt times and stretches (from the running daemon, "
+                                           "else predicted from the config)")
     upcoming.add_argument("-n", "--count", type=int, default=5)
     upcoming.add_argument("--json", action="store_true")
     upcoming.add_argument("--config", type=Path)
@@ -169,48 +170,72 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 def cmd_stretches(args: argparse.Namespace) -> int:
     from ..assets import builtin_catalog
+    from ..core.catalog import level_note
 
     config = _load_or_report(args)
     if config is None:
         return EXIT_BAD_INPUT
-    catalog = builtin_catalog().with_custom(config.stretches.custom)
+    catalog = builtin_catalog().for_user(config.stretches.level, config.stretches.custom)
     chosen = [s for s in catalog.stretches if args.posture in (None, s.posture)]
     if args.json:
         print(json.dumps([{
             "id": s.id, "name": s.name, "posture": s.posture, "areas": list(s.areas),
             "steps": list(s.steps), "hold_seconds": s.hold_seconds, "reps": s.reps,
-            "per_side": s.per_side, "caution": s.caution, "source": s.source,
+            "per_side": s.per_side, "caution": s.caution, "caution_short": s.caution_short,
+            "source": s.source, "level": config.stretches.level,
             "eligible": s.posture in config.stretches.postures and s.id not in config.stretches.exclude,
         } for s in chosen], indent=2, ensure_ascii=False))
         return EXIT_OK
     width = max((len(s.id) for s in chosen), default=10)
     for s in chosen:
         print(f"{s.id:<{width}}  {s.posture:<8}  {s.name} ({s.summary()})")
+    print(level_note(config.stretches.level))
     return EXIT_OK
 
 
 def cmd_next(args: argparse.Namespace) -> int:
-    from ..core import schedule as core
-    from ..assets import builtin_catalog
-    from ..daemon.service import build_plan
-    from ..core.views import next_lines
+    """The next prompts as the running daemon will show them (its state and rotation); with no
+    daemon (or a named --config), predicted offline for a daemon started now, with the same seed."""
+    count = max(1, min(args.count, 50))
+    lines = None
+    if args.config is None:
+        from .control import send
 
-    config = _load_or_report(args)
-    if config is None:
-        return EXIT_BAD_INPUT
-    plan, catalog = build_plan(config, builtin_catalog())
-    now = datetime.now(timezone.utc)
-    state = core.start(now, seed=int(now.timestamp()) // 86400)
-    lines = next_lines(core.upcoming_prompts(state, now, plan, max(1, args.count)), catalog, plan.zone)
+        reply = send("next", count, quiet_when_not_running=True)
+        if isinstance(reply, dict) and reply.get("ok"):
+            lines = reply.get("upcoming") or []
+        elif isinstance(reply, dict):  # an older daemon without `next`: predict offline
+            print(f"deskbreak: the daemon did not answer `next` ({reply.get('error')}): predicting offline",
+                  file=sys.stderr)
+    if lines is None:
+        lines = _offline_next(args, count)
+        if lines is None:
+            return EXIT_BAD_INPUT
     if args.json:
         print(json.dumps(lines, indent=2, ensure_ascii=False))
     elif not lines:
-        print("no prompts ahead: the schedule has no work windows")
+        print("no prompts ahead: paused until you resume, or the schedule has no work windows")
     else:
         for line in lines:
             at = datetime.fromisoformat(line["at"])
             print(f"{at.strftime('%a %Y-%m-%d %H:%M')}  {line['name']}")
     return EXIT_OK
+
+
+def _offline_next(args: argparse.Namespace, count: int) -> list | None:
+    from ..assets import builtin_catalog
+    from ..core import forecast
+    from ..core import schedule as core
+    from ..core.views import next_lines
+    from ..daemon.service import build_plan
+
+    config = _load_or_report(args)
+    if config is None:
+        return None
+    plan, catalog = build_plan(config, builtin_catalog())
+    now = datetime.now(timezone.utc)
+    state = core.start(now, seed=forecast.daily_seed(now, plan.zone))  # as the daemon seeds itself
+    return next_lines(forecast.upcoming_prompts(state, now, plan, count), catalog, plan.zone)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -76,20 +76,27 @@ def cmd_edit(args: argparse.Namespace) -> int:
         print(f"cannot create {path}: {error}", file=sys.stderr)
         return EXIT_FAILURE
     command = editor_command(path, os.environ)
-    if command is None:
-        print(f"no editor found: set $EDITOR, or edit {path} yourself", file=sys.stderr)
+    desktop_only = command is not None and command.source == "desktop" and not command.waits
+    if command is None or (desktop_only and not _has_display(os.environ)):
+        why = "no display for the desktop's editor" if command else "no desktop opener (xdg-open)"
+        print(f"no editor: $VISUAL and $EDITOR are not set and there is {why}; set $EDITOR "
+              f"(EDITOR=nano deskbreak config edit), or edit {path} yourself", file=sys.stderr)
         return EXIT_FAILURE
     try:
         code = run_editor(command)
     except OSError as error:
         print(f"cannot start the editor {command.argv[0]!r} (from {command.source}): {error}", file=sys.stderr)
         return EXIT_FAILURE
-    if code != 0:
-        print(f"the editor exited with {code}; checking the file anyway", file=sys.stderr)
     if not command.waits:
+        if code != 0:  # xdg-open found nothing to open it with, or no desktop answered
+            print(f"could not open {path}: {command.argv[0]} failed (exit {code}); set $EDITOR, or edit "
+                  f"the file yourself", file=sys.stderr)
+            return EXIT_FAILURE
         print(f"opened {path} with {command.argv[0]}; a running deskbreak applies it when you save "
               f"(check it with `deskbreak config check`)")
         return EXIT_OK
+    if code != 0:
+        print(f"the editor exited with {code}; checking the file anyway", file=sys.stderr)
     try:
         after = config_file.load(path)
     except ConfigError as error:
@@ -101,6 +108,11 @@ def cmd_edit(args: argparse.Namespace) -> int:
     for line in schedule_lines(before, after):
         print(line)
     return EXIT_OK
+
+
+def _has_display(environ) -> bool:
+    """Whether a desktop opener (xdg-open) can show anything: a display to open a window on."""
+    return sys.platform in ("win32", "darwin") or bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
 
 
 def cmd_set(args: argparse.Namespace) -> int:

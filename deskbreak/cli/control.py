@@ -37,7 +37,7 @@ def add_control_parsers(sub: Any) -> None:
                         help="with --short: plain text, no emoji (for bars whose font has none)")
     now = sub.add_parser("now", help="prompt a stretch now")
     now.add_argument("--window", action="store_true", help="in the guided stretch window")
-    sub.add_parser("done", help="mark the current (or an unprompted) stretch done")
+    sub.add_parser("done", help="mark the open (or snoozed) prompt's stretch done")
     snooze = sub.add_parser("snooze", help="snooze the prompt (default: the configured minutes)")
     snooze.add_argument("minutes", nargs="?", type=int, metavar="MINUTES", help="1 to 240")
     sub.add_parser("skip", help="skip the prompt")
@@ -82,6 +82,8 @@ def cmd_control(args: argparse.Namespace) -> int:
     elif name == "reload":
         changed = reply.get("changed") or []
         print("config reloaded" + (": " + "; ".join(changed) if changed else " (no changes)"))
+    elif reply.get("recorded"):  # what the answer recorded: "Seated twist done · 2 of 6 today"
+        print(reply["recorded"])
     else:
         print(reply.get("headline", "ok"))
     return EXIT_OK

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 POSTURES = ("seated", "standing", "floor")
@@ -22,6 +22,11 @@ AREAS = (
     "quads",
 )
 SIDES = ("left", "right")
+# How long holds are: seed 001 advises 5-10 s at first (especially when new to stretching), building
+# up to 30 s once the stretches are familiar. "beginner" caps every built-in hold at BEGINNER_MAX_HOLD.
+LEVELS = ("beginner", "regular")
+BEGINNER_MAX_HOLD = 10
+CAUTION_SHORT_MAX = 80  # fits a notification line next to the steps
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _SIDE = re.compile(r"\b(left|right)\b", re.IGNORECASE)
 
@@ -39,6 +44,11 @@ class Stretch:
     caution: str
     source: str
     first_side: str | None = None
+    caution_short: str = ""  # for a notification; empty means the same as `caution`
+
+    def __post_init__(self) -> None:
+        if not self.caution_short:
+            object.__setattr__(self, "caution_short", self.caution)
 
     @property
     def sides(self) -> tuple[str | None, ...]:
@@ -74,7 +84,7 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
 
     known = {
         "id", "name", "posture", "areas", "steps", "hold_seconds", "reps",
-        "per_side", "caution", "source", "first_side",
+        "per_side", "caution", "caution_short", "source", "first_side",
     }
     for field in entry:
         if field not in known:
@@ -93,13 +103,17 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
          and all(isinstance(s, str) and 0 < len(s.strip()) <= 160 for s in steps),
          "3-6 steps, each 1-160 characters")
     hold = entry.get("hold_seconds")
-    need("hold_seconds", type(hold) is int and 3 <= hold <= 120, "whole seconds between 3 and 120")
+    # 1 s is real: seed 003's trunk rotations and chair figure-four hold "a second or two".
+    need("hold_seconds", type(hold) is int and 1 <= hold <= 120, "whole seconds between 1 and 120")
     reps = entry.get("reps")
     need("reps", type(reps) is int and 1 <= reps <= 15, "a whole number of reps between 1 and 15")
     per_side = entry.get("per_side")
     need("per_side", type(per_side) is bool, "true or false")
     need("caution", isinstance(entry.get("caution"), str) and len(entry["caution"].strip()) > 0,
          "a caution sentence")
+    short = entry.get("caution_short", "x")
+    need("caution_short", isinstance(short, str) and 0 < len(short.strip()) <= CAUTION_SHORT_MAX,
+         f"a caution of 1-{CAUTION_SHORT_MAX} characters for notifications")
     need("source", isinstance(entry.get("source", ""), str), "the source it comes from")
     if per_side is True:
         need("first_side", entry.get("first_side", "right") in SIDES, "left or right")
@@ -123,7 +137,23 @@ def stretch_from_entry(entry: dict[str, Any]) -> Stretch:
         caution=entry["caution"],
         source=entry.get("source", "user"),
         first_side=(entry.get("first_side", "right") if entry["per_side"] else None),
+        caution_short=entry.get("caution_short", ""),
     )
+
+
+def at_level(stretch: Stretch, level: str) -> Stretch:
+    """The stretch as done at `level` (one of LEVELS): a beginner holds at most BEGINNER_MAX_HOLD s."""
+    if level == "beginner" and stretch.hold_seconds > BEGINNER_MAX_HOLD:
+        return replace(stretch, hold_seconds=BEGINNER_MAX_HOLD)
+    return stretch
+
+
+def level_note(level: str) -> str:
+    """One line saying what the hold level means and how to change it (for `deskbreak stretches`)."""
+    if level == "beginner":
+        return (f"level beginner: holds of at most {BEGINNER_MAX_HOLD} s while you are new to these; "
+                'set [stretches] level = "regular" for the full holds once they feel easy')
+    return f'level regular: full holds; [stretches] level = "beginner" caps them at {BEGINNER_MAX_HOLD} s'
 
 
 def parse_builtin(text: str) -> tuple[Stretch, ...]:
@@ -154,6 +184,13 @@ class Catalog:
     def eligible(self, postures: Iterable[str], exclude: Iterable[str] = ()) -> tuple[Stretch, ...]:
         wanted, excluded = set(postures), set(exclude)
         return tuple(s for s in self.stretches if s.posture in wanted and s.id not in excluded)
+
+    def at_level(self, level: str) -> Catalog:
+        return Catalog(tuple(at_level(s, level) for s in self.stretches))
+
+    def for_user(self, level: str, custom: Iterable[Stretch] = ()) -> Catalog:
+        """The built-in stretches at the user's level, plus their own (which keep the hold they wrote)."""
+        return self.at_level(level).with_custom(custom)
 
     def with_custom(self, custom: Iterable[Stretch]) -> Catalog:
         """User stretches are added; one with a built-in id replaces the built-in."""

@@ -6,11 +6,12 @@ dict. Every problem becomes one line `PATH:LINE: key.path: got VALUE, expected .
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Iterable
 
 from . import catalog as catalog_model
 from .config_checks import _MISSING, ConfigError, Problem, _iso_date, _Reader, _valid_timezone
@@ -49,6 +50,9 @@ class StretchesConfig:
     exclude: tuple[str, ...] = ()
     focus: tuple[str, ...] = ()
     custom: tuple[catalog_model.Stretch, ...] = ()
+    # "beginner" (the default: a new install is "at first", and seed 001 says hold 5-10 s at first,
+    # building up to 30 s) caps built-in holds at catalog.BEGINNER_MAX_HOLD; "regular" uses them in full.
+    level: str = "beginner"
 
 
 @dataclass(frozen=True)
@@ -166,8 +170,32 @@ def _parse_schedule(r: _Reader, doc: dict) -> ScheduleConfig:
     )
 
 
-def _parse_stretches(r: _Reader, doc: dict) -> StretchesConfig:
-    t = r.table(doc, "stretches", ("postures", "exclude", "focus", "custom"))
+def _known_list(r: _Reader, table: dict, name: str, known: Iterable[str] | None, what: str
+                ) -> tuple[str, ...]:
+    """`stretches.<name>`: a list of known names (`known` None: any non-empty string); an
+    unknown one is a problem with a did-you-mean, like an unknown key."""
+    key = f"stretches.{name}"
+    choices = sorted(set(known)) if known is not None else None
+    value = r.get(table, "stretches", name, [], lambda v: isinstance(v, list), f"a list of {what}s")
+    good = []
+    for index, item in enumerate(value):
+        if isinstance(item, str) and item and (choices is None or item in choices):
+            good.append(item)
+            continue
+        hint = difflib.get_close_matches(item, choices, n=1, cutoff=0.7) if choices and isinstance(item, str) else []
+        expected = f'a known {what} (did you mean "{hint[0]}"?)' if hint else (
+            f"a known {what} (see `deskbreak stretches`)" if what == "stretch id" and choices
+            else f"a known {what}: {', '.join(choices)}" if choices else f"a {what}")
+        r.problem(f"{key}[{index}]", item, expected)
+    return tuple(good)
+
+
+def _custom_ids(entries: list) -> set[str]:
+    return {e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)}
+
+
+def _parse_stretches(r: _Reader, doc: dict, builtin_ids: Iterable[str] | None = None) -> StretchesConfig:
+    t = r.table(doc, "stretches", ("postures", "exclude", "focus", "custom", "level"))
     postures = r.string_list(t, "stretches", "postures", lambda p: p in catalog_model.POSTURES,
                              " or ".join(f'"{p}"' for p in catalog_model.POSTURES))
     if "postures" in t and isinstance(t["postures"], list) and not t["postures"]:
@@ -190,10 +218,11 @@ def _parse_stretches(r: _Reader, doc: dict) -> StretchesConfig:
             custom.append(catalog_model.stretch_from_entry(entry))
     return StretchesConfig(
         postures=postures if postures else StretchesConfig.postures,
-        exclude=r.string_list(t, "stretches", "exclude", lambda s: bool(s), "stretch ids"),
-        focus=r.string_list(t, "stretches", "focus", lambda a: a in catalog_model.AREAS,
-                            f"body areas ({', '.join(catalog_model.AREAS)})"),
+        exclude=_known_list(r, t, "exclude", None if builtin_ids is None else  # a broken custom
+                            {*builtin_ids, *_custom_ids(raw_custom)}, "stretch id"),  # is its own error
+        focus=_known_list(r, t, "focus", catalog_model.AREAS, "body area"),
         custom=tuple(custom),
+        level=r.choice(t, "stretches", "level", StretchesConfig.level, catalog_model.LEVELS),
     )
 
 
@@ -216,8 +245,11 @@ def _parse_activity(r: _Reader, doc: dict) -> ActivityConfig:
 TOP_LEVEL = ("schedule", "stretches", "prompt", "activity", "calendar", "goals")
 
 
-def parse(doc: dict[str, Any], path: str = "<config>", text: str = "") -> Config:
-    """Validate a raw TOML document into a Config, or raise ConfigError listing every problem."""
+def parse(doc: dict[str, Any], path: str = "<config>", text: str = "",
+          builtin_ids: Iterable[str] | None = None) -> Config:
+    """Validate a raw TOML document into a Config, or raise ConfigError listing every problem.
+    `builtin_ids`: the catalog's stretch ids, which `stretches.exclude` may name (with the
+    config's own custom ones); None leaves the ids unchecked."""
     r = _Reader(key_lines(text))
     r.table({"": doc}, "", TOP_LEVEL)
     for name in TOP_LEVEL:
@@ -225,7 +257,7 @@ def parse(doc: dict[str, Any], path: str = "<config>", text: str = "") -> Config
             r.problem(name, doc[name], f"a table [{name}]")
     clean = {k: v for k, v in doc.items() if k in TOP_LEVEL and isinstance(v, dict)}
     schedule = _parse_schedule(r, clean)
-    stretches = _parse_stretches(r, clean)
+    stretches = _parse_stretches(r, clean, builtin_ids)
     pt = r.table(clean, "prompt", ("window", "sound"))
     prompt = PromptConfig(window=r.choice(pt, "prompt", "window", "on_click", ("on_click", "with_prompt")),
                           sound=r.boolean(pt, "prompt", "sound", True))
@@ -242,7 +274,7 @@ def parse(doc: dict[str, Any], path: str = "<config>", text: str = "") -> Config
     return Config(schedule, stretches, prompt, activity, calendar, goals, source=path)
 
 
-def loads(text: str, path: str = "<config>") -> Config:
+def loads(text: str, path: str = "<config>", builtin_ids: Iterable[str] | None = None) -> Config:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -250,4 +282,4 @@ def loads(text: str, path: str = "<config>") -> Config:
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
         raise ConfigError(path, [Problem("toml", _MISSING, message,
                                          int(line.group(1)) if line else None)]) from None
-    return parse(doc, path, text)
+    return parse(doc, path, text, builtin_ids)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Sequence
 
+from . import forecast
 from . import schedule as core
 from .config import WEEKDAYS, Config
 
@@ -15,7 +16,7 @@ COUNT = 3
 
 
 def upcoming_times(state: core.State, now: datetime, plan: core.Plan, count: int = COUNT) -> list[datetime]:
-    return [at for at, _ in core.upcoming_prompts(state, now, plan, count)]
+    return [at for at, _ in forecast.upcoming_prompts(state, now, plan, count)]
 
 
 def _clock(at: datetime, zone: tzinfo, now: datetime) -> str:

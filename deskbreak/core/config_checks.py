@@ -94,8 +94,12 @@ class _Reader:
         return self.get(table, prefix, name, default, lambda v: type(v) is bool, "true or false")
 
     def choice(self, table: dict, prefix: str, name: str, default: str, options: tuple[str, ...]) -> str:
-        return self.get(table, prefix, name, default, lambda v: v in options,
-                        " or ".join(f'"{o}"' for o in options))
+        expected = " or ".join(f'"{o}"' for o in options)
+        value = table.get(name)
+        hint = difflib.get_close_matches(value, options, n=1, cutoff=0.6) if isinstance(value, str) else []
+        if hint and value not in options:  # a typo such as "beginer": name the value it was meant to be
+            expected += f' (did you mean "{hint[0]}"?)'
+        return self.get(table, prefix, name, default, lambda v: v in options, expected)
 
     def string_list(self, table: dict, prefix: str, name: str, check: Callable[[str], bool],
                     expected: str) -> tuple[str, ...]:

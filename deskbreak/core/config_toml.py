@@ -30,7 +30,8 @@ def dump(config: Config) -> str:
               f"min_minutes_before_end = {s.min_minutes_before_end}", "", "[stretches]",
               f"postures = {_value(config.stretches.postures)}",
               f"exclude = {_value(config.stretches.exclude)}",
-              f"focus = {_value(config.stretches.focus)}"]
+              f"focus = {_value(config.stretches.focus)}",
+              f"level = {_value(config.stretches.level)}"]
     for stretch in config.stretches.custom:
         lines += ["", "[[stretches.custom]]"]
         for name in ("id", "name", "posture", "areas", "steps", "hold_seconds", "reps", "per_side",
@@ -38,6 +39,8 @@ def dump(config: Config) -> str:
             value = getattr(stretch, name)
             if value is not None:
                 lines.append(f"{name} = {_value(value)}")
+        if stretch.caution_short != stretch.caution:
+            lines.append(f"caution_short = {_value(stretch.caution_short)}")
     for section in ("prompt", "activity", "calendar", "goals"):
         lines += ["", f"[{section}]"]
         table = getattr(config, section)

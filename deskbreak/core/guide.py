@@ -5,6 +5,9 @@ A stretch walks through phases, each with a length in seconds:
     ready (LEAD_IN: get into position) -> holding (rep 1, first side) -> switch -> holding (rep 1,
     other side) -> rest -> holding (rep 2, first side) -> ... -> finished
 
+Quick pulses (holds under 10 s) do every rep on the first side, switch once, then every rep on the
+other side: ready -> holding (rep 1) -> rest -> holding (rep 2) ... -> switch -> holding (rep 1) ...
+
 `switch` (SWITCH_SECONDS) lets you turn round on the chair for the other side; `rest` (between
 reps; REST_SECONDS, or SHORT_REST_SECONDS for holds under 10 s such as pelvic tilts) is a breath
 before the next rep. A new guide is not running: `start`/`resume` begins the countdown, `pause`
@@ -65,13 +68,29 @@ def rest_seconds(stretch: Stretch) -> int:
     return SHORT_REST_SECONDS if stretch.hold_seconds < 10 else REST_SECONDS
 
 
+def one_side_first(stretch: Stretch) -> bool:
+    """Quick pulses (holds under 10 s, such as the trunk rotation's 1 s) are done as a set on one side,
+    then on the other, as the seeds describe them (003: repeat 5 times, then switch); longer holds
+    alternate sides every rep, so one side never cools while the other works."""
+    return stretch.per_side and stretch.hold_seconds < 10
+
+
 def _next_phase(state: Guide) -> tuple[Guide, tuple[str, ...]]:
     """The phase after the current one has run out, and its cues (`since` is kept)."""
     stretch = state.stretch
     if state.phase in (READY, SWITCH, REST):
         return replace(state, phase=HOLDING, remaining=float(stretch.hold_seconds)), (HOLD_START,)
     if state.phase == HOLDING:
-        if state.side_index + 1 < len(stretch.sides):
+        other_side = state.side_index + 1 < len(stretch.sides)
+        if one_side_first(stretch):
+            if state.rep < stretch.reps:
+                return replace(state, phase=REST, rep=state.rep + 1,
+                               remaining=float(rest_seconds(stretch))), (REP_DONE,)
+            if other_side:
+                return replace(state, phase=SWITCH, rep=1, side_index=state.side_index + 1,
+                               remaining=float(SWITCH_SECONDS)), (SWITCH_SIDE,)
+            return replace(state, phase=FINISHED, remaining=0.0), (DONE,)
+        if other_side:
             return replace(state, phase=SWITCH, side_index=state.side_index + 1,
                            remaining=float(SWITCH_SECONDS)), (SWITCH_SIDE,)
         if state.rep < stretch.reps:

@@ -22,8 +22,10 @@ SCHEMA = 1  # the version of the `status --json` shape
 MAX_PAUSE = timedelta(days=30)
 MAX_SPEC = 64  # characters of a pause spec
 
-NO_ARG = ("status", "now", "skip", "resume", "reload", "quit", "another", "show")  # another, show: the window (#6)
-COMMANDS = (*NO_ARG, "done", "snooze", "pause")
+NO_ARG = ("status", "now", "resume", "reload", "quit", "another", "show")  # another, show: the window (#6)
+COMMANDS = (*NO_ARG, "done", "snooze", "skip", "pause", "next")
+MAX_NEXT = 50  # prompts `next` may ask for
+_STRETCH_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 class ProtocolError(ValueError):
@@ -68,8 +70,13 @@ def check_arg(cmd: str, arg: Any) -> None:
         raise ProtocolError(f"{cmd} takes no argument")
     if cmd == "snooze" and not _int_in(arg, 1, 240):
         raise ProtocolError(f"snooze minutes must be a whole number from 1 to 240, got {_show(arg)}")
-    if cmd == "done" and not _int_in(arg, 0, 3600):
-        raise ProtocolError(f"done takes the seconds held, 0 to 3600, got {_show(arg)}")
+    if cmd == "done" and not (_int_in(arg, 0, 3600) or _answer(arg, with_held=True)):
+        raise ProtocolError('done takes the seconds held (0 to 3600) or {"held_seconds": n, "stretch": id}, '
+                            f"got {_show(arg)}")
+    if cmd == "skip" and not _answer(arg, with_held=False):
+        raise ProtocolError(f'skip takes nothing or {{"stretch": id}}, got {_show(arg)}')
+    if cmd == "next" and not _int_in(arg, 1, MAX_NEXT):
+        raise ProtocolError(f"next takes how many prompts, 1 to {MAX_NEXT}, got {_show(arg)}")
     if cmd == "pause":
         if not isinstance(arg, str):
             raise ProtocolError(f"pause takes a spec string like \"30m\", got {_show(arg)}")
@@ -109,6 +116,20 @@ def _load(line: bytes, what: str, limit: int = MAX_LINE) -> Any:
         raise ProtocolError(f"{what} is not UTF-8") from None
     except (ValueError, RecursionError) as error:
         raise ProtocolError(f"{what} is not JSON: {str(error).splitlines()[0][:80]}") from None
+
+
+def _answer(arg: Any, with_held: bool) -> bool:
+    """An answer from the guided window: the stretch on its screen (and the seconds held)."""
+    if not isinstance(arg, dict) or not arg:
+        return False
+    known = {"stretch", "held_seconds"} if with_held else {"stretch"}
+    if set(arg) - known:
+        return False
+    stretch = arg.get("stretch")
+    if stretch is not None and not (isinstance(stretch, str) and len(stretch) <= 64 and _STRETCH_ID.fullmatch(stretch)):
+        return False
+    held = arg.get("held_seconds")
+    return held is None or _int_in(held, 0, 3600)
 
 
 def _int_in(value: Any, low: int, high: int) -> bool:

@@ -40,6 +40,9 @@ class State:
     held_since: datetime | None = None
     hold_reason: str | None = None
     recheck_at: datetime | None = None
+    # The guided window showed the prompt at this instant: the user is with it (not away, not
+    # ignoring it), so the prompt's timeout counts from here.
+    guided_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def next_wakeup(state: State, plan: Plan) -> datetime | None:
     if state.phase is Phase.WAITING:
         return state.recheck_at or next_prompt_at(state.anchor, plan)
     if state.phase is Phase.PROMPTING and state.prompted_at is not None:
-        return state.prompted_at + timedelta(minutes=plan.schedule.prompt_timeout_minutes)
+        return _deadline(state, plan)
     if state.phase is Phase.SNOOZED:
         return state.snoozed_until
     if state.phase is Phase.PAUSED:
@@ -138,7 +141,7 @@ def tick(state: State, now: datetime, plan: Plan, moment: Moment = Moment()) -> 
         return _hold(state, now, plan, moment)
     if state.phase is Phase.PROMPTING:
         assert state.prompted_at is not None
-        deadline = state.prompted_at + timedelta(minutes=plan.schedule.prompt_timeout_minutes)
+        deadline = _deadline(state, plan)
         if now < deadline:
             return Transition(state)
         outcome = PromptOutcome(state.prompted_at, state.stretch_id, IGNORED, deadline)
@@ -217,18 +220,36 @@ def prompt_now(state: State, now: datetime, plan: Plan) -> Transition:
     return _prompt(replace(state, paused_until=None), now, plan)
 
 
-def done(state: State, now: datetime, plan: Plan, held_seconds: int | None = None) -> Transition:
-    """The user did the stretch (also accepted while waiting: they stretched on their own)."""
+def done(state: State, now: datetime, plan: Plan, held_seconds: int | None = None,
+         stretch_id: str | None = None) -> Transition:
+    """The user did the stretch: the open (or snoozed) prompt's, or `stretch_id`, the one the
+    guided window showed them (it knows what was on screen; the upcoming stretch never counts).
+
+    With no prompt open, only a named stretch is recorded (done from the guide on their own,
+    also while paused); a bare `done` then is refused, so a second `done` records nothing.
+    """
     now = _utc(now)
+    if state.phase in (Phase.PROMPTING, Phase.SNOOZED):
+        outcome = PromptOutcome(state.prompted_at or now, stretch_id or state.stretch_id, DONE, now, held_seconds)
+        return Transition(_waiting(state, now), (WithdrawPrompt(), Record(outcome)))
+    if stretch_id is None:
+        return Transition(state, error=f"no prompt to mark done ({_no_prompt_because(state, plan)})")
+    outcome = PromptOutcome(now, stretch_id, DONE, now, held_seconds)
     if state.phase is Phase.PAUSED:
-        return Transition(state, error="paused: resume first")
-    if state.phase is Phase.WAITING:
-        stretch = rot.peek(state.rotation, plan.eligible, plan.focus)
-        advanced = replace(state, rotation=rot.advance(state.rotation, plan.eligible, plan.focus))
-        outcome = PromptOutcome(now, stretch, DONE, now, held_seconds)
-        return Transition(_waiting(advanced, now), (Record(outcome),))
-    outcome = PromptOutcome(state.prompted_at or now, state.stretch_id, DONE, now, held_seconds)
-    return Transition(_waiting(state, now), (WithdrawPrompt(), Record(outcome)))
+        return Transition(state, (Record(outcome),))
+    rotation = state.rotation
+    if stretch_id == rot.peek(rotation, plan.eligible, plan.focus):  # the next one, done early
+        rotation = rot.advance(rotation, plan.eligible, plan.focus)
+    return Transition(_waiting(replace(state, rotation=rotation), now), (Record(outcome),))
+
+
+def _no_prompt_because(state: State, plan: Plan) -> str:
+    if state.phase is Phase.PAUSED:
+        return "reminders are paused"
+    due = next_prompt_at(state.anchor, plan)
+    if due is None:
+        return "no work hours ahead"
+    return f"the next one is due at {due.astimezone(plan.zone).strftime('%H:%M')}"
 
 
 def snooze(state: State, now: datetime, plan: Plan, minutes: int | None = None) -> Transition:
@@ -246,11 +267,12 @@ def snooze(state: State, now: datetime, plan: Plan, minutes: int | None = None) 
     return Transition(snoozed, (WithdrawPrompt(), Record(outcome)))
 
 
-def skip(state: State, now: datetime, plan: Plan) -> Transition:
+def skip(state: State, now: datetime, plan: Plan, stretch_id: str | None = None) -> Transition:
+    """Skip the open (or snoozed) prompt; `stretch_id`: the stretch the guided window showed."""
     now = _utc(now)
     if state.phase not in (Phase.PROMPTING, Phase.SNOOZED):
         return Transition(state, error="no prompt to skip")
-    outcome = PromptOutcome(state.prompted_at or now, state.stretch_id, SKIPPED, now)
+    outcome = PromptOutcome(state.prompted_at or now, stretch_id or state.stretch_id, SKIPPED, now)
     return Transition(_waiting(state, now), (WithdrawPrompt(), Record(outcome)))
 
 
@@ -268,17 +290,22 @@ def another(state: State, now: datetime, plan: Plan) -> Transition:
 
 
 def pause(state: State, now: datetime, plan: Plan, until: datetime | None) -> Transition:
-    """Pause prompts until `until` (None: until resumed). A prompt being shown counts as skipped."""
+    """Pause prompts until `until` (None: until resumed).
+
+    A prompt being shown is withdrawn and nothing is recorded: pausing is a choice about the
+    reminders, not an answer to the stretch, so it must not count as skipped (that would dent the
+    completion rate and the streak); nor does the prompt stay due while reminders are paused. The
+    guided window may still record the stretch it shows as done (`done` with its id).
+    """
     now = _utc(now)
     until = _utc(until) if until is not None else None
     if until is not None and until <= now:
         return Transition(state, error="pause must end in the future")
     effects: tuple[Effect, ...] = ()
     if state.phase in (Phase.PROMPTING, Phase.SNOOZED):
-        effects = (WithdrawPrompt(), Record(PromptOutcome(state.prompted_at or now, state.stretch_id,
-                                                          SKIPPED, now)))
-    paused = replace(state, phase=Phase.PAUSED, paused_until=until, stretch_id=None,
-                     prompted_at=None, snoozed_until=None)
+        effects = (WithdrawPrompt(),)
+    paused = replace(_unheld(state), phase=Phase.PAUSED, paused_until=until, stretch_id=None,
+                     prompted_at=None, snoozed_until=None, guided_at=None)
     return Transition(paused, effects)
 
 
@@ -293,10 +320,14 @@ def natural_break(state: State, began: datetime, ended: datetime, plan: Plan, as
                   ) -> Transition:
     """The user was away (idle, locked, asleep) from `began` to `ended`: count from their return.
 
-    A prompt that fell due while the machine slept is recorded as missed_while_asleep.
+    A prompt that fell due while the machine slept is recorded as missed_while_asleep. A quiet
+    stretch while the guided window showed the prompt is no break: the user was stretching.
     """
     began, ended = _utc(began), _utc(ended)
     if state.phase is Phase.PAUSED:
+        return Transition(state)
+    if state.phase is Phase.PROMPTING and not asleep and state.guided_at is not None \
+            and state.guided_at >= began:
         return Transition(state)
     effects: tuple[Effect, ...] = (Record(PromptOutcome(began, None, NATURAL_BREAK, ended)),)
     due = next_prompt_at(state.anchor, plan) if state.phase is Phase.WAITING else None
@@ -319,26 +350,27 @@ def _prompt(state: State, now: datetime, plan: Plan) -> Transition:
     return Transition(prompting, (ShowPrompt(stretch),))
 
 
+def guiding(state: State, now: datetime) -> Transition:
+    """The guided window is showing the open prompt at `now`: it stays due while the user follows
+    it (its timeout counts from the last instant the window was seen open)."""
+    if state.phase is not Phase.PROMPTING:
+        return Transition(state)
+    return Transition(replace(state, guided_at=_utc(now)))
+
+
+def _deadline(state: State, plan: Plan) -> datetime:
+    """When the open prompt counts as ignored: the timeout after it was shown or last guided."""
+    assert state.prompted_at is not None
+    seen = max(state.prompted_at, state.guided_at or state.prompted_at)
+    return seen + timedelta(minutes=plan.schedule.prompt_timeout_minutes)
+
+
 def _waiting(state: State, anchor: datetime) -> State:
     return replace(_unheld(state), phase=Phase.WAITING, anchor=anchor, stretch_id=None,
-                   prompted_at=None, snoozed_until=None, paused_until=None)
+                   prompted_at=None, snoozed_until=None, paused_until=None, guided_at=None)
 
 
 def _unheld(state: State) -> State:
     if state.held_since is None and state.recheck_at is None:
         return state
     return replace(state, held_since=None, hold_reason=None, recheck_at=None)
-
-
-def upcoming_prompts(state: State, now: datetime, plan: Plan, count: int = 5) -> list[tuple[datetime, str | None]]:
-    """The next `count` prompt times and stretches if every prompt were done at once (for `next`)."""
-    result: list[tuple[datetime, str | None]] = []
-    anchor, rotation = max(state.anchor, _utc(now)), state.rotation
-    for _ in range(count):
-        due = next_prompt_at(anchor, plan)
-        if due is None:
-            break
-        result.append((due, rot.peek(rotation, plan.eligible, plan.focus)))
-        rotation = rot.advance(rotation, plan.eligible, plan.focus)
-        anchor = due
-    return result

@@ -2,21 +2,48 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from .catalog import Catalog, Stretch
 from ..ports import Prompt, TrayView
+from .outcomes import DONE, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 from .schedule import Phase, Plan, State, next_prompt_at, next_wakeup, upcoming_stretch, window_at
+
+
+FULL_STEPS = "All steps and a timer: click this prompt, or the tray icon."
+HOW_TO_ANSWER = "Answer with: deskbreak done · deskbreak snooze [MINUTES] · deskbreak skip"
 
 
 def prompt_for(stretch: Stretch, snooze_minutes: int, icon_path: str | None = None,
                timeout_seconds: int = 0) -> Prompt:
-    """Title: the stretch name; body: the first steps, then hold and reps."""
+    """Title: the stretch name; body: the first steps, hold and reps, the short caution and the way to
+    the full steps (the guided window). `details`, for a terminal: every step, the caution and
+    how to answer from the command line. `icon_path`: the stretch's picture, or the app icon."""
     steps = "\n".join(f"{n}. {step}" for n, step in enumerate(stretch.steps[:3], start=1))
     more = "\n…" if len(stretch.steps) > 3 else ""
-    body = f"{steps}{more}\n{stretch.summary()}"
-    return Prompt(stretch.id, stretch.name, body, snooze_minutes, icon_path, timeout_seconds)
+    # A notification has room for the short caution; the terminal gets the whole one.
+    body = f"{steps}{more}\n{stretch.summary()}\nCaution: {stretch.caution_short}\n{FULL_STEPS}"
+    every = "\n".join(f"{n}. {step}" for n, step in enumerate(stretch.steps, start=1))
+    details = f"{every}\n{stretch.summary()}\nCaution: {stretch.caution}\n{HOW_TO_ANSWER}"
+    return Prompt(stretch.id, stretch.name, body, snooze_minutes, icon_path, timeout_seconds,
+                  details=details)
+
+
+def answer_line(outcome: PromptOutcome, name: str, done_today: int, goal: int, zone: tzinfo,
+                snoozed_until: datetime | None = None) -> str:
+    """What an answer recorded, in one line: `Standing back extension done · 2 of 6 today`."""
+    if outcome.outcome == DONE:
+        return f"{name} done · {done_today} of {goal} today"
+    if outcome.outcome == SNOOZED:
+        until = f" until {snoozed_until.astimezone(zone).strftime('%H:%M')}" if snoozed_until else ""
+        return f"{name} snoozed{until} · {done_today} of {goal} done today"
+    if outcome.outcome == SKIPPED:
+        return f"{name} skipped · {done_today} of {goal} done today"
+    if outcome.outcome == NATURAL_BREAK and outcome.answered_at is not None:
+        began, ended = (t.astimezone(zone).strftime("%H:%M") for t in (outcome.prompted_at, outcome.answered_at))
+        return f"natural break {began}-{ended}"
+    return f"{name} {outcome.outcome.replace('_', ' ')}"
 
 
 def _clock(at: datetime, now: datetime) -> str:

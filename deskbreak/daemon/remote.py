@@ -129,6 +129,10 @@ class RemoteCommands:
     def cmd_show(self, arg: Any) -> dict[str, Any]:
         return self._command("show", arg)
 
+    def cmd_next(self, arg: Any) -> dict[str, Any]:
+        """The prompts this daemon will show, from its own state and rotation (`deskbreak next`)."""
+        return self.daemon.command("next", arg)
+
     def _command(self, name: str, arg: Any) -> dict[str, Any]:
         reply = self.daemon.command(name, arg)
         return {**reply, **self.status()}

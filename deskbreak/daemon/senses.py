@@ -31,9 +31,15 @@ class Senses:
     def probe_name(self) -> str:
         return getattr(self.probe, "name", "none")
 
-    def read(self, now: datetime, natural_break: timedelta) -> tuple[Moment, Returned | None]:
+    def read(self, now: datetime, natural_break: timedelta, present: bool = False
+             ) -> tuple[Moment, Returned | None]:
+        """`present`: the user is known to be here (following the guided window), whatever the
+        idle time says: no break runs, and none is reported when input resumes."""
         sample = self.probe.sample()
-        self.presence, returned = observe(self.presence, now, sample.idle_seconds, sample.locked)
+        if present:
+            self.presence, returned = Presence(), None
+        else:
+            self.presence, returned = observe(self.presence, now, sample.idle_seconds, sample.locked)
         meeting_until = None
         if self.calendar is not None:
             try:

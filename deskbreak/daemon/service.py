@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, Callable
 
+from ..core import forecast
 from ..core import schedule as core
 from ..core import views
 from ..core.catalog import Catalog
@@ -44,6 +45,15 @@ class Ports:
     icon_path: str | None = None
     senses: Senses | None = None  # idle probe + calendar; None times by the clock alone
     window: GuidedWindow | None = None  # the guided window (#6); None: notifications only
+    picture: Callable[[str], str | None] = lambda stretch_id: None  # a stretch's picture file, if any
+
+
+def _answer_arg(arg: Any) -> tuple[int | None, str | None]:
+    """`done`/`skip` arguments: the seconds held (an int, the old form) or {"held_seconds": n,
+    "stretch": id} from the guided window, which names the stretch on its screen."""
+    if isinstance(arg, dict):
+        return arg.get("held_seconds"), arg.get("stretch")
+    return (arg if isinstance(arg, int) else None), None
 
 
 def resolve_zone(name: str) -> tzinfo:
@@ -57,7 +67,7 @@ def resolve_zone(name: str) -> tzinfo:
 
 
 def build_plan(config: Config, catalog: Catalog) -> tuple[core.Plan, Catalog]:
-    full = catalog.with_custom(config.stretches.custom)
+    full = catalog.for_user(config.stretches.level, config.stretches.custom)
     eligible = full.eligible(config.stretches.postures, config.stretches.exclude)
     focus = [s.id for s in eligible if set(s.areas) & set(config.stretches.focus)]
     zone = resolve_zone(config.schedule.timezone)
@@ -72,7 +82,9 @@ class Daemon:
         self.config = config
         self.plan, self.catalog = build_plan(config, catalog)
         now = self.now()
-        self.state = core.start(now, seed=seed if seed is not None else int(now.timestamp()))
+        # One deck per local day: `deskbreak next` without a daemon deals what one started now would.
+        self.state = core.start(now, seed=seed if seed is not None else forecast.daily_seed(now, self.plan.zone))
+        self._recorded: list[str] = []  # what the current command's answer recorded, in words
         self._scheduler: Any = None
         self._last_beat: datetime | None = None  # when the armed timer should fire
         self.stopped = threading.Event()
@@ -115,12 +127,14 @@ class Daemon:
     def on_timer(self) -> None:
         with self._lock:
             now = self.now()
+            self._recorded = []
             expected = self._last_beat
             slept = now - expected if expected else timedelta(0)
             if expected and slept > self.plan.late_limit:
                 log.info("the clock jumped %s (suspend or clock change): a natural break", slept)
                 self._apply(core.natural_break(self.state, expected, now, self.plan, asleep=True))
-            moment = self._sense(now)  # first: a return from a break changes the state
+            guided = self._guided(now)
+            moment = self._sense(now, present=guided)  # first: a return from a break changes the state
             transition = core.tick(self.state, now, self.plan, moment)
             if transition.error:
                 log.info("prompt not shown: %s", transition.error)
@@ -136,12 +150,21 @@ class Daemon:
         if not self.stopped.is_set():
             self.on_timer()
 
-    def _sense(self, now: datetime) -> core.Moment:
-        """Read the probes, only in work hours and when not paused; a return from a break re-plans."""
+    def _guided(self, now: datetime) -> bool:
+        """Whether the guided window is open; while it is, the prompt it shows stays due."""
+        window = self.ports.window
+        if window is None or not window.is_open():
+            return False
+        self._apply(core.guiding(self.state, now))
+        return True
+
+    def _sense(self, now: datetime, present: bool = False) -> core.Moment:
+        """Read the probes, only in work hours and when not paused; a return from a break re-plans.
+        `present`: the user is following the guided window (a quiet keyboard is no break then)."""
         senses = self.ports.senses
         if senses is None or self.state.phase is core.Phase.PAUSED or core.window_at(now, self.plan) is None:
             return core.Moment()
-        moment, returned = senses.read(now, self.plan.late_limit)
+        moment, returned = senses.read(now, self.plan.late_limit, present=present)
         if returned is not None:
             if returned.length >= self.plan.late_limit:
                 log.info("natural break of %s", returned.length)
@@ -154,12 +177,15 @@ class Daemon:
         """Run one user command (from the tray, a notification button, the window or the CLI)."""
         with self._lock:
             now = self.now()
+            self._guided(now)  # the window's prompt is still due: no timeout while it shows
             self._apply(core.tick(self.state, now, self.plan))
+            self._recorded = []
+            held, shown = _answer_arg(arg)
             handlers: dict[str, Callable[[], core.Transition | None]] = {
                 "now": lambda: core.prompt_now(self.state, now, self.plan),
-                "done": lambda: core.done(self.state, now, self.plan, arg),
+                "done": lambda: core.done(self.state, now, self.plan, held, shown),
                 "snooze": lambda: core.snooze(self.state, now, self.plan, arg),
-                "skip": lambda: core.skip(self.state, now, self.plan),
+                "skip": lambda: core.skip(self.state, now, self.plan, shown),
                 "another": lambda: core.another(self.state, now, self.plan),
                 "pause": lambda: core.pause(self.state, now, self.plan, arg),
                 "resume": lambda: core.resume(self.state, now, self.plan),
@@ -179,6 +205,9 @@ class Daemon:
             if name == "quit":
                 threading.Thread(target=self.stop, name="deskbreak-quit", daemon=True).start()
                 return {"ok": True}
+            if name == "next":  # what this daemon will deal, for `deskbreak next`
+                upcoming = forecast.upcoming_prompts(self.state, now, self.plan, arg or 5)
+                return {"ok": True, "upcoming": views.next_lines(upcoming, self.catalog, self.plan.zone)}
             if name not in handlers:
                 return {"ok": False, "error": f"unknown command {name!r}"}
             transition = handlers[name]()
@@ -189,6 +218,8 @@ class Daemon:
             reply = {"ok": error is None, **self.status(now)}
             if error:
                 reply["error"] = error
+            if self._recorded:
+                reply["recorded"] = "; ".join(self._recorded)
             return reply
 
     def pause_until(self, spec: str, now: datetime) -> datetime | None:
@@ -292,6 +323,18 @@ class Daemon:
             self.ports.record(outcome)
         except Exception:  # a history failure must not stop prompting; it is logged with its cause
             log.exception("could not record %s for %s", outcome.outcome, outcome.stretch_id)
+            return
+        line = self._answer_line(outcome)
+        self._recorded.append(line)
+        log.info("recorded: %s", line)
+
+    def _answer_line(self, outcome: PromptOutcome) -> str:
+        """`Standing back extension done · 2 of 6 today`, with today's count after this record."""
+        stretch = self.catalog.get(outcome.stretch_id) if outcome.stretch_id else None
+        name = stretch.name if stretch else (outcome.stretch_id or "a stretch")
+        counts = self.ports.today_counts(self.now()) if self.ports.today_counts is not None else {}
+        return views.answer_line(outcome, name, int((counts or {}).get("done", 0)),
+                                 self.config.goals.daily_stretches, self.plan.zone, self.state.snoozed_until)
 
     _window_asked = False  # `show` runs: its prompt opens in the guided window, focused
 
@@ -309,7 +352,8 @@ class Daemon:
         if window is not None and window.for_prompt(stretch_id, asked, self.config.prompt.window == "with_prompt"):
             return  # the window stands in for the notification
         timeout = self.plan.schedule.prompt_timeout_minutes * 60
-        prompt = views.prompt_for(stretch, self.plan.schedule.snooze_minutes, self.ports.icon_path, timeout)
+        picture = self.ports.picture(stretch_id) or self.ports.icon_path  # the stretch, not the app
+        prompt = views.prompt_for(stretch, self.plan.schedule.snooze_minutes, picture, timeout)
         try:
             self.ports.notifier.show(prompt)
         except NotifierError as error:

@@ -51,6 +51,14 @@ def icon_path() -> str | None:
     return str(path) if path else None
 
 
+def stretch_picture(stretch_id: str) -> str | None:
+    """The stretch's illustration (assets/stretches/<id>.png) for its notification, if shipped."""
+    from ..assets import asset_path
+
+    path = asset_path(f"stretches/{stretch_id}.png")
+    return str(path) if path else None
+
+
 def start_config_watch(daemon, config_path: Path):
     """Live config edits: the file watcher and SIGHUP both reload (on a thread of their own)."""
     from .config_watch import watch_config
@@ -188,7 +196,7 @@ def safety_note_on_first_run(paths: Paths, notifier, icon: str | None) -> None:
 
     def show() -> None:  # off the main thread: a slow notification server must not hold up the tray
         try:
-            notifier.show(Prompt("", "deskbreak: stretch safely", SAFETY_NOTE, 0, icon, 0, kind="message"))
+            notifier.show(Prompt("", "Stretch safely", SAFETY_NOTE, 0, icon, 0, kind="message"))
         except NotifierError as error:
             log.debug("safety note not shown as a notice: %s", error)
 
@@ -262,7 +270,7 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     history = open_history(paths, zone)
     senses = start_senses(config, zone)
     daemon = Daemon(config, catalog, Ports(notifier=notifier, tray=tray, icon_path=icon, senses=senses,
-                                           **history_ports(history, config, zone)))
+                                           picture=stretch_picture, **history_ports(history, config, zone)))
     log.info("config: %s · tray: %s (menu: %s) · notifications: %s", config.source, tray.name,
              "yes" if tray.has_menu else "no", notifier.name)
     daemon.ports.window = window_launcher(paths, tray, config_path)

@@ -26,7 +26,14 @@ def load(path: Path) -> Config:
         raise ConfigError(str(path), [Problem("file", _MISSING, "a config file (or none given, for defaults)")]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), [Problem("file", _MISSING, f"a readable UTF-8 file ({error})")]) from None
-    return config_model.loads(text, str(path))
+    return config_model.loads(text, str(path), builtin_ids())
+
+
+def builtin_ids() -> list[str]:
+    """The built-in stretch ids, which `stretches.exclude` may name (with the config's own)."""
+    from ..assets import load_builtin
+
+    return [s.id for s in load_builtin()]
 
 
 def load_config(path: Path, explicit: bool) -> Config:
@@ -118,5 +125,5 @@ def set_key(text: str, key: str, raw_value: str, path: str = "<config>") -> str:
             raise EditError(f"{'.'.join(parts[:depth + 1])} is not a table, so {key} cannot be set")
     table[parts[-1]] = parse_value(raw_value)
     result = tomlkit.dumps(doc)
-    config_model.loads(result, path)
+    config_model.loads(result, path, builtin_ids())
     return result

@@ -85,8 +85,12 @@ daily_stretches = 4
         ("[schedule]\nintervall_minutes = 3", 'cfg.toml:2: schedule.intervall_minutes: got 3, expected a known key (did you mean "interval_minutes"?)'),
         ("[schedul]\ninterval_minutes = 3", 'cfg.toml:1: schedul: got {"interval_minutes": 3}, expected a known key (did you mean "schedule"?)'),
         ('[stretches]\npostures = ["lying"]', 'stretches.postures[0]: got "lying", expected "seated" or "standing" or "floor"'),
-        ('[stretches]\nfocus = ["toes"]', 'stretches.focus[0]: got "toes", expected body areas'),
+        ('[stretches]\nfocus = ["toes"]', 'stretches.focus[0]: got "toes", expected a known body area'),
         ('[prompt]\nwindow = "always"', 'prompt.window: got "always", expected "on_click" or "with_prompt"'),
+        ('[stretches]\nlevel = "beginer"', 'cfg.toml:2: stretches.level: got "beginer", expected "beginner" or "regular" (did you mean "beginner"?)'),
+        ('[stretches]\nlevel = "expert"', 'cfg.toml:2: stretches.level: got "expert", expected "beginner" or "regular"'),
+        ("[stretches]\nlevel = 2", 'stretches.level: got 2, expected "beginner" or "regular"'),
+        ('[stretches]\nlevle = "regular"', 'cfg.toml:2: stretches.levle: got "regular", expected a known key (did you mean "level"?)'),
         ('[activity]\ncount = "wall"', 'activity.count: got "wall", expected "active" or "clock"'),
         ("[activity]\nnatural_break_minutes = 0", "activity.natural_break_minutes: got 0, expected a whole number from 1 to 120"),
         ("[goals]\ndaily_stretches = -1", "goals.daily_stretches: got -1"),
@@ -99,6 +103,12 @@ def test_each_bad_value_is_one_line_naming_key_value_and_expectation(text, expec
     assert len(lines) == 1
     assert expected in lines[0]
     assert lines[0].startswith("cfg.toml")
+
+
+def test_the_stretch_level_defaults_to_beginner():
+    assert config.defaults().stretches.level == "beginner"
+    assert config.loads('[stretches]\nlevel = "regular"\n', "cfg.toml").stretches.level == "regular"
+    assert "did you mean" not in problems_of('[stretches]\nlevel = "expert"')[0]
 
 
 def test_every_problem_is_reported_once_in_file_order():

@@ -161,3 +161,48 @@ def test_every_builtin_per_side_stretch_mirrors_to_the_other_side():
         mirrored = " ".join(guide.mirror_steps(s.steps)).lower()
         assert f" {other}" in mirrored, s.id
         assert guide.mirror_steps(guide.mirror_steps(s.steps)) == s.steps
+
+
+def test_a_one_second_hold_is_timed_like_any_other():
+    """Seed 003's trunk rotations hold a second; five reps on one side, then five on the other."""
+    state = guide.skip_lead_in(Guide(stretch(reps=5, hold=1)), T0)[0]
+    assert (state.phase, guide.seconds_left(state, T0), guide.label(state)) == (
+        HOLDING, 1, "Hold 1 s · rep 1 of 5 · right side")
+    state, cues = walk(state, 1)
+    assert (state.phase, state.rep, state.side) == (REST, 2, "right") and cues == (guide.REP_DONE,)
+    state, _ = guide.advance(state, at(10_000))
+    assert state.phase == FINISHED and guide.held_seconds(state) == 10
+
+
+def test_the_beginner_level_times_the_capped_hold():
+    from deskbreak.core.catalog import at_level
+
+    full = builtin_catalog().get("seated-side-bend")
+    state = guide.skip_lead_in(Guide(at_level(full, "beginner")), T0)[0]
+    assert guide.label(state) == "Hold 10 s · rep 1 of 3 · right side"
+    assert guide.seconds_left(state, at(4)) == 6
+    regular = guide.skip_lead_in(Guide(at_level(full, "regular")), T0)[0]
+    assert guide.label(regular) == "Hold 30 s · rep 1 of 3 · right side"
+
+
+def test_quick_pulses_do_every_rep_on_one_side_then_switch_once():
+    state = guide.start(Guide(stretch(per_side=True, reps=3, hold=1)), T0)
+    seen, t = [], 0.0
+    while state.phase != FINISHED:
+        t += 0.5
+        state, cues = guide.advance(state, at(t))
+        key = (state.phase, state.rep, state.side)
+        if not seen or seen[-1] != key:
+            seen.append(key)
+    assert seen[1:] == [
+        (HOLDING, 1, "right"), (REST, 2, "right"), (HOLDING, 2, "right"), (REST, 3, "right"),
+        (HOLDING, 3, "right"), (SWITCH, 1, "left"), (HOLDING, 1, "left"), (REST, 2, "left"),
+        (HOLDING, 2, "left"), (REST, 3, "left"), (HOLDING, 3, "left"), (FINISHED, 3, "left"),
+    ]
+    assert state.held == 6 * 1
+
+
+def test_long_holds_still_alternate_sides_every_rep():
+    assert not guide.one_side_first(stretch(per_side=True, reps=2, hold=10))
+    assert guide.one_side_first(stretch(per_side=True, reps=5, hold=2))
+    assert not guide.one_side_first(stretch(per_side=False, reps=5, hold=2))

@@ -172,7 +172,7 @@ def test_pause_until_a_time_then_resume_by_itself():
     t, p, now = prompting()
     until = now + timedelta(hours=1)
     paused = core.pause(t.state, now, p, until)
-    assert records(paused)[0].outcome == SKIPPED
+    assert records(paused) == [] and core.WithdrawPrompt() in paused.effects  # not a skip
     assert core.next_wakeup(paused.state, p) == until
     resumed = core.tick(paused.state, until, p)
     assert resumed.state.phase is Phase.WAITING and resumed.state.anchor == until
@@ -195,11 +195,13 @@ def test_refused_events_say_why_and_change_nothing():
         assert transition.error and transition.state == state and not transition.effects
 
 
-def test_done_while_waiting_counts_a_stretch_done_on_ones_own():
+def test_done_while_waiting_records_only_a_named_stretch():
     p = plan()
     state = core.start(at(BERLIN, 2026, 11, 23, 9, 0), seed=2)
-    d = core.done(state, at(BERLIN, 2026, 11, 23, 9, 30), p)
-    assert records(d)[0].outcome == DONE and records(d)[0].stretch_id == core.upcoming_stretch(state, p)
+    bare = core.done(state, at(BERLIN, 2026, 11, 23, 9, 30), p)
+    assert bare.error and not bare.effects and bare.state == state
+    d = core.done(state, at(BERLIN, 2026, 11, 23, 9, 30), p, stretch_id="bend")
+    assert records(d)[0].outcome == DONE and records(d)[0].stretch_id == "bend"
 
 
 def test_another_offers_a_different_stretch():

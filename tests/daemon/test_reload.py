@@ -132,3 +132,12 @@ def test_edit_creates_a_missing_config_first(live, monkeypatch, tmp_path):
     monkeypatch.setattr(config_edit.subprocess, "Popen", lambda argv, **kw: None)
     assert daemon.command("edit")["ok"]
     assert "interval_minutes = 45" in daemon.config_path.read_text()
+
+
+def test_the_stretch_level_applies_on_reload(live):
+    daemon, path, _, _ = live
+    assert daemon.catalog.get("twist").hold_seconds == 10, "beginner by default: at most 10 s"
+    path.write_text(GOOD + '[stretches]\nlevel = "regular"\n')
+    reply = daemon.reload("test")
+    assert reply["ok"] and reply["changed"][0] == "changed: stretches.level"
+    assert daemon.catalog.get("twist").hold_seconds == 20

@@ -40,8 +40,8 @@ def test_argv_runs_the_window_module_with_this_python():
                        config_path=Path("/c.toml")) == [
         sys.executable, "-m", "deskbreak.adapters.window.guided", "--stretch", "seated-twist", "--focus", "--menu-less",
         "--socket", "/s", "--config", "/c.toml"]
-    assert window_argv("wall-slide", False, False) == [sys.executable, "-m", "deskbreak.adapters.window.guided",
-                                                       "--stretch", "wall-slide"]
+    assert window_argv("standing-side-stretch", False, False) == [
+        sys.executable, "-m", "deskbreak.adapters.window.guided", "--stretch", "standing-side-stretch"]
 
 
 def test_open_starts_a_detached_process_without_a_shell():
@@ -59,11 +59,11 @@ def test_open_starts_a_detached_process_without_a_shell():
 def test_one_window_at_a_time():
     win, popen = launcher()
     assert win.open("seated-twist", focus=True)
-    assert win.open("wall-slide", focus=True)  # already open: no second window
+    assert win.open("standing-side-stretch", focus=True)  # already open: no second window
     assert len(popen.started) == 1 and win.is_open()
     popen.started[0].returncode = 0  # the user closed it
     assert not win.is_open()
-    assert win.open("wall-slide", focus=False)
+    assert win.open("standing-side-stretch", focus=False)
     assert len(popen.started) == 2 and "--focus" not in popen.started[1].argv
 
 
@@ -73,9 +73,9 @@ def test_for_prompt_by_config_and_request():
     assert popen.started == []
     assert win.for_prompt("seated-twist", asked=False, with_prompt=True) is False  # and a notification
     assert "--focus" not in popen.started[0].argv
-    assert win.for_prompt("wall-slide", asked=False, with_prompt=False) is True  # open: it follows
+    assert win.for_prompt("standing-side-stretch", asked=False, with_prompt=False) is True  # open: it follows
     popen.started[0].returncode = 0
-    assert win.for_prompt("wall-slide", asked=True, with_prompt=False) is True
+    assert win.for_prompt("standing-side-stretch", asked=True, with_prompt=False) is True
     assert "--focus" in popen.started[1].argv
 
 
@@ -106,6 +106,9 @@ class RecordingWindow:
     def for_prompt(self, stretch_id: str, asked: bool, with_prompt: bool) -> bool:
         self.calls.append((stretch_id, asked, with_prompt))
         return self.covers and asked
+
+    def is_open(self) -> bool:
+        return False
 
 
 def daemon_with(window, window_mode: str = "on_click"):

@@ -22,7 +22,9 @@ class LogNotifier:
         is_stretch = getattr(prompt, "kind", "stretch") == "stretch"
         log.info("%s%s", "stretch time: " if is_stretch else "", prompt.title)
         heading = f"deskbreak: {prompt.title}" if is_stretch else prompt.title
-        text = f"\n== {heading} ==\n{prompt.body}\n"
+        # A terminal has room: every step, the caution and how to answer (`details`), not the
+        # notification's short body.
+        text = f"\n== {heading} ==\n{prompt.details or prompt.body}\n"
         try:
             stream = self._stream or sys.stderr
             if stream is not None:  # pythonw has no stderr

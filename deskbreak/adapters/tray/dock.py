@@ -9,6 +9,9 @@ window nobody sees. Nor does pystray's xorg backend dock again when the host res
 - after the icon is shown, and after every change below, it checks within `settle` seconds that the
   icon window's parent is no longer the root window; if not, it sends the dock request itself
   (the same message the toolkits send) with backoff, up to `attempts` times, logging each;
+- a docked icon must also be big enough to see: one squeezed to a sliver (trayer, after docking an
+  icon twice, can leave it 1 px wide) is taken out of its tray (reparented to the root) and docked
+  again, which makes the host size it afresh;
 - it hears a tray host go away (DestroyNotify of the selection owner) and a new one announce itself
   (the XEmbed MANAGER ClientMessage on the root window), and an icon pulled out of its tray
   (ReparentNotify back to the root), and checks again.
@@ -26,6 +29,7 @@ from typing import Callable
 log = logging.getLogger(__name__)
 
 REQUEST_DOCK = 0
+MIN_SIDE = 8  # px: a docked icon narrower or lower than this is collapsed, not shown
 
 
 class DockWatch:
@@ -78,6 +82,8 @@ class DockWatch:
         started = time.monotonic()
         check_at: float | None = started + min(0.2, self.settle)
         attempt, watched, manager = 0, 0, 0
+        repairs = 0  # collapsed icons docked again; not reset by the reparenting that causes
+        small_since: float | None = None  # a fresh dock may be 1x1 for a moment: look twice
         while not self._stopped:
             timeout = None if check_at is None else max(0.0, check_at - time.monotonic())
             if not self._d.pending_events():
@@ -101,7 +107,25 @@ class DockWatch:
                 self.docked.clear()
                 check_at = None if not manager else time.monotonic() + self.settle
                 continue
-            if self._is_docked(window):
+            docked = self._is_docked(window)
+            size = self._size(window) if docked else None
+            if size is not None and min(size) < MIN_SIDE and repairs < self.attempts:
+                if small_since is None or time.monotonic() - small_since < self.settle:
+                    small_since = small_since or time.monotonic()
+                    check_at = small_since + self.settle
+                    continue
+                small_since = None
+                repairs += 1
+                self.docked.clear()
+                log.warning("the tray icon is docked but collapsed to %dx%d px: docking it again (%d of %d)",
+                            *size, repairs, self.attempts)
+                self._undock(window)  # its ReparentNotify brings the check that docks it afresh
+                check_at = time.monotonic() + self.settle
+                continue
+            small_since = None
+            if docked:
+                if size is not None and min(size) >= MIN_SIDE:
+                    repairs = 0
                 if not self.docked.is_set():
                     log.info("tray icon docked (after %d request(s) of ours, %.2f s since start)",
                              attempt, time.monotonic() - started)
@@ -135,6 +159,9 @@ class DockWatch:
             return "the tray host went away"
         elif event.type == X.ReparentNotify and event.window.id == watched:
             return "the icon was reparented"
+        elif event.type == X.ConfigureNotify and event.window.id == watched \
+                and min(event.width, event.height) < MIN_SIDE:
+            return f"the icon was resized to {event.width}x{event.height} px"
         return None
 
     # --- X requests ---
@@ -162,6 +189,22 @@ class DockWatch:
         except error.XError:
             return False
         return int(tree.parent.id) != int(self._root.id)
+
+    def _size(self, window: int) -> tuple[int, int] | None:
+        from Xlib import error
+
+        try:
+            geometry = self._d.create_resource_object("window", window).get_geometry()
+        except error.XError:
+            return None
+        return int(geometry.width), int(geometry.height)
+
+    def _undock(self, window: int) -> None:
+        """Take the icon out of its tray: the host lets go of it, a fresh dock request sizes it anew."""
+        icon = self._d.create_resource_object("window", window)
+        icon.unmap()
+        icon.reparent(self._root, 0, 0)
+        self._d.flush()
 
     def _request_dock(self, manager: int, window: int) -> None:
         from Xlib import X

@@ -4,12 +4,14 @@ The backend is pystray's choice (appindicator, gtk, xorg; `PYSTRAY_BACKEND` over
 given by the caller (sni.py's StatusNotifierItem, which shares this menu and these actions). Menu texts,
 enabled flags and the default action read the latest TrayView, so `update_menu()` refreshes them.
 
-Left click (the default action), by state: due or snoozed -> "show" (the stretch, in the guided
-window), paused -> "resume", working or off -> "now" (a stretch now). pystray's xorg backend has
-no menu: there a left click opens the actions window (every menu action, as buttons) instead.
+Left click (the default action), by state: paused -> "resume", else "show" (the stretch due, or
+a stretch now, in the guided window: `prompt.window = "on_click"`); "Stretch now" opens the
+guided window too. pystray's xorg backend has no menu: there a left click opens the actions
+window (every menu action, as buttons) instead, and xorg.py and tooltip.py mend its docking,
+drawing and missing tooltip.
 
-On X11 a DockWatch (dock.py) checks that the icon really docked and docks it again if not,
-also after the tray host restarts.
+On X11 a DockWatch (dock.py) checks that the icon really docked, at a visible size, and docks it
+again if not, also after the tray host restarts.
 
 Threads: `run` owns the main thread (the toolkit loop); `update` and `stop` come from any thread.
 Menu clicks call `on_command` on the loop thread (daemon/start.py hands them to a worker thread).
@@ -38,7 +40,7 @@ STARTING = TrayView("off", 0.0, "deskbreak", "Today: no stretches yet", (5, 10, 
 
 def default_command(view: TrayView) -> str:
     """The most useful thing a left click can do in this state."""
-    return {"due": "show", "snoozed": "show", "paused": "resume"}.get(view.phase, "now")
+    return {"paused": "resume"}.get(view.phase, "show")
 
 
 class PystrayTray:
@@ -61,9 +63,14 @@ class PystrayTray:
         self.name = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
         self.has_menu = bool(self._icon.HAS_MENU)
         if self.name == "xorg":
-            from .xorg import fix_clicks, route_calls
+            from .xorg import fix_clicks, fix_docking, fix_drawing, route_calls
+
+            from .tooltip import add_tooltip
 
             fix_clicks(self._icon)
+            fix_docking(self._icon)
+            fix_drawing(self._icon)
+            add_tooltip(self._icon)  # after fix_clicks: it adds to the event mask set there
             self._xorg_closed = route_calls(self._icon)
 
     # --- the menu ---
@@ -74,7 +81,9 @@ class PystrayTray:
         view = lambda: self.view  # noqa: E731 - every callable reads the latest view
         return Menu(
             Item("Default", self._default, default=True, visible=False),
-            Item("Stretch now", self._do("now"), enabled=lambda item: view().can_stretch_now),
+            # The guided window, as prompt.window = "on_click" promises (it falls back to a
+            # notification where no window can open).
+            Item("Stretch now", self._do("show"), enabled=lambda item: view().can_stretch_now),
             Item("Done", self._do("done"), enabled=lambda item: view().can_answer),
             Item("Snooze", Menu(lambda: (Item(f"{m} min", self._do("snooze", m))
                                          for m in view().snooze_choices)),

@@ -24,7 +24,7 @@ PAUSES = (("30 min", "30m"), ("1 h", "1h"), ("2 h", "2h"), ("Until tomorrow", "t
 def enabled(state: str) -> dict[str, bool]:
     """Which actions make sense in a `status` state (working, due, snoozed, paused, off)."""
     answering = state in ("due", "snoozed")
-    return {"now": state != "due", "done": answering, "snooze": answering, "skip": answering,
+    return {"show": True, "done": answering, "snooze": answering, "skip": answering,
             "pause": state != "paused", "resume": state == "paused"}
 
 
@@ -59,7 +59,9 @@ def build(root, status: dict[str, Any], snooze: list[int], send: Callable[[str, 
             if key and state == "normal":
                 root.bind(key, lambda event, c=cmd, a=arg: send(c, a))
 
-    row("", [("Stretch now", "now", None, "n"), ("Done", "done", None, "d"), ("Skip", "skip", None, "k")])
+    # The guided window (prompt.window = "on_click"): the stretch due, or one now.
+    stretch = "Show stretch" if status.get("state") in ("due", "snoozed") else "Stretch now"
+    row("", [(stretch, "show", None, "n"), ("Done", "done", None, "d"), ("Skip", "skip", None, "k")])
     row("Snooze", [(f"{m} min", "snooze", m, "s" if i == 0 else None) for i, m in enumerate(snooze)])
     row("Pause", [(text, "pause", spec, "p" if i == 0 else None) for i, (text, spec) in enumerate(PAUSES)])
     row("", [("Resume", "resume", None, "r"), ("Edit schedule…", "edit", None, None),

@@ -48,6 +48,7 @@ class GuideWindow:
         self.status: dict[str, Any] = {}
         self.sent: list[tuple[str, Any]] = []
         self.closed = False
+        self.paused_here = False  # reminders paused from this window (it stays open for Done)
         self._last_status = 0.0
         self._after: str | None = None
         root.withdraw()
@@ -128,8 +129,11 @@ class GuideWindow:
         return reply
 
     def done(self) -> None:
-        held = guide.held_seconds(self.state) if self.state.held > 0 else None
-        reply = self.send("done", held)
+        # The stretch on screen is what the user did: the daemon records this one, never its next.
+        answer: dict[str, Any] = {"stretch": self.stretch.id}
+        if self.state.held > 0:
+            answer["held_seconds"] = min(3600, guide.held_seconds(self.state))
+        reply = self.send("done", answer)
         if reply is None or reply.get("ok"):
             self.close()
         else:
@@ -145,7 +149,7 @@ class GuideWindow:
             self.view.say(reply.get("error", "not snoozed"))
 
     def skip(self) -> None:
-        reply = self.send("skip")  # nothing to skip (no prompt, no daemon): closing is all it takes
+        reply = self.send("skip", {"stretch": self.stretch.id})  # no prompt, no daemon: just close
         if reply is None or reply.get("ok") or "no prompt" in str(reply.get("error", "")):
             self.close()
         else:
@@ -171,6 +175,7 @@ class GuideWindow:
 
     def pause_reminders(self) -> None:
         paused = self.status.get("state") == "paused"
+        self.paused_here = not paused  # the stretch stays on screen: Done still records it
         reply = self.send("resume" if paused else "pause")
         if reply is not None and not reply.get("ok"):
             self.view.say(reply.get("error", "refused"))
@@ -183,7 +188,7 @@ class GuideWindow:
     def _close_if_answered_elsewhere(self) -> None:
         """The prompt was answered in the notification, tray or CLI, and the timer was never used."""
         untouched = self.state.phase == guide.READY and not self.state.running
-        if untouched and self.status.get("state") not in ("due", None):
+        if untouched and not self.paused_here and self.status.get("state") not in ("due", None):
             self.close()
 
     def close(self) -> None:
@@ -237,7 +242,7 @@ def load_setup(config_path: Path | None) -> tuple[Catalog, bool]:
             config = config_file.load(config_path)
         except config_model.ConfigError as error:
             print(f"deskbreak window: using defaults: {str(error).splitlines()[0]}", file=sys.stderr)
-    return builtin_catalog().with_custom(config.stretches.custom), config.prompt.sound
+    return builtin_catalog().for_user(config.stretches.level, config.stretches.custom), config.prompt.sound
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -312,7 +312,13 @@ def test_a_gtk_menu_item_works(desktop, launch):
     desktop.screenshot(OUTPUT / "desktop-menu.png")
     click(desktop, menu[0] + 40, menu[1] + 16, 1)  # the first item: "Stretch now"
     daemon.wait_status("a prompt after Stretch now", lambda s: s["state"] == "due")
-    daemon.wait_log("tray: now")
+    daemon.wait_log("tray: show")  # the guided window, as prompt.window = "on_click" promises
+    daemon.wait_log("guided window opened")
+    guided = wait_for(lambda: subprocess.run(["xdotool", "search", "--onlyvisible", "--class", "^deskbreak$"],
+                                             env=desktop.env, capture_output=True, text=True).stdout.split(),
+                      "the guided window")
+    for window in guided:  # its own process, in a session of its own: close its X connection
+        subprocess.run(["xdotool", "windowkill", window], env=desktop.env, check=True)
 
 
 def test_an_xorg_left_click_opens_the_actions_window(desktop, launch):

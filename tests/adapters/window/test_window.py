@@ -243,7 +243,37 @@ def test_the_window_process_starts_on_its_own(desktop, rundir, monkeypatch):
                        if proc.poll() is None else "exited", "the window process's window", timeout=30)
         assert ids != "exited", proc.returncode
         assert "Seated spinal twist" in [xdotool(desktop, "getwindowname", i) for i in ids]
-        assert launcher.open("wall-slide", focus=True) and launcher._proc is proc  # one at a time
+        assert launcher.open("standing-side-stretch", focus=True) and launcher._proc is proc  # one at a time
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+# --- issue 15: the window records the stretch on its screen ---
+
+def test_done_in_the_window_records_its_stretch_not_the_daemons_next(rig):
+    r = rig("seated-twist", "standing-side-stretch")
+    r.daemon.command("now")
+    due = r.daemon.status()["stretch"]["id"]
+    other = BUILTIN.get("standing-side-stretch" if due == "seated-twist" else "seated-twist")
+    r.daemon.command("skip")  # the prompt went away; the window still shows the other stretch
+    window = r.open(other, focus=True)
+    r.step(3)
+    r.key("Return")
+    assert window.closed
+    assert [(o.stretch_id, o.outcome) for o in r.outcomes()][-1] == (other.id, DONE)
+    assert window.sent[-1][0] == "done" and window.sent[-1][1]["stretch"] == other.id
+
+
+def test_pausing_from_the_window_is_no_skip_and_done_still_records_the_stretch(rig):
+    r = rig("seated-twist")
+    r.daemon.command("now")
+    window = r.open(TWIST, menu_less=True)
+    window.pause_reminders()
+    r.pump()
+    assert r.daemon.status()["state"] == "paused" and r.outcomes() == []
+    window._close_if_answered_elsewhere()
+    assert not window.closed  # paused here: the stretch stays on screen
+    window.done()
+    assert [(o.stretch_id, o.outcome) for o in r.outcomes()] == [("seated-twist", DONE)]
+    assert r.daemon.status()["state"] == "paused"
