@@ -71,6 +71,10 @@ class XfceStack(DesktopStack):
         self._spawn("panel", ["xfce4-panel", "--disable-wm-check"], env=self.panel_env)
         wait_for(lambda: self._alive("panel") or self.bus_name_owner(WATCHER), "xfce4-panel's SNI watcher")
 
+    def ensure_host(self) -> None:
+        """Wait for the watcher: the panel restarts a crashed systray plugin by itself, in about a second."""
+        wait_for(lambda: self.bus_name_owner(WATCHER), "xfce4-panel's SNI watcher")
+
     def stop_host(self) -> None:
         self._stop("panel")
         wait_for(lambda: self.bus_name_owner(WATCHER) is None, "the watcher name to be released")

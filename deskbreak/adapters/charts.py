@@ -38,19 +38,6 @@ DONE_COLOUR = SERIES[0][2]
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
-def _with_freetype() -> None:
-    """tray/pictures.py imports ImageDraw without FreeType (the tray draws no text): load it here."""
-    try:
-        ImageFont.core.getfont  # noqa: B018 - Pillow's stand-in raises the import's error on any attribute
-    except ImportError:
-        from PIL import _imagingft
-
-        ImageFont.core = _imagingft
-
-
-_with_freetype()
-
-
 def _font(size: int, bold: bool = False) -> Font:
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     for candidate in (name, f"/usr/share/fonts/truetype/dejavu/{name}"):

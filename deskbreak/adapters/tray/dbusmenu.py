@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -121,6 +122,7 @@ class MenuService:
         self._lock = threading.Lock()
         self.revision = 1
         self.layout = build_layout(menu())
+        self.last_activity = 0.0  # time.monotonic() of the last LayoutUpdated or method call
 
     def refresh(self) -> bool:
         """Take a new snapshot of the menu; True (and LayoutUpdated sent) when it changed."""
@@ -131,6 +133,7 @@ class MenuService:
                 return False
             self.layout, self.revision = layout, self.revision + 1
             revision = self.revision
+        self.last_activity = time.monotonic()
         self._emit("LayoutUpdated", "ui", (revision, 0))
         return True
 
@@ -139,6 +142,7 @@ class MenuService:
                 "IconThemePath": ("as", [])}
 
     def call(self, member: str, body: tuple) -> tuple[str, tuple]:
+        self.last_activity = time.monotonic()
         with self._lock:
             layout, revision = self.layout, self.revision
         if member == "GetLayout":

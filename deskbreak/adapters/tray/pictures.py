@@ -15,23 +15,36 @@ from __future__ import annotations
 
 import sys
 from functools import lru_cache
+from types import ModuleType
 
 from PIL import Image
 
 
+class _FreeTypeOnDemand(ModuleType):
+    """Stands in for PIL.ImageFont's FreeType binding until text is drawn, then loads it for good."""
+
+    def __getattr__(self, name: str):
+        from PIL import ImageFont, _imagingft
+
+        ImageFont.core = _imagingft
+        return getattr(_imagingft, name)
+
+
 def _image_draw():
     """PIL.ImageDraw imports ImageFont, which loads FreeType, HarfBuzz and FriBiDi: ~1.3 MB of the
-    daemon's ~33 MB RSS (bench/README.md), for pictures that draw no text. When nothing has loaded
-    ImageFont yet, its binding is hidden during that import, so ImageFont takes Pillow's own
-    no-FreeType path (as in a Pillow built without it); charts.py, which draws text, puts it back."""
+    daemon's ~33 MB RSS (bench/README.md), while the icons draw no text. So when nothing has loaded
+    ImageFont yet, its binding is hidden during that import and replaced by a stand-in that loads
+    it at the first use: text drawn later in the process (the xorg tooltip, charts) works as ever."""
     hide = "PIL.ImageFont" not in sys.modules and "PIL._imagingft" not in sys.modules
     if hide:
         sys.modules["PIL._imagingft"] = None  # type: ignore[assignment]  # None: importing it raises ImportError
     try:
-        from PIL import ImageDraw
+        from PIL import ImageDraw, ImageFont
     finally:
         if hide:
             del sys.modules["PIL._imagingft"]
+    if hide:
+        ImageFont.core = _FreeTypeOnDemand("PIL._imagingft")
     return ImageDraw
 
 

@@ -23,6 +23,7 @@ import itertools
 import logging
 import os
 import threading
+import time
 from typing import Any
 
 from jeepney import DBus, DBusAddress, HeaderFields, MatchRule, MessageType, new_method_call
@@ -252,12 +253,25 @@ class SniIcon(pystray_base().Icon):
         the NameOwnerChanged that follows. Then end the loop."""
         released = threading.Event()
         if self._owns_name and threading.current_thread() is not self._loop:
+            self._let_the_host_settle()
             with contextlib.suppress(OSError):
                 self._bus.call(DBus().ReleaseName(self.bus_name), lambda reply: released.set())
                 released.wait(1.0)
         self._owns_name = False  # closing the connection below drops it in any case
         self._stopped.set()
         self._bus.close()
+
+
+    def _let_the_host_settle(self, quiet: float = 0.25, longest: float = 1.0) -> None:
+        """Wait (at most `longest`) until the menu has been idle for `quiet` s: xfce4-panel 4.18's
+        systray plugin crashes (a double free in libdbusmenu) when an item leaves while the panel
+        is still fetching its layout, e.g. right after the Quit click's LayoutUpdated."""
+        deadline = time.monotonic() + longest
+        while time.monotonic() < deadline:
+            idle = time.monotonic() - self.menu_service.last_activity
+            if idle >= quiet:
+                return
+            time.sleep(min(quiet - idle, max(0.0, deadline - time.monotonic())))
 
 
 class SniTray(PystrayTray):

@@ -86,8 +86,8 @@ def test_contact_sheet():
 
 
 def test_pictures_leave_freetype_unloaded_and_charts_still_draw_text():
-    """The tray's pictures import ImageDraw without FreeType (~1.3 MB RSS, no text drawn); charts.py,
-    imported after them in the same process, gets FreeType back and draws its labels."""
+    """The tray's pictures import ImageDraw without loading FreeType (~1.3 MB RSS, no text drawn);
+    text drawn later in the same process (charts, the xorg tooltip) loads it then."""
     import subprocess
     import sys
 
@@ -95,6 +95,7 @@ def test_pictures_leave_freetype_unloaded_and_charts_still_draw_text():
             "print('PIL._imagingft' in sys.modules); "
             "from deskbreak.adapters import charts; from PIL import Image, ImageDraw; "
             "im = Image.new('L', (80, 30)); ImageDraw.Draw(im).text((2, 2), 'Mon 3', fill=255, font=charts._font(14)); "
-            "print(type(charts._font(14)).__name__, im.getbbox() is not None)")
+            "print(type(charts._font(14)).__name__, im.getbbox() is not None); "
+            "from PIL import ImageFont; print(type(ImageFont.load_default()).__name__)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.stdout.split() == ["False", "FreeTypeFont", "True"], done.stderr
+    assert done.stdout.split() == ["False", "FreeTypeFont", "True", "FreeTypeFont"], done.stderr

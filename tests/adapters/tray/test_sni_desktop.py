@@ -36,6 +36,8 @@ class Host:
     def __init__(self, name: str, stack) -> None:
         self.name, self.stack = name, stack
         self.restart = stack.restart_waybar if name == "waybar" else stack.restart_host
+        if name == "xfce4-panel":
+            stack.ensure_host()
 
 
 @pytest.fixture(params=["xfce4-panel", "waybar"])

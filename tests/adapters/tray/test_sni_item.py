@@ -25,6 +25,7 @@ PAUSED = TrayView("paused", 0.0, "Paused until 15:00", "Today: 2 done", (5, 10),
 
 @pytest.fixture
 def tray(xfce):
+    xfce.ensure_host()
     commands: list = []
     tray = SniTray(lambda name, arg: commands.append((name, arg)), address=xfce.bus_address)
     ready = threading.Event()
@@ -98,6 +99,7 @@ def test_no_watcher_means_another_tray(desktop):
 def test_doctor_names_the_host(xfce):
     from deskbreak.cli.doctor import check_tray
 
+    xfce.ensure_host()
     check = check_tray({"DBUS_SESSION_BUS_ADDRESS": xfce.bus_address})
     assert check.ok and "StatusNotifierItem host" in check.detail
 
