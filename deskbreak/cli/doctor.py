@@ -162,13 +162,13 @@ def check_notifications(send_test: bool = False) -> Check:
     if notifier.name == "freedesktop":
         # The chain keeps D-Bus first even when no server answers yet (autostart may beat the
         # desktop's notification daemon); doctor asks the server itself.
-        from ..adapters.notify.freedesktop import FreedesktopNotifier
+        from ..adapters.notify.server import server_info
 
-        server = FreedesktopNotifier.probe()
+        server = server_info()
         if server is None:
             return Check("notifications", False, "no notification server answers on the session bus",
                          "start your desktop's notification server (or dunst); until then prompts go to the log")
-        detail += f", server {server}"
+        detail += f", server {server.describe()}"
     ok = notifier.name not in ("log",)
     return Check("notifications", ok, detail,
                  "no desktop notifications here: start a notification server or install notify-send")
