@@ -187,8 +187,10 @@ def check_idle_probe(environ: Mapping[str, str] = os.environ) -> Check:
         reason = getattr(probe, "reason", "")
         if probe.name == "none":
             return Check("idle probe", False, f"none{f' ({reason})' if reason else ''}: timing by the clock",
-                         "on X11 install python-xlib; on GNOME/KDE make sure the session D-Bus is reachable")
-        return Check("idle probe", True, probe.name)
+                         "on X11 install python-xlib; on GNOME/KDE make sure the session D-Bus is reachable; "
+                         "on Wayland the compositor needs ext-idle-notify-v1 or org_kde_kwin_idle")
+        protocol = getattr(probe, "protocol", "")
+        return Check("idle probe", True, f"{probe.name} ({protocol})" if protocol else probe.name)
     finally:
         probe.close()
 

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 SIGNATURES = {"ActionInvoked": "us", "NotificationClosed": "uu"}
 SIGNALS = tuple(SIGNATURES)
+REPLY_SIGNATURES = {"GetCapabilities": "as", "Notify": "u"}
 DBUS_NAME = "org.freedesktop.DBus"
 CLOSED_BY_USER = 2  # NotificationClosed reasons: 1 expired, 2 dismissed by the user, 3 CloseNotification, 4 other
 ACTIONS = {"done": DONE, "snooze": SNOOZE, "skip": SKIP, "default": SHOW}
@@ -178,6 +179,12 @@ class FreedesktopNotifier:
             if err.name in ("org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner"):
                 raise NotifierError("no notification server on the D-Bus session bus")
             raise NotifierError(f"notification server refused {method}: {err.name}: {err.data}")
+        from jeepney import HeaderFields
+
+        got = reply.header.fields.get(HeaderFields.signature, "")
+        if method in REPLY_SIGNATURES and got != REPLY_SIGNATURES[method]:
+            raise NotifierError(f"notification server answered {method} with {got or 'nothing'!r}, "
+                                f"not {REPLY_SIGNATURES[method]!r}")
         return reply if whole else reply.body
 
     def _connect(self) -> None:
