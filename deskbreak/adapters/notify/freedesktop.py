@@ -167,7 +167,7 @@ class FreedesktopNotifier:
         log.debug("notification %d shown by %s", reply.body[0], sender)
 
     def _call(self, method: str, signature: str | None = None, body: tuple = (), whole: bool = False):
-        from jeepney import DBusErrorResponse, new_method_call
+        from jeepney import DBusErrorResponse, HeaderFields, new_method_call
 
         msg = new_method_call(_server(), method, signature, body)
         try:
@@ -179,8 +179,6 @@ class FreedesktopNotifier:
             if err.name in ("org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner"):
                 raise NotifierError("no notification server on the D-Bus session bus")
             raise NotifierError(f"notification server refused {method}: {err.name}: {err.data}")
-        from jeepney import HeaderFields
-
         got = reply.header.fields.get(HeaderFields.signature, "")
         if method in REPLY_SIGNATURES and got != REPLY_SIGNATURES[method]:
             raise NotifierError(f"notification server answered {method} with {got or 'nothing'!r}, "
