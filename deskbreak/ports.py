@@ -125,7 +125,8 @@ class GuidedWindow(Protocol):
     """The guided-stretch window, in a process of its own. Called from the daemon's threads; never blocks.
 
     `for_prompt` is told each prompt that is due to be shown and returns True when the window stands in
-    for the notification (the user asked for it, or one is already open).
+    for the notification (the user asked for it, or one is already open). `take_notice` (optional)
+    returns, once, why the window could not open, for the notification shown instead.
     """
 
     def for_prompt(self, stretch_id: str, asked: bool, with_prompt: bool) -> bool: ...

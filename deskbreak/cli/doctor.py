@@ -171,13 +171,13 @@ def check_notifications(send_test: bool = False) -> Check:
     if notifier.name == "freedesktop":
         # The chain keeps D-Bus first even when no server answers yet (autostart may beat the
         # desktop's notification daemon); doctor asks the server itself.
-        from ..adapters.notify.freedesktop import FreedesktopNotifier
+        from ..adapters.notify.server import server_info
 
-        server = FreedesktopNotifier.probe()
+        server = server_info()
         if server is None:
             return Check("notifications", False, "no notification server answers on the session bus",
                          "start your desktop's notification server (or dunst); until then prompts go to the log")
-        detail += f", server {server}"
+        detail += f", server {server.describe()}"
     ok = notifier.name not in ("log",)
     return Check("notifications", ok, detail,
                  "no desktop notifications here: start a notification server or install notify-send")
@@ -196,8 +196,10 @@ def check_idle_probe(environ: Mapping[str, str] = os.environ) -> Check:
         reason = getattr(probe, "reason", "")
         if probe.name == "none":
             return Check("idle probe", False, f"none{f' ({reason})' if reason else ''}: timing by the clock",
-                         "on X11 install python-xlib; on GNOME/KDE make sure the session D-Bus is reachable")
-        return Check("idle probe", True, probe.name)
+                         "on X11 install python-xlib; on GNOME/KDE make sure the session D-Bus is reachable; "
+                         "on Wayland the compositor needs ext-idle-notify-v1 or org_kde_kwin_idle")
+        protocol = getattr(probe, "protocol", "")
+        return Check("idle probe", True, f"{probe.name} ({protocol})" if protocol else probe.name)
     finally:
         probe.close()
 

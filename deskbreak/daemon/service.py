@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, Callable
@@ -351,13 +351,30 @@ class Daemon:
         window = self.ports.window
         if window is not None and window.for_prompt(stretch_id, asked, self.config.prompt.window == "with_prompt"):
             return  # the window stands in for the notification
+        self._notify(stretch)
+
+    def _notify(self, stretch) -> None:
         timeout = self.plan.schedule.prompt_timeout_minutes * 60
-        picture = self.ports.picture(stretch_id) or self.ports.icon_path  # the stretch, not the app
+        picture = self.ports.picture(stretch.id) or self.ports.icon_path  # the stretch, not the app
         prompt = views.prompt_for(stretch, self.plan.schedule.snooze_minutes, picture, timeout)
+        take_notice = getattr(self.ports.window, "take_notice", None)
+        notice = take_notice() if take_notice else None
+        if notice:  # the window could not open: the user learns why once, first (servers cut long bodies)
+            prompt = replace(prompt, body=f"{notice}\n{prompt.body}")
         try:
             self.ports.notifier.show(prompt)
         except NotifierError as error:
             log.warning("prompt for %s not shown: %s", stretch.name, error)
+
+    def window_failed(self, stretch_id: str, reason: str) -> None:
+        """The guided window started but could not open (called from its watcher thread): show the
+        prompt as a notification after all, if it is still the one due."""
+        with self._lock:
+            if self.state.phase is not core.Phase.PROMPTING or self.state.stretch_id != stretch_id:
+                return
+            stretch = self.catalog.get(stretch_id)
+            if stretch is not None:
+                self._notify(stretch)
 
     def _withdraw(self) -> None:
         try:

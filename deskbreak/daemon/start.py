@@ -163,13 +163,14 @@ def start_senses(config, zone):
         return None
 
 
-def window_launcher(paths: Paths, tray, config_path: Path):
+def window_launcher(paths: Paths, tray, config_path: Path, on_failed=None):
     """The guided stretch window (#6), started in its own process; it carries Pause/Resume when the
-    tray has no menu."""
+    tray has no menu. `on_failed(stretch_id, reason)`: it started but could not open."""
     from .window_launcher import WindowLauncher
 
     return WindowLauncher(paths.socket_file, menu_less=not tray.has_menu,
-                          config_path=lambda: config_path if config_path.exists() else None)
+                          config_path=lambda: config_path if config_path.exists() else None,
+                          on_failed=on_failed)
 
 
 def first_run(state_dir: Path) -> bool:
@@ -273,7 +274,7 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
                                            picture=stretch_picture, **history_ports(history, config, zone)))
     log.info("config: %s · tray: %s (menu: %s) · notifications: %s", config.source, tray.name,
              "yes" if tray.has_menu else "no", notifier.name)
-    daemon.ports.window = window_launcher(paths, tray, config_path)
+    daemon.ports.window = window_launcher(paths, tray, config_path, on_failed=daemon.window_failed)
     safety_note_on_first_run(paths, notifier, icon)
 
     def on_signal(signum, frame) -> None:

@@ -1,21 +1,27 @@
 """Starts the guided window in a process of its own (`python -m deskbreak.adapters.window.guided`), one at a time.
 
 The daemon never imports tkinter: a Tk crash cannot take it down, and the tray keeps the main
-thread. Where tkinter is missing the launcher says so once in the log and the daemon keeps using
-notifications.
+thread. When the window cannot open (tkinter missing, no X display: a Wayland session without
+Xwayland) the launcher says why once, in the log and, through `take_notice`, in the notification
+that stands in for the window; it never pretends the window opened. A window process that starts
+and then finds it cannot open (Tk's own error) is noticed by a watcher thread, which calls
+`on_failed(stretch_id, reason)` so the daemon shows the notification after all.
 
 Threads: `for_prompt` is called by the daemon with its lock held; it only starts a process (no
-waiting for it) and polls the last one, so it returns at once.
+waiting for it) and polls the last one, so it returns at once. `on_failed` runs on the watcher thread.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import logging
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
+
+from ..adapters.window.availability import exit_reason, has_tkinter, unavailable_reason
 
 log = logging.getLogger(__name__)
 
@@ -35,46 +41,73 @@ def window_argv(stretch_id: str, focus: bool, menu_less: bool, socket_path: Path
     return argv
 
 
-def has_tkinter() -> bool:
-    return importlib.util.find_spec("tkinter") is not None
-
-
 class WindowLauncher:
     """The guided window's port: `for_prompt` opens it when the user asks or the config wants it."""
 
     def __init__(self, socket_path: Path | None = None, menu_less: bool = False,
                  config_path: Callable[[], Path | None] = lambda: None,
-                 popen: Callable[..., Any] = subprocess.Popen, tk_available: Callable[[], bool] = has_tkinter):
+                 popen: Callable[..., Any] = subprocess.Popen, tk_available: Callable[[], bool] = has_tkinter,
+                 environ: Mapping[str, str] = os.environ,
+                 on_failed: Callable[[str, str], None] | None = None):
         self.socket_path = socket_path
         self.menu_less = menu_less
         self.config_path = config_path
+        self.on_failed = on_failed
         self._popen = popen
         self._tk_available = tk_available
+        self._environ = environ
         self._proc: Any = None
-        self._said_no_tk = False
+        self._said: set[str] = set()
+        self._notice: str | None = None
+        self._lock = threading.Lock()
 
     def is_open(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
+
+    def take_notice(self) -> str | None:
+        """Why the window could not open, once (for the notification that stands in for it)."""
+        with self._lock:
+            notice, self._notice = self._notice, None
+            return notice
+
+    def _say(self, reason: str) -> None:
+        with self._lock:
+            if reason in self._said:
+                return
+            self._said.add(reason)
+            self._notice = f"No guided window here: {reason}."
+        log.warning("no guided window: %s; prompts stay notifications", reason)
 
     def open(self, stretch_id: str, focus: bool) -> bool:
         """Start the window for `stretch_id` unless one is open; False when it cannot be shown."""
         if self.is_open():
             return True
-        if not self._tk_available():
-            if not self._said_no_tk:
-                self._said_no_tk = True
-                log.warning("no guided window: tkinter is missing (Debian/Ubuntu: apt install python3-tk); "
-                            "prompts stay notifications")
+        reason = unavailable_reason(self._environ, self._tk_available)
+        if reason:
+            self._say(reason)
             return False
         argv = window_argv(stretch_id, focus, self.menu_less, self.socket_path, self.config_path())
         try:
             self._proc = self._popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      start_new_session=True, close_fds=True)
         except OSError as error:
-            log.warning("could not start the guided window: %s", error)
+            self._say(f"it could not be started ({error})")
             return False
-        log.info("guided window opened for %s%s", stretch_id, " (focused)" if focus else "")
+        log.info("guided window starting for %s%s", stretch_id, " (focused)" if focus else "")
+        threading.Thread(target=self._watch, args=(self._proc, stretch_id), daemon=True,
+                         name="deskbreak-window-watch").start()
         return True
+
+    def _watch(self, proc: Any, stretch_id: str) -> None:
+        reason = exit_reason(proc.wait())
+        if reason is None:
+            return
+        self._say(reason)
+        if self.on_failed is not None:
+            try:
+                self.on_failed(stretch_id, reason)
+            except Exception:
+                log.exception("falling back from the guided window failed")
 
     def for_prompt(self, stretch_id: str, asked: bool, with_prompt: bool) -> bool:
         """A prompt for `stretch_id` is due to be shown. Opens the window when the user asked for it
@@ -88,4 +121,3 @@ class WindowLauncher:
         if with_prompt:
             self.open(stretch_id, focus=False)
         return False
-

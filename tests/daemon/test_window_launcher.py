@@ -1,10 +1,14 @@
-"""The guided window's launcher: its command line (no shell), one window at a time, no tkinter."""
+"""The guided window's launcher: its command line (no shell), one window at a time, and when the window
+cannot open (no tkinter, no X display, Tk's own failure) it says why once and the notification stands in."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+from desktop_stack import wait_for
 
 from deskbreak.daemon.window_launcher import WindowLauncher, window_argv
 
@@ -13,9 +17,18 @@ class FakeProcess:
     def __init__(self, argv, **kwargs):
         self.argv, self.kwargs = argv, kwargs
         self.returncode = None
+        self.ended = threading.Event()
 
     def poll(self):
         return self.returncode
+
+    def wait(self, timeout=None):
+        self.ended.wait(timeout)
+        return self.returncode
+
+    def exit(self, code: int) -> None:
+        self.returncode = code
+        self.ended.set()
 
 
 class FakePopen:
@@ -28,11 +41,16 @@ class FakePopen:
         return proc
 
 
-def launcher(tk: bool = True, menu_less: bool = False) -> tuple[WindowLauncher, FakePopen]:
+X11 = {"DISPLAY": ":0"}
+WAYLAND_ONLY = {"WAYLAND_DISPLAY": "wayland-1", "XDG_SESSION_TYPE": "wayland"}
+
+
+def launcher(tk: bool = True, menu_less: bool = False, environ=X11, on_failed=None
+             ) -> tuple[WindowLauncher, FakePopen]:
     popen = FakePopen()
     return WindowLauncher(Path("/run/db/control.sock"), menu_less=menu_less,
                           config_path=lambda: Path("/home/u/.config/deskbreak/config.toml"),
-                          popen=popen, tk_available=lambda: tk), popen
+                          popen=popen, tk_available=lambda: tk, environ=environ, on_failed=on_failed), popen
 
 
 def test_argv_runs_the_window_module_with_this_python():
@@ -91,17 +109,48 @@ def test_a_failing_start_falls_back(caplog):
     def broken(argv, **kwargs):
         raise OSError("no such file")
 
-    win = WindowLauncher(popen=broken, tk_available=lambda: True)
+    win = WindowLauncher(popen=broken, tk_available=lambda: True, environ=X11)
     assert win.open("seated-twist", focus=True) is False
-    assert "could not start the guided window" in caplog.text
+    assert "it could not be started (no such file)" in caplog.text
+
+
+def test_wayland_without_xwayland_says_why_once_and_starts_nothing(caplog):
+    win, popen = launcher(environ=WAYLAND_ONLY)
+    for _ in range(3):
+        assert win.for_prompt("seated-twist", asked=True, with_prompt=False) is False
+    assert popen.started == []
+    warnings = [r.message for r in caplog.records if "no guided window" in r.message]
+    assert warnings == ["no guided window: this Wayland session has no Xwayland for Tk "
+                        "(DISPLAY is unset); prompts stay notifications"]
+    assert "no Xwayland" in win.take_notice()
+    assert win.take_notice() is None  # once
+
+
+def test_a_window_process_that_cannot_open_calls_back_once(caplog):
+    failed: list[tuple[str, str]] = []
+    win, popen = launcher(on_failed=lambda sid, why: failed.append((sid, why)))
+    assert win.open("seated-twist", focus=True)
+    popen.started[0].exit(4)  # EXIT_NO_DISPLAY: Tk could not open the display
+    wait_for(lambda: failed, "the watcher to call back")
+    assert failed == [("seated-twist", "Tk could not open a window on this display")]
+    assert "Tk could not open" in win.take_notice()
+    assert win.open("wall-slide", focus=True)
+    popen.started[1].exit(0)  # a window the user closed is no failure
+    popen.started[1].ended.wait(1)
+    assert len(failed) == 1
 
 
 # --- the daemon's side: `show`, `window = "with_prompt"` and the notification ---
 
 class RecordingWindow:
-    def __init__(self, covers: bool = True):
+    def __init__(self, covers: bool = True, notice: str | None = None):
         self.calls: list[tuple[str, bool, bool]] = []
         self.covers = covers
+        self.notice = notice
+
+    def take_notice(self):
+        notice, self.notice = self.notice, None
+        return notice
 
     def for_prompt(self, stretch_id: str, asked: bool, with_prompt: bool) -> bool:
         self.calls.append((stretch_id, asked, with_prompt))
@@ -159,6 +208,30 @@ def test_show_without_a_window_falls_back_to_the_notification():
     daemon.command("skip")
     daemon.command("now")
     assert window.calls[-1][1] is False  # a later prompt is not "asked" for
+
+
+def test_the_notification_that_stands_in_says_why_once():
+    window = RecordingWindow(covers=False, notice="No guided window here: no display.")
+    daemon, notifier = daemon_with(window)
+    daemon.command("show")
+    assert notifier.shown[-1].body.startswith("No guided window here: no display.\n1. ")
+    daemon.command("skip")
+    daemon.command("show")
+    assert "No guided window" not in notifier.shown[-1].body
+
+
+def test_window_failed_shows_the_notification_while_the_prompt_is_due():
+    window = RecordingWindow(covers=True)
+    daemon, notifier = daemon_with(window)
+    reply = daemon.command("show")
+    assert notifier.shown == []
+    daemon.window_failed("some-other-stretch", "Tk could not open a window on this display")
+    assert notifier.shown == []
+    daemon.window_failed(reply["stretch"]["id"], "Tk could not open a window on this display")
+    assert [p.stretch_id for p in notifier.shown] == [reply["stretch"]["id"]]
+    daemon.command("done")
+    daemon.window_failed(reply["stretch"]["id"], "late")  # answered meanwhile: nothing
+    assert len(notifier.shown) == 1
 
 
 def test_the_window_module_says_when_tkinter_is_missing():

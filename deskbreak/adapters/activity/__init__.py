@@ -1,6 +1,6 @@
 """The activity port: how long the user has been idle, and whether now is a bad moment to interrupt.
 
-One module per platform implements `ActivityProbe` (`x11`, `dbus`,
+One module per platform implements `ActivityProbe` (`x11`, `dbus`, `wayland`, `logind`,
 `windows`, `macos`, `fake` in this folder; the port itself is in `base`); `choose_activity_probe` picks one at start-up,
 importing only the backends it tries. `DESKBREAK_IDLE_PROBE` overrides the choice, like pystray's
 `PYSTRAY_BACKEND`. Where nothing works the daemon gets a `NullProbe` and times by the clock alone.
@@ -26,6 +26,8 @@ BACKENDS: Mapping[str, str] = {
     "x11": "x11:XorgIdleProbe",
     "gnome": "dbus:GnomeIdleProbe",
     "freedesktop": "dbus:FreedesktopIdleProbe",
+    "wayland": "wayland:WaylandIdleProbe",
+    "logind": "logind:LogindIdleProbe",
     "windows": "windows:WindowsIdleProbe",
     "macos": "macos:MacIdleProbe",
     "fake": "fake:FakeActivityProbe",
@@ -49,10 +51,13 @@ def candidates(environ: Mapping[str, str], platform: str) -> tuple[str, ...]:
     wayland = environ.get("XDG_SESSION_TYPE") == "wayland" or (
         not environ.get("XDG_SESSION_TYPE") and bool(environ.get("WAYLAND_DISPLAY"))
     )
-    # Under Wayland, XScreenSaver through XWayland only sees input to X clients: ask the compositor.
-    if wayland or not environ.get("DISPLAY"):
-        return ("gnome", "freedesktop")
-    return ("x11", "gnome", "freedesktop")
+    # Under Wayland, XScreenSaver through XWayland only sees input to X clients: ask the compositor
+    # (Mutter over D-Bus, else the wlroots/KWin idle protocols). logind's hint is the last resort.
+    if wayland:
+        return ("gnome", "wayland", "freedesktop", "logind")
+    if not environ.get("DISPLAY"):
+        return ("gnome", "freedesktop", "logind")
+    return ("x11", "gnome", "freedesktop", "logind")
 
 
 def choose_activity_probe(
@@ -82,7 +87,9 @@ def choose_activity_probe(
             log.debug("idle probe %s unavailable", name, exc_info=True)
             failures.append(f"{name}: {type(exc).__name__}: {exc}".splitlines()[0])
             continue
-        log.info("idle probe: %s%s", probe.name, f" ({ENV_OVERRIDE})" if override else "")
+        protocol = getattr(probe, "protocol", "")
+        log.info("idle probe: %s%s%s", probe.name, f" ({protocol})" if protocol else "",
+                 f" ({ENV_OVERRIDE})" if override else "")
         return probe
     reason = "; ".join(failures) or "no backend for this platform"
     log.warning("no idle probe works here (%s); timing by the clock", reason)

@@ -28,7 +28,7 @@ class ActivityProbe(Protocol):
     fields and is logged once. `close` releases the connection; a closed probe is not used again.
     """
 
-    name: str  # "x11", "gnome", "freedesktop", "windows", "macos", "none", "fake"
+    name: str  # "x11", "gnome", "freedesktop", "wayland", "logind", "windows", "macos", "none", "fake"
 
     def sample(self) -> ActivitySample: ...
 

@@ -1,9 +1,11 @@
 """Notifications with action buttons over the freedesktop D-Bus API (Linux/BSD desktops), via jeepney.
 
 `show` runs on the daemon's worker thread and blocks for at most a few D-Bus round trips, each with a
-timeout. jeepney's router thread reads the connection; our daemon thread turns the server's
-ActionInvoked / NotificationClosed signals for OUR notification into `on_action` calls (on that
-thread). A missing, dead or hung server makes `show` raise NotifierError; the next `show` reconnects.
+timeout. The connection (bus.py) has its own reader thread that matches replies by serial and drops
+duplicate or stray ones (mako answers twice); our signal thread turns the server's ActionInvoked /
+NotificationClosed signals for OUR notification into `on_action` calls (on that thread). A missing,
+dead, hung or quirky server makes `show`/`connect` raise NotifierError, never anything else; the next
+`show` reconnects. A server that restarts (a new owner of the name) forgets our notification.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ from dataclasses import dataclass
 from html import escape
 
 from ...ports import DISMISSED, DONE, SHOW, SKIP, SNOOZE, ActionHandler, NotifierError, Prompt
+from .bus import BusConnection
+from .server import IFACE, NAME, PATH, server_info
+from .server import server_address as _server
 
 log = logging.getLogger(__name__)
 
-NAME = "org.freedesktop.Notifications"
-PATH = "/org/freedesktop/Notifications"
-IFACE = "org.freedesktop.Notifications"
-SIGNALS = ("ActionInvoked", "NotificationClosed")
+SIGNATURES = {"ActionInvoked": "us", "NotificationClosed": "uu"}
+SIGNALS = tuple(SIGNATURES)
+REPLY_SIGNATURES = {"GetCapabilities": "as", "Notify": "u"}
+DBUS_NAME = "org.freedesktop.DBus"
 CLOSED_BY_USER = 2  # NotificationClosed reasons: 1 expired, 2 dismissed by the user, 3 CloseNotification, 4 other
 ACTIONS = {"done": DONE, "snooze": SNOOZE, "skip": SKIP, "default": SHOW}
 CALL_TIMEOUT = 2.0
@@ -34,30 +39,6 @@ class _Shown:
     sender: str  # the server's unique bus name: signals from anyone else are ignored
     answered: bool = False  # Done, Snooze or Skip chosen: ignore what follows
     opened: bool = False  # the body was clicked (SHOW): a close that follows is no dismissal
-
-
-def _router(conn):
-    """jeepney's DBusRouter, made quiet and observable when the bus goes away."""
-    from jeepney.io.threading import DBusRouter
-
-    class Router(DBusRouter):
-        lost = False
-
-        def _receiver(self):  # jeepney's reader thread lets a reset connection's error escape
-            try:
-                super()._receiver()
-            except (OSError, EOFError, ValueError) as exc:
-                log.debug("D-Bus connection lost: %s", exc)
-            finally:
-                self.lost = True
-
-    return Router(conn)
-
-
-def _server():
-    from jeepney import DBusAddress
-
-    return DBusAddress(PATH, bus_name=NAME, interface=IFACE)
 
 
 class FreedesktopNotifier:
@@ -79,23 +60,14 @@ class FreedesktopNotifier:
         self._lock = threading.Lock()  # one show/withdraw/close at a time
         self._state = threading.Lock()  # guards _shown (shared with the signal thread)
         self._shown: _Shown | None = None
-        self._router = None
+        self._conn: BusConnection | None = None
         self._queue: queue.Queue | None = None
 
     @staticmethod
     def probe(bus_address: str | None = None, timeout: float = 1.0) -> str | None:
         """'name version' of the notification server answering on the session bus, else None."""
-        try:
-            from jeepney import new_method_call
-            from jeepney.io.blocking import open_dbus_connection
-
-            with open_dbus_connection(bus_address or "SESSION", auth_timeout=timeout) as conn:
-                msg = new_method_call(_server(), "GetServerInformation")
-                name, vendor, version, spec = conn.send_and_get_reply(msg, timeout=timeout).body
-            return f"{name} {version}".strip()
-        except Exception as exc:  # no bus, no server, wrong reply: all mean "not available"
-            log.debug("no freedesktop notification server: %s", exc)
-            return None
+        info = server_info(bus_address, timeout)
+        return f"{info.name} {info.version}".strip() if info else None
 
     @property
     def shown_id(self) -> int | None:
@@ -106,35 +78,43 @@ class FreedesktopNotifier:
     def connect(self) -> None:
         """Connect now and learn whether the server has buttons (`has_actions`); NotifierError if not."""
         with self._lock:
-            try:
-                self._connect()
-                self.has_actions = "actions" in self._call("GetCapabilities")[0]
-            except (OSError, EOFError) as exc:
-                self._disconnect()
-                raise NotifierError(f"D-Bus session bus unreachable: {exc}") from exc
+            self._guarded(self._capabilities)
 
     # -- the port ---------------------------------------------------------------------------------
     def show(self, prompt: Prompt) -> None:
         with self._lock:
-            fresh = self._router is None
+            fresh = self._conn is None
             try:
-                self._show(prompt)
-            except (OSError, EOFError, ConnectionError) as exc:
-                self._disconnect()
+                self._guarded(self._show, prompt)
+            except _Lost as exc:
                 if fresh:
-                    raise NotifierError(f"D-Bus session bus unreachable: {exc}") from exc
+                    raise NotifierError(str(exc)) from exc.__cause__
                 # The bus went away under an old connection: one retry on a new one.
                 try:
-                    self._show(prompt)
-                except (OSError, EOFError, ConnectionError) as exc2:
-                    self._disconnect()
-                    raise NotifierError(f"D-Bus session bus unreachable: {exc2}") from exc2
+                    self._guarded(self._show, prompt)
+                except _Lost as exc2:
+                    raise NotifierError(str(exc2)) from exc2.__cause__
+
+    def _guarded(self, step, *args) -> None:
+        """Run `step`; whatever the bus or the server does comes out as NotifierError (or _Lost, a
+        NotifierError too, when the connection is gone), never as another exception."""
+        try:
+            step(*args)
+        except NotifierError:
+            raise
+        except (OSError, EOFError, ConnectionError) as exc:  # ConnectionError is an OSError
+            self._disconnect()
+            raise _Lost(f"D-Bus session bus unreachable: {exc}") from exc
+        except Exception as exc:  # a reply of the wrong shape, a jeepney surprise: never the daemon's problem
+            log.debug("notification call failed", exc_info=True)
+            self._disconnect()
+            raise NotifierError(f"notification server: {type(exc).__name__}: {exc}") from exc
 
     def withdraw(self) -> None:
         with self._lock:
             with self._state:
                 shown, self._shown = self._shown, None
-            if shown is None or self._router is None:
+            if shown is None or self._conn is None:
                 return
             try:
                 self._call("CloseNotification", "u", (shown.id,))
@@ -146,10 +126,14 @@ class FreedesktopNotifier:
             self._disconnect()
 
     # -- D-Bus --------------------------------------------------------------------------------------
-    def _show(self, prompt: Prompt) -> None:
+    def _capabilities(self) -> set[str]:
         self._connect()
-        caps = set(self._call("GetCapabilities")[0])
+        caps = {str(c) for c in self._call("GetCapabilities")[0]}
         self.has_actions = "actions" in caps
+        return caps
+
+    def _show(self, prompt: Prompt) -> None:
+        caps = self._capabilities()
         actions: list[str] = []
         if self.has_actions:
             actions = [
@@ -183,78 +167,72 @@ class FreedesktopNotifier:
         log.debug("notification %d shown by %s", reply.body[0], sender)
 
     def _call(self, method: str, signature: str | None = None, body: tuple = (), whole: bool = False):
-        from jeepney import DBusErrorResponse, new_method_call
-        from jeepney.io.common import RouterClosed
+        from jeepney import DBusErrorResponse, HeaderFields, new_method_call
 
         msg = new_method_call(_server(), method, signature, body)
         try:
-            reply = self._router.send_and_get_reply(msg, timeout=self._timeout)
+            reply = self._conn.call(msg, timeout=self._timeout)
         except TimeoutError as exc:
             raise NotifierError(f"notification server did not answer {method} within {self._timeout:g} s") from exc
-        except RouterClosed as exc:
-            raise ConnectionError("D-Bus connection closed") from exc
         if reply.header.message_type.name == "error":
             err = DBusErrorResponse(reply)
             if err.name in ("org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner"):
                 raise NotifierError("no notification server on the D-Bus session bus")
             raise NotifierError(f"notification server refused {method}: {err.name}: {err.data}")
+        got = reply.header.fields.get(HeaderFields.signature, "")
+        if method in REPLY_SIGNATURES and got != REPLY_SIGNATURES[method]:
+            raise NotifierError(f"notification server answered {method} with {got or 'nothing'!r}, "
+                                f"not {REPLY_SIGNATURES[method]!r}")
         return reply if whole else reply.body
 
     def _connect(self) -> None:
-        if self._router is not None and self._router.lost:
+        if self._conn is not None and self._conn.lost:
             self._disconnect()
-        if self._router is not None:
+        if self._conn is not None:
             return
         from jeepney import MatchRule, message_bus, new_method_call
-        from jeepney.io.threading import open_dbus_connection
 
+        signals: queue.Queue = queue.Queue(maxsize=256)
         try:
-            conn = open_dbus_connection(self._bus, auth_timeout=self._timeout)
+            conn = BusConnection(self._bus, signals, auth_timeout=self._timeout)
         except KeyError as exc:
             raise NotifierError("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)") from exc
         except Exception as exc:
             raise NotifierError(f"cannot connect to the D-Bus session bus: {exc}") from exc
-        router = _router(conn)
-        signals: queue.Queue = queue.Queue(maxsize=256)
+        rules = [MatchRule(type="signal", interface=IFACE, member=m, path=PATH) for m in SIGNALS]
+        # the server going away or being replaced: our notification is gone with it
+        owner = MatchRule(type="signal", sender=DBUS_NAME, interface=DBUS_NAME, member="NameOwnerChanged")
+        owner.add_arg_condition(0, NAME)
+        rules.append(owner)
         try:
-            for member in SIGNALS:
-                rule = MatchRule(type="signal", interface=IFACE, member=member, path=PATH)
-                router.filter(rule, queue=signals)
+            for rule in rules:
                 add = new_method_call(message_bus, "AddMatch", "s", (rule.serialise(),))
-                reply = router.send_and_get_reply(add, timeout=self._timeout)
+                reply = conn.call(add, timeout=self._timeout)
                 if reply.header.message_type.name == "error":
                     raise NotifierError(f"the bus refused a match rule: {reply.body}")
         except NotifierError:
-            self._drop(router, conn)
+            conn.close()
             raise
         except Exception as exc:
-            self._drop(router, conn)
+            conn.close()
             raise NotifierError(f"cannot subscribe to notification signals: {exc}") from exc
-        self._router, self._queue = router, signals
+        self._conn, self._queue = conn, signals
         threading.Thread(
             target=self._receive, args=(signals,), name="deskbreak-notify-signals", daemon=True
         ).start()
 
     def _disconnect(self) -> None:
-        router, signals = self._router, self._queue
-        self._router = self._queue = None
+        conn, signals = self._conn, self._queue
+        self._conn = self._queue = None
         with self._state:
             self._shown = None  # a new connection may meet a new server: ids start over
         if signals is not None:
-            signals.put(None)  # stops the signal thread
-        if router is not None:
-            self._drop(router, router.conn)
-
-    @staticmethod
-    def _drop(router, conn) -> None:
-        try:
-            router.close()
-        except Exception:
-            pass
-        try:
+            try:
+                signals.put_nowait(None)  # stops the signal thread
+            except queue.Full:
+                threading.Thread(target=signals.put, args=(None,), daemon=True).start()
+        if conn is not None:
             conn.close()
-        except Exception:
-            pass
 
     # -- the signal thread ------------------------------------------------------------------------
     def _receive(self, signals: queue.Queue) -> None:
@@ -269,6 +247,11 @@ class FreedesktopNotifier:
 
         member = msg.header.fields.get(HeaderFields.member)
         sender = msg.header.fields.get(HeaderFields.sender)
+        if member == "NameOwnerChanged":
+            self._owner_changed(sender, msg.body)
+            return
+        if msg.header.fields.get(HeaderFields.signature) != SIGNATURES.get(member):
+            return  # not a signal as the spec describes it: ignore rather than guess
         nid, what = msg.body
         with self._state:
             shown = self._shown
@@ -290,3 +273,18 @@ class FreedesktopNotifier:
                 arg = shown.snooze_minutes if action == SNOOZE else None
         log.debug("notification %d: %s", nid, action)
         self._on_action(action, arg)
+
+    def _owner_changed(self, sender: str | None, body: tuple) -> None:
+        if sender != DBUS_NAME or len(body) != 3 or body[0] != NAME:
+            return
+        with self._state:
+            shown = self._shown
+            if shown is None or body[2] == shown.sender:
+                return
+            self._shown = None  # its server is gone: nothing left to withdraw or replace
+        log.info("notification server %s: our notification %d went with it",
+                 "restarted" if body[2] else "stopped", shown.id)
+
+
+class _Lost(NotifierError):
+    """The connection went away during a call (a retry on a new connection may work)."""

@@ -58,6 +58,7 @@ class PystrayTray:
         self._stopping = threading.Event()
         self._xorg_closed: threading.Event | None = None
         self._window: subprocess.Popen | None = None
+        self._said_no_window = False  # the actions window could not open: said once
         self._icon = icon_factory("deskbreak", draw_icon(STARTING.phase, 0, ICON_SIZE), STARTING.title,
                                   menu=self._menu())
         self.name = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
@@ -114,14 +115,36 @@ class PystrayTray:
             self._command(default_command(self.view))
 
     def open_actions_window(self) -> None:
-        """The small window with every action (for backends without a menu); one at a time."""
+        """The small window with every action (for backends without a menu); one at a time. Where it
+        cannot open (no tkinter, Tk cannot reach the display) the click does the state's default
+        action instead (a prompt with buttons, or resume), and the log says why once."""
+        from ..window.availability import unavailable_reason
+
         with self._lock:
             if self._window is not None and self._window.poll() is None:
+                return
+            reason = unavailable_reason(os.environ)
+            if reason:
+                self._actions_window_failed(reason)
                 return
             choices = ",".join(str(m) for m in self.view.snooze_choices)
             log.info("tray: opening the actions window")
             self._window = subprocess.Popen([sys.executable, "-m", "deskbreak.adapters.window.actions",
                                              "--snooze", choices], stdin=subprocess.DEVNULL)
+            threading.Thread(target=self._watch_actions_window, args=(self._window,), daemon=True).start()
+
+    def _watch_actions_window(self, proc) -> None:
+        from ..window.availability import exit_reason
+
+        reason = exit_reason(proc.wait())
+        if reason:
+            self._actions_window_failed(reason)
+
+    def _actions_window_failed(self, reason: str) -> None:
+        if not self._said_no_window:
+            self._said_no_window = True
+            log.warning("no actions window: %s; a click does the default action instead", reason)
+        self._command(default_command(self.view))
 
     # --- the Tray port ---
 

@@ -23,11 +23,11 @@ from typing import Any, Callable
 from ...core import guide
 from . import theme as window_theme
 from ...core.catalog import Catalog, Stretch
+from .availability import EXIT_BAD_INPUT, EXIT_NO_DISPLAY, EXIT_NO_TK
 
 TICK_MS = 200
 STATUS_EVERY_S = 5.0
 NOT_RUNNING = "deskbreak is not running: this window is a guide only, nothing is recorded."
-EXIT_NO_TK, EXIT_NO_DISPLAY, EXIT_BAD_INPUT = 3, 4, 2
 
 
 def monotonic_clock() -> datetime:

@@ -52,9 +52,13 @@ WAYLAND_SESSION = {"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION
     (X11_SESSION, "linux", {"gnome", "freedesktop"}, "gnome", ["x11", "gnome"]),
     (X11_SESSION, "linux", {"freedesktop"}, "freedesktop", ["x11", "gnome", "freedesktop"]),
     (WAYLAND_SESSION, "linux", {"x11", "gnome", "freedesktop"}, "gnome", ["gnome"]),
-    (WAYLAND_SESSION, "linux", {"x11", "freedesktop"}, "freedesktop", ["gnome", "freedesktop"]),
+    (WAYLAND_SESSION, "linux", {"x11", "freedesktop"}, "freedesktop", ["gnome", "wayland", "freedesktop"]),
+    (WAYLAND_SESSION, "linux", {"x11", "wayland", "freedesktop"}, "wayland", ["gnome", "wayland"]),
     ({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}, "linux", {"x11", "freedesktop"}, "freedesktop",
-     ["gnome", "freedesktop"]),
+     ["gnome", "wayland", "freedesktop"]),
+    (WAYLAND_SESSION, "linux", {"x11", "logind"}, "logind", ["gnome", "wayland", "freedesktop", "logind"]),
+    (X11_SESSION, "linux", {"logind"}, "logind", ["x11", "gnome", "freedesktop", "logind"]),
+    ({}, "linux", {"logind", "wayland"}, "logind", ["gnome", "freedesktop", "logind"]),
     ({}, "linux", {"x11", "gnome"}, "gnome", ["gnome"]),
     ({}, "freebsd14", {"freedesktop"}, "freedesktop", ["gnome", "freedesktop"]),
     (X11_SESSION, "win32", {"windows", "x11"}, "windows", ["windows"]),
@@ -96,10 +100,10 @@ def test_override_none_and_an_override_that_fails() -> None:
 
 
 def test_unknown_override_is_logged_and_ignored(caplog: pytest.LogCaptureFixture) -> None:
-    probe = choose_activity_probe({**X11_SESSION, "DESKBREAK_IDLE_PROBE": "wayland"}, "linux",
+    probe = choose_activity_probe({**X11_SESSION, "DESKBREAK_IDLE_PROBE": "mir"}, "linux",
                                   factories({"x11"}, []))
     assert probe.name == "x11"
-    assert "DESKBREAK_IDLE_PROBE=wayland is not one of" in caplog.text
+    assert "DESKBREAK_IDLE_PROBE=mir is not one of" in caplog.text
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="expects the Linux failures")

@@ -313,7 +313,7 @@ def test_a_gtk_menu_item_works(desktop, launch):
     click(desktop, menu[0] + 40, menu[1] + 16, 1)  # the first item: "Stretch now"
     daemon.wait_status("a prompt after Stretch now", lambda s: s["state"] == "due")
     daemon.wait_log("tray: show")  # the guided window, as prompt.window = "on_click" promises
-    daemon.wait_log("guided window opened")
+    daemon.wait_log("guided window starting")
     guided = wait_for(lambda: subprocess.run(["xdotool", "search", "--onlyvisible", "--class", "^deskbreak$"],
                                              env=desktop.env, capture_output=True, text=True).stdout.split(),
                       "the guided window")
