@@ -131,5 +131,8 @@ class GuidedWindow(Protocol):
 
     def for_prompt(self, stretch_id: str, asked: bool, with_prompt: bool) -> bool: ...
 
+    def close(self) -> None:
+        """Close an open window (the daemon is stopping); may wait up to ~2 s."""
+
     def is_open(self) -> bool:
         """Whether the window is on screen (its prompt stays due, its user present)."""

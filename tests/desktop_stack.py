@@ -123,7 +123,48 @@ def _read_line(fd: int, timeout: float, what: str) -> str:
     return data.decode().strip()
 
 
-class DesktopStack:
+class Processes:
+    """The programs a stack started, by name, with a log file each (`_procs`, `_logs`)."""
+
+    _procs: dict[str, subprocess.Popen]
+    _logs: dict[str, Path]
+
+    def _stop(self, name: str, timeout: float = 5.0) -> None:
+        proc = self._procs.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout)
+
+    def log_tail(self, name: str, lines: int = 20) -> str:
+        try:
+            return "\n".join(self._logs[name].read_text(errors="replace").splitlines()[-lines:])
+        except (KeyError, OSError):
+            return ""
+
+
+
+def session_stack(stack, missing: list[str], what: str):
+    """The body of a session fixture: skip (or fail in CI) when programs are missing, start the
+    stack (stopping what started if that fails), yield it, stop it."""
+    if missing:
+        skip_or_fail(f"{what}: missing " + ", ".join(missing))
+    try:
+        stack.start()
+    except BaseException:
+        stack.stop()
+        raise
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+class DesktopStack(Processes):
     """Xvfb + private session bus + dunst + trayer, started in `workdir`."""
 
     def __init__(self, workdir: Path) -> None:
@@ -175,23 +216,6 @@ class DesktopStack:
             )
         self._procs[name] = proc
         return proc
-
-    def _stop(self, name: str, timeout: float = 5.0) -> None:
-        proc = self._procs.pop(name, None)
-        if proc is None or proc.poll() is not None:
-            return
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout)
-
-    def log_tail(self, name: str, lines: int = 20) -> str:
-        try:
-            return "\n".join(self._logs[name].read_text(errors="replace").splitlines()[-lines:])
-        except (KeyError, OSError):
-            return ""
 
     def _alive(self, name: str) -> None:
         proc = self._procs.get(name)
@@ -440,16 +464,5 @@ def need_gtk() -> None:
 @pytest.fixture(scope="session")
 def desktop(tmp_path_factory: pytest.TempPathFactory):
     """A running desktop stack for the whole session (see DesktopStack)."""
-    missing = missing_programs()
-    if missing:
-        skip_or_fail("desktop stack: missing " + ", ".join(missing))
-    stack = DesktopStack(tmp_path_factory.mktemp("desktop"))
-    try:
-        stack.start()
-    except BaseException:
-        stack.stop()
-        raise
-    try:
-        yield stack
-    finally:
-        stack.stop()
+    yield from session_stack(DesktopStack(tmp_path_factory.mktemp("desktop")), missing_programs(),
+                             "desktop stack")

@@ -20,13 +20,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
-from desktop_stack import START_TIMEOUT, _read_line, skip_or_fail, wait_for
+from desktop_stack import START_TIMEOUT, Processes, _read_line, session_stack, skip_or_fail, wait_for
 
 # program -> Debian package
 PROGRAMS = {
@@ -99,7 +98,7 @@ def session_user() -> tuple[int, int, str]:
     return entry.pw_uid, entry.pw_gid, entry.pw_dir
 
 
-class WaylandStack:
+class WaylandStack(Processes):
     """Private bus + headless sway + waybar + mako. Logs go to `workdir`; the session's files
     (runtime dir, configs, bus socket) sit in a directory of their own that the session user can reach."""
 
@@ -177,23 +176,6 @@ class WaylandStack:
         if os.geteuid() != 0:
             return {}
         return {"user": self.uid, "group": self.gid, "extra_groups": []}
-
-    def _stop(self, name: str, timeout: float = 5.0) -> None:
-        proc = self._procs.pop(name, None)
-        if proc is None or proc.poll() is not None:
-            return
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout)
-
-    def log_tail(self, name: str, lines: int = 20) -> str:
-        try:
-            return "\n".join(self._logs[name].read_text(errors="replace").splitlines()[-lines:])
-        except (KeyError, OSError):
-            return ""
 
     def _alive(self, name: str) -> None:
         proc = self._procs.get(name)
@@ -349,16 +331,5 @@ class WaylandStack:
 @pytest.fixture(scope="session")
 def wayland(tmp_path_factory: pytest.TempPathFactory):
     """A running Wayland stack for the whole session (see WaylandStack)."""
-    missing = missing_programs()
-    if missing:
-        skip_or_fail("wayland stack: missing " + ", ".join(missing))
-    stack = WaylandStack(tmp_path_factory.mktemp("wayland"))
-    try:
-        stack.start()
-    except BaseException:
-        stack.stop()
-        raise
-    try:
-        yield stack
-    finally:
-        stack.stop()
+    yield from session_stack(WaylandStack(tmp_path_factory.mktemp("wayland")), missing_programs(),
+                             "wayland stack")

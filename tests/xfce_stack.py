@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
-from desktop_stack import DesktopStack, skip_or_fail, wait_for
+from desktop_stack import DesktopStack, session_stack, wait_for
 
 WATCHER = "org.kde.StatusNotifierWatcher"
 XFCONFD = "/usr/lib/x86_64-linux-gnu/xfce4/xfconf/xfconfd"
@@ -97,16 +96,5 @@ class XfceStack(DesktopStack):
 @pytest.fixture(scope="session")
 def xfce(tmp_path_factory: pytest.TempPathFactory):
     """A running xfce4-panel stack for the whole session (see XfceStack)."""
-    missing = missing_programs()
-    if missing:
-        skip_or_fail("xfce4-panel stack: missing " + ", ".join(missing))
-    stack = XfceStack(tmp_path_factory.mktemp("xfce"))
-    try:
-        stack.start()
-    except BaseException:
-        stack.stop()
-        raise
-    try:
-        yield stack
-    finally:
-        stack.stop()
+    yield from session_stack(XfceStack(tmp_path_factory.mktemp("xfce")), missing_programs(),
+                             "xfce4-panel stack")

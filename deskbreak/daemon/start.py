@@ -293,6 +293,7 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
         tray.run(on_ready=daemon.start_timer)
     finally:
         daemon.stop()
+        daemon.ports.window.close()
         control.stop()
         if watcher is not None:
             watcher.stop()

@@ -64,6 +64,16 @@ class WindowLauncher:
     def is_open(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
+    def close(self) -> None:
+        """The daemon is stopping: a window left open could record nothing, so it goes too."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(2)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
     def take_notice(self) -> str | None:
         """Why the window could not open, once (for the notification that stands in for it)."""
         with self._lock:

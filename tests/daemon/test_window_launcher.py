@@ -241,3 +241,17 @@ def test_the_window_module_says_when_tkinter_is_missing():
     assert done.returncode == 3
     assert done.stderr.strip().splitlines() == [
         "deskbreak: the guided window needs tkinter (Debian/Ubuntu: apt install python3-tk)"]
+
+
+def test_close_ends_an_open_window_process():
+    started = []
+
+    def sleeper(argv, **kwargs):  # a real process standing in for the window
+        started.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], **kwargs))
+        return started[-1]
+
+    win = WindowLauncher(popen=sleeper, tk_available=lambda: True, environ=X11)
+    assert win.open("seated-twist", focus=True) and win.is_open()
+    win.close()
+    assert started[0].poll() is not None and not win.is_open()
+    win.close()  # nothing open: nothing to do
