@@ -239,65 +239,15 @@ class Daemon:
 
         Called by the config watcher, SIGHUP, `deskbreak reload` and the tray, on their own threads.
         """
-        from ..core import config as config_model
-        from ..core import config_change
-        from ..store import config_file
+        from .reconfigure import reload_config
 
-        path = self.config_path or (Path(self.config.source) if self.config.source != "<defaults>" else None)
-        if path is None:
-            return {"ok": True, "changed": [], "config": self.config.source}
-        if not path.exists():
-            with self._lock:
-                if self.config.source == "<defaults>":
-                    self.config_error = None
-                    return {"ok": True, "changed": [], "config": self.config.source}
-                self.config_error = f"{path}: the file is gone; keeping the last good config until it is back"
-            log.warning("config %s (%s)", self.config_error, reason)
-            return {"ok": False, "error": self.config_error, "config": str(path)}
-        try:
-            new = config_file.load(path)
-        except config_model.ConfigError as error:
-            with self._lock:
-                self.config_error = str(error)
-            log.warning("config not applied (%s), keeping the last good one:\n%s", reason, error)
-            self._notify_config_error(str(error))
-            return {"ok": False, "error": str(error), "config": str(path)}
-        with self._lock:
-            now = self.now()
-            old, before = self.config, config_change.upcoming_times(self.state, now, self.plan)
-            self.apply_config(new)
-            self.config_error = None
-            after = config_change.upcoming_times(self.state, now, self.plan)
-            lines = config_change.summary(old, new, before, after, self.plan.zone, now)
-        log.info("config reloaded from %s (%s): %s", path, reason, "; ".join(lines))
-        return {"ok": True, "changed": lines, "config": str(path)}
+        return reload_config(self, reason)
 
     def open_editor(self) -> dict[str, Any]:
         """Open the config in the user's editor without waiting (created from the example if missing)."""
-        from ..adapters.editor import open_detached
+        from .reconfigure import open_editor
 
-        path = self.config_path or (Path(self.config.source) if self.config.source != "<defaults>" else None)
-        if path is None:
-            from ..paths import default_paths
-
-            path = default_paths().config_file
-        try:
-            command = open_detached(path)
-        except OSError as error:
-            log.warning("cannot open %s in an editor: %s", path, error)
-            return {"ok": False, "error": f"cannot open {path}: {error}"}
-        if command is None:
-            return {"ok": False, "error": f"no editor found: set $VISUAL, or edit {path} yourself"}
-        return {"ok": True, "config": str(path)}
-
-    def _notify_config_error(self, text: str) -> None:
-        from ..ports import Prompt
-
-        notice = Prompt("", "deskbreak: config not applied", text, 0, self.ports.icon_path, 0, kind="message")
-        try:
-            self.ports.notifier.show(notice)
-        except NotifierError as error:
-            log.warning("could not show the config error: %s", error)
+        return open_editor(self)
 
     def apply_config(self, config: Config) -> None:
         """Use a new, already validated config; the state carries over and the timer re-plans."""

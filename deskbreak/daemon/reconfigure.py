@@ -1,0 +1,83 @@
+"""Changing the running daemon's config: re-read and apply the file, or keep the last good one and
+say why (the log, a notice, `status`); open the file in the user's editor."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..ports import NotifierError, Prompt
+
+if TYPE_CHECKING:
+    from .service import Daemon
+
+log = logging.getLogger(__name__)
+
+
+def config_file_of(daemon: Daemon) -> Path | None:
+    """The file the daemon's config comes from: the one it was started with, else its source."""
+    if daemon.config_path is not None:
+        return daemon.config_path
+    return Path(daemon.config.source) if daemon.config.source != "<defaults>" else None
+
+
+def reload_config(daemon: Daemon, reason: str) -> dict[str, Any]:
+    from ..core import config as config_model
+    from ..core import config_change
+    from ..store import config_file
+
+    path = config_file_of(daemon)
+    if path is None:
+        return {"ok": True, "changed": [], "config": daemon.config.source}
+    if not path.exists():
+        with daemon._lock:
+            if daemon.config.source == "<defaults>":
+                daemon.config_error = None
+                return {"ok": True, "changed": [], "config": daemon.config.source}
+            daemon.config_error = f"{path}: the file is gone; keeping the last good config until it is back"
+        log.warning("config %s (%s)", daemon.config_error, reason)
+        return {"ok": False, "error": daemon.config_error, "config": str(path)}
+    try:
+        new = config_file.load(path)
+    except config_model.ConfigError as error:
+        with daemon._lock:
+            daemon.config_error = str(error)
+        log.warning("config not applied (%s), keeping the last good one:\n%s", reason, error)
+        notify_config_error(daemon, str(error))
+        return {"ok": False, "error": str(error), "config": str(path)}
+    with daemon._lock:
+        now = daemon.now()
+        old, before = daemon.config, config_change.upcoming_times(daemon.state, now, daemon.plan)
+        daemon.apply_config(new)
+        daemon.config_error = None
+        after = config_change.upcoming_times(daemon.state, now, daemon.plan)
+        lines = config_change.summary(old, new, before, after, daemon.plan.zone, now)
+    log.info("config reloaded from %s (%s): %s", path, reason, "; ".join(lines))
+    return {"ok": True, "changed": lines, "config": str(path)}
+
+
+def open_editor(daemon: Daemon) -> dict[str, Any]:
+    from ..adapters.editor import open_detached
+
+    path = config_file_of(daemon)
+    if path is None:
+        from ..paths import default_paths
+
+        path = default_paths().config_file
+    try:
+        command = open_detached(path)
+    except OSError as error:
+        log.warning("cannot open %s in an editor: %s", path, error)
+        return {"ok": False, "error": f"cannot open {path}: {error}"}
+    if command is None:
+        return {"ok": False, "error": f"no editor found: set $VISUAL, or edit {path} yourself"}
+    return {"ok": True, "config": str(path)}
+
+
+def notify_config_error(daemon: Daemon, text: str) -> None:
+    notice = Prompt("", "deskbreak: config not applied", text, 0, daemon.ports.icon_path, 0, kind="message")
+    try:
+        daemon.ports.notifier.show(notice)
+    except NotifierError as error:
+        log.warning("could not show the config error: %s", error)
