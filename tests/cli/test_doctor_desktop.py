@@ -4,11 +4,10 @@ that was taken away."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
-from desktop_stack import need_gtk, wait_for
+from daemon_run import running_daemon
+from desktop_stack import need_gtk
 
 pytestmark = pytest.mark.desktop
 
@@ -16,27 +15,9 @@ pytestmark = pytest.mark.desktop
 @pytest.fixture
 def session(desktop, tmp_path):
     need_gtk()
-    env = {**desktop.env, "XDG_CONFIG_HOME": str(tmp_path / "cfg"), "XDG_DATA_HOME": str(tmp_path / "data"),
-           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_RUNTIME_DIR": str(tmp_path / "run"),
-           "PYSTRAY_BACKEND": "gtk"}
-    for name in ("DESKBREAK_TRAY", "DESKBREAK_NOTIFIER", "DESKBREAK_CONFIG", "DESKBREAK_IDLE_PROBE"):
-        env.pop(name, None)
-    (tmp_path / "run").mkdir(mode=0o700)
-
-    def deskbreak(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "deskbreak", *args], env=env, capture_output=True,
-                              text=True, timeout=30)
-
-    with open(tmp_path / "daemon.log", "wb") as log:
-        daemon = subprocess.Popen([sys.executable, "-m", "deskbreak", "run"], env=env,
-                                  stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-    try:
-        wait_for(lambda: deskbreak("status").returncode == 0, "the daemon to answer", 15)
-        assert deskbreak("autostart", "enable").returncode == 0
-        yield deskbreak
-    finally:
-        deskbreak("quit")
-        daemon.wait(10)
+    with running_daemon(desktop.env, tmp_path, {"PYSTRAY_BACKEND": "gtk"}) as daemon:
+        assert daemon.cli("autostart", "enable").returncode == 0
+        yield daemon.cli
 
 
 def checks(deskbreak) -> tuple[int, dict[str, dict]]:

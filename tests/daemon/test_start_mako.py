@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from daemon_run import running_daemon
 from desktop_stack import wait_for
 
 pytestmark = pytest.mark.desktop
@@ -59,26 +60,5 @@ def test_fifty_daemon_starts_against_mako_never_crash(wayland, tmp_path):
 
 
 def test_status_json_names_the_wayland_idle_probe_on_sway(wayland, tmp_path):
-    import json
-
-    env = {**wayland.env, "XDG_CONFIG_HOME": str(tmp_path / "cfg"), "XDG_DATA_HOME": str(tmp_path / "data"),
-           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_RUNTIME_DIR": str(tmp_path / "run"),
-           "DESKBREAK_TRAY": "headless"}
-    for name in ("DESKBREAK_NOTIFIER", "DESKBREAK_CONFIG", "DESKBREAK_IDLE_PROBE", "DISPLAY"):
-        env.pop(name, None)
-    (tmp_path / "run").mkdir(mode=0o700)
-
-    def deskbreak(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "deskbreak", *args], env=env, capture_output=True,
-                              text=True, timeout=30)
-
-    with open(tmp_path / "daemon.log", "wb") as log:
-        daemon = subprocess.Popen([sys.executable, "-m", "deskbreak", "run"], env=env,
-                                  stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-    try:
-        wait_for(lambda: deskbreak("status").returncode == 0, "the daemon to answer", 20)
-        status = json.loads(deskbreak("status", "--json").stdout)
-        assert status["idle_probe"] == "wayland"
-    finally:
-        deskbreak("quit")
-        daemon.wait(10)
+    with running_daemon(wayland.env, tmp_path, {"DESKBREAK_TRAY": "headless"}, unset=("DISPLAY",)) as daemon:
+        assert daemon.status()["idle_probe"] == "wayland"

@@ -3,34 +3,18 @@ cannot open, so the prompt reaches mako as a notification with its buttons and s
 
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import pytest
+from daemon_run import running_daemon
 from desktop_stack import wait_for
 
 pytestmark = pytest.mark.desktop
 
 
 def test_now_window_without_a_display_falls_back_to_a_notification_with_buttons(wayland, tmp_path):
-    env = {**wayland.env, "XDG_CONFIG_HOME": str(tmp_path / "cfg"), "XDG_DATA_HOME": str(tmp_path / "data"),
-           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_RUNTIME_DIR": str(tmp_path / "run"),
-           "DESKBREAK_TRAY": "headless"}
-    for name in ("DESKBREAK_NOTIFIER", "DESKBREAK_CONFIG", "DESKBREAK_IDLE_PROBE", "DISPLAY"):
-        env.pop(name, None)
-    (tmp_path / "run").mkdir(mode=0o700)
     wayland.makoctl("dismiss", "--all")
-
-    def deskbreak(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "deskbreak", *args], env=env, capture_output=True,
-                              text=True, timeout=30)
-
-    log_path = tmp_path / "daemon.log"
-    with open(log_path, "wb") as log:
-        daemon = subprocess.Popen([sys.executable, "-m", "deskbreak", "run"], env=env,
-                                  stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-    try:
-        wait_for(lambda: deskbreak("status").returncode == 0, "the daemon to answer", 20)
+    with running_daemon(wayland.env, tmp_path, {"DESKBREAK_TRAY": "headless"}, unset=("DISPLAY",)) as daemon:
+        deskbreak = daemon.cli
         assert deskbreak("now", "--window").returncode == 0
         note = wait_for(lambda: next((n for n in wayland.mako_list() if n["app-name"] == "deskbreak"), None),
                         "the prompt to reach mako")
@@ -44,9 +28,6 @@ def test_now_window_without_a_display_falls_back_to_a_notification_with_buttons(
                                        if n["app-name"] == "deskbreak" and n["id"] != note["id"]), None),
                          "the second prompt")
         assert "No guided window" not in again["body"]
-    finally:
-        deskbreak("quit")
-        daemon.wait(10)
-    text = log_path.read_text()
+    text = daemon.log_text()
     assert text.count("no guided window") == 1
     assert "guided window starting" not in text

@@ -6,14 +6,12 @@ screen, and "Stretch now" opens the guided window."""
 
 from __future__ import annotations
 
-import json
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from daemon_run import DaemonRun, private_env
 from desktop_stack import wait_for
 
 pytestmark = pytest.mark.desktop
@@ -28,34 +26,13 @@ prompt_timeout_minutes = 30
 MIN_SIDE = 16  # px: trayer's icons here are 24 wide; a collapsed one is 1
 
 
-class Daemon:
+class Daemon(DaemonRun):
     def __init__(self, desktop, home: Path, backend: str = "xorg") -> None:
         self.desktop, self.home = desktop, home
-        self.env = {**desktop.env, "XDG_CONFIG_HOME": str(home / "cfg"), "XDG_DATA_HOME": str(home / "data"),
-                    "XDG_STATE_HOME": str(home / "state"), "XDG_RUNTIME_DIR": str(home / "run"),
-                    "PYSTRAY_BACKEND": backend, "DESKBREAK_IDLE_PROBE": "none", "PYTHONUNBUFFERED": "1",
-                    "PYTHONFAULTHANDLER": "1"}
-        for name in ("DESKBREAK_TRAY", "DESKBREAK_NOTIFIER", "DESKBREAK_CONFIG", "VISUAL", "EDITOR"):
-            self.env.pop(name, None)
-        self.log = home / f"daemon-{backend}.log"
-        with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "deskbreak", "run", "-v"], env=self.env,
-                                         stdin=subprocess.DEVNULL, stdout=out, stderr=out)
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "deskbreak", *args], env=self.env, capture_output=True,
-                              text=True, timeout=20)
-
-    def status(self) -> dict:
-        done = self.cli("status", "--json")
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def wait_log(self, text: str, timeout: float = 10) -> None:
-        wait_for(lambda: text in self.log_text(), f"{text!r} in the daemon log", timeout)
+        env = private_env(desktop.env, home, {"PYSTRAY_BACKEND": backend, "DESKBREAK_IDLE_PROBE": "none"},
+                          unset=("VISUAL", "EDITOR"))
+        super().__init__(env, home / f"daemon-{backend}.log")
+        self.start()
 
     def icon(self) -> int:
         def docked():
@@ -63,14 +40,6 @@ class Daemon:
             return self.desktop.tray_clients()
         return wait_for(docked, "the icon to dock", 10)[0]
 
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
 
 
 @pytest.fixture

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from daemon_run import DaemonRun, private_env
 from desktop_stack import wait_for
 from sni_client import SniClient
 
@@ -45,29 +44,17 @@ def host(request) -> Host:
     return Host(request.param, request.getfixturevalue("wayland" if request.param == "waybar" else "xfce"))
 
 
-class Daemon:
+class Daemon(DaemonRun):
     def __init__(self, host: Host, home: Path) -> None:
         self.host, self.home = host, home
         (home / "cfg" / "deskbreak").mkdir(parents=True)
         (home / "cfg" / "deskbreak" / "config.toml").write_text(CONFIG)
-        (home / "run").mkdir(mode=0o700)
-        self.env = {**host.stack.env, "XDG_CONFIG_HOME": str(home / "cfg"), "XDG_DATA_HOME": str(home / "data"),
-                    "XDG_STATE_HOME": str(home / "state"), "XDG_RUNTIME_DIR": str(home / "run"),
-                    "DESKBREAK_IDLE_PROBE": "none", "DESKBREAK_NOTIFIER": "log", "PYTHONUNBUFFERED": "1",
-                    "PYTHONFAULTHANDLER": "1"}
-        for name in ("DESKBREAK_TRAY", "PYSTRAY_BACKEND", "DESKBREAK_CONFIG"):
-            self.env.pop(name, None)
-        self.log = home / "daemon.log"
-        with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "deskbreak", "run", "-v"], env=self.env,
-                                         stdin=subprocess.DEVNULL, stdout=out, stderr=out)
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
+        super().__init__(private_env(host.stack.env, home, {"DESKBREAK_IDLE_PROBE": "none",
+                                                            "DESKBREAK_NOTIFIER": "log"}), home / "daemon.log")
+        self.start()
 
     def status(self) -> dict | None:
-        done = subprocess.run([sys.executable, "-m", "deskbreak", "status", "--json"], env=self.env,
-                              capture_output=True, text=True, timeout=20)
+        done = self.cli("status", "--json", timeout=20)
         return json.loads(done.stdout) if done.returncode == 0 else None
 
     def wait_state(self, state: str) -> dict:
@@ -81,14 +68,8 @@ class Daemon:
         return wait_for(mine, "the item to be registered with the watcher")[0]
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.send_signal(signal.SIGABRT)
-                self.proc.wait(5)
-                pytest.fail(f"the daemon ignored SIGTERM:\n{self.log_text()[-6000:]}")
+        if not super().stop():
+            pytest.fail(f"the daemon ignored SIGTERM:\n{self.log_text()[-6000:]}")
 
 
 @pytest.fixture

@@ -5,15 +5,13 @@ notification server only means a logged fallback."""
 
 from __future__ import annotations
 
-import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from daemon_run import DaemonRun, private_env
 from desktop_stack import need_gtk, wait_for
 
 pytestmark = pytest.mark.desktop
@@ -29,34 +27,13 @@ prompt_timeout_minutes = 30
 """ + "".join(f"{day} = {ALL_DAY}\n" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 
 
-class Deskbreak:
+class Deskbreak(DaemonRun):
     """One `deskbreak run` subprocess on the desktop stack, and the CLI pointed at it."""
 
     def __init__(self, desktop, home: Path, backend: str) -> None:
         self.desktop, self.home, self.backend = desktop, home, backend
-        self.env = {**desktop.env, "XDG_CONFIG_HOME": str(home / "cfg"), "XDG_DATA_HOME": str(home / "data"),
-                    "XDG_STATE_HOME": str(home / "state"), "XDG_RUNTIME_DIR": str(home / "run"),
-                    "PYSTRAY_BACKEND": backend, "DESKBREAK_IDLE_PROBE": "none", "PYTHONUNBUFFERED": "1",
-                    "PYTHONFAULTHANDLER": "1"}  # a hung daemon shows its threads on SIGABRT
-        for name in ("DESKBREAK_TRAY", "DESKBREAK_NOTIFIER", "DESKBREAK_CONFIG"):
-            self.env.pop(name, None)
-        self.log = home / f"daemon-{backend}.log"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> "Deskbreak":
-        with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "deskbreak", "run", "-v"], env=self.env,
-                                         stdin=subprocess.DEVNULL, stdout=out, stderr=out)
-        return self
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "deskbreak", *args], env=self.env, capture_output=True,
-                              text=True, timeout=20)
-
-    def status(self) -> dict:
-        done = self.cli("status", "--json")
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
+        super().__init__(private_env(desktop.env, home, {"PYSTRAY_BACKEND": backend, "DESKBREAK_IDLE_PROBE": "none"}),
+                         home / f"daemon-{backend}.log")
 
     def wait_status(self, what: str, check, timeout: float = 10) -> dict:
         def ready():
@@ -66,12 +43,6 @@ class Deskbreak:
                 return None
             return status if check(status) else None
         return wait_for(ready, what, timeout)
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def wait_log(self, text: str, timeout: float = 10) -> None:
-        wait_for(lambda: text in self.log_text(), f"{text!r} in the daemon log", timeout)
 
     def docked_icon(self, timeout: float = 10) -> int:
         """The icon's window once it is an XEmbed client of trayer (polled every ~50 ms)."""
@@ -86,14 +57,7 @@ class Deskbreak:
             raise AssertionError(f"the icon did not dock:\n{self.log_text()[-6000:]}") from None
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.send_signal(signal.SIGABRT)  # faulthandler: every thread's stack to the log
-            self.proc.wait(5)
+        if not super().stop():
             pytest.fail(f"the daemon ignored SIGTERM:\n{self.log_text()[-8000:]}")
 
 
