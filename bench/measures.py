@@ -17,6 +17,7 @@ from pathlib import Path
 from desktop_stack import DesktopStack
 from subjects import PY, REPO, Daemon, Procs
 
+
 class NotifyWatch:
     """dbus-monitor on the private bus: the wall-clock time of every Notify call."""
 
@@ -24,8 +25,12 @@ class NotifyWatch:
         rule = "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"
         self.times: list[float] = []
         self._cond = threading.Condition()
-        self.proc = procs.start(["dbus-monitor", "--session", rule], workdir / "dbus-monitor.log",
-                                env=stack.env, stdout=subprocess.PIPE)
+        self.proc = procs.start(
+            ["dbus-monitor", "--session", rule],
+            workdir / "dbus-monitor.log",
+            env=stack.env,
+            stdout=subprocess.PIPE,
+        )
         threading.Thread(target=self._read, daemon=True).start()
         time.sleep(0.3)  # let it subscribe
 
@@ -89,8 +94,9 @@ def import_report(title: str, rows: list[tuple[int, int, str]], top: int = 10) -
 
 
 def importtime(args: list[str], env: dict[str, str]) -> list[tuple[int, int, str]]:
-    done = subprocess.run([PY, "-X", "importtime", *args], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [PY, "-X", "importtime", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
     return parse_importtime(done.stderr)
 
 
@@ -115,4 +121,3 @@ def stats_figure() -> tuple[float | None, str]:
         sys.argv = argv
     m = re.search(r"whole-history stats ([\d.]+) ms", out.getvalue())
     return (float(m.group(1)) if m else None), out.getvalue()
-

@@ -52,7 +52,7 @@ class Sample:
         base = Path(f"/proc/{pid}")
         rollup = _kv((base / "smaps_rollup").read_text())
         stat = (base / "stat").read_text()
-        fields = stat[stat.rindex(")") + 2:].split()  # field 3 (state) is fields[0]
+        fields = stat[stat.rindex(")") + 2 :].split()  # field 3 (state) is fields[0]
         cpu = int(fields[11]) + int(fields[12])  # utime (14), stime (15)
         threads = {}
         for task in (base / "task").iterdir():
@@ -62,11 +62,20 @@ class Sample:
             except (FileNotFoundError, ProcessLookupError):
                 continue  # the thread ended between listing and reading
             threads[int(task.name)] = Thread(
-                int(task.name), status["Name"],
+                int(task.name),
+                status["Name"],
                 int(status["voluntary_ctxt_switches"]) + int(status["nonvoluntary_ctxt_switches"]),
-                run_ns)
-        return cls(pid, time.monotonic(), _kb(rollup["Rss"]), _kb(rollup["Pss"]),
-                   _kb(rollup["Private_Clean"]) + _kb(rollup["Private_Dirty"]), cpu, threads)
+                run_ns,
+            )
+        return cls(
+            pid,
+            time.monotonic(),
+            _kb(rollup["Rss"]),
+            _kb(rollup["Pss"]),
+            _kb(rollup["Private_Clean"]) + _kb(rollup["Private_Dirty"]),
+            cpu,
+            threads,
+        )
 
     @property
     def thread_count(self) -> int:
@@ -78,8 +87,9 @@ class Sample:
         for tid, now in self.threads.items():
             before = earlier.threads.get(tid)
             if before is not None:
-                per_thread.append((now.name, tid, now.switches - before.switches,
-                                   (now.run_ns - before.run_ns) / 1e6))
+                per_thread.append(
+                    (now.name, tid, now.switches - before.switches, (now.run_ns - before.run_ns) / 1e6)
+                )
             else:  # born during the period
                 per_thread.append((now.name + " (new)", tid, now.switches, now.run_ns / 1e6))
         per_thread.sort(key=lambda t: -t[2])
@@ -105,5 +115,7 @@ class Rates:
     gone: list[str]  # threads that ended during the period (their switches are not counted)
 
     def thread_lines(self, limit: int = 8) -> list[str]:
-        return [f"{name:<28} tid {tid:<7} {count:6d} switches  {ms:8.2f} ms on CPU"
-                for name, tid, count, ms in self.per_thread[:limit]]
+        return [
+            f"{name:<28} tid {tid:<7} {count:6d} switches  {ms:8.2f} ms on CPU"
+            for name, tid, count, ms in self.per_thread[:limit]
+        ]

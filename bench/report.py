@@ -20,7 +20,6 @@ ICON_MAX = 0.5  # s
 PROMPT_MAX = 1.0  # s
 
 
-
 @dataclass
 class Row:
     figure: str
@@ -40,22 +39,43 @@ def mb(kb: int) -> str:
 
 def footprint_rows(d: Daemon, floor: Sample, idle: float, in_hours: bool | None) -> list[Row]:
     s, e, r = d.start, d.end, d.rates
-    rows = [Row(f"{d.label}: RSS start -> idle", f"{mb(s.rss_kb)} -> {mb(e.rss_kb)}",
-                f"<= {RSS_RATIO_MAX}x floor", f"{s.rss_kb / floor.rss_kb:.2f}x -> {e.rss_kb / floor.rss_kb:.2f}x",
-                e.rss_kb <= RSS_RATIO_MAX * floor.rss_kb),
-            Row(f"{d.label}: PSS start -> idle", f"{mb(s.pss_kb)} -> {mb(e.pss_kb)}", "",
-                f"{s.pss_kb / floor.pss_kb:.2f}x -> {e.pss_kb / floor.pss_kb:.2f}x"),
-            Row(f"{d.label}: USS (private) at idle", mb(e.uss_kb), "", f"{e.uss_kb / floor.uss_kb:.2f}x"),
-            Row(f"{d.label}: CPU over {idle:.0f} s idle", f"{r.cpu_percent:.4f} % ({r.cpu_percent_fine:.4f} % schedstat)",
-                f"< {CPU_MAX} % of a core", "", r.cpu_percent < CPU_MAX),
-            Row(f"{d.label}: threads", f"{e.thread_count}", "", f"floor {floor.thread_count}")]
+    rows = [
+        Row(
+            f"{d.label}: RSS start -> idle",
+            f"{mb(s.rss_kb)} -> {mb(e.rss_kb)}",
+            f"<= {RSS_RATIO_MAX}x floor",
+            f"{s.rss_kb / floor.rss_kb:.2f}x -> {e.rss_kb / floor.rss_kb:.2f}x",
+            e.rss_kb <= RSS_RATIO_MAX * floor.rss_kb,
+        ),
+        Row(
+            f"{d.label}: PSS start -> idle",
+            f"{mb(s.pss_kb)} -> {mb(e.pss_kb)}",
+            "",
+            f"{s.pss_kb / floor.pss_kb:.2f}x -> {e.pss_kb / floor.pss_kb:.2f}x",
+        ),
+        Row(f"{d.label}: USS (private) at idle", mb(e.uss_kb), "", f"{e.uss_kb / floor.uss_kb:.2f}x"),
+        Row(
+            f"{d.label}: CPU over {idle:.0f} s idle",
+            f"{r.cpu_percent:.4f} % ({r.cpu_percent_fine:.4f} % schedstat)",
+            f"< {CPU_MAX} % of a core",
+            "",
+            r.cpu_percent < CPU_MAX,
+        ),
+        Row(f"{d.label}: threads", f"{e.thread_count}", "", f"floor {floor.thread_count}"),
+    ]
     if in_hours is None:
         rows.append(Row(f"{d.label}: wake-ups", f"{r.switches_per_minute:.1f} /min"))
     else:
         limit = WAKEUPS_IN_HOURS_MAX if in_hours else WAKEUPS_OFF_HOURS_MAX
-        rows.append(Row(f"{d.label}: wake-ups (context switches)", f"{r.switches_per_minute:.1f} /min",
-                        f"<= {limit:g} /min" + ("" if in_hours else " (near zero)"), "",
-                        r.switches_per_minute <= limit))
+        rows.append(
+            Row(
+                f"{d.label}: wake-ups (context switches)",
+                f"{r.switches_per_minute:.1f} /min",
+                f"<= {limit:g} /min" + ("" if in_hours else " (near zero)"),
+                "",
+                r.switches_per_minute <= limit,
+            )
+        )
     return rows
 
 
@@ -63,8 +83,10 @@ def render(rows: list[Row], markdown: bool) -> str:
     head = ["figure", "value", "target", "vs floor", ""]
     table = [head] + [row.cells() for row in rows]
     if markdown:
-        return "\n".join("| " + " | ".join(c.replace("|", "/") for c in line) + " |"
-                         for line in [table[0], ["---"] * 5, *table[1:]])
+        return "\n".join(
+            "| " + " | ".join(c.replace("|", "/") for c in line) + " |"
+            for line in [table[0], ["---"] * 5, *table[1:]]
+        )
     widths = [max(len(line[i]) for line in table) for i in range(5)]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in table)
 
@@ -73,14 +95,15 @@ def write_readme(command: str, header: str, rows: list[Row], details: str, secti
     """Replace the block between <!-- {section}:begin --> and <!-- {section}:end --> (or append it)."""
     path = BENCH / "README.md"
     begin, end = f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
-    block = (f"{begin}\n_Last run: `{command}` — {header}_\n\n{render(rows, markdown=True)}\n\n"
-             f"<details><summary>Details (threads, imports, stats)</summary>\n\n```\n{details}\n```\n"
-             f"</details>\n{end}")
+    block = (
+        f"{begin}\n_Last run: `{command}` — {header}_\n\n{render(rows, markdown=True)}\n\n"
+        f"<details><summary>Details (threads, imports, stats)</summary>\n\n```\n{details}\n```\n"
+        f"</details>\n{end}"
+    )
     text = path.read_text() if path.exists() else "# deskbreak benchmarks\n\n"
     if begin in text and end in text:
-        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip() + f"\n\n## {section.capitalize()}\n\n" + block + "\n"
     path.write_text(text)
     return path
-

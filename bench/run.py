@@ -20,7 +20,6 @@ Figures, not pass/fail: the table shows each target and whether it is met. --rea
 table into bench/README.md. Every process started here is stopped by its PID at the end.
 """
 
-
 from __future__ import annotations
 
 import argparse
@@ -41,12 +40,27 @@ REPO = BENCH.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from desktop_stack import DesktopStack, missing_programs  # noqa: E402  (the test fixture's stack)
-from measures import (NotifyWatch, import_report, importtime, parse_importtime, prompt_latency,  # noqa: E402
-                      stats_figure, timed_cli)
+from measures import (
+    NotifyWatch,
+    import_report,
+    importtime,
+    parse_importtime,
+    prompt_latency,  # noqa: E402
+    stats_figure,
+    timed_cli,
+)
 from procfs import Sample  # noqa: E402
 from report import ICON_MAX, PROMPT_MAX, Row, footprint_rows, mb, render, write_readme  # noqa: E402
-from subjects import (FLOOR_CODE, PY, Daemon, Procs, config_text, start_reference_icon,  # noqa: E402
-                      startup_runs, tray_backends)
+from subjects import (
+    FLOOR_CODE,
+    PY,
+    Daemon,
+    Procs,
+    config_text,
+    start_reference_icon,  # noqa: E402
+    startup_runs,
+    tray_backends,
+)
 from snitray import SniHost  # noqa: E402
 from xtray import TrayIcons  # noqa: E402
 
@@ -59,15 +73,17 @@ def seconds(values: list[float | None]) -> str:
         return "none"
     if len(got) == 1:
         return f"{got[0]:.3f} s"
-    return f"{statistics.median(got):.3f} s (max {max(got):.3f})" + ("" if len(got) == len(values) else
-                                                                      f", {len(values) - len(got)} none")
-
+    return f"{statistics.median(got):.3f} s (max {max(got):.3f})" + (
+        "" if len(got) == len(values) else f", {len(values) - len(got)} none"
+    )
 
 
 # --- the run -------------------------------------------------------------------------------------
 
-def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Path,
-        sni: SniHost | None) -> tuple[list[Row], str]:
+
+def run(
+    args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Path, sni: SniHost | None
+) -> tuple[list[Row], str]:
     idle = args.idle_seconds
     rows: list[Row] = []
     details: list[str] = []
@@ -81,9 +97,12 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
     backends = [] if args.sni_only else tray_backends(stack)
     if args.quick:
         backends = backends[:1]
-    print(f"pystray backends importable here: {', '.join(backends) or 'none'}; "
-          f"deskbreak/adapters/tray/icon.py {'present' if has_adapter else 'absent (the daemon runs headless)'}; "
-          f"StatusNotifierItem host: {'xfce4-panel' if sni else 'none'}", flush=True)
+    print(
+        f"pystray backends importable here: {', '.join(backends) or 'none'}; "
+        f"deskbreak/adapters/tray/icon.py {'present' if has_adapter else 'absent (the daemon runs headless)'}; "
+        f"StatusNotifierItem host: {'xfce4-panel' if sni else 'none'}",
+        flush=True,
+    )
 
     def host(backend: str | None):  # where a tray lives: the SNI one on xfce4-panel, pystray's under trayer
         return (sni.stack, sni) if backend == "sni" else (stack, icons)
@@ -96,9 +115,12 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
     for backend in trays:
         first, later = startup_runs(procs, *host(backend), workdir, backend, 2 if args.quick else 6)
         startups.append((backend, first, later))
-        print(f"  start-up [{backend or 'default'}]: tray {first.tray}; first run: status {first.status_after:.3f} s,"
-              f" icon {seconds([first.icon_after])}; then status {seconds([d.status_after for d in later])},"
-              f" icon {seconds([d.icon_after for d in later])}", flush=True)
+        print(
+            f"  start-up [{backend or 'default'}]: tray {first.tray}; first run: status {first.status_after:.3f} s,"
+            f" icon {seconds([first.icon_after])}; then status {seconds([d.status_after for d in later])},"
+            f" icon {seconds([d.icon_after for d in later])}",
+            flush=True,
+        )
 
     daemons: list[tuple[Daemon, bool]] = []
     for in_hours in (True, False):
@@ -106,8 +128,11 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
             label = f"daemon {'in hours' if in_hours else 'off hours'} [{backend or 'default'}]"
             where, seen = host(backend)
             d = Daemon.make(label, workdir, where, config_text(in_hours), backend).launch(procs, seen)
-            print(f"  {label}: tray {d.tray}, status after {d.status_after:.3f} s, icon after "
-                  f"{'-' if d.icon_after is None else f'{d.icon_after:.3f} s'}", flush=True)
+            print(
+                f"  {label}: tray {d.tray}, status after {d.status_after:.3f} s, icon after "
+                f"{'-' if d.icon_after is None else f'{d.icon_after:.3f} s'}",
+                flush=True,
+            )
             daemons.append((d, in_hours))
     for d, _ in daemons:
         time.sleep(0.5)
@@ -116,8 +141,10 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
     if not args.quick or all(d.tray == "headless" for d, _ in daemons):
         for backend in backends:
             ref = start_reference_icon(procs, stack, icons, workdir, backend)
-            print(f"  {ref.label}: icon after {'-' if ref.icon_after is None else f'{ref.icon_after:.3f} s'}",
-                  flush=True)
+            print(
+                f"  {ref.label}: icon after {'-' if ref.icon_after is None else f'{ref.icon_after:.3f} s'}",
+                flush=True,
+            )
             references.append(ref)
         time.sleep(0.5)
         for ref in references:
@@ -137,20 +164,35 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
         samples = 1 if args.quick else args.prompts
         print(f"prompt latency ({samples} sample(s), about a minute each)...", flush=True)
         watch = NotifyWatch(procs, stack, workdir)
-        lat = Daemon.make("prompt latency", workdir, stack, config_text(True, interval=1, latency=True),
-                          backends[0] if has_adapter and backends else None).launch(procs, icons)
+        lat = Daemon.make(
+            "prompt latency",
+            workdir,
+            stack,
+            config_text(True, interval=1, latency=True),
+            backends[0] if has_adapter and backends else None,
+        ).launch(procs, icons)
         deltas = prompt_latency(lat, watch, samples)
     spy = shutil.which("py-spy")
     for d, _ in daemons if spy else []:  # Python names of the OS threads (after the idle samples)
-        done = subprocess.run([spy, "dump", "--pid", str(d.proc.pid)], capture_output=True, text=True, timeout=30)
+        done = subprocess.run(
+            [spy, "dump", "--pid", str(d.proc.pid)], capture_output=True, text=True, timeout=30
+        )
         names = [line.strip() for line in done.stdout.splitlines() if line.startswith("Thread ")]
         d.notes.append("py-spy threads: " + "; ".join(names or [done.stderr.strip()[:200]]))
 
     # Footprint rows.
     f = floor
-    rows.append(Row("floor: bare python -c sleep: RSS / PSS / USS",
-                    f"{mb(f.end.rss_kb)} / {mb(f.end.pss_kb)} / {mb(f.end.uss_kb)}", "", "1x"))
-    rows.append(Row("floor: CPU / wake-ups", f"{f.rates.cpu_percent:.4f} % / {f.rates.switches_per_minute:.1f} /min"))
+    rows.append(
+        Row(
+            "floor: bare python -c sleep: RSS / PSS / USS",
+            f"{mb(f.end.rss_kb)} / {mb(f.end.pss_kb)} / {mb(f.end.uss_kb)}",
+            "",
+            "1x",
+        )
+    )
+    rows.append(
+        Row("floor: CPU / wake-ups", f"{f.rates.cpu_percent:.4f} % / {f.rates.switches_per_minute:.1f} /min")
+    )
     for d, in_hours in daemons:
         rows += footprint_rows(d, f.end, idle, in_hours)
     for ref in references:
@@ -160,19 +202,35 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
     for backend, first, later in startups:
         name = f"[{backend or 'default'}]"
         runs = [first, *later]
-        rows.append(Row(f"launch -> status answers {name}: first run; then median of {len(later)}",
-                        f"{first.status_after:.3f} s; {seconds([d.status_after for d in later])}"))
+        rows.append(
+            Row(
+                f"launch -> status answers {name}: first run; then median of {len(later)}",
+                f"{first.status_after:.3f} s; {seconds([d.status_after for d in later])}",
+            )
+        )
         if first.tray == "headless":
             rows.append(Row(f"launch -> icon docked {name}", "no icon (tray: headless)", f"<= {ICON_MAX} s"))
             continue
         icon_times = [d.icon_after for d in runs]
-        rows.append(Row(f"launch -> icon docked {name}: first run; then median of {len(later)}",
-                        f"{seconds([first.icon_after])}; {seconds([d.icon_after for d in later])}",
-                        f"<= {ICON_MAX} s", "", all(t is not None and t <= ICON_MAX for t in icon_times)))
+        rows.append(
+            Row(
+                f"launch -> icon docked {name}: first run; then median of {len(later)}",
+                f"{seconds([first.icon_after])}; {seconds([d.icon_after for d in later])}",
+                f"<= {ICON_MAX} s",
+                "",
+                all(t is not None and t <= ICON_MAX for t in icon_times),
+            )
+        )
     for ref in references:
-        rows.append(Row(f"{ref.label}: launch -> icon docked (reference)", "none" if ref.icon_after is None
-                        else f"{ref.icon_after:.3f} s", f"<= {ICON_MAX} s", "",
-                        ref.icon_after is not None and ref.icon_after <= ICON_MAX))
+        rows.append(
+            Row(
+                f"{ref.label}: launch -> icon docked (reference)",
+                "none" if ref.icon_after is None else f"{ref.icon_after:.3f} s",
+                f"<= {ICON_MAX} s",
+                "",
+                ref.icon_after is not None and ref.icon_after <= ICON_MAX,
+            )
+        )
     if args.sni_only:  # the SNI tray's own figures: its daemon's imports, then the details
         details += daemon_import_profile(procs, workdir, *host("sni"), "sni", rows)
         return rows, "\n".join(details + thread_details(measured[1:]))
@@ -183,22 +241,39 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
     rows.append(Row("`deskbreak --version` wall time (median of 5)", f"{bare * 1000:.0f} ms"))
     app_imports = importtime(["-c", "import deskbreak.daemon.start"], env)
     status_imports = importtime(["-m", "deskbreak", "status", "--short"], env)
-    for title, found in (("import deskbreak.daemon.start", app_imports),
-                         ("python -m deskbreak status --short", status_imports)):
-        rows.append(Row(f"imports: {title}", f"{sum(r[0] for r in found) / 1000:.0f} ms, {len(found)} modules"))
+    for title, found in (
+        ("import deskbreak.daemon.start", app_imports),
+        ("python -m deskbreak status --short", status_imports),
+    ):
+        rows.append(
+            Row(f"imports: {title}", f"{sum(r[0] for r in found) / 1000:.0f} ms, {len(found)} modules")
+        )
         details += import_report(title, found) + [""]
     for backend in dict.fromkeys(trays[:1] + trays[-1:]):  # the first pystray backend and the SNI tray
         details += daemon_import_profile(procs, workdir, *host(backend), backend, rows)
 
     # Prompt latency.
-    rows.append(Row("prompt: due instant -> Notify on the bus", ", ".join(f"{x:.3f}" for x in deltas) + " s"
-                    if deltas else "no prompt seen", f"<= {PROMPT_MAX} s", "",
-                    bool(deltas) and max(deltas) <= PROMPT_MAX))
+    rows.append(
+        Row(
+            "prompt: due instant -> Notify on the bus",
+            ", ".join(f"{x:.3f}" for x in deltas) + " s" if deltas else "no prompt seen",
+            f"<= {PROMPT_MAX} s",
+            "",
+            bool(deltas) and max(deltas) <= PROMPT_MAX,
+        )
+    )
 
     # Stats.
     whole, text = stats_figure()
-    rows.append(Row("stats over five years (24 prompts a work day)", f"{whole:.1f} ms" if whole else "?",
-                    "< 1000 ms", "", whole is not None and whole < 1000))
+    rows.append(
+        Row(
+            "stats over five years (24 prompts a work day)",
+            f"{whole:.1f} ms" if whole else "?",
+            "< 1000 ms",
+            "",
+            whole is not None and whole < 1000,
+        )
+    )
     details += ["bench/bench_stats.py:", *("    " + line for line in text.splitlines()), ""]
 
     details += thread_details(measured[1:] + [lat])
@@ -207,10 +282,18 @@ def run(args: argparse.Namespace, stack: DesktopStack, procs: Procs, workdir: Pa
     return rows, "\n".join(details)
 
 
-def daemon_import_profile(procs: Procs, workdir: Path, stack, icons, backend: str | None, rows: list[Row]) -> list[str]:
+def daemon_import_profile(
+    procs: Procs, workdir: Path, stack, icons, backend: str | None, rows: list[Row]
+) -> list[str]:
     """The daemon's own imports (lazy ones included): one more daemon, with PYTHONPROFILEIMPORTTIME."""
-    probe = Daemon.make(f"daemon import profile [{backend or 'default'}]", workdir, stack, config_text(True),
-                        backend, PYTHONPROFILEIMPORTTIME="1")
+    probe = Daemon.make(
+        f"daemon import profile [{backend or 'default'}]",
+        workdir,
+        stack,
+        config_text(True),
+        backend,
+        PYTHONPROFILEIMPORTTIME="1",
+    )
     probe.launch(procs, icons)
     time.sleep(1.0)
     with contextlib.suppress(NotRunning, ControlError):
@@ -226,7 +309,9 @@ def thread_details(measured: list[Daemon]) -> list[str]:
     details = []
     for m in measured:
         if m.rates is not None:
-            details.append(f"{m.label}: tray {m.tray}; threads by context switches over {m.rates.seconds:.0f} s:")
+            details.append(
+                f"{m.label}: tray {m.tray}; threads by context switches over {m.rates.seconds:.0f} s:"
+            )
             details += ["    " + line for line in m.rates.thread_lines()]
             if m.rates.gone:
                 details.append(f"    ended during the period: {', '.join(m.rates.gone)}")
@@ -238,13 +323,19 @@ def thread_details(measured: list[Daemon]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--idle-seconds", type=float, default=120.0)
-    parser.add_argument("--quick", action="store_true",
-                        help="30 s idle, one backend, one prompt (a smoke run; figures are rougher)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="30 s idle, one backend, one prompt (a smoke run; figures are rougher)",
+    )
     parser.add_argument("--prompts", type=int, default=2, help="prompt latency samples (a minute each)")
     parser.add_argument("--readme", action="store_true", help="write the table into bench/README.md")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs) after the run")
-    parser.add_argument("--sni-only", action="store_true",
-                        help="only the StatusNotifierItem tray (on xfce4-panel): floor, start-ups, footprint, imports")
+    parser.add_argument(
+        "--sni-only",
+        action="store_true",
+        help="only the StatusNotifierItem tray (on xfce4-panel): floor, start-ups, footprint, imports",
+    )
     args = parser.parse_args()
     if args.quick and args.idle_seconds == 120.0:
         args.idle_seconds = 30.0
@@ -253,8 +344,10 @@ def main() -> int:
         print("cannot run the desktop stack: missing " + ", ".join(missing), file=sys.stderr)
         return 2
     command = "python bench/run.py " + " ".join(sys.argv[1:])
-    header = (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}, "
-              f"{os.cpu_count()} cores, {os.uname().sysname} {os.uname().release}")
+    header = (
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} cores, {os.uname().sysname} {os.uname().release}"
+    )
     print(f"deskbreak bench: {header}", flush=True)
     workdir = Path(tempfile.mkdtemp(prefix="deskbreak-bench-"))
     procs, stack = Procs(), DesktopStack(workdir / "desktop")

@@ -38,16 +38,27 @@ def config_text(in_hours: bool, interval: int = 45, latency: bool = False) -> st
     else:
         other = WEEKDAYS[(datetime.now().weekday() + 3) % 7]
         days = {day: '["09:00-10:00"]' if day == other else "[]" for day in WEEKDAYS}
-    lines = ["[schedule]", f"interval_minutes = {interval}", "min_minutes_before_end = 0",
-             *(f"{day} = {value}" for day, value in days.items()),
-             "", "[activity]", "settle_seconds = 0"]
+    lines = [
+        "[schedule]",
+        f"interval_minutes = {interval}",
+        "min_minutes_before_end = 0",
+        *(f"{day} = {value}" for day, value in days.items()),
+        "",
+        "[activity]",
+        "settle_seconds = 0",
+    ]
     if latency:  # prompt at the due instant: wall-clock counting, no away/busy holds under Xvfb
-        lines += ['count = "clock"', "natural_break_minutes = 120", "defer_when_fullscreen = false",
-                  "defer_when_inhibited = false"]
+        lines += [
+            'count = "clock"',
+            "natural_break_minutes = 120",
+            "defer_when_fullscreen = false",
+            "defer_when_inhibited = false",
+        ]
     return "\n".join(lines) + "\n"
 
 
 # --- processes ---------------------------------------------------------------------------------
+
 
 class Procs:
     """Every process the bench starts, stopped by PID (SIGTERM, then SIGKILL) however the run ends."""
@@ -57,8 +68,14 @@ class Procs:
 
     def start(self, argv: list[str], log: Path, **kw) -> subprocess.Popen:
         out = open(log, "ab")
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=kw.pop("stdout", out), stderr=out,
-                                start_new_session=True, **kw)
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=kw.pop("stdout", out),
+            stderr=out,
+            start_new_session=True,
+            **kw,
+        )
         out.close()
         self.all.append(proc)
         return proc
@@ -95,17 +112,31 @@ class Daemon:
     notes: list[str] = field(default_factory=list)
 
     @classmethod
-    def make(cls, label: str, workdir: Path, stack: DesktopStack, config: str,
-             backend: str | None = None, **extra: str) -> Daemon:
+    def make(
+        cls,
+        label: str,
+        workdir: Path,
+        stack: DesktopStack,
+        config: str,
+        backend: str | None = None,
+        **extra: str,
+    ) -> Daemon:
         home = workdir / re.sub(r"\W+", "-", label)
         for sub in ("config", "data", "state", "cache", "run"):
             (home / sub).mkdir(parents=True, exist_ok=True)
         (home / "run").chmod(0o700)
         (home / "config.toml").write_text(config)
-        env = {**stack.env, "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
-               "XDG_STATE_HOME": str(home / "state"), "XDG_CACHE_HOME": str(home / "cache"),
-               "XDG_RUNTIME_DIR": str(home / "run"), "DESKBREAK_CONFIG": str(home / "config.toml"),
-               "PYTHONPATH": str(REPO), **extra}
+        env = {
+            **stack.env,
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "XDG_STATE_HOME": str(home / "state"),
+            "XDG_CACHE_HOME": str(home / "cache"),
+            "XDG_RUNTIME_DIR": str(home / "run"),
+            "DESKBREAK_CONFIG": str(home / "config.toml"),
+            "PYTHONPATH": str(REPO),
+            **extra,
+        }
         env.pop("PYSTRAY_BACKEND", None)
         env.pop("DESKBREAK_TRAY", None)
         if backend == "sni":  # the StatusNotifierItem tray (bench/snitray.py's host), not a pystray backend
@@ -123,7 +154,9 @@ class Daemon:
 
     def launch(self, procs: Procs, icons: TrayIcons, timeout: float = 20.0) -> Daemon:
         self.launched = time.monotonic()
-        self.proc = procs.start([PY, "-m", "deskbreak", "run"], self.home / "daemon.log", cwd=REPO, env=self.env)
+        self.proc = procs.start(
+            [PY, "-m", "deskbreak", "run"], self.home / "daemon.log", cwd=REPO, env=self.env
+        )
         deadline = self.launched + timeout
         while time.monotonic() < deadline and self.proc.poll() is None:
             if self.status_after is None:
@@ -139,7 +172,9 @@ class Daemon:
                 break
             time.sleep(POLL)
         if self.proc.poll() is not None:
-            raise RuntimeError(f"{self.label}: the daemon exited ({self.proc.returncode}):\n{self.log_tail()}")
+            raise RuntimeError(
+                f"{self.label}: the daemon exited ({self.proc.returncode}):\n{self.log_tail()}"
+            )
         if self.status_after is None:
             raise RuntimeError(f"{self.label}: no status within {timeout:.0f} s:\n{self.log_tail()}")
         if self.icon_after is None and self.tray != "headless":
@@ -151,8 +186,9 @@ class Daemon:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def start_reference_icon(procs: Procs, stack: DesktopStack, icons: TrayIcons, workdir: Path,
-                         backend: str) -> Daemon:
+def start_reference_icon(
+    procs: Procs, stack: DesktopStack, icons: TrayIcons, workdir: Path, backend: str
+) -> Daemon:
     """A bare pystray icon (no deskbreak): what the toolkit costs by itself (the tray's floor)."""
     ref = Daemon(f"bare pystray icon [{backend}]", workdir, {**stack.env, "PYSTRAY_BACKEND": backend})
     ref.launched = time.monotonic()
@@ -180,8 +216,9 @@ def tray_backends(stack: DesktopStack) -> list[str]:
     return found
 
 
-def startup_runs(procs: Procs, stack: DesktopStack, icons: TrayIcons, workdir: Path, backend: str | None,
-                 launches: int) -> tuple[Daemon, list[Daemon]]:
+def startup_runs(
+    procs: Procs, stack: DesktopStack, icons: TrayIcons, workdir: Path, backend: str | None, launches: int
+) -> tuple[Daemon, list[Daemon]]:
     """Launch, wait for status and icon, quit; `launches` times in one home: the first run (history
     created, safety note shown) and then ordinary starts."""
     runs = []

@@ -39,8 +39,11 @@ def default_paths(environ: os._Environ[str] | dict[str, str] = os.environ) -> Pa
     import platformdirs
 
     dirs = platformdirs.PlatformDirs(APP, appauthor=False)
-    config_file = Path(environ["DESKBREAK_CONFIG"]) if environ.get("DESKBREAK_CONFIG") else (
-        Path(dirs.user_config_dir) / "config.toml")
+    config_file = (
+        Path(environ["DESKBREAK_CONFIG"])
+        if environ.get("DESKBREAK_CONFIG")
+        else (Path(dirs.user_config_dir) / "config.toml")
+    )
     xdg_runtime = environ.get("XDG_RUNTIME_DIR", "")
     if sys.platform.startswith("linux") and not (xdg_runtime and os.access(xdg_runtime, os.W_OK)):
         # No usable XDG_RUNTIME_DIR (a bare root shell, cron): a private folder in the state dir.

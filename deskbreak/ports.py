@@ -65,7 +65,17 @@ class NotifierError(RuntimeError):
 
 # Commands the daemon accepts from the tray, the window and the control socket (same names as the CLI).
 COMMANDS = (
-    "status", "now", "done", "snooze", "skip", "pause", "resume", "reload", "quit", "edit", "show",
+    "status",
+    "now",
+    "done",
+    "snooze",
+    "skip",
+    "pause",
+    "resume",
+    "reload",
+    "quit",
+    "edit",
+    "show",
 )
 # (command, argument) -> None; called from the tray's loop thread: must not block.
 CommandHandler = Callable[[str, "object | None"], None]
@@ -114,8 +124,9 @@ class Senses(Protocol):
     @property
     def probe_name(self) -> str: ...
 
-    def read(self, now: datetime, natural_break: timedelta, present: bool = False
-             ) -> tuple[Moment, Returned | None]:
+    def read(
+        self, now: datetime, natural_break: timedelta, present: bool = False
+    ) -> tuple[Moment, Returned | None]:
         """`present`: the user follows the guided window (no break runs, none is reported)."""
 
     def close(self) -> None: ...

@@ -14,16 +14,28 @@ from typing import Iterable, Iterator, Mapping
 from desktop_stack import wait_for
 
 # Settings of the machine running the tests that would change what the daemon under test does.
-OWN_SETTINGS = ("DESKBREAK_TRAY", "DESKBREAK_NOTIFIER", "DESKBREAK_CONFIG", "DESKBREAK_IDLE_PROBE",
-                "PYSTRAY_BACKEND")
+OWN_SETTINGS = (
+    "DESKBREAK_TRAY",
+    "DESKBREAK_NOTIFIER",
+    "DESKBREAK_CONFIG",
+    "DESKBREAK_IDLE_PROBE",
+    "PYSTRAY_BACKEND",
+)
 
 
-def private_env(stack_env: Mapping[str, str], home: Path, set_env: Mapping[str, str] = {},
-                unset: Iterable[str] = ()) -> dict[str, str]:
+def private_env(
+    stack_env: Mapping[str, str], home: Path, set_env: Mapping[str, str] = {}, unset: Iterable[str] = ()
+) -> dict[str, str]:
     """The stack's environment with config, data, state and runtime folders under `home`."""
-    env = {**stack_env, "XDG_CONFIG_HOME": str(home / "cfg"), "XDG_DATA_HOME": str(home / "data"),
-           "XDG_STATE_HOME": str(home / "state"), "XDG_RUNTIME_DIR": str(home / "run"),
-           "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}  # a hung daemon shows its threads on SIGABRT
+    env = {
+        **stack_env,
+        "XDG_CONFIG_HOME": str(home / "cfg"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_RUNTIME_DIR": str(home / "run"),
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONFAULTHANDLER": "1",
+    }  # a hung daemon shows its threads on SIGABRT
     for name in (*OWN_SETTINGS, *unset):
         env.pop(name, None)
     env.update(set_env)
@@ -40,13 +52,23 @@ class DaemonRun:
 
     def start(self) -> DaemonRun:
         with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "deskbreak", "run", *(["-v"] if self.verbose else [])],
-                                         env=self.env, stdin=subprocess.DEVNULL, stdout=out, stderr=out)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "deskbreak", "run", *(["-v"] if self.verbose else [])],
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=out,
+            )
         return self
 
     def cli(self, *args: str, timeout: float = 30) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "deskbreak", *args], env=self.env, capture_output=True,
-                              text=True, timeout=timeout)
+        return subprocess.run(
+            [sys.executable, "-m", "deskbreak", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
     def status(self) -> dict:
         done = self.cli("status", "--json")
@@ -60,8 +82,11 @@ class DaemonRun:
         wait_for(lambda: text in self.log_text(), f"{text!r} in the daemon log", timeout)
 
     def wait_answering(self, timeout: float = 20) -> None:
-        wait_for(lambda: self.proc.poll() is not None or self.cli("status").returncode == 0,
-                 "the daemon to answer", timeout)
+        wait_for(
+            lambda: self.proc.poll() is not None or self.cli("status").returncode == 0,
+            "the daemon to answer",
+            timeout,
+        )
         assert self.proc.poll() is None, f"the daemon exited:\n{self.log_text()[-3000:]}"
 
     def stop(self) -> bool:
@@ -80,8 +105,13 @@ class DaemonRun:
 
 
 @contextmanager
-def running_daemon(stack_env: Mapping[str, str], home: Path, set_env: Mapping[str, str] = {},
-                   unset: Iterable[str] = (), log_name: str = "daemon.log") -> Iterator[DaemonRun]:
+def running_daemon(
+    stack_env: Mapping[str, str],
+    home: Path,
+    set_env: Mapping[str, str] = {},
+    unset: Iterable[str] = (),
+    log_name: str = "daemon.log",
+) -> Iterator[DaemonRun]:
     """A daemon that answers `status`, stopped with `deskbreak quit` afterwards."""
     daemon = DaemonRun(private_env(stack_env, home, set_env, unset), home / log_name, verbose=False).start()
     try:

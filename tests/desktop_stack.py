@@ -147,7 +147,6 @@ class Processes:
             return ""
 
 
-
 def session_stack(stack, missing: list[str], what: str):
     """The body of a session fixture: skip (or fail in CI) when programs are missing, start the
     stack (stopping what started if that fails), yield it, stop it."""
@@ -349,8 +348,19 @@ class DesktopStack(Processes):
         self._spawn(
             "trayer",
             [
-                "trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
-                "--height", "32", "--transparent", "false", "--tint", "0x334455",
+                "trayer",
+                "--edge",
+                "top",
+                "--align",
+                "right",
+                "--widthtype",
+                "request",
+                "--height",
+                "32",
+                "--transparent",
+                "false",
+                "--tint",
+                "0x334455",
             ],
             env=self.env,
         )
@@ -437,7 +447,10 @@ class DesktopStack(Processes):
     # -- pictures -----------------------------------------------------------------------------
     def screenshot(self, path: str | os.PathLike) -> Path:
         subprocess.run(
-            ["import", "-window", "root", str(path)], env=self.env, check=True, timeout=20,
+            ["import", "-window", "root", str(path)],
+            env=self.env,
+            check=True,
+            timeout=20,
             capture_output=True,
         )
         return Path(path)
@@ -464,5 +477,6 @@ def need_gtk() -> None:
 @pytest.fixture(scope="session")
 def desktop(tmp_path_factory: pytest.TempPathFactory):
     """A running desktop stack for the whole session (see DesktopStack)."""
-    yield from session_stack(DesktopStack(tmp_path_factory.mktemp("desktop")), missing_programs(),
-                             "desktop stack")
+    yield from session_stack(
+        DesktopStack(tmp_path_factory.mktemp("desktop")), missing_programs(), "desktop stack"
+    )

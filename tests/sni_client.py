@@ -30,14 +30,18 @@ class SniClient:
         self.conn.close()
 
     def call(self, path: str, interface: str, member: str, signature: str = "", body: tuple = ()):
-        reply = self.conn.send_and_get_reply(new_method_call(DBusAddress(path, self.name, interface), member,
-                                                             signature or None, body), timeout=5)
+        reply = self.conn.send_and_get_reply(
+            new_method_call(DBusAddress(path, self.name, interface), member, signature or None, body),
+            timeout=5,
+        )
         if reply.header.message_type == MessageType.error:
             raise RuntimeError(f"{interface}.{member}: {reply.header.fields} {reply.body}")
         return reply.body
 
     def props(self) -> dict:
-        reply = self.conn.send_and_get_reply(Properties(DBusAddress(self.path, self.name, ITEM)).get_all(), timeout=5)
+        reply = self.conn.send_and_get_reply(
+            Properties(DBusAddress(self.path, self.name, ITEM)).get_all(), timeout=5
+        )
         return reply.body[0]
 
     def layout(self) -> tuple[int, tuple]:

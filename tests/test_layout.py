@@ -9,8 +9,22 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "deskbreak"
 # The core may use these standard modules and nothing that reads a clock, a file, a socket or a GUI.
-CORE_STDLIB = {"__future__", "csv", "dataclasses", "datetime", "difflib", "enum", "io", "json", "math",
-               "random", "re", "tomllib", "typing", "zoneinfo"}
+CORE_STDLIB = {
+    "__future__",
+    "csv",
+    "dataclasses",
+    "datetime",
+    "difflib",
+    "enum",
+    "io",
+    "json",
+    "math",
+    "random",
+    "re",
+    "tomllib",
+    "typing",
+    "zoneinfo",
+}
 # Which top-level parts of deskbreak each folder may import.
 MAY_IMPORT = {
     "core": {"core", "ports"},
@@ -45,17 +59,26 @@ def imported(path: Path) -> list[tuple[str, int]]:
 
 @pytest.mark.parametrize("path", modules("core"), ids=lambda p: p.name)
 def test_the_core_imports_no_clock_thread_socket_file_or_gui(path):
-    outside = [(name, line) for name, line in imported(path)
-               if not name.startswith("deskbreak") and name.split(".")[0] not in CORE_STDLIB]
+    outside = [
+        (name, line)
+        for name, line in imported(path)
+        if not name.startswith("deskbreak") and name.split(".")[0] not in CORE_STDLIB
+    ]
     assert outside == []
 
 
 @pytest.mark.parametrize("path", modules("core"), ids=lambda p: p.name)
 def test_the_core_never_reads_the_clock(path):
-    calls = [node.lineno for node in ast.walk(ast.parse(path.read_text("utf-8")))
-             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-             and node.func.attr in CLOCK_CALLS and isinstance(node.func.value, (ast.Name, ast.Attribute))
-             and getattr(node.func.value, "id", getattr(node.func.value, "attr", "")) in {"datetime", "date", "time"}]
+    calls = [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in CLOCK_CALLS
+        and isinstance(node.func.value, (ast.Name, ast.Attribute))
+        and getattr(node.func.value, "id", getattr(node.func.value, "attr", ""))
+        in {"datetime", "date", "time"}
+    ]
     assert calls == []
 
 

@@ -3,6 +3,7 @@
 Builds offline (`--no-isolation`: needs `build` and `hatchling` installed, as `.[test]` CI has them);
 skipped when they are missing. About 5 s.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,8 +26,12 @@ pytest.importorskip("hatchling", reason="pip install build hatchling to test pac
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
-    done = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     (wheel,) = out.glob("deskbreak-*.whl")
     (sdist,) = out.glob("deskbreak-*.tar.gz")
@@ -42,8 +47,11 @@ def test_the_wheel_holds_data_assets_and_the_example_config(dist):
     assert "deskbreak/adapters/window/guided.py" in modules and "deskbreak/core/schedule.py" in modules
     assert [m for m in modules if m not in names] == []
     assets = sorted(n for n in names if n.startswith("deskbreak/assets/"))
-    shipped = sorted(f"deskbreak/assets/{p.relative_to(ROOT / 'assets').as_posix()}"
-                     for p in (ROOT / "assets").rglob("*") if p.is_file())
+    shipped = sorted(
+        f"deskbreak/assets/{p.relative_to(ROOT / 'assets').as_posix()}"
+        for p in (ROOT / "assets").rglob("*")
+        if p.is_file()
+    )
     assert assets == shipped
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "deskbreak = deskbreak.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
@@ -53,8 +61,13 @@ def test_the_wheel_holds_data_assets_and_the_example_config(dist):
 def test_the_sdist_holds_what_a_rebuild_needs(dist):
     _, sdist = dist
     names = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n}
-    for needed in ("pyproject.toml", "README.md", "config.example.toml", "deskbreak/data/stretches.toml",
-                   "tests/test_packaging.py"):
+    for needed in (
+        "pyproject.toml",
+        "README.md",
+        "config.example.toml",
+        "deskbreak/data/stretches.toml",
+        "tests/test_packaging.py",
+    ):
         assert needed in names
     assert any(n.startswith("assets/") for n in names)
 
@@ -69,8 +82,13 @@ def see_the_test_runners_packages(venv: Path) -> None:
     folders = {*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     if site.ENABLE_USER_SITE:
         folders.add(site.getusersitepackages())
-    target = subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                            check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+    target = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.strip()
     Path(target, "deskbreak-test-runner.pth").write_text("".join(f"{f}\n" for f in sorted(folders)), "utf-8")
 
 
@@ -78,18 +96,39 @@ def see_the_test_runners_packages(venv: Path) -> None:
 def test_a_venv_install_runs_the_console_script(dist, tmp_path):
     wheel, _ = dist
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120
+    )
     see_the_test_runners_packages(venv)
     # --ignore-installed: the system site may hold a deskbreak already (CI installs the checkout).
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-index", "--no-deps",
-           "--ignore-installed", str(wheel)]
+    pip = [
+        str(venv / "bin" / "python"),
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--no-index",
+        "--no-deps",
+        "--ignore-installed",
+        str(wheel),
+    ]
     subprocess.run(pip, check=True, timeout=120, capture_output=True)
     env = {**os.environ, "DESKBREAK_CONFIG": str(tmp_path / "none.toml"), "PYTHONPATH": ""}
     exe = str(venv / "bin" / "deskbreak")
-    listing = subprocess.run([exe, "stretches"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    listing = subprocess.run(
+        [exe, "stretches"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+    )
     assert listing.returncode == 0 and "seated" in listing.stdout
-    shown = subprocess.run([exe, "config", "show"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    shown = subprocess.run(
+        [exe, "config", "show"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+    )
     assert shown.returncode == 0 and "interval_minutes = 45" in shown.stdout
-    found = subprocess.run([str(venv / "bin" / "python"), "-c", "import deskbreak; print(deskbreak.__file__)"],
-                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    found = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import deskbreak; print(deskbreak.__file__)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert str(venv) in found.stdout  # the installed copy, not the checkout

@@ -16,7 +16,9 @@ def _notify_with_actions(bus_address: str) -> int:
 
     target = DBusAddress("/org/freedesktop/Notifications", NOTIFICATIONS, NOTIFICATIONS)
     call = new_method_call(
-        target, "Notify", "susssasa{sv}i",
+        target,
+        "Notify",
+        "susssasa{sv}i",
         ("stack-test", 0, "", "Stand up", "stretch", ["yes", "Yes", "no", "No"], {}, 0),
     )
     with open_dbus_connection(bus_address) as conn:

@@ -92,7 +92,9 @@ def session_user() -> tuple[int, int, str]:
     except KeyError:
         subprocess.run(
             ["useradd", "--system", "--create-home", "--shell", "/usr/sbin/nologin", TEST_USER],
-            check=True, capture_output=True, timeout=30,
+            check=True,
+            capture_output=True,
+            timeout=30,
         )
         entry = pwd.getpwnam(TEST_USER)
     return entry.pw_uid, entry.pw_gid, entry.pw_dir
@@ -182,12 +184,18 @@ class WaylandStack(Processes):
         if proc is None or proc.poll() is not None:
             raise RuntimeError(f"{name} exited early:\n{self.log_tail(name)}")
 
-    def run_as_user(self, argv: list[str], timeout: float = 10.0, check: bool = True,
-                    text: bool = True) -> subprocess.CompletedProcess:
+    def run_as_user(
+        self, argv: list[str], timeout: float = 10.0, check: bool = True, text: bool = True
+    ) -> subprocess.CompletedProcess:
         """Run a program in the session, as the session user with its environment."""
         done = subprocess.run(
-            argv, env=self.user_env, cwd=self.home, capture_output=True, text=text,
-            timeout=timeout, **self._demote(),
+            argv,
+            env=self.user_env,
+            cwd=self.home,
+            capture_output=True,
+            text=text,
+            timeout=timeout,
+            **self._demote(),
         )
         if check and done.returncode != 0:
             err = done.stderr if text else done.stderr.decode(errors="replace")
@@ -205,7 +213,8 @@ class WaylandStack(Processes):
             self._spawn(
                 "dbus",
                 ["dbus-daemon", f"--config-file={conf}", "--nofork", f"--print-address={w}"],
-                as_user=False, pass_fds=(w,),
+                as_user=False,
+                pass_fds=(w,),
             )
             os.close(w)
             w = -1
@@ -245,9 +254,7 @@ class WaylandStack(Processes):
 
         self.wayland_socket, self.swaysock = wait_for(sockets, "sway's Wayland and IPC sockets")
         self.user_env["SWAYSOCK"] = self.swaysock
-        wait_for(
-            lambda: self._alive("sway") or self.swaymsg_ok("-t", "get_outputs"), "sway to answer IPC"
-        )
+        wait_for(lambda: self._alive("sway") or self.swaymsg_ok("-t", "get_outputs"), "sway to answer IPC")
 
     def swaymsg_ok(self, *args: str) -> bool:
         return self.run_as_user(["swaymsg", *args], check=False).returncode == 0
@@ -331,5 +338,6 @@ class WaylandStack(Processes):
 @pytest.fixture(scope="session")
 def wayland(tmp_path_factory: pytest.TempPathFactory):
     """A running Wayland stack for the whole session (see WaylandStack)."""
-    yield from session_stack(WaylandStack(tmp_path_factory.mktemp("wayland")), missing_programs(),
-                             "wayland stack")
+    yield from session_stack(
+        WaylandStack(tmp_path_factory.mktemp("wayland")), missing_programs(), "wayland stack"
+    )

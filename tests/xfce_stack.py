@@ -17,8 +17,14 @@ from desktop_stack import DesktopStack, session_stack, wait_for
 
 WATCHER = "org.kde.StatusNotifierWatcher"
 XFCONFD = "/usr/lib/x86_64-linux-gnu/xfce4/xfconf/xfconfd"
-PROGRAMS = {"Xvfb": "xvfb", "xdpyinfo": "x11-utils", "dbus-daemon": "dbus-daemon", "xfce4-panel": "xfce4-panel",
-            XFCONFD: "xfconf", "import": "imagemagick"}
+PROGRAMS = {
+    "Xvfb": "xvfb",
+    "xdpyinfo": "x11-utils",
+    "dbus-daemon": "dbus-daemon",
+    "xfce4-panel": "xfce4-panel",
+    XFCONFD: "xfconf",
+    "import": "imagemagick",
+}
 
 PANEL = """<?xml version="1.0" encoding="UTF-8"?>
 <channel name="xfce4-panel" version="1.0">
@@ -55,8 +61,14 @@ class XfceStack(DesktopStack):
         channel = config / "xfce4" / "xfconf" / "xfce-perchannel-xml"
         channel.mkdir(parents=True, exist_ok=True)
         (channel / "xfce4-panel.xml").write_text(PANEL)
-        self.panel_env = {**os.environ, "DISPLAY": self.display, "DBUS_SESSION_BUS_ADDRESS": self.bus_address,
-                          "NO_AT_BRIDGE": "1", "XDG_CONFIG_HOME": str(config), "HOME": str(self.workdir)}
+        self.panel_env = {
+            **os.environ,
+            "DISPLAY": self.display,
+            "DBUS_SESSION_BUS_ADDRESS": self.bus_address,
+            "NO_AT_BRIDGE": "1",
+            "XDG_CONFIG_HOME": str(config),
+            "HOME": str(self.workdir),
+        }
         self.panel_env.pop("WAYLAND_DISPLAY", None)
         self.env = {**os.environ, "DISPLAY": self.display, "DBUS_SESSION_BUS_ADDRESS": self.bus_address}
         self.env.pop("WAYLAND_DISPLAY", None)
@@ -89,12 +101,15 @@ class XfceStack(DesktopStack):
 
         watcher = DBusAddress("/StatusNotifierWatcher", WATCHER, WATCHER)
         with open_dbus_connection(self.bus_address) as conn:
-            reply = conn.send_and_get_reply(Properties(watcher).get("RegisteredStatusNotifierItems"), timeout=2)
+            reply = conn.send_and_get_reply(
+                Properties(watcher).get("RegisteredStatusNotifierItems"), timeout=2
+            )
         return list(reply.body[0][1])
 
 
 @pytest.fixture(scope="session")
 def xfce(tmp_path_factory: pytest.TempPathFactory):
     """A running xfce4-panel stack for the whole session (see XfceStack)."""
-    yield from session_stack(XfceStack(tmp_path_factory.mktemp("xfce")), missing_programs(),
-                             "xfce4-panel stack")
+    yield from session_stack(
+        XfceStack(tmp_path_factory.mktemp("xfce")), missing_programs(), "xfce4-panel stack"
+    )

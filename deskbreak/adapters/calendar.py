@@ -53,8 +53,9 @@ class _Source:
 
 
 class BusyCalendar:
-    def __init__(self, paths: Iterable[Path | str], local_tz: tzinfo | None = None,
-                 merge_gap: timedelta = timedelta(0)) -> None:
+    def __init__(
+        self, paths: Iterable[Path | str], local_tz: tzinfo | None = None, merge_gap: timedelta = timedelta(0)
+    ) -> None:
         self._sources = [_Source(Path(p).expanduser()) for p in paths]
         self._local_tz = local_tz
         self._gap = merge_gap
@@ -64,8 +65,9 @@ class BusyCalendar:
         self._starts: list[datetime] = []
 
     @classmethod
-    def load(cls, paths: Sequence[Path | str], local_tz: tzinfo | None = None,
-             merge_gap: timedelta = timedelta(0)) -> BusyCalendar:
+    def load(
+        cls, paths: Sequence[Path | str], local_tz: tzinfo | None = None, merge_gap: timedelta = timedelta(0)
+    ) -> BusyCalendar:
         """Read every file; a missing or broken one is reported in `errors`, the others still work."""
         calendar = cls(paths, local_tz, merge_gap)
         calendar.refresh_if_changed()
@@ -92,8 +94,10 @@ class BusyCalendar:
                 source.stamp, source.calendars, source.error = stamp, [], None
                 try:
                     data = source.path.read_bytes()
-                    source.calendars = [x_wr_timezone.to_standard(c) for c in
-                                        icalendar.Calendar.from_ical(data, multiple=True)]
+                    source.calendars = [
+                        x_wr_timezone.to_standard(c)
+                        for c in icalendar.Calendar.from_ical(data, multiple=True)
+                    ]
                     if not source.calendars:
                         raise ValueError("no VCALENDAR")
                 except FileNotFoundError:
@@ -123,8 +127,7 @@ class BusyCalendar:
                     source.error = f"{source.path}: cannot expand events ({_line(exc)})"
                     source.calendars = []
                     log.warning("calendar %s", source.error)
-        return sorted((s for s in found if s.start < end and s.end > start),
-                      key=lambda s: (s.start, s.end))
+        return sorted((s for s in found if s.start < end and s.end > start), key=lambda s: (s.start, s.end))
 
     def busy_until(self, now: datetime) -> datetime | None:
         """The end of the busy stretch containing `now` (aware), or None when the user is free."""

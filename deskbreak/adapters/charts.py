@@ -55,9 +55,14 @@ def _nice_step(top: int) -> int:
     return max(1, top // 5)
 
 
-def render_week_chart(days: Sequence[DayCounts], goal: int, *, title: str = "Desk stretches",
-                      work_days: Collection[date] | None = None,
-                      size: tuple[int, int] = SIZE) -> Image.Image:
+def render_week_chart(
+    days: Sequence[DayCounts],
+    goal: int,
+    *,
+    title: str = "Desk stretches",
+    work_days: Collection[date] | None = None,
+    size: tuple[int, int] = SIZE,
+) -> Image.Image:
     """The chart as an image; `work_days` (if given) leaves the other days shaded."""
     width, height = size
     image = Image.new("RGB", size, BACKGROUND)
@@ -99,8 +104,7 @@ def render_week_chart(days: Sequence[DayCounts], goal: int, *, title: str = "Des
         for _, field, colour in SERIES:
             value = getattr(d, field)
             if value:
-                draw.rectangle([cx - bar / 2, y_of(base + value), cx + bar / 2, y_of(base) - 1],
-                               fill=colour)
+                draw.rectangle([cx - bar / 2, y_of(base + value), cx + bar / 2, y_of(base) - 1], fill=colour)
                 base += value
         if d.done:
             draw.text((cx, y_of(base) - 4), str(d.done), font=f_small, fill=DONE_COLOUR, anchor="md")
@@ -112,9 +116,15 @@ def render_week_chart(days: Sequence[DayCounts], goal: int, *, title: str = "Des
     return image
 
 
-def draw_week_chart(days: Sequence[DayCounts], goal: int, path: Path, *,
-                    title: str = "Desk stretches", work_days: Collection[date] | None = None,
-                    size: tuple[int, int] = SIZE) -> Path:
+def draw_week_chart(
+    days: Sequence[DayCounts],
+    goal: int,
+    path: Path,
+    *,
+    title: str = "Desk stretches",
+    work_days: Collection[date] | None = None,
+    size: tuple[int, int] = SIZE,
+) -> Path:
     """Draw the chart of `days` (oldest first, one entry per day) to the PNG at `path`."""
     path = Path(path)
     render_week_chart(days, goal, title=title, work_days=work_days, size=size).save(path, "PNG")
@@ -135,8 +145,7 @@ def _legend(draw: ImageDraw.ImageDraw, font: Font, x: float, y: float, goal: int
         x += w
 
 
-def _day_label(draw: ImageDraw.ImageDraw, day: date, cx: float, y: float, n: int,
-               font: Font) -> None:
+def _day_label(draw: ImageDraw.ImageDraw, day: date, cx: float, y: float, n: int, font: Font) -> None:
     if n <= 14:
         draw.text((cx, y), f"{day:%a}", font=font, fill=INK, anchor="ma")
         draw.text((cx, y + 15), f"{day.day} {day:%b}", font=font, fill=MUTED, anchor="ma")
@@ -147,8 +156,7 @@ def _day_label(draw: ImageDraw.ImageDraw, day: date, cx: float, y: float, n: int
         draw.text((cx, y), f"{day:%b}", font=font, fill=INK, anchor="ma")
 
 
-def _dashed(draw: ImageDraw.ImageDraw, x0: float, x1: float, y: float,
-            colour: tuple[int, int, int]) -> None:
+def _dashed(draw: ImageDraw.ImageDraw, x0: float, x1: float, y: float, colour: tuple[int, int, int]) -> None:
     x = x0
     while x < x1:
         draw.line([(x, y), (min(x + 6, x1), y)], fill=colour, width=2)

@@ -30,8 +30,9 @@ class EditorCommand:
     source: str  # "VISUAL", "EDITOR" or "desktop"
 
 
-def desktop_opener(path: Path, platform: str = sys.platform,
-                   which: Callable[[str], str | None] = shutil.which) -> EditorCommand | None:
+def desktop_opener(
+    path: Path, platform: str = sys.platform, which: Callable[[str], str | None] = shutil.which
+) -> EditorCommand | None:
     if platform == "darwin":
         return EditorCommand(("open", "-W", "-t", str(path)), True, "desktop")
     if platform == "win32":
@@ -41,9 +42,13 @@ def desktop_opener(path: Path, platform: str = sys.platform,
     return None
 
 
-def editor_command(path: Path, environ: Mapping[str, str] = os.environ, platform: str = sys.platform,
-                   which: Callable[[str], str | None] = shutil.which,
-                   terminal: bool = True) -> EditorCommand | None:
+def editor_command(
+    path: Path,
+    environ: Mapping[str, str] = os.environ,
+    platform: str = sys.platform,
+    which: Callable[[str], str | None] = shutil.which,
+    terminal: bool = True,
+) -> EditorCommand | None:
     """`$VISUAL`, then `$EDITOR` (split like a shell would, but not run by one), else the desktop's
     opener. Without a terminal (the tray) only `$VISUAL` or the desktop's opener make sense."""
     names = ("VISUAL", "EDITOR") if terminal else ("VISUAL",)

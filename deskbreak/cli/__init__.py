@@ -33,7 +33,8 @@ def build_run_parser() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="deskbreak", description="A desk-break reminder that prompts one back stretch at a time.")
+        prog="deskbreak", description="A desk-break reminder that prompts one back stretch at a time."
+    )
     parser.add_argument("--version", action="version", version=f"deskbreak {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -56,8 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     stretches.add_argument("--json", action="store_true")
     stretches.add_argument("--config", type=Path)
 
-    upcoming = sub.add_parser("next", help="the next prompt times and stretches (from the running daemon, "
-                                           "else predicted from the config)")
+    upcoming = sub.add_parser(
+        "next",
+        help="the next prompt times and stretches (from the running daemon, else predicted from the config)",
+    )
     upcoming.add_argument("-n", "--count", type=int, default=5)
     upcoming.add_argument("--json", action="store_true")
     upcoming.add_argument("--config", type=Path)
@@ -114,8 +117,13 @@ def _admin_handlers():
 
     from .stats import cmd_history, cmd_stats
 
-    return {"autostart": cmd_autostart, "doctor": cmd_doctor, "logs": cmd_logs, "stats": cmd_stats,
-            "history": cmd_history}
+    return {
+        "autostart": cmd_autostart,
+        "doctor": cmd_doctor,
+        "logs": cmd_logs,
+        "stats": cmd_stats,
+        "history": cmd_history,
+    }
 
 
 def _config_path(args: argparse.Namespace) -> tuple[Path, bool]:
@@ -178,13 +186,31 @@ def cmd_stretches(args: argparse.Namespace) -> int:
     catalog = builtin_catalog().for_user(config.stretches.level, config.stretches.custom)
     chosen = [s for s in catalog.stretches if args.posture in (None, s.posture)]
     if args.json:
-        print(json.dumps([{
-            "id": s.id, "name": s.name, "posture": s.posture, "areas": list(s.areas),
-            "steps": list(s.steps), "hold_seconds": s.hold_seconds, "reps": s.reps,
-            "per_side": s.per_side, "caution": s.caution, "caution_short": s.caution_short,
-            "source": s.source, "level": config.stretches.level,
-            "eligible": s.posture in config.stretches.postures and s.id not in config.stretches.exclude,
-        } for s in chosen], indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": s.id,
+                        "name": s.name,
+                        "posture": s.posture,
+                        "areas": list(s.areas),
+                        "steps": list(s.steps),
+                        "hold_seconds": s.hold_seconds,
+                        "reps": s.reps,
+                        "per_side": s.per_side,
+                        "caution": s.caution,
+                        "caution_short": s.caution_short,
+                        "source": s.source,
+                        "level": config.stretches.level,
+                        "eligible": s.posture in config.stretches.postures
+                        and s.id not in config.stretches.exclude,
+                    }
+                    for s in chosen
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return EXIT_OK
     width = max((len(s.id) for s in chosen), default=10)
     for s in chosen:
@@ -205,8 +231,10 @@ def cmd_next(args: argparse.Namespace) -> int:
         if isinstance(reply, dict) and reply.get("ok"):
             lines = reply.get("upcoming") or []
         elif isinstance(reply, dict):  # an older daemon without `next`: predict offline
-            print(f"deskbreak: the daemon did not answer `next` ({reply.get('error')}): predicting offline",
-                  file=sys.stderr)
+            print(
+                f"deskbreak: the daemon did not answer `next` ({reply.get('error')}): predicting offline",
+                file=sys.stderr,
+            )
     if lines is None:
         lines = _offline_next(args, count)
         if lines is None:

@@ -16,14 +16,21 @@ from ..adapters.autostart import AutostartError, Backend, backends, launch_argv
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("autostart", help="start deskbreak with your desktop session")
     parser.add_argument("action", choices=("enable", "disable", "status"))
-    parser.add_argument("--systemd", action="store_true",
-                        help="Linux: a systemd user unit (restarts on failure) instead of an XDG autostart file")
+    parser.add_argument(
+        "--systemd",
+        action="store_true",
+        help="Linux: a systemd user unit (restarts on failure) instead of an XDG autostart file",
+    )
     parser.add_argument("--json", action="store_true", help="status as JSON")
 
 
-def cmd_autostart(args: argparse.Namespace, platform: str = sys.platform,
-                  environ: Mapping[str, str] = os.environ, home: Path | None = None,
-                  made: dict[str, Backend] | None = None) -> int:
+def cmd_autostart(
+    args: argparse.Namespace,
+    platform: str = sys.platform,
+    environ: Mapping[str, str] = os.environ,
+    home: Path | None = None,
+    made: dict[str, Backend] | None = None,
+) -> int:
     available = made if made is not None else backends(platform, environ, home)
     if args.systemd and "systemd" not in available:
         print("--systemd is for Linux only", file=sys.stderr)
@@ -43,8 +50,7 @@ def cmd_autostart(args: argparse.Namespace, platform: str = sys.platform,
                     print(other.disable())
             print(available[chosen].enable(launch_argv(platform)))
             return 0
-        messages = [b.disable() for name, b in available.items()
-                    if name == chosen or b.status().managed]
+        messages = [b.disable() for name, b in available.items() if name == chosen or b.status().managed]
         print("\n".join(messages))
         return 0
     except (AutostartError, OSError) as error:

@@ -15,13 +15,16 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def add_parsers(config_sub: argparse._SubParsersAction) -> None:
-    edit = config_sub.add_parser("edit", help="open the config in $VISUAL/$EDITOR (created from the example "
-                                              "on first use), then validate it")
+    edit = config_sub.add_parser(
+        "edit",
+        help="open the config in $VISUAL/$EDITOR (created from the example on first use), then validate it",
+    )
     edit.add_argument("--config", type=Path)
-    set_ = config_sub.add_parser("set", help="set one key, keeping the file's comments: "
-                                             "config set schedule.interval_minutes 40")
+    set_ = config_sub.add_parser(
+        "set", help="set one key, keeping the file's comments: config set schedule.interval_minutes 40"
+    )
     set_.add_argument("key", help="a dotted key path, e.g. schedule.interval_minutes")
-    set_.add_argument("value", help="a TOML value (40, true, [\"09:00-12:00\"]) or plain text")
+    set_.add_argument("value", help='a TOML value (40, true, ["09:00-12:00"]) or plain text')
     set_.add_argument("--config", type=Path)
 
 
@@ -33,6 +36,7 @@ def _path(args: argparse.Namespace) -> Path:
 
 def _current(path: Path) -> Config | None:
     from ..store import config_file
+
     """The config in effect now: the file's, the defaults when there is none, None when invalid."""
     from ..core import config as config_model
 
@@ -45,7 +49,7 @@ def _current(path: Path) -> Config | None:
 
 
 def schedule_lines(old: Config | None, new: Config, now: datetime | None = None) -> list[str]:
-    """"changed: ..." and "next prompts: before → after", computed offline from the two configs."""
+    """ "changed: ..." and "next prompts: before → after", computed offline from the two configs."""
     from ..core import config_change
     from ..core import schedule as core
     from ..assets import builtin_catalog
@@ -79,21 +83,31 @@ def cmd_edit(args: argparse.Namespace) -> int:
     desktop_only = command is not None and command.source == "desktop" and not command.waits
     if command is None or (desktop_only and not _has_display(os.environ)):
         why = "no display for the desktop's editor" if command else "no desktop opener (xdg-open)"
-        print(f"no editor: $VISUAL and $EDITOR are not set and there is {why}; set $EDITOR "
-              f"(EDITOR=nano deskbreak config edit), or edit {path} yourself", file=sys.stderr)
+        print(
+            f"no editor: $VISUAL and $EDITOR are not set and there is {why}; set $EDITOR "
+            f"(EDITOR=nano deskbreak config edit), or edit {path} yourself",
+            file=sys.stderr,
+        )
         return EXIT_FAILURE
     try:
         code = run_editor(command)
     except OSError as error:
-        print(f"cannot start the editor {command.argv[0]!r} (from {command.source}): {error}", file=sys.stderr)
+        print(
+            f"cannot start the editor {command.argv[0]!r} (from {command.source}): {error}", file=sys.stderr
+        )
         return EXIT_FAILURE
     if not command.waits:
         if code != 0:  # xdg-open found nothing to open it with, or no desktop answered
-            print(f"could not open {path}: {command.argv[0]} failed (exit {code}); set $EDITOR, or edit "
-                  f"the file yourself", file=sys.stderr)
+            print(
+                f"could not open {path}: {command.argv[0]} failed (exit {code}); set $EDITOR, or edit "
+                f"the file yourself",
+                file=sys.stderr,
+            )
             return EXIT_FAILURE
-        print(f"opened {path} with {command.argv[0]}; a running deskbreak applies it when you save "
-              f"(check it with `deskbreak config check`)")
+        print(
+            f"opened {path} with {command.argv[0]}; a running deskbreak applies it when you save "
+            f"(check it with `deskbreak config check`)"
+        )
         return EXIT_OK
     if code != 0:
         print(f"the editor exited with {code}; checking the file anyway", file=sys.stderr)
@@ -101,8 +115,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
         after = config_file.load(path)
     except ConfigError as error:
         print(error, file=sys.stderr)
-        print("the file is kept as you left it; a running deskbreak keeps its last good config",
-              file=sys.stderr)
+        print(
+            "the file is kept as you left it; a running deskbreak keeps its last good config", file=sys.stderr
+        )
         return EXIT_BAD_INPUT
     print(f"ok: {path}")
     for line in schedule_lines(before, after):
@@ -112,7 +127,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def _has_display(environ) -> bool:
     """Whether a desktop opener (xdg-open) can show anything: a display to open a window on."""
-    return sys.platform in ("win32", "darwin") or bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+    return sys.platform in ("win32", "darwin") or bool(
+        environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")
+    )
 
 
 def cmd_set(args: argparse.Namespace) -> int:

@@ -31,10 +31,16 @@ def add_control_parsers(sub: Any) -> None:
     status = sub.add_parser("status", help="what the running daemon is doing")
     form = status.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="the full status as JSON (schema 1)")
-    form.add_argument("--short", action="store_true",
-                      help="one short line for a status bar; silent (exit 3) when no daemon runs")
-    status.add_argument("--ascii", action="store_true",
-                        help="with --short: plain text, no emoji (for bars whose font has none)")
+    form.add_argument(
+        "--short",
+        action="store_true",
+        help="one short line for a status bar; silent (exit 3) when no daemon runs",
+    )
+    status.add_argument(
+        "--ascii",
+        action="store_true",
+        help="with --short: plain text, no emoji (for bars whose font has none)",
+    )
     now = sub.add_parser("now", help="prompt a stretch now")
     now.add_argument("--window", action="store_true", help="in the guided stretch window")
     sub.add_parser("done", help="mark the open (or snoozed) prompt's stretch done")
@@ -42,8 +48,9 @@ def add_control_parsers(sub: Any) -> None:
     snooze.add_argument("minutes", nargs="?", type=int, metavar="MINUTES", help="1 to 240")
     sub.add_parser("skip", help="skip the prompt")
     pause = sub.add_parser("pause", help="no prompts for a while (default: until you resume)")
-    pause.add_argument("spec", nargs="*", metavar="SPEC",
-                       help="30m, 2h, 90 (minutes), until HH:MM, tomorrow or forever")
+    pause.add_argument(
+        "spec", nargs="*", metavar="SPEC", help="30m, 2h, 90 (minutes), until HH:MM, tomorrow or forever"
+    )
     sub.add_parser("resume", help="end a pause")
     sub.add_parser("reload", help="re-read the config file")
     sub.add_parser("quit", help="stop the daemon")
@@ -124,8 +131,9 @@ def _wait_gone() -> int:
     return EXIT_FAILURE
 
 
-def format_status(status: Mapping[str, Any], as_json: bool = False, short: bool = False,
-                  ascii: bool = False) -> str:
+def format_status(
+    status: Mapping[str, Any], as_json: bool = False, short: bool = False, ascii: bool = False
+) -> str:
     if as_json:
         return json.dumps({k: v for k, v in status.items() if k != "ok"}, indent=2, ensure_ascii=False)
     if short:
@@ -142,8 +150,10 @@ def format_status(status: Mapping[str, Any], as_json: bool = False, short: bool 
     return "\n".join(lines)
 
 
-SHORT_MARKS = {False: {"working": "🧘", "due": "🧘", "snoozed": "💤"},
-               True: {"working": "next", "due": "stretch", "snoozed": "snoozed"}}
+SHORT_MARKS = {
+    False: {"working": "🧘", "due": "🧘", "snoozed": "💤"},
+    True: {"working": "next", "due": "stretch", "snoozed": "snoozed"},
+}
 
 
 def short_status(status: Mapping[str, Any], ascii: bool = False) -> str:

@@ -20,8 +20,16 @@ from typing import Callable, Mapping
 from ..paths import Paths, default_paths
 
 # The runtime dependencies of pyproject.toml (the Linux-only ones only on Linux).
-DEPENDENCIES = ("pystray", "Pillow", "plyer", "APScheduler", "platformdirs", "tomlkit", "icalendar",
-                "recurring-ical-events") + (("jeepney", "python-xlib") if sys.platform.startswith("linux") else ())
+DEPENDENCIES = (
+    "pystray",
+    "Pillow",
+    "plyer",
+    "APScheduler",
+    "platformdirs",
+    "tomlkit",
+    "icalendar",
+    "recurring-ical-events",
+) + (("jeepney", "python-xlib") if sys.platform.startswith("linux") else ())
 ESSENTIAL_DEPENDENCIES = ("APScheduler", "platformdirs")
 
 
@@ -48,8 +56,13 @@ def check_python() -> Check:
     from .. import __version__
 
     ok = sys.version_info >= (3, 11)
-    return Check("python", ok, f"Python {sys.version.split()[0]} ({sys.executable}), deskbreak {__version__}",
-                 "install Python 3.11 or newer", essential=True)
+    return Check(
+        "python",
+        ok,
+        f"Python {sys.version.split()[0]} ({sys.executable}), deskbreak {__version__}",
+        "install Python 3.11 or newer",
+        essential=True,
+    )
 
 
 def check_packages(version: Callable[[str], str] | None = None) -> Check:
@@ -64,9 +77,13 @@ def check_packages(version: Callable[[str], str] | None = None) -> Check:
             missing.append(name)
     essential = any(name in ESSENTIAL_DEPENDENCIES for name in missing)
     detail = ", ".join(found) + (f"; missing: {', '.join(missing)}" if missing else "")
-    return Check("packages", not missing, detail,
-                 f"reinstall deskbreak (pip install --force-reinstall deskbreak) to get {', '.join(missing)}",
-                 essential=essential)
+    return Check(
+        "packages",
+        not missing,
+        detail,
+        f"reinstall deskbreak (pip install --force-reinstall deskbreak) to get {', '.join(missing)}",
+        essential=essential,
+    )
 
 
 def check_config(path: Path) -> Check:
@@ -80,9 +97,13 @@ def check_config(path: Path) -> Check:
     except config_model.ConfigError as error:
         lines = str(error).splitlines()
         more = f" (+{len(lines) - 1} more)" if len(lines) > 1 else ""
-        return Check("config", False, f"{lines[0]}{more}",
-                     f"run `deskbreak config check` and correct those lines (`deskbreak config edit`)",
-                     essential=True)
+        return Check(
+            "config",
+            False,
+            f"{lines[0]}{more}",
+            f"run `deskbreak config check` and correct those lines (`deskbreak config edit`)",
+            essential=True,
+        )
     return Check("config", True, f"{path} is valid")
 
 
@@ -124,20 +145,32 @@ def check_tray(environ: Mapping[str, str] = os.environ) -> Check:
 
         owner = watcher_owner(environ)
         if owner:
-            return Check("tray", True, f"StatusNotifierItem host on the session bus (watcher {owner}): full menu")
+            return Check(
+                "tray", True, f"StatusNotifierItem host on the session bus (watcher {owner}): full menu"
+            )
     if not has_display(environ):
-        return Check("tray", False, "no display ($DISPLAY and $WAYLAND_DISPLAY are unset): the daemon runs "
-                     "headless, prompts go to the terminal and the log",
-                     "run deskbreak inside your desktop session")
+        return Check(
+            "tray",
+            False,
+            "no display ($DISPLAY and $WAYLAND_DISPLAY are unset): the daemon runs "
+            "headless, prompts go to the terminal and the log",
+            "run deskbreak inside your desktop session",
+        )
     try:
         import pystray
     except Exception as error:  # Xlib.error.DisplayNameError and friends, not only ImportError
-        return Check("tray", False, f"pystray cannot load: {_first_line(error)}",
-                     "install PyGObject from your distribution (python3-gi, gir1.2-ayatanaappindicator3-0.1)")
+        return Check(
+            "tray",
+            False,
+            f"pystray cannot load: {_first_line(error)}",
+            "install PyGObject from your distribution (python3-gi, gir1.2-ayatanaappindicator3-0.1)",
+        )
     backend = pystray.Icon.__module__.rsplit("._", 1)[-1]
     has_menu = bool(getattr(pystray.Icon, "HAS_MENU", False))
-    fix = ("install PyGObject (python3-gi) for the appindicator or gtk backend; on GNOME enable the "
-           "AppIndicator extension")
+    fix = (
+        "install PyGObject (python3-gi) for the appindicator or gtk backend; on GNOME enable the "
+        "AppIndicator extension"
+    )
     return Check("tray", has_menu, f"pystray backend {backend}, menu: {'yes' if has_menu else 'no'}", fix)
 
 
@@ -156,12 +189,25 @@ def check_notifications(send_test: bool = False) -> Check:
         if send_test:
             from ..ports import Prompt
 
-            notifier.show(Prompt("", "deskbreak: test", "If you can read this, prompts reach you.", 0,
-                                 str(icon) if icon else None, 10, kind="message"))
+            notifier.show(
+                Prompt(
+                    "",
+                    "deskbreak: test",
+                    "If you can read this, prompts reach you.",
+                    0,
+                    str(icon) if icon else None,
+                    10,
+                    kind="message",
+                )
+            )
             detail += "; test prompt sent through " + notifier.name
     except Exception as error:
-        return Check("notifications", False, _first_line(error),
-                     "start a notification server (your desktop's, or dunst), or install notify-send")
+        return Check(
+            "notifications",
+            False,
+            _first_line(error),
+            "start a notification server (your desktop's, or dunst), or install notify-send",
+        )
     finally:
         if notifier is not None:
             try:
@@ -175,12 +221,20 @@ def check_notifications(send_test: bool = False) -> Check:
 
         server = server_info()
         if server is None:
-            return Check("notifications", False, "no notification server answers on the session bus",
-                         "start your desktop's notification server (or dunst); until then prompts go to the log")
+            return Check(
+                "notifications",
+                False,
+                "no notification server answers on the session bus",
+                "start your desktop's notification server (or dunst); until then prompts go to the log",
+            )
         detail += f", server {server.describe()}"
     ok = notifier.name not in ("log",)
-    return Check("notifications", ok, detail,
-                 "no desktop notifications here: start a notification server or install notify-send")
+    return Check(
+        "notifications",
+        ok,
+        detail,
+        "no desktop notifications here: start a notification server or install notify-send",
+    )
 
 
 def check_idle_probe(environ: Mapping[str, str] = os.environ) -> Check:
@@ -195,9 +249,13 @@ def check_idle_probe(environ: Mapping[str, str] = os.environ) -> Check:
     try:
         reason = getattr(probe, "reason", "")
         if probe.name == "none":
-            return Check("idle probe", False, f"none{f' ({reason})' if reason else ''}: timing by the clock",
-                         "on X11 install python-xlib; on GNOME/KDE make sure the session D-Bus is reachable; "
-                         "on Wayland the compositor needs ext-idle-notify-v1 or org_kde_kwin_idle")
+            return Check(
+                "idle probe",
+                False,
+                f"none{f' ({reason})' if reason else ''}: timing by the clock",
+                "on X11 install python-xlib; on GNOME/KDE make sure the session D-Bus is reachable; "
+                "on Wayland the compositor needs ext-idle-notify-v1 or org_kde_kwin_idle",
+            )
         protocol = getattr(probe, "protocol", "")
         return Check("idle probe", True, f"{probe.name} ({protocol})" if protocol else probe.name)
     finally:
@@ -210,8 +268,12 @@ def check_window() -> Check:
 
         return Check("guided window", True, f"tkinter {tkinter.TkVersion}")
     except Exception as error:
-        return Check("guided window", False, f"tkinter missing ({_first_line(error)})",
-                     "install python3-tk (Debian/Ubuntu) or a Python build with Tk")
+        return Check(
+            "guided window",
+            False,
+            f"tkinter missing ({_first_line(error)})",
+            "install python3-tk (Debian/Ubuntu) or a Python build with Tk",
+        )
 
 
 def check_history(path: Path) -> Check:
@@ -226,11 +288,19 @@ def check_history(path: Path) -> Check:
         finally:
             conn.close()
     except sqlite3.Error as error:
-        return Check("history", False, f"{path}: {error}",
-                     "stop deskbreak; it sets a corrupt file aside and starts afresh at the next start")
+        return Check(
+            "history",
+            False,
+            f"{path}: {error}",
+            "stop deskbreak; it sets a corrupt file aside and starts afresh at the next start",
+        )
     if verdict != "ok":
-        return Check("history", False, f"{path}: integrity check: {verdict}",
-                     "stop deskbreak; it sets a corrupt file aside and starts afresh at the next start")
+        return Check(
+            "history",
+            False,
+            f"{path}: integrity check: {verdict}",
+            "stop deskbreak; it sets a corrupt file aside and starts afresh at the next start",
+        )
     return Check("history", True, f"{path} (integrity ok, {rows} rows)")
 
 
@@ -261,8 +331,13 @@ def check_daemon(paths: Paths) -> Check:
     except Exception as error:
         return Check("daemon", False, _first_line(error), "deskbreak quit, then start it again")
     if status.get("config_error"):
-        return Check("daemon", False, f"running, but the config was not applied: "
-                     f"{status['config_error'].splitlines()[0]}", "deskbreak config edit", essential=False)
+        return Check(
+            "daemon",
+            False,
+            f"running, but the config was not applied: {status['config_error'].splitlines()[0]}",
+            "deskbreak config edit",
+            essential=False,
+        )
     return Check("daemon", True, f"running: {status.get('headline') or status.get('state', '?')}")
 
 
@@ -274,7 +349,9 @@ def run_checks(paths: Paths, notify: bool = False, environ: Mapping[str, str] = 
         check_catalog(),
         check_writable("data folder", paths.data_dir, f"make {paths.data_dir} writable by you", True),
         check_writable("state folder", paths.state_dir, f"make {paths.state_dir} writable by you", False),
-        check_writable("runtime folder", paths.runtime_dir, f"make {paths.runtime_dir} writable by you", False),
+        check_writable(
+            "runtime folder", paths.runtime_dir, f"make {paths.runtime_dir} writable by you", False
+        ),
         check_log(paths),
         check_tray(environ),
         check_notifications(notify),
@@ -304,7 +381,11 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths | None = None) -> int:
         quiet.setLevel(level)
     broken = any(c.essential and not c.ok for c in checks)
     if args.json:
-        print(json.dumps({"ok": not broken, "checks": [asdict(c) for c in checks]}, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"ok": not broken, "checks": [asdict(c) for c in checks]}, indent=2, ensure_ascii=False
+            )
+        )
     else:
         for check in checks:
             print(check.line())

@@ -71,9 +71,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     with history:
         summary = stats.summarize_counts(
-            history.day_counts(start, end), history.done_by_stretch(start, end),
-            start_day=start, end_day=end, goal=config.goals.daily_stretches, is_work_day=is_work_day,
-            today=today, known_ids=plan.eligible, done_per_day=history.done_per_day(today))
+            history.day_counts(start, end),
+            history.done_by_stretch(start, end),
+            start_day=start,
+            end_day=end,
+            goal=config.goals.daily_stretches,
+            is_work_day=is_work_day,
+            today=today,
+            known_ids=plan.eligible,
+            done_per_day=history.done_per_day(today),
+        )
     if args.chart:
         from ..adapters.charts import draw_week_chart
 
@@ -102,11 +109,15 @@ def print_summary(summary, catalog) -> None:
     print(f"{'day':<16}{'done':>5}{'snoozed':>9}{'skipped':>9}{'ignored':>9}{'breaks':>8}")
     for day in summary.days:
         mark = "✓" if day.done >= summary.goal else (" " if day.day in summary.work_days else "·")
-        print(f"{day.day.strftime('%a %Y-%m-%d'):<16}{day.done:>5}{day.snoozed:>9}{day.skipped:>9}"
-              f"{day.ignored:>9}{day.natural_breaks:>8} {mark}")
+        print(
+            f"{day.day.strftime('%a %Y-%m-%d'):<16}{day.done:>5}{day.snoozed:>9}{day.skipped:>9}"
+            f"{day.ignored:>9}{day.natural_breaks:>8} {mark}"
+        )
     rate = summary.completion_rate
-    print(f"completion {'-' if rate is None else f'{rate:.0%}'} (done / done+skipped+ignored)   "
-          f"streak {summary.current_streak} (best {summary.best_streak}) work days at the goal")
+    print(
+        f"completion {'-' if rate is None else f'{rate:.0%}'} (done / done+skipped+ignored)   "
+        f"streak {summary.current_streak} (best {summary.best_streak}) work days at the goal"
+    )
     print(f"most done: {name(summary.most_done)}   least done: {name(summary.least_done)}")
 
 

@@ -83,25 +83,48 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
             problems.append((field, entry.get(field), expected))
 
     known = {
-        "id", "name", "posture", "areas", "steps", "hold_seconds", "reps",
-        "per_side", "caution", "caution_short", "source", "first_side",
+        "id",
+        "name",
+        "posture",
+        "areas",
+        "steps",
+        "hold_seconds",
+        "reps",
+        "per_side",
+        "caution",
+        "caution_short",
+        "source",
+        "first_side",
     }
     for field in entry:
         if field not in known:
             problems.append((field, entry[field], f"one of {', '.join(sorted(known))}"))
     sid = entry.get("id")
-    need("id", isinstance(sid, str) and _ID.fullmatch(sid) is not None and len(sid) <= 40,
-         "a lowercase id of letters, digits and single dashes, such as \"seated-twist\"")
-    need("name", isinstance(entry.get("name"), str) and 0 < len(entry["name"].strip()) <= 40,
-         "a name of 1-40 characters")
+    need(
+        "id",
+        isinstance(sid, str) and _ID.fullmatch(sid) is not None and len(sid) <= 40,
+        'a lowercase id of letters, digits and single dashes, such as "seated-twist"',
+    )
+    need(
+        "name",
+        isinstance(entry.get("name"), str) and 0 < len(entry["name"].strip()) <= 40,
+        "a name of 1-40 characters",
+    )
     need("posture", entry.get("posture") in POSTURES, f"one of {', '.join(POSTURES)}")
     areas = entry.get("areas")
-    need("areas", isinstance(areas, list) and 0 < len(areas) and all(a in AREAS for a in areas),
-         f"a non-empty list of {', '.join(AREAS)}")
+    need(
+        "areas",
+        isinstance(areas, list) and 0 < len(areas) and all(a in AREAS for a in areas),
+        f"a non-empty list of {', '.join(AREAS)}",
+    )
     steps = entry.get("steps")
-    need("steps", isinstance(steps, list) and 3 <= len(steps) <= 6
-         and all(isinstance(s, str) and 0 < len(s.strip()) <= 160 for s in steps),
-         "3-6 steps, each 1-160 characters")
+    need(
+        "steps",
+        isinstance(steps, list)
+        and 3 <= len(steps) <= 6
+        and all(isinstance(s, str) and 0 < len(s.strip()) <= 160 for s in steps),
+        "3-6 steps, each 1-160 characters",
+    )
     hold = entry.get("hold_seconds")
     # 1 s is real: seed 003's trunk rotations and chair figure-four hold "a second or two".
     need("hold_seconds", type(hold) is int and 1 <= hold <= 120, "whole seconds between 1 and 120")
@@ -109,11 +132,17 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
     need("reps", type(reps) is int and 1 <= reps <= 15, "a whole number of reps between 1 and 15")
     per_side = entry.get("per_side")
     need("per_side", type(per_side) is bool, "true or false")
-    need("caution", isinstance(entry.get("caution"), str) and len(entry["caution"].strip()) > 0,
-         "a caution sentence")
+    need(
+        "caution",
+        isinstance(entry.get("caution"), str) and len(entry["caution"].strip()) > 0,
+        "a caution sentence",
+    )
     short = entry.get("caution_short", "x")
-    need("caution_short", isinstance(short, str) and 0 < len(short.strip()) <= CAUTION_SHORT_MAX,
-         f"a caution of 1-{CAUTION_SHORT_MAX} characters for notifications")
+    need(
+        "caution_short",
+        isinstance(short, str) and 0 < len(short.strip()) <= CAUTION_SHORT_MAX,
+        f"a caution of 1-{CAUTION_SHORT_MAX} characters for notifications",
+    )
     need("source", isinstance(entry.get("source", ""), str), "the source it comes from")
     if per_side is True:
         need("first_side", entry.get("first_side", "right") in SIDES, "left or right")
@@ -151,8 +180,10 @@ def at_level(stretch: Stretch, level: str) -> Stretch:
 def level_note(level: str) -> str:
     """One line saying what the hold level means and how to change it (for `deskbreak stretches`)."""
     if level == "beginner":
-        return (f"level beginner: holds of at most {BEGINNER_MAX_HOLD} s while you are new to these; "
-                'set [stretches] level = "regular" for the full holds once they feel easy')
+        return (
+            f"level beginner: holds of at most {BEGINNER_MAX_HOLD} s while you are new to these; "
+            'set [stretches] level = "regular" for the full holds once they feel easy'
+        )
     return f'level regular: full holds; [stretches] level = "beginner" caps them at {BEGINNER_MAX_HOLD} s'
 
 

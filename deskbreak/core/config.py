@@ -121,8 +121,16 @@ def parse_window(text: str) -> WorkWindow:
     return WorkWindow(start, end)
 
 
-_SCHEDULE_KEYS = ("interval_minutes", "timezone", *WEEKDAYS, "days_off", "prompt_timeout_minutes",
-                  "snooze_minutes", "snooze_choices", "min_minutes_before_end")
+_SCHEDULE_KEYS = (
+    "interval_minutes",
+    "timezone",
+    *WEEKDAYS,
+    "days_off",
+    "prompt_timeout_minutes",
+    "snooze_minutes",
+    "snooze_choices",
+    "min_minutes_before_end",
+)
 
 
 def _parse_schedule(r: _Reader, doc: dict) -> ScheduleConfig:
@@ -141,37 +149,56 @@ def _parse_schedule(r: _Reader, doc: dict) -> ScheduleConfig:
             try:
                 windows.append(parse_window(text) if isinstance(text, str) else parse_window(""))
             except ValueError:
-                r.problem(f"schedule.{day}[{position}]", text,
-                          'a range "HH:MM-HH:MM" with the start before the end (end up to 24:00)')
+                r.problem(
+                    f"schedule.{day}[{position}]",
+                    text,
+                    'a range "HH:MM-HH:MM" with the start before the end (end up to 24:00)',
+                )
         windows.sort(key=lambda w: w.start_minute)
         for earlier, later in zip(windows, windows[1:]):
             if later.start_minute < earlier.end_minute:
                 r.problem(f"schedule.{day}", ranges, f"ranges that do not overlap ({earlier} and {later} do)")
                 break
         week[index] = tuple(windows)
-    choices = r.get(t, "schedule", "snooze_choices", list(base.snooze_choices),
-                    lambda v: isinstance(v, list) and 0 < len(v) <= 6
-                    and all(type(x) is int and 1 <= x <= 240 for x in v),
-                    "a list of 1-6 whole minutes from 1 to 240")
+    choices = r.get(
+        t,
+        "schedule",
+        "snooze_choices",
+        list(base.snooze_choices),
+        lambda v: (
+            isinstance(v, list) and 0 < len(v) <= 6 and all(type(x) is int and 1 <= x <= 240 for x in v)
+        ),
+        "a list of 1-6 whole minutes from 1 to 240",
+    )
     return ScheduleConfig(
         interval_minutes=r.integer(t, "schedule", "interval_minutes", base.interval_minutes, 1, 480),
-        timezone=r.get(t, "schedule", "timezone", base.timezone,
-                       lambda v: isinstance(v, str) and _valid_timezone(v),
-                       'an IANA time zone such as "Europe/Berlin", or "" for the local zone'),
+        timezone=r.get(
+            t,
+            "schedule",
+            "timezone",
+            base.timezone,
+            lambda v: isinstance(v, str) and _valid_timezone(v),
+            'an IANA time zone such as "Europe/Berlin", or "" for the local zone',
+        ),
         week=tuple(week),
-        days_off=tuple(date.fromisoformat(d) for d in r.string_list(
-            t, "schedule", "days_off", _iso_date, 'ISO dates such as "2026-12-24"')),
-        prompt_timeout_minutes=r.integer(t, "schedule", "prompt_timeout_minutes",
-                                         base.prompt_timeout_minutes, 1, 240),
+        days_off=tuple(
+            date.fromisoformat(d)
+            for d in r.string_list(t, "schedule", "days_off", _iso_date, 'ISO dates such as "2026-12-24"')
+        ),
+        prompt_timeout_minutes=r.integer(
+            t, "schedule", "prompt_timeout_minutes", base.prompt_timeout_minutes, 1, 240
+        ),
         snooze_minutes=r.integer(t, "schedule", "snooze_minutes", base.snooze_minutes, 1, 240),
         snooze_choices=tuple(sorted(set(choices))),
-        min_minutes_before_end=r.integer(t, "schedule", "min_minutes_before_end",
-                                         base.min_minutes_before_end, 0, 240),
+        min_minutes_before_end=r.integer(
+            t, "schedule", "min_minutes_before_end", base.min_minutes_before_end, 0, 240
+        ),
     )
 
 
-def _known_list(r: _Reader, table: dict, name: str, known: Iterable[str] | None, what: str
-                ) -> tuple[str, ...]:
+def _known_list(
+    r: _Reader, table: dict, name: str, known: Iterable[str] | None, what: str
+) -> tuple[str, ...]:
     """`stretches.<name>`: a list of known names (`known` None: any non-empty string); an
     unknown one is a problem with a did-you-mean, like an unknown key."""
     key = f"stretches.{name}"
@@ -182,10 +209,22 @@ def _known_list(r: _Reader, table: dict, name: str, known: Iterable[str] | None,
         if isinstance(item, str) and item and (choices is None or item in choices):
             good.append(item)
             continue
-        hint = difflib.get_close_matches(item, choices, n=1, cutoff=0.7) if choices and isinstance(item, str) else []
-        expected = f'a known {what} (did you mean "{hint[0]}"?)' if hint else (
-            f"a known {what} (see `deskbreak stretches`)" if what == "stretch id" and choices
-            else f"a known {what}: {', '.join(choices)}" if choices else f"a {what}")
+        hint = (
+            difflib.get_close_matches(item, choices, n=1, cutoff=0.7)
+            if choices and isinstance(item, str)
+            else []
+        )
+        expected = (
+            f'a known {what} (did you mean "{hint[0]}"?)'
+            if hint
+            else (
+                f"a known {what} (see `deskbreak stretches`)"
+                if what == "stretch id" and choices
+                else f"a known {what}: {', '.join(choices)}"
+                if choices
+                else f"a {what}"
+            )
+        )
         r.problem(f"{key}[{index}]", item, expected)
     return tuple(good)
 
@@ -196,8 +235,13 @@ def _custom_ids(entries: list) -> set[str]:
 
 def _parse_stretches(r: _Reader, doc: dict, builtin_ids: Iterable[str] | None = None) -> StretchesConfig:
     t = r.table(doc, "stretches", ("postures", "exclude", "focus", "custom", "level"))
-    postures = r.string_list(t, "stretches", "postures", lambda p: p in catalog_model.POSTURES,
-                             " or ".join(f'"{p}"' for p in catalog_model.POSTURES))
+    postures = r.string_list(
+        t,
+        "stretches",
+        "postures",
+        lambda p: p in catalog_model.POSTURES,
+        " or ".join(f'"{p}"' for p in catalog_model.POSTURES),
+    )
     if "postures" in t and isinstance(t["postures"], list) and not t["postures"]:
         r.problem("stretches.postures", [], "at least one posture")
     custom = []
@@ -218,8 +262,16 @@ def _parse_stretches(r: _Reader, doc: dict, builtin_ids: Iterable[str] | None = 
             custom.append(catalog_model.stretch_from_entry(entry))
     return StretchesConfig(
         postures=postures if postures else StretchesConfig.postures,
-        exclude=_known_list(r, t, "exclude", None if builtin_ids is None else  # a broken custom
-                            {*builtin_ids, *_custom_ids(raw_custom)}, "stretch id"),  # is its own error
+        exclude=_known_list(
+            r,
+            t,
+            "exclude",
+            None
+            if builtin_ids is None
+            # a broken custom
+            else {*builtin_ids, *_custom_ids(raw_custom)},
+            "stretch id",
+        ),  # is its own error
         focus=_known_list(r, t, "focus", catalog_model.AREAS, "body area"),
         custom=tuple(custom),
         level=r.choice(t, "stretches", "level", StretchesConfig.level, catalog_model.LEVELS),
@@ -231,7 +283,9 @@ def _parse_activity(r: _Reader, doc: dict) -> ActivityConfig:
     t = r.table(doc, "activity", keys)
     d = ActivityConfig()
     return ActivityConfig(
-        natural_break_minutes=r.integer(t, "activity", "natural_break_minutes", d.natural_break_minutes, 1, 120),
+        natural_break_minutes=r.integer(
+            t, "activity", "natural_break_minutes", d.natural_break_minutes, 1, 120
+        ),
         count=r.choice(t, "activity", "count", d.count, ("active", "clock")),
         settle_seconds=r.integer(t, "activity", "settle_seconds", d.settle_seconds, 0, 120),
         max_defer_minutes=r.integer(t, "activity", "max_defer_minutes", d.max_defer_minutes, 0, 480),
@@ -245,8 +299,9 @@ def _parse_activity(r: _Reader, doc: dict) -> ActivityConfig:
 TOP_LEVEL = ("schedule", "stretches", "prompt", "activity", "calendar", "goals")
 
 
-def parse(doc: dict[str, Any], path: str = "<config>", text: str = "",
-          builtin_ids: Iterable[str] | None = None) -> Config:
+def parse(
+    doc: dict[str, Any], path: str = "<config>", text: str = "", builtin_ids: Iterable[str] | None = None
+) -> Config:
     """Validate a raw TOML document into a Config, or raise ConfigError listing every problem.
     `builtin_ids`: the catalog's stretch ids, which `stretches.exclude` may name (with the
     config's own custom ones); None leaves the ids unchecked."""
@@ -259,12 +314,15 @@ def parse(doc: dict[str, Any], path: str = "<config>", text: str = "",
     schedule = _parse_schedule(r, clean)
     stretches = _parse_stretches(r, clean, builtin_ids)
     pt = r.table(clean, "prompt", ("window", "sound"))
-    prompt = PromptConfig(window=r.choice(pt, "prompt", "window", "on_click", ("on_click", "with_prompt")),
-                          sound=r.boolean(pt, "prompt", "sound", True))
+    prompt = PromptConfig(
+        window=r.choice(pt, "prompt", "window", "on_click", ("on_click", "with_prompt")),
+        sound=r.boolean(pt, "prompt", "sound", True),
+    )
     activity = _parse_activity(r, clean)
     ct = r.table(clean, "calendar", ("ics",))
-    calendar = CalendarConfig(ics=r.string_list(ct, "calendar", "ics", lambda s: bool(s.strip()),
-                                                "paths of .ics files"))
+    calendar = CalendarConfig(
+        ics=r.string_list(ct, "calendar", "ics", lambda s: bool(s.strip()), "paths of .ics files")
+    )
     gt = r.table(clean, "goals", ("daily_stretches",))
     goals = GoalsConfig(daily_stretches=r.integer(gt, "goals", "daily_stretches", 6, 1, 50))
     if not any(schedule.week) and not r.problems:
@@ -280,6 +338,7 @@ def loads(text: str, path: str = "<config>", builtin_ids: Iterable[str] | None =
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"at line (\d+)", str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise ConfigError(path, [Problem("toml", _MISSING, message,
-                                         int(line.group(1)) if line else None)]) from None
+        raise ConfigError(
+            path, [Problem("toml", _MISSING, message, int(line.group(1)) if line else None)]
+        ) from None
     return parse(doc, path, text, builtin_ids)

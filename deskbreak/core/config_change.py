@@ -49,7 +49,13 @@ def changed_keys(old: Config, new: Config) -> list[str]:
     return keys
 
 
-def summary(old: Config, new: Config, before: Sequence[datetime], after: Sequence[datetime],
-            zone: tzinfo, now: datetime) -> list[str]:
+def summary(
+    old: Config,
+    new: Config,
+    before: Sequence[datetime],
+    after: Sequence[datetime],
+    zone: tzinfo,
+    now: datetime,
+) -> list[str]:
     keys = changed_keys(old, new)
     return [f"changed: {', '.join(keys) if keys else 'nothing'}", prompts_line(before, after, zone, now)]

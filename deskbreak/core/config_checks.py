@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from .config_lines import _line_for
 
+
 @dataclass(frozen=True)
 class Problem:
     key: str
@@ -51,6 +52,7 @@ def _show(value: Any) -> str:
 
 # --- validation helpers: each returns the value or records a Problem and returns the default ---
 
+
 class _Reader:
     def __init__(self, lines: dict[str, int]):
         self.problems: list[Problem] = []
@@ -67,16 +69,22 @@ class _Reader:
         for name in value:
             if name not in known:
                 hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-                expected = (f'a known key (did you mean "{hint[0]}"?)' if hint
-                            else f"one of {', '.join(known)}")
+                expected = (
+                    f'a known key (did you mean "{hint[0]}"?)' if hint else f"one of {', '.join(known)}"
+                )
                 self.problems.append(
-                    Problem(f"{key}.{name}" if key else name, value[name], expected,
-                            _line_for(self.lines, f"{key}.{name}" if key else name))
+                    Problem(
+                        f"{key}.{name}" if key else name,
+                        value[name],
+                        expected,
+                        _line_for(self.lines, f"{key}.{name}" if key else name),
+                    )
                 )
         return value
 
-    def get(self, table: dict, prefix: str, name: str, default: Any, check: Callable[[Any], bool],
-            expected: str) -> Any:
+    def get(
+        self, table: dict, prefix: str, name: str, default: Any, check: Callable[[Any], bool], expected: str
+    ) -> Any:
         if name not in table:
             return default
         value = table[name]
@@ -86,9 +94,14 @@ class _Reader:
         return value
 
     def integer(self, table: dict, prefix: str, name: str, default: int, low: int, high: int) -> int:
-        return self.get(table, prefix, name, default,
-                        lambda v: type(v) is int and low <= v <= high,
-                        f"a whole number from {low} to {high}")
+        return self.get(
+            table,
+            prefix,
+            name,
+            default,
+            lambda v: type(v) is int and low <= v <= high,
+            f"a whole number from {low} to {high}",
+        )
 
     def boolean(self, table: dict, prefix: str, name: str, default: bool) -> bool:
         return self.get(table, prefix, name, default, lambda v: type(v) is bool, "true or false")
@@ -101,8 +114,9 @@ class _Reader:
             expected += f' (did you mean "{hint[0]}"?)'
         return self.get(table, prefix, name, default, lambda v: v in options, expected)
 
-    def string_list(self, table: dict, prefix: str, name: str, check: Callable[[str], bool],
-                    expected: str) -> tuple[str, ...]:
+    def string_list(
+        self, table: dict, prefix: str, name: str, check: Callable[[str], bool], expected: str
+    ) -> tuple[str, ...]:
         value = self.get(table, prefix, name, [], lambda v: isinstance(v, list), f"a list of {expected}")
         good = []
         for index, item in enumerate(value):

@@ -20,22 +20,41 @@ def _value(value: Any) -> str:
 
 def dump(config: Config) -> str:
     s = config.schedule
-    lines = [f"# effective config from {config.source}", "", "[schedule]",
-             f"interval_minutes = {s.interval_minutes}", f"timezone = {_value(s.timezone)}"]
+    lines = [
+        f"# effective config from {config.source}",
+        "",
+        "[schedule]",
+        f"interval_minutes = {s.interval_minutes}",
+        f"timezone = {_value(s.timezone)}",
+    ]
     lines += [f"{day} = {_value([str(w) for w in s.week[i]])}" for i, day in enumerate(WEEKDAYS)]
-    lines += [f"days_off = {_value([d.isoformat() for d in s.days_off])}",
-              f"prompt_timeout_minutes = {s.prompt_timeout_minutes}",
-              f"snooze_minutes = {s.snooze_minutes}",
-              f"snooze_choices = {_value(s.snooze_choices)}",
-              f"min_minutes_before_end = {s.min_minutes_before_end}", "", "[stretches]",
-              f"postures = {_value(config.stretches.postures)}",
-              f"exclude = {_value(config.stretches.exclude)}",
-              f"focus = {_value(config.stretches.focus)}",
-              f"level = {_value(config.stretches.level)}"]
+    lines += [
+        f"days_off = {_value([d.isoformat() for d in s.days_off])}",
+        f"prompt_timeout_minutes = {s.prompt_timeout_minutes}",
+        f"snooze_minutes = {s.snooze_minutes}",
+        f"snooze_choices = {_value(s.snooze_choices)}",
+        f"min_minutes_before_end = {s.min_minutes_before_end}",
+        "",
+        "[stretches]",
+        f"postures = {_value(config.stretches.postures)}",
+        f"exclude = {_value(config.stretches.exclude)}",
+        f"focus = {_value(config.stretches.focus)}",
+        f"level = {_value(config.stretches.level)}",
+    ]
     for stretch in config.stretches.custom:
         lines += ["", "[[stretches.custom]]"]
-        for name in ("id", "name", "posture", "areas", "steps", "hold_seconds", "reps", "per_side",
-                     "first_side", "caution"):
+        for name in (
+            "id",
+            "name",
+            "posture",
+            "areas",
+            "steps",
+            "hold_seconds",
+            "reps",
+            "per_side",
+            "first_side",
+            "caution",
+        ):
             value = getattr(stretch, name)
             if value is not None:
                 lines.append(f"{name} = {_value(value)}")

@@ -9,7 +9,9 @@ from . import rotation as rot
 from .schedule import Phase, Plan, State, _utc, next_prompt_at
 
 
-def upcoming_prompts(state: State, now: datetime, plan: Plan, count: int = 5) -> list[tuple[datetime, str | None]]:
+def upcoming_prompts(
+    state: State, now: datetime, plan: Plan, count: int = 5
+) -> list[tuple[datetime, str | None]]:
     """The next `count` prompt times and stretches if every prompt were done at once (for `next`):
     the open or snoozed prompt first, then what the rotation deals from the state's own anchor (so
     the first time is the status's `next_prompt_at`)."""

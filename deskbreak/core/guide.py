@@ -84,18 +84,26 @@ def _next_phase(state: Guide) -> tuple[Guide, tuple[str, ...]]:
         other_side = state.side_index + 1 < len(stretch.sides)
         if one_side_first(stretch):
             if state.rep < stretch.reps:
-                return replace(state, phase=REST, rep=state.rep + 1,
-                               remaining=float(rest_seconds(stretch))), (REP_DONE,)
+                return replace(
+                    state, phase=REST, rep=state.rep + 1, remaining=float(rest_seconds(stretch))
+                ), (REP_DONE,)
             if other_side:
-                return replace(state, phase=SWITCH, rep=1, side_index=state.side_index + 1,
-                               remaining=float(SWITCH_SECONDS)), (SWITCH_SIDE,)
+                return replace(
+                    state,
+                    phase=SWITCH,
+                    rep=1,
+                    side_index=state.side_index + 1,
+                    remaining=float(SWITCH_SECONDS),
+                ), (SWITCH_SIDE,)
             return replace(state, phase=FINISHED, remaining=0.0), (DONE,)
         if other_side:
-            return replace(state, phase=SWITCH, side_index=state.side_index + 1,
-                           remaining=float(SWITCH_SECONDS)), (SWITCH_SIDE,)
+            return replace(
+                state, phase=SWITCH, side_index=state.side_index + 1, remaining=float(SWITCH_SECONDS)
+            ), (SWITCH_SIDE,)
         if state.rep < stretch.reps:
-            return replace(state, phase=REST, rep=state.rep + 1, side_index=0,
-                           remaining=float(rest_seconds(stretch))), (REP_DONE,)
+            return replace(
+                state, phase=REST, rep=state.rep + 1, side_index=0, remaining=float(rest_seconds(stretch))
+            ), (REP_DONE,)
         return replace(state, phase=FINISHED, remaining=0.0), (DONE,)
     return state, ()
 
@@ -182,12 +190,14 @@ _SIDE_WORD = re.compile(r"\b(left|right)\b", re.IGNORECASE)
 
 def mirror_sides(text: str) -> str:
     """Swap the whole words left and right, keeping their case (`Right` -> `Left`, `LEFT` -> `RIGHT`)."""
+
     def swap(match: re.Match[str]) -> str:
         word = match.group(0)
         other = "right" if word.lower() == "left" else "left"
         if word.isupper():
             return other.upper()
         return other.capitalize() if word[0].isupper() else other
+
     return _SIDE_WORD.sub(swap, text)
 
 

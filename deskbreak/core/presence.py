@@ -31,8 +31,9 @@ class Returned:
         return self.ended - self.began
 
 
-def observe(presence: Presence, now: datetime, idle_seconds: float | None, locked: bool | None
-            ) -> tuple[Presence, Returned | None]:
+def observe(
+    presence: Presence, now: datetime, idle_seconds: float | None, locked: bool | None
+) -> tuple[Presence, Returned | None]:
     """Fold one probe sample into the tracker; report a return when input resumed after quiet."""
     if idle_seconds is None and locked is None:
         return presence, None  # no probe: time by the clock

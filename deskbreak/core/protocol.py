@@ -40,6 +40,7 @@ class Request:
 
 # --- requests ---
 
+
 def encode_request(cmd: str, arg: Any = None) -> bytes:
     body: dict[str, Any] = {"cmd": cmd}
     if arg is not None:
@@ -51,10 +52,10 @@ def decode_request(line: bytes) -> Request:
     """A validated request from one line (the newline optional); ProtocolError otherwise."""
     doc = _load(line, "request")
     if not isinstance(doc, dict):
-        raise ProtocolError("request must be a JSON object like {\"cmd\": \"status\"}")
+        raise ProtocolError('request must be a JSON object like {"cmd": "status"}')
     cmd = doc.get("cmd")
     if not isinstance(cmd, str):
-        raise ProtocolError("request needs \"cmd\": a command name string")
+        raise ProtocolError('request needs "cmd": a command name string')
     if cmd not in COMMANDS:
         raise ProtocolError(f"unknown command {cmd[:40]!r} (known: {', '.join(COMMANDS)})")
     arg = doc.get("arg")
@@ -71,19 +72,22 @@ def check_arg(cmd: str, arg: Any) -> None:
     if cmd == "snooze" and not _int_in(arg, 1, 240):
         raise ProtocolError(f"snooze minutes must be a whole number from 1 to 240, got {_show(arg)}")
     if cmd == "done" and not (_int_in(arg, 0, 3600) or _answer(arg, with_held=True)):
-        raise ProtocolError('done takes the seconds held (0 to 3600) or {"held_seconds": n, "stretch": id}, '
-                            f"got {_show(arg)}")
+        raise ProtocolError(
+            'done takes the seconds held (0 to 3600) or {"held_seconds": n, "stretch": id}, '
+            f"got {_show(arg)}"
+        )
     if cmd == "skip" and not _answer(arg, with_held=False):
         raise ProtocolError(f'skip takes nothing or {{"stretch": id}}, got {_show(arg)}')
     if cmd == "next" and not _int_in(arg, 1, MAX_NEXT):
         raise ProtocolError(f"next takes how many prompts, 1 to {MAX_NEXT}, got {_show(arg)}")
     if cmd == "pause":
         if not isinstance(arg, str):
-            raise ProtocolError(f"pause takes a spec string like \"30m\", got {_show(arg)}")
+            raise ProtocolError(f'pause takes a spec string like "30m", got {_show(arg)}')
         pause_spec(arg)
 
 
 # --- replies ---
+
 
 def encode_reply(reply: dict[str, Any]) -> bytes:
     return _line(reply)
@@ -96,7 +100,7 @@ def error_reply(message: str) -> dict[str, Any]:
 def decode_reply(line: bytes) -> dict[str, Any]:
     doc = _load(line, "reply", MAX_REPLY)
     if not isinstance(doc, dict) or not isinstance(doc.get("ok"), bool):
-        raise ProtocolError("reply must be a JSON object with a boolean \"ok\"")
+        raise ProtocolError('reply must be a JSON object with a boolean "ok"')
     return doc
 
 
@@ -126,7 +130,9 @@ def _answer(arg: Any, with_held: bool) -> bool:
     if set(arg) - known:
         return False
     stretch = arg.get("stretch")
-    if stretch is not None and not (isinstance(stretch, str) and len(stretch) <= 64 and _STRETCH_ID.fullmatch(stretch)):
+    if stretch is not None and not (
+        isinstance(stretch, str) and len(stretch) <= 64 and _STRETCH_ID.fullmatch(stretch)
+    ):
         return False
     held = arg.get("held_seconds")
     return held is None or _int_in(held, 0, 3600)
@@ -177,8 +183,9 @@ def pause_spec(text: str) -> tuple[str, Any]:
     return "for", length
 
 
-def parse_pause(text: str, now: datetime, zone: tzinfo,
-                next_window_start: Callable[[date], datetime | None] | None = None) -> datetime | None:
+def parse_pause(
+    text: str, now: datetime, zone: tzinfo, next_window_start: Callable[[date], datetime | None] | None = None
+) -> datetime | None:
     """When a pause given as `text` ends, as an aware datetime in `zone`; None means until resumed.
 
     `until HH:MM` is today, or tomorrow if that time has passed. `tomorrow` is the start of the

@@ -9,7 +9,9 @@ the wording is ours (tests/core/test_catalog_wording.py checks it).
 
 from __future__ import annotations
 
-SAFETY_NOTE = ("Stretch gently, never bouncing, and stop at sharp pain. With a recent injury, severe "
-               "back pain or a spine condition, see a health professional before you start. Numbness, "
-               "tingling or weakness means stop and seek care; pain running down one or both legs, or "
-               "loss of bowel or bladder control, means seek care at once.")
+SAFETY_NOTE = (
+    "Stretch gently, never bouncing, and stop at sharp pain. With a recent injury, severe "
+    "back pain or a spine condition, see a health professional before you start. Numbness, "
+    "tingling or weakness means stop and seek care; pain running down one or both legs, or "
+    "loss of bowel or bladder control, means seek care at once."
+)

@@ -19,7 +19,6 @@ from .workhours import Plan, _utc, next_prompt_at, window_at, windows_from  # no
 from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 
 
-
 class Phase(str, Enum):
     WAITING = "waiting"  # counting down to the next prompt (or off hours: no window now)
     PROMPTING = "prompting"  # a prompt is shown and unanswered
@@ -62,6 +61,7 @@ SETTLE_QUIET_SECONDS = 2.0  # this long without input is a pause in typing
 
 
 # --- effects: what the daemon must do after a transition ---
+
 
 @dataclass(frozen=True)
 class ShowPrompt:
@@ -116,6 +116,7 @@ def upcoming_stretch(state: State, plan: Plan) -> str | None:
 
 # --- transitions ---
 
+
 def tick(state: State, now: datetime, plan: Plan, moment: Moment = Moment()) -> Transition:
     """The timer fired (or the daemon woke up): decide once what is due at `now`.
 
@@ -130,8 +131,9 @@ def tick(state: State, now: datetime, plan: Plan, moment: Moment = Moment()) -> 
             return Transition(_unheld(state))
         if state.held_since is None and now - due > plan.late_limit:
             # Slept through it (suspend, a stopped process): one record, no burst, count from now.
-            missed = PromptOutcome(due, rot.peek(state.rotation, plan.eligible, plan.focus),
-                                   MISSED_WHILE_ASLEEP)
+            missed = PromptOutcome(
+                due, rot.peek(state.rotation, plan.eligible, plan.focus), MISSED_WHILE_ASLEEP
+            )
             return Transition(replace(state, anchor=now), (Record(missed),))
         if state.recheck_at is not None and now < state.recheck_at:
             return Transition(state)
@@ -188,13 +190,21 @@ def _hold(state: State, now: datetime, plan: Plan, moment: Moment) -> Transition
                 recheck = min(max(_utc(moment.meeting_until), now + SETTLE_RECHECK), limit)
             return Transition(replace(state, held_since=held_since, hold_reason=reason, recheck_at=recheck))
         if not activity.show_after_max_defer:
-            return Transition(_waiting(state, now), error=f"dropped after {activity.max_defer_minutes} min ({reason})")
-    elif activity.settle_seconds and moment.idle_seconds is not None \
-            and moment.idle_seconds < SETTLE_QUIET_SECONDS:
+            return Transition(
+                _waiting(state, now), error=f"dropped after {activity.max_defer_minutes} min ({reason})"
+            )
+    elif (
+        activity.settle_seconds
+        and moment.idle_seconds is not None
+        and moment.idle_seconds < SETTLE_QUIET_SECONDS
+    ):
         settling_since = state.held_since if state.hold_reason == "typing" and state.held_since else now
         if now - settling_since < timedelta(seconds=activity.settle_seconds):
-            return Transition(replace(state, held_since=settling_since, hold_reason="typing",
-                                      recheck_at=now + SETTLE_RECHECK))
+            return Transition(
+                replace(
+                    state, held_since=settling_since, hold_reason="typing", recheck_at=now + SETTLE_RECHECK
+                )
+            )
     return _prompt(_unheld(state), now, plan)
 
 
@@ -220,8 +230,9 @@ def prompt_now(state: State, now: datetime, plan: Plan) -> Transition:
     return _prompt(replace(state, paused_until=None), now, plan)
 
 
-def done(state: State, now: datetime, plan: Plan, held_seconds: int | None = None,
-         stretch_id: str | None = None) -> Transition:
+def done(
+    state: State, now: datetime, plan: Plan, held_seconds: int | None = None, stretch_id: str | None = None
+) -> Transition:
     """The user did the stretch: the open (or snoozed) prompt's, or `stretch_id`, the one the
     guided window showed them (it knows what was on screen; the upcoming stretch never counts).
 
@@ -230,7 +241,9 @@ def done(state: State, now: datetime, plan: Plan, held_seconds: int | None = Non
     """
     now = _utc(now)
     if state.phase in (Phase.PROMPTING, Phase.SNOOZED):
-        outcome = PromptOutcome(state.prompted_at or now, stretch_id or state.stretch_id, DONE, now, held_seconds)
+        outcome = PromptOutcome(
+            state.prompted_at or now, stretch_id or state.stretch_id, DONE, now, held_seconds
+        )
         return Transition(_waiting(state, now), (WithdrawPrompt(), Record(outcome)))
     if stretch_id is None:
         return Transition(state, error=f"no prompt to mark done ({_no_prompt_because(state, plan)})")
@@ -284,8 +297,9 @@ def another(state: State, now: datetime, plan: Plan) -> Transition:
     stretch = rot.peek(state.rotation, plan.eligible, plan.focus)
     if stretch is None or stretch == state.stretch_id:
         return Transition(state, error="no other stretch to offer")
-    changed = replace(state, stretch_id=stretch,
-                      rotation=rot.advance(state.rotation, plan.eligible, plan.focus))
+    changed = replace(
+        state, stretch_id=stretch, rotation=rot.advance(state.rotation, plan.eligible, plan.focus)
+    )
     return Transition(changed, (ShowPrompt(stretch),))
 
 
@@ -304,8 +318,15 @@ def pause(state: State, now: datetime, plan: Plan, until: datetime | None) -> Tr
     effects: tuple[Effect, ...] = ()
     if state.phase in (Phase.PROMPTING, Phase.SNOOZED):
         effects = (WithdrawPrompt(),)
-    paused = replace(_unheld(state), phase=Phase.PAUSED, paused_until=until, stretch_id=None,
-                     prompted_at=None, snoozed_until=None, guided_at=None)
+    paused = replace(
+        _unheld(state),
+        phase=Phase.PAUSED,
+        paused_until=until,
+        stretch_id=None,
+        prompted_at=None,
+        snoozed_until=None,
+        guided_at=None,
+    )
     return Transition(paused, effects)
 
 
@@ -316,8 +337,9 @@ def resume(state: State, now: datetime, plan: Plan) -> Transition:
     return Transition(_waiting(state, now))
 
 
-def natural_break(state: State, began: datetime, ended: datetime, plan: Plan, asleep: bool = False
-                  ) -> Transition:
+def natural_break(
+    state: State, began: datetime, ended: datetime, plan: Plan, asleep: bool = False
+) -> Transition:
     """The user was away (idle, locked, asleep) from `began` to `ended`: count from their return.
 
     A prompt that fell due while the machine slept is recorded as missed_while_asleep. A quiet
@@ -326,8 +348,12 @@ def natural_break(state: State, began: datetime, ended: datetime, plan: Plan, as
     began, ended = _utc(began), _utc(ended)
     if state.phase is Phase.PAUSED:
         return Transition(state)
-    if state.phase is Phase.PROMPTING and not asleep and state.guided_at is not None \
-            and state.guided_at >= began:
+    if (
+        state.phase is Phase.PROMPTING
+        and not asleep
+        and state.guided_at is not None
+        and state.guided_at >= began
+    ):
         return Transition(state)
     effects: tuple[Effect, ...] = (Record(PromptOutcome(began, None, NATURAL_BREAK, ended)),)
     due = next_prompt_at(state.anchor, plan) if state.phase is Phase.WAITING else None
@@ -335,8 +361,10 @@ def natural_break(state: State, began: datetime, ended: datetime, plan: Plan, as
         missed = PromptOutcome(due, rot.peek(state.rotation, plan.eligible, plan.focus), MISSED_WHILE_ASLEEP)
         effects = (Record(missed),) + effects
     if state.phase is Phase.PROMPTING:
-        effects = (WithdrawPrompt(), Record(PromptOutcome(state.prompted_at or began, state.stretch_id,
-                                                          IGNORED, ended))) + effects
+        effects = (
+            WithdrawPrompt(),
+            Record(PromptOutcome(state.prompted_at or began, state.stretch_id, IGNORED, ended)),
+        ) + effects
     return Transition(_waiting(state, max(ended, state.anchor)), effects)
 
 
@@ -344,9 +372,15 @@ def _prompt(state: State, now: datetime, plan: Plan) -> Transition:
     stretch = rot.peek(state.rotation, plan.eligible, plan.focus)
     if stretch is None:
         return Transition(_waiting(state, now), error="no eligible stretches")
-    prompting = replace(state, phase=Phase.PROMPTING, stretch_id=stretch, prompted_at=now,
-                        snoozed_until=None, paused_until=None,
-                        rotation=rot.advance(state.rotation, plan.eligible, plan.focus))
+    prompting = replace(
+        state,
+        phase=Phase.PROMPTING,
+        stretch_id=stretch,
+        prompted_at=now,
+        snoozed_until=None,
+        paused_until=None,
+        rotation=rot.advance(state.rotation, plan.eligible, plan.focus),
+    )
     return Transition(prompting, (ShowPrompt(stretch),))
 
 
@@ -366,8 +400,16 @@ def _deadline(state: State, plan: Plan) -> datetime:
 
 
 def _waiting(state: State, anchor: datetime) -> State:
-    return replace(_unheld(state), phase=Phase.WAITING, anchor=anchor, stretch_id=None,
-                   prompted_at=None, snoozed_until=None, paused_until=None, guided_at=None)
+    return replace(
+        _unheld(state),
+        phase=Phase.WAITING,
+        anchor=anchor,
+        stretch_id=None,
+        prompted_at=None,
+        snoozed_until=None,
+        paused_until=None,
+        guided_at=None,
+    )
 
 
 def _unheld(state: State) -> State:

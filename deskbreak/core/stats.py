@@ -28,8 +28,14 @@ from typing import Any, Callable, Iterable, Mapping
 from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 
 JSON_SCHEMA = 1
-_FIELD_OF = {DONE: "done", SNOOZED: "snoozed", SKIPPED: "skipped", IGNORED: "ignored",
-             NATURAL_BREAK: "natural_breaks", MISSED_WHILE_ASLEEP: "missed"}
+_FIELD_OF = {
+    DONE: "done",
+    SNOOZED: "snoozed",
+    SKIPPED: "skipped",
+    IGNORED: "ignored",
+    NATURAL_BREAK: "natural_breaks",
+    MISSED_WHILE_ASLEEP: "missed",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,8 +116,9 @@ def count_days(outcomes: Iterable[PromptOutcome], zone: tzinfo | None = None) ->
     return [days[d] for d in sorted(days)]
 
 
-def streaks(done_per_day: Mapping[date, int], goal: int, is_work_day: Callable[[date], bool],
-            today: date) -> tuple[int, int]:
+def streaks(
+    done_per_day: Mapping[date, int], goal: int, is_work_day: Callable[[date], bool], today: date
+) -> tuple[int, int]:
     """(current, best) streak of work days with at least `goal` done, as defined above."""
     if goal < 1:
         raise ValueError("goal must be at least 1")
@@ -131,9 +138,17 @@ def streaks(done_per_day: Mapping[date, int], goal: int, is_work_day: Callable[[
     return run, best
 
 
-def summarize(outcomes: Iterable[PromptOutcome], start_day: date, end_day: date, goal: int,
-              is_work_day: Callable[[date], bool], today: date, *, known_ids: Iterable[str] = (),
-              zone: tzinfo | None = None) -> Summary:
+def summarize(
+    outcomes: Iterable[PromptOutcome],
+    start_day: date,
+    end_day: date,
+    goal: int,
+    is_work_day: Callable[[date], bool],
+    today: date,
+    *,
+    known_ids: Iterable[str] = (),
+    zone: tzinfo | None = None,
+) -> Summary:
     """Summary of [start_day, end_day]. `outcomes` may reach back before start_day: the streaks
     use every outcome given (pass the whole history for a true best streak); the rest only the range."""
     outcomes = list(outcomes)
@@ -143,16 +158,31 @@ def summarize(outcomes: Iterable[PromptOutcome], start_day: date, end_day: date,
     for o in outcomes:
         if o.outcome == DONE and o.stretch_id and start_day <= local_day(o, zone) <= end_day:
             by_stretch[o.stretch_id] = by_stretch.get(o.stretch_id, 0) + 1
-    return summarize_counts(window, by_stretch, start_day=start_day, end_day=end_day, goal=goal,
-                            is_work_day=is_work_day, today=today, known_ids=known_ids,
-                            done_per_day={d.day: d.done for d in every})
+    return summarize_counts(
+        window,
+        by_stretch,
+        start_day=start_day,
+        end_day=end_day,
+        goal=goal,
+        is_work_day=is_work_day,
+        today=today,
+        known_ids=known_ids,
+        done_per_day={d.day: d.done for d in every},
+    )
 
 
-def summarize_counts(days: Iterable[DayCounts], done_by_stretch: Mapping[str, int], *,
-                     start_day: date, end_day: date, goal: int,
-                     is_work_day: Callable[[date], bool], today: date,
-                     known_ids: Iterable[str] = (),
-                     done_per_day: Mapping[date, int] | None = None) -> Summary:
+def summarize_counts(
+    days: Iterable[DayCounts],
+    done_by_stretch: Mapping[str, int],
+    *,
+    start_day: date,
+    end_day: date,
+    goal: int,
+    is_work_day: Callable[[date], bool],
+    today: date,
+    known_ids: Iterable[str] = (),
+    done_per_day: Mapping[date, int] | None = None,
+) -> Summary:
     """Summary from counts grouped elsewhere. `days`: counts within the range (missing days are
     zero); `done_per_day`: done per day over the whole history, for streaks (default: `days`)."""
     if end_day < start_day:
@@ -170,13 +200,26 @@ def summarize_counts(days: Iterable[DayCounts], done_by_stretch: Mapping[str, in
     by_count = tuple(StretchCount(k, n) for k, n in sorted(ranked.items(), key=lambda kv: (-kv[1], kv[0])))
     done = tuple(s for s in by_count if s.done > 0)
     least = min(by_count, key=lambda s: (s.done, s.stretch_id)) if by_count else None
-    return Summary(start_day, end_day, today, goal, table,
-                   frozenset(d for d in span if is_work_day(d)), totals, totals.completion_rate,
-                   current, best, done[0] if done else None, least, by_count)
+    return Summary(
+        start_day,
+        end_day,
+        today,
+        goal,
+        table,
+        frozenset(d for d in span if is_work_day(d)),
+        totals,
+        totals.completion_rate,
+        current,
+        best,
+        done[0] if done else None,
+        least,
+        by_count,
+    )
 
 
-def window(today: date, *, days: int | None = None, week: bool = False,
-           month: bool = False) -> tuple[date, date]:
+def window(
+    today: date, *, days: int | None = None, week: bool = False, month: bool = False
+) -> tuple[date, date]:
     """The date range for `stats`: `--week` is this calendar week from Monday, `--month` this
     month from the 1st, `--days N` the last N days; each ends today. Default: the last 7 days."""
     if week:
@@ -196,18 +239,24 @@ def today_line(counts: Counts | None, goal: int | None = None) -> str:
     if counts is None or counts.total - counts.missed == 0:
         return "Today: no stretches yet"
     parts = [f"{counts.done} of {goal} done" if goal else f"{counts.done} done"]
-    for n, one, many in ((counts.skipped, "skipped", "skipped"),
-                         (counts.ignored, "ignored", "ignored"),
-                         (counts.natural_breaks, "natural break", "natural breaks"),
-                         (counts.snoozed, "snoozed", "snoozed")):
+    for n, one, many in (
+        (counts.skipped, "skipped", "skipped"),
+        (counts.ignored, "ignored", "ignored"),
+        (counts.natural_breaks, "natural break", "natural breaks"),
+        (counts.snoozed, "snoozed", "snoozed"),
+    ):
         if n:
             parts.append(f"{n} {one if n == 1 else many}")
     return "Today: " + ", ".join(parts)
 
 
 def _day_dict(summary: Summary, d: DayCounts) -> dict[str, Any]:
-    return {"date": d.day.isoformat(), "work_day": d.day in summary.work_days,
-            **_counts_dict(d), "goal_met": d.done >= summary.goal}
+    return {
+        "date": d.day.isoformat(),
+        "work_day": d.day in summary.work_days,
+        **_counts_dict(d),
+        "goal_met": d.done >= summary.goal,
+    }
 
 
 def _counts_dict(c: Counts) -> dict[str, int]:
@@ -250,8 +299,17 @@ def to_json(summary: Summary) -> dict[str, Any]:
     }
 
 
-CSV_COLUMNS = ("date", "work_day", "done", "snoozed", "skipped", "ignored", "natural_breaks",
-               "missed_while_asleep", "goal_met")
+CSV_COLUMNS = (
+    "date",
+    "work_day",
+    "done",
+    "snoozed",
+    "skipped",
+    "ignored",
+    "natural_breaks",
+    "missed_while_asleep",
+    "goal_met",
+)
 
 
 def to_csv(summary: Summary) -> str:

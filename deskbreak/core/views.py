@@ -15,8 +15,9 @@ FULL_STEPS = "All steps and a timer: click this prompt, or the tray icon."
 HOW_TO_ANSWER = "Answer with: deskbreak done · deskbreak snooze [MINUTES] · deskbreak skip"
 
 
-def prompt_for(stretch: Stretch, snooze_minutes: int, icon_path: str | None = None,
-               timeout_seconds: int = 0) -> Prompt:
+def prompt_for(
+    stretch: Stretch, snooze_minutes: int, icon_path: str | None = None, timeout_seconds: int = 0
+) -> Prompt:
     """Title: the stretch name; body: the first steps, hold and reps, the short caution and the way to
     the full steps (the guided window). `details`, for a terminal: every step, the caution and
     how to answer from the command line. `icon_path`: the stretch's picture, or the app icon."""
@@ -26,12 +27,17 @@ def prompt_for(stretch: Stretch, snooze_minutes: int, icon_path: str | None = No
     body = f"{steps}{more}\n{stretch.summary()}\nCaution: {stretch.caution_short}\n{FULL_STEPS}"
     every = "\n".join(f"{n}. {step}" for n, step in enumerate(stretch.steps, start=1))
     details = f"{every}\n{stretch.summary()}\nCaution: {stretch.caution}\n{HOW_TO_ANSWER}"
-    return Prompt(stretch.id, stretch.name, body, snooze_minutes, icon_path, timeout_seconds,
-                  details=details)
+    return Prompt(stretch.id, stretch.name, body, snooze_minutes, icon_path, timeout_seconds, details=details)
 
 
-def answer_line(outcome: PromptOutcome, name: str, done_today: int, goal: int, zone: tzinfo,
-                snoozed_until: datetime | None = None) -> str:
+def answer_line(
+    outcome: PromptOutcome,
+    name: str,
+    done_today: int,
+    goal: int,
+    zone: tzinfo,
+    snoozed_until: datetime | None = None,
+) -> str:
     """What an answer recorded, in one line: `Standing back extension done · 2 of 6 today`."""
     if outcome.outcome == DONE:
         return f"{name} done · {done_today} of {goal} today"
@@ -41,7 +47,9 @@ def answer_line(outcome: PromptOutcome, name: str, done_today: int, goal: int, z
     if outcome.outcome == SKIPPED:
         return f"{name} skipped · {done_today} of {goal} done today"
     if outcome.outcome == NATURAL_BREAK and outcome.answered_at is not None:
-        began, ended = (t.astimezone(zone).strftime("%H:%M") for t in (outcome.prompted_at, outcome.answered_at))
+        began, ended = (
+            t.astimezone(zone).strftime("%H:%M") for t in (outcome.prompted_at, outcome.answered_at)
+        )
         return f"natural break {began}-{ended}"
     return f"{name} {outcome.outcome.replace('_', ' ')}"
 
@@ -143,8 +151,9 @@ def _name(catalog: Catalog, stretch_id: str | None) -> str:
 
 
 def next_lines(upcoming: list[tuple[datetime, str | None]], catalog: Catalog, zone) -> list[dict[str, Any]]:
-    return [{"at": _iso(at.astimezone(zone)), "stretch": sid, "name": _name(catalog, sid)}
-            for at, sid in upcoming]
+    return [
+        {"at": _iso(at.astimezone(zone)), "stretch": sid, "name": _name(catalog, sid)} for at, sid in upcoming
+    ]
 
 
 ONE_MINUTE = timedelta(minutes=1)

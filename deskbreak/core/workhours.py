@@ -28,8 +28,14 @@ class Plan:
 
     @classmethod
     def from_config(cls, config: Config, zone: tzinfo, eligible: Sequence[str], focus: Sequence[str]) -> Plan:
-        return cls(config.schedule, zone, tuple(eligible), tuple(focus),
-                   timedelta(minutes=config.activity.natural_break_minutes), config.activity)
+        return cls(
+            config.schedule,
+            zone,
+            tuple(eligible),
+            tuple(focus),
+            timedelta(minutes=config.activity.natural_break_minutes),
+            config.activity,
+        )
 
 
 def _utc(at: datetime) -> datetime:
@@ -45,8 +51,9 @@ def _at(day: date, minute: int, zone: tzinfo) -> datetime:
     return naive.replace(tzinfo=zone).astimezone(timezone.utc)
 
 
-def windows_from(day: date, schedule: ScheduleConfig, zone: tzinfo, days: int = SEARCH_DAYS
-                 ) -> Iterator[tuple[datetime, datetime]]:
+def windows_from(
+    day: date, schedule: ScheduleConfig, zone: tzinfo, days: int = SEARCH_DAYS
+) -> Iterator[tuple[datetime, datetime]]:
     """The work windows as (start, end) UTC instants, in order, from the start of `day`."""
     days_off = set(schedule.days_off)
     for offset in range(days):
@@ -84,5 +91,3 @@ def next_prompt_at(anchor: datetime, plan: Plan) -> datetime | None:
         if due <= end_at - margin and due < end_at:
             return due.astimezone(plan.zone)
     return None
-
-

@@ -56,8 +56,9 @@ def _thread_timer(seconds: float, fire: Callable[[], None]) -> Timer:
 class Debouncer:
     """Collapses a burst of `poke()` calls into one `fire()` after `seconds` of quiet."""
 
-    def __init__(self, fire: Callable[[], None], seconds: float = DEBOUNCE_SECONDS,
-                 timer: TimerFactory = _thread_timer):
+    def __init__(
+        self, fire: Callable[[], None], seconds: float = DEBOUNCE_SECONDS, timer: TimerFactory = _thread_timer
+    ):
         self._fire, self._seconds, self._make = fire, seconds, timer
         self._lock = threading.Lock()
         self._pending: Timer | None = None
@@ -157,7 +158,7 @@ def _events(data: bytes):
     offset = 0
     while offset + _HEADER.size <= len(data):
         wd, mask, _cookie, length = _HEADER.unpack_from(data, offset)
-        raw = data[offset + _HEADER.size: offset + _HEADER.size + length]
+        raw = data[offset + _HEADER.size : offset + _HEADER.size + length]
         offset += _HEADER.size + length
         yield wd, mask, os.fsdecode(raw.rstrip(b"\0"))
 
@@ -170,8 +171,13 @@ class InotifyWatcher:
 
     name = "inotify"
 
-    def __init__(self, path: Path, on_change: Callable[[], None],
-                 debounce: float = DEBOUNCE_SECONDS, timer: TimerFactory = _thread_timer):
+    def __init__(
+        self,
+        path: Path,
+        on_change: Callable[[], None],
+        debounce: float = DEBOUNCE_SECONDS,
+        timer: TimerFactory = _thread_timer,
+    ):
         self.path = Path(os.path.abspath(path))
         self._debouncer = Debouncer(on_change, debounce, timer)
         self._inotify = _Inotify()
@@ -257,9 +263,15 @@ class InotifyWatcher:
             self._thread.join(timeout=2)
 
 
-def watch_config(path: Path, on_change: Callable[[], None], *, platform: str = sys.platform,
-                 debounce: float = DEBOUNCE_SECONDS, poll_interval: float = POLL_SECONDS,
-                 timer: TimerFactory = _thread_timer) -> InotifyWatcher | PollingWatcher:
+def watch_config(
+    path: Path,
+    on_change: Callable[[], None],
+    *,
+    platform: str = sys.platform,
+    debounce: float = DEBOUNCE_SECONDS,
+    poll_interval: float = POLL_SECONDS,
+    timer: TimerFactory = _thread_timer,
+) -> InotifyWatcher | PollingWatcher:
     """Start the best watcher for `path` here; `stop()` it when done."""
     if platform.startswith("linux"):
         try:

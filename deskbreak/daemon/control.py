@@ -53,9 +53,16 @@ class NotRunning(Exception):
 
 
 class ControlServer:
-    def __init__(self, socket_path: Path, handler: Handler, lock: InstanceLock | None = None,
-                 tcp: bool = USE_TCP, client_timeout: float = CLIENT_TIMEOUT,
-                 max_clients: int = MAX_CLIENTS, uid: int | None = None):
+    def __init__(
+        self,
+        socket_path: Path,
+        handler: Handler,
+        lock: InstanceLock | None = None,
+        tcp: bool = USE_TCP,
+        client_timeout: float = CLIENT_TIMEOUT,
+        max_clients: int = MAX_CLIENTS,
+        uid: int | None = None,
+    ):
         self.path = socket_path
         self.handler = handler
         self.tcp = tcp
@@ -166,8 +173,7 @@ class ControlServer:
                 _send(conn, protocol.error_reply("busy: too many clients, try again"))
                 conn.close()
                 continue
-            client = threading.Thread(target=self._serve, args=(conn,), name="deskbreak-client",
-                                      daemon=True)
+            client = threading.Thread(target=self._serve, args=(conn,), name="deskbreak-client", daemon=True)
             self._clients.add(client)
             client.start()
 
@@ -183,7 +189,9 @@ class ControlServer:
                 if not line:
                     return
                 if len(line) > protocol.MAX_LINE and not line.endswith(b"\n"):
-                    _send(conn, protocol.error_reply(f"request too long: more than {protocol.MAX_LINE} bytes"))
+                    _send(
+                        conn, protocol.error_reply(f"request too long: more than {protocol.MAX_LINE} bytes")
+                    )
                     return  # the rest of the line cannot be read back in step: hang up
                 _send(conn, self._answer(line))
         except OSError as error:  # timeouts, resets, broken pipes: this client only

@@ -38,8 +38,10 @@ def ensure_private_dir(path: Path) -> None:
     if hasattr(os, "getuid") and info.st_uid != os.getuid():
         raise ControlError(f"{path} belongs to uid {info.st_uid}, not to you: refusing to use it")
     if os.name == "posix" and info.st_mode & 0o077:
-        raise ControlError(f"{path} is open to other users (mode {stat.S_IMODE(info.st_mode):03o}): "
-                           f"run `chmod 700 {path}` or remove it")
+        raise ControlError(
+            f"{path} is open to other users (mode {stat.S_IMODE(info.st_mode):03o}): "
+            f"run `chmod 700 {path}` or remove it"
+        )
 
 
 class InstanceLock:

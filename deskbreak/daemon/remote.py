@@ -26,8 +26,13 @@ if TYPE_CHECKING:
     from .control import ControlServer, InstanceLock
     from .service import Daemon
 
-COUNT_FIELDS = {DONE: "done", SNOOZED: "snoozed", SKIPPED: "skipped", IGNORED: "ignored",
-                NATURAL_BREAK: "natural_breaks"}  # the keys of `today` in the status
+COUNT_FIELDS = {
+    DONE: "done",
+    SNOOZED: "snoozed",
+    SKIPPED: "skipped",
+    IGNORED: "ignored",
+    NATURAL_BREAK: "natural_breaks",
+}  # the keys of `today` in the status
 
 
 class TodayTally:
@@ -60,9 +65,11 @@ class TodayTally:
 
     def wrap(self, record: Callable[[PromptOutcome], None]) -> Callable[[PromptOutcome], None]:
         """A record function that tallies, then stores with `record`."""
+
         def tally_and_record(outcome: PromptOutcome) -> None:
             self.record(outcome)
             record(outcome)
+
         return tally_and_record
 
     def counts(self, now: datetime) -> dict[str, int]:
@@ -96,8 +103,9 @@ class RemoteCommands:
     def cmd_pause(self, arg: str | None) -> dict[str, Any]:
         daemon = self.daemon
         try:
-            until = protocol.parse_pause(arg or "forever", daemon.now(), daemon.plan.zone,
-                                         self._first_window_from)
+            until = protocol.parse_pause(
+                arg or "forever", daemon.now(), daemon.plan.zone, self._first_window_from
+            )
         except protocol.ProtocolError as error:
             return protocol.error_reply(str(error))
         return self._command("pause", until)
@@ -144,7 +152,9 @@ class RemoteCommands:
         zone = self.daemon.plan.zone
         for key in ("next_prompt_at", "prompted_at", "snoozed_until", "paused_until"):
             if fields.get(key):  # every instant with the schedule zone's offset
-                fields[key] = datetime.fromisoformat(fields[key]).astimezone(zone).isoformat(timespec="seconds")
+                fields[key] = (
+                    datetime.fromisoformat(fields[key]).astimezone(zone).isoformat(timespec="seconds")
+                )
         today = fields.get("today") or self.tally.counts(now)  # the history's counts, when wired
         fields["today"] = {name: int(today.get(name, 0)) for name in COUNT_FIELDS.values()}
         return {"schema": protocol.SCHEMA, **fields, "pid": self.pid, "version": __version__}
@@ -169,6 +179,7 @@ def serve(daemon: Daemon, socket_path: Path, lock: InstanceLock | None = None) -
         ports.record = tally.wrap(ports.record)
         ports.today_counts = tally.counts
         if ports.today_line is Ports.__dataclass_fields__["today_line"].default:
-            ports.today_line = lambda now: today_line(Counts(**tally.counts(now)),
-                                                      daemon.config.goals.daily_stretches)
+            ports.today_line = lambda now: today_line(
+                Counts(**tally.counts(now)), daemon.config.goals.daily_stretches
+            )
     return ControlServer(socket_path, commands, lock=lock).start()

@@ -31,8 +31,9 @@ class Senses:
     def probe_name(self) -> str:
         return getattr(self.probe, "name", "none")
 
-    def read(self, now: datetime, natural_break: timedelta, present: bool = False
-             ) -> tuple[Moment, Returned | None]:
+    def read(
+        self, now: datetime, natural_break: timedelta, present: bool = False
+    ) -> tuple[Moment, Returned | None]:
         """`present`: the user is known to be here (following the guided window), whatever the
         idle time says: no break runs, and none is reported when input resumes."""
         sample = self.probe.sample()

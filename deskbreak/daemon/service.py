@@ -83,7 +83,9 @@ class Daemon:
         self.plan, self.catalog = build_plan(config, catalog)
         now = self.now()
         # One deck per local day: `deskbreak next` without a daemon deals what one started now would.
-        self.state = core.start(now, seed=seed if seed is not None else forecast.daily_seed(now, self.plan.zone))
+        self.state = core.start(
+            now, seed=seed if seed is not None else forecast.daily_seed(now, self.plan.zone)
+        )
         self._recorded: list[str] = []  # what the current command's answer recorded, in words
         self._scheduler: Any = None
         self._last_beat: datetime | None = None  # when the armed timer should fire
@@ -283,8 +285,14 @@ class Daemon:
         stretch = self.catalog.get(outcome.stretch_id) if outcome.stretch_id else None
         name = stretch.name if stretch else (outcome.stretch_id or "a stretch")
         counts = self.ports.today_counts(self.now()) if self.ports.today_counts is not None else {}
-        return views.answer_line(outcome, name, int((counts or {}).get("done", 0)),
-                                 self.config.goals.daily_stretches, self.plan.zone, self.state.snoozed_until)
+        return views.answer_line(
+            outcome,
+            name,
+            int((counts or {}).get("done", 0)),
+            self.config.goals.daily_stretches,
+            self.plan.zone,
+            self.state.snoozed_until,
+        )
 
     _window_asked = False  # `show` runs: its prompt opens in the guided window, focused
 
@@ -299,7 +307,9 @@ class Daemon:
             log.warning("stretch %r is not in the catalog any more", stretch_id)
             return
         window = self.ports.window
-        if window is not None and window.for_prompt(stretch_id, asked, self.config.prompt.window == "with_prompt"):
+        if window is not None and window.for_prompt(
+            stretch_id, asked, self.config.prompt.window == "with_prompt"
+        ):
             return  # the window stands in for the notification
         self._notify(stretch)
 
@@ -340,15 +350,15 @@ class Daemon:
         beat = now + (HEARTBEAT_IN_WINDOW if in_window else self.off_hours_heartbeat)
         run_at = beat if wake is None else min(max(wake, now), beat)
         self._last_beat = run_at
-        self.ports.tray.update(views.tray_view(self.state, now, self.plan, self.catalog,
-                                               self.ports.today_line(now)))
+        self.ports.tray.update(
+            views.tray_view(self.state, now, self.plan, self.catalog, self.ports.today_line(now))
+        )
         if self._scheduler is None:
             return
         from .timer import load
 
         DateTrigger = load()[2]
-        self._scheduler.add_job(self.on_timer, DateTrigger(run_date=run_at), id=JOB_ID,
-                                replace_existing=True)
+        self._scheduler.add_job(self.on_timer, DateTrigger(run_date=run_at), id=JOB_ID, replace_existing=True)
 
     # --- queries ---
 

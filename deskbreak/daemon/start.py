@@ -29,8 +29,9 @@ def setup_logging(paths: Paths, verbose: bool) -> None:
     root.addHandler(console)
     try:
         paths.state_dir.mkdir(parents=True, exist_ok=True)
-        file = logging.handlers.RotatingFileHandler(paths.log_file, maxBytes=512 * 1024, backupCount=3,
-                                                    encoding="utf-8")
+        file = logging.handlers.RotatingFileHandler(
+            paths.log_file, maxBytes=512 * 1024, backupCount=3, encoding="utf-8"
+        )
         file.setFormatter(fmt)
         root.addHandler(file)
     except OSError as error:
@@ -140,9 +141,11 @@ def history_ports(history, config, zone) -> dict:
             cache.update(day=day, counts=next(iter(history.day_counts(day, day)), None))
         return cache["counts"]
 
-    return {"record": record,
-            "today_line": lambda now: today_line(today(now), config.goals.daily_stretches),
-            "today_counts": lambda now: _counts_dict(today(now))}
+    return {
+        "record": record,
+        "today_line": lambda now: today_line(today(now), config.goals.daily_stretches),
+        "today_counts": lambda now: _counts_dict(today(now)),
+    }
 
 
 def _counts_dict(counts) -> dict:
@@ -168,9 +171,12 @@ def window_launcher(paths: Paths, tray, config_path: Path, on_failed=None):
     tray has no menu. `on_failed(stretch_id, reason)`: it started but could not open."""
     from .window_launcher import WindowLauncher
 
-    return WindowLauncher(paths.socket_file, menu_less=not tray.has_menu,
-                          config_path=lambda: config_path if config_path.exists() else None,
-                          on_failed=on_failed)
+    return WindowLauncher(
+        paths.socket_file,
+        menu_less=not tray.has_menu,
+        config_path=lambda: config_path if config_path.exists() else None,
+        on_failed=on_failed,
+    )
 
 
 def first_run(state_dir: Path) -> bool:
@@ -270,10 +276,25 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     zone = resolve_zone(config.schedule.timezone)
     history = open_history(paths, zone)
     senses = start_senses(config, zone)
-    daemon = Daemon(config, catalog, Ports(notifier=notifier, tray=tray, icon_path=icon, senses=senses,
-                                           picture=stretch_picture, **history_ports(history, config, zone)))
-    log.info("config: %s · tray: %s (menu: %s) · notifications: %s", config.source, tray.name,
-             "yes" if tray.has_menu else "no", notifier.name)
+    daemon = Daemon(
+        config,
+        catalog,
+        Ports(
+            notifier=notifier,
+            tray=tray,
+            icon_path=icon,
+            senses=senses,
+            picture=stretch_picture,
+            **history_ports(history, config, zone),
+        ),
+    )
+    log.info(
+        "config: %s · tray: %s (menu: %s) · notifications: %s",
+        config.source,
+        tray.name,
+        "yes" if tray.has_menu else "no",
+        notifier.name,
+    )
     daemon.ports.window = window_launcher(paths, tray, config_path, on_failed=daemon.window_failed)
     safety_note_on_first_run(paths, notifier, icon)
 

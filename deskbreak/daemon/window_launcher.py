@@ -26,8 +26,14 @@ from ..adapters.window.availability import exit_reason, has_tkinter, unavailable
 log = logging.getLogger(__name__)
 
 
-def window_argv(stretch_id: str, focus: bool, menu_less: bool, socket_path: Path | None = None,
-                config_path: Path | None = None, python: str = sys.executable) -> list[str]:
+def window_argv(
+    stretch_id: str,
+    focus: bool,
+    menu_less: bool,
+    socket_path: Path | None = None,
+    config_path: Path | None = None,
+    python: str = sys.executable,
+) -> list[str]:
     """The window's command line (run without a shell)."""
     argv = [python, "-m", "deskbreak.adapters.window.guided", "--stretch", stretch_id]
     if focus:
@@ -44,11 +50,16 @@ def window_argv(stretch_id: str, focus: bool, menu_less: bool, socket_path: Path
 class WindowLauncher:
     """The guided window's port: `for_prompt` opens it when the user asks or the config wants it."""
 
-    def __init__(self, socket_path: Path | None = None, menu_less: bool = False,
-                 config_path: Callable[[], Path | None] = lambda: None,
-                 popen: Callable[..., Any] = subprocess.Popen, tk_available: Callable[[], bool] = has_tkinter,
-                 environ: Mapping[str, str] = os.environ,
-                 on_failed: Callable[[str, str], None] | None = None):
+    def __init__(
+        self,
+        socket_path: Path | None = None,
+        menu_less: bool = False,
+        config_path: Callable[[], Path | None] = lambda: None,
+        popen: Callable[..., Any] = subprocess.Popen,
+        tk_available: Callable[[], bool] = has_tkinter,
+        environ: Mapping[str, str] = os.environ,
+        on_failed: Callable[[str, str], None] | None = None,
+    ):
         self.socket_path = socket_path
         self.menu_less = menu_less
         self.config_path = config_path
@@ -98,14 +109,20 @@ class WindowLauncher:
             return False
         argv = window_argv(stretch_id, focus, self.menu_less, self.socket_path, self.config_path())
         try:
-            self._proc = self._popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     start_new_session=True, close_fds=True)
+            self._proc = self._popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,
+                close_fds=True,
+            )
         except OSError as error:
             self._say(f"it could not be started ({error})")
             return False
         log.info("guided window starting for %s%s", stretch_id, " (focused)" if focus else "")
-        threading.Thread(target=self._watch, args=(self._proc, stretch_id), daemon=True,
-                         name="deskbreak-window-watch").start()
+        threading.Thread(
+            target=self._watch, args=(self._proc, stretch_id), daemon=True, name="deskbreak-window-watch"
+        ).start()
         return True
 
     def _watch(self, proc: Any, stretch_id: str) -> None:

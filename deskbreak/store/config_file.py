@@ -23,9 +23,13 @@ def load(path: Path) -> Config:
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
-        raise ConfigError(str(path), [Problem("file", _MISSING, "a config file (or none given, for defaults)")]) from None
+        raise ConfigError(
+            str(path), [Problem("file", _MISSING, "a config file (or none given, for defaults)")]
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(str(path), [Problem("file", _MISSING, f"a readable UTF-8 file ({error})")]) from None
+        raise ConfigError(
+            str(path), [Problem("file", _MISSING, f"a readable UTF-8 file ({error})")]
+        ) from None
     return config_model.loads(text, str(path), builtin_ids())
 
 
@@ -84,6 +88,7 @@ def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
 
 # --- config set ---
 
+
 def parse_value(text: str) -> Any:
     """`40` → 40, `true` → True, `["09:00-12:00"]` → a list; anything that is not TOML → the string."""
     import tomlkit
@@ -122,7 +127,7 @@ def set_key(text: str, key: str, raw_value: str, path: str = "<config>") -> str:
             table[part] = tomlkit.table()
         table = table[part]
         if not isinstance(table, dict):
-            raise EditError(f"{'.'.join(parts[:depth + 1])} is not a table, so {key} cannot be set")
+            raise EditError(f"{'.'.join(parts[: depth + 1])} is not a table, so {key} cannot be set")
     table[parts[-1]] = parse_value(raw_value)
     result = tomlkit.dumps(doc)
     config_model.loads(result, path, builtin_ids())

@@ -42,4 +42,3 @@ def write_json(rows: Iterable[ExportRow], out: TextIO) -> int:
         n += 1
     out.write("\n]\n" if n else "]\n")
     return n
-

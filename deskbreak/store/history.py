@@ -50,8 +50,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-_INSERT = ("INSERT INTO prompts (prompted_at, prompted_utc, local_day, stretch_id, outcome,"
-           " answered_at, held_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)")
+_INSERT = (
+    "INSERT INTO prompts (prompted_at, prompted_utc, local_day, stretch_id, outcome,"
+    " answered_at, held_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
 
 _CORRUPT = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 _BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
@@ -76,8 +78,9 @@ def _utc_text(moment: datetime) -> str:
 class History:
     """An open history file. Build with `History.open(path)`."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, zone: tzinfo | None,
-                 set_aside: Path | None) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, zone: tzinfo | None, set_aside: Path | None
+    ) -> None:
         self.path = path
         self.set_aside = set_aside  # where a corrupt file went, if this open moved one
         self._conn = conn
@@ -85,8 +88,14 @@ class History:
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, path: Path, *, zone: tzinfo | None = None, busy_timeout: float = 5.0,
-             clock: Callable[[], datetime] = datetime.now) -> History:
+    def open(
+        cls,
+        path: Path,
+        *,
+        zone: tzinfo | None = None,
+        busy_timeout: float = 5.0,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> History:
         """Open or create the history at `path` (and its parent directories), migrating it.
 
         `zone`: the user's time zone, giving each row's `local_day`; without it, the prompt's own
@@ -103,8 +112,7 @@ class History:
             return cls(path, _connect(path, busy_timeout), zone, None)
         except _Corrupt as exc:
             aside = _set_aside(path, clock())
-            log.warning("history %s was corrupt (%s); moved to %s and started afresh",
-                        path, exc, aside.name)
+            log.warning("history %s was corrupt (%s); moved to %s and started afresh", path, exc, aside.name)
         try:
             return cls(path, _connect(path, busy_timeout), zone, aside)
         except _Corrupt as exc:  # pragma: no cover - a fresh file that is corrupt: give up
@@ -136,9 +144,15 @@ class History:
         answered = outcome.answered_at
         if answered is not None and answered.tzinfo is not None:
             answered = answered.astimezone(prompted.tzinfo)
-        return (prompted.isoformat(), _utc_text(prompted), prompted.date().isoformat(),
-                outcome.stretch_id, outcome.outcome,
-                answered.isoformat() if answered else None, outcome.held_seconds)
+        return (
+            prompted.isoformat(),
+            _utc_text(prompted),
+            prompted.date().isoformat(),
+            outcome.stretch_id,
+            outcome.outcome,
+            answered.isoformat() if answered else None,
+            outcome.held_seconds,
+        )
 
     # --- reading ---
 
@@ -149,10 +163,12 @@ class History:
             rows = self._conn.execute(
                 "SELECT prompted_at, stretch_id, outcome, answered_at, held_seconds FROM prompts"
                 " WHERE prompted_utc >= ? AND prompted_utc < ? ORDER BY prompted_utc, id",
-                (_utc_text(start), _utc_text(end))).fetchall()
-        return [PromptOutcome(datetime.fromisoformat(p), s, o,
-                              datetime.fromisoformat(a) if a else None, h)
-                for p, s, o, a, h in rows]
+                (_utc_text(start), _utc_text(end)),
+            ).fetchall()
+        return [
+            PromptOutcome(datetime.fromisoformat(p), s, o, datetime.fromisoformat(a) if a else None, h)
+            for p, s, o, a, h in rows
+        ]
 
     def day_counts(self, start_day: date, end_day: date) -> list[DayCounts]:
         """Per local day in [start_day, end_day] that has rows, counted by SQLite (indexed)."""
@@ -160,7 +176,9 @@ class History:
         with self._guard("read"):
             rows = self._conn.execute(
                 "SELECT local_day, outcome, COUNT(*) FROM prompts WHERE local_day BETWEEN ? AND ?"
-                " GROUP BY local_day, outcome", (start_day.isoformat(), end_day.isoformat()))
+                " GROUP BY local_day, outcome",
+                (start_day.isoformat(), end_day.isoformat()),
+            )
             for day_text, outcome, n in rows:
                 day = date.fromisoformat(day_text)
                 days[day] = add_outcome(days.get(day) or DayCounts(day), outcome, n)
@@ -172,7 +190,8 @@ class History:
             rows = self._conn.execute(
                 "SELECT stretch_id, COUNT(*) FROM prompts WHERE local_day BETWEEN ? AND ?"
                 " AND outcome = ? AND stretch_id IS NOT NULL GROUP BY stretch_id",
-                (start_day.isoformat(), end_day.isoformat(), DONE)).fetchall()
+                (start_day.isoformat(), end_day.isoformat(), DONE),
+            ).fetchall()
         return {s: n for s, n in rows}
 
     def done_per_day(self, end_day: date | None = None) -> dict[date, int]:
@@ -180,7 +199,9 @@ class History:
         with self._guard("read"):
             rows = self._conn.execute(
                 "SELECT local_day, COUNT(*) FROM prompts WHERE outcome = ? AND local_day <= ?"
-                " GROUP BY local_day", (DONE, (end_day or date.max).isoformat())).fetchall()
+                " GROUP BY local_day",
+                (DONE, (end_day or date.max).isoformat()),
+            ).fetchall()
         return {date.fromisoformat(d): n for d, n in rows}
 
     def count(self) -> int:
@@ -201,7 +222,9 @@ class History:
             with self._guard("export"):
                 rows = self._conn.execute(
                     "SELECT id, " + ", ".join(EXPORT_COLUMNS) + " FROM prompts WHERE id > ?"
-                    " ORDER BY id LIMIT ?", (last, batch)).fetchall()
+                    " ORDER BY id LIMIT ?",
+                    (last, batch),
+                ).fetchall()
             if not rows:
                 return
             for row in rows:
@@ -244,16 +267,17 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
         # its -wal, and we keep everything of a corrupt history.
         raise _Corrupt("file is not a database")
     try:
-        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None,
-                               check_same_thread=False)
+        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
         raise HistoryError(f"history {path}: cannot be opened: {exc}") from None
     try:
         # Read-only probes first: a file we refuse is left exactly as it was.
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise HistoryError(f"history {path}: written by a newer deskbreak (schema {version}, "
-                               f"this one knows {SCHEMA_VERSION}); upgrade deskbreak")
+            raise HistoryError(
+                f"history {path}: written by a newer deskbreak (schema {version}, "
+                f"this one knows {SCHEMA_VERSION}); upgrade deskbreak"
+            )
         check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         if check != "ok":
             raise _Corrupt(check)

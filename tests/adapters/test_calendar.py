@@ -47,37 +47,79 @@ def write_ics(path: Path, *parts: str) -> Path:
 
 
 STANDUP = (  # Mondays 10:00-10:30 Berlin; 18 March dropped; 25 March moved to 14:00
-    vevent("standup", "SUMMARY:Standup", "DTSTART;TZID=Europe/Berlin:20240304T100000",
-           "DTEND;TZID=Europe/Berlin:20240304T103000", "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=8",
-           "EXDATE;TZID=Europe/Berlin:20240318T100000")
-    + vevent("standup", "SUMMARY:Standup (moved)", "RECURRENCE-ID;TZID=Europe/Berlin:20240325T100000",
-             "DTSTART;TZID=Europe/Berlin:20240325T140000", "DTEND;TZID=Europe/Berlin:20240325T143000")
-    + vevent("standup", "SUMMARY:Standup", "RECURRENCE-ID;TZID=Europe/Berlin:20240408T100000",
-             "DTSTART;TZID=Europe/Berlin:20240408T100000", "DTEND;TZID=Europe/Berlin:20240408T103000",
-             "STATUS:CANCELLED")
+    vevent(
+        "standup",
+        "SUMMARY:Standup",
+        "DTSTART;TZID=Europe/Berlin:20240304T100000",
+        "DTEND;TZID=Europe/Berlin:20240304T103000",
+        "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=8",
+        "EXDATE;TZID=Europe/Berlin:20240318T100000",
+    )
+    + vevent(
+        "standup",
+        "SUMMARY:Standup (moved)",
+        "RECURRENCE-ID;TZID=Europe/Berlin:20240325T100000",
+        "DTSTART;TZID=Europe/Berlin:20240325T140000",
+        "DTEND;TZID=Europe/Berlin:20240325T143000",
+    )
+    + vevent(
+        "standup",
+        "SUMMARY:Standup",
+        "RECURRENCE-ID;TZID=Europe/Berlin:20240408T100000",
+        "DTSTART;TZID=Europe/Berlin:20240408T100000",
+        "DTEND;TZID=Europe/Berlin:20240408T103000",
+        "STATUS:CANCELLED",
+    )
 )
 NY_SYNC = NY_VTIMEZONE + vevent(  # Wednesdays 11:00-12:00 New York, with its VTIMEZONE block
-    "ny-sync", "SUMMARY:NY sync", "DTSTART;TZID=America/New_York:20240306T110000",
-    "DTEND;TZID=America/New_York:20240306T120000", "RRULE:FREQ=WEEKLY;BYDAY=WE;UNTIL=20240410T000000Z")
+    "ny-sync",
+    "SUMMARY:NY sync",
+    "DTSTART;TZID=America/New_York:20240306T110000",
+    "DTEND;TZID=America/New_York:20240306T120000",
+    "RRULE:FREQ=WEEKLY;BYDAY=WE;UNTIL=20240410T000000Z",
+)
 OTHERS = (
     vevent("holiday", "SUMMARY:Holiday", "DTSTART;VALUE=DATE:20240305", "DTEND;VALUE=DATE:20240306")
-    + vevent("focus", "SUMMARY:Focus (free)", "DTSTART;TZID=Europe/Berlin:20240305T130000",
-             "DTEND;TZID=Europe/Berlin:20240305T140000", "TRANSP:TRANSPARENT")
-    + vevent("called-off", "SUMMARY:Called off", "DTSTART;TZID=Europe/Berlin:20240305T150000",
-             "DTEND;TZID=Europe/Berlin:20240305T160000", "STATUS:CANCELLED")
+    + vevent(
+        "focus",
+        "SUMMARY:Focus (free)",
+        "DTSTART;TZID=Europe/Berlin:20240305T130000",
+        "DTEND;TZID=Europe/Berlin:20240305T140000",
+        "TRANSP:TRANSPARENT",
+    )
+    + vevent(
+        "called-off",
+        "SUMMARY:Called off",
+        "DTSTART;TZID=Europe/Berlin:20240305T150000",
+        "DTEND;TZID=Europe/Berlin:20240305T160000",
+        "STATUS:CANCELLED",
+    )
     + vevent("utc", "SUMMARY:UTC call", "DTSTART:20240305T080000Z", "DTEND:20240305T090000Z")
-    + vevent("ooo-outlook", "SUMMARY:Lunch", "DTSTART;TZID=Europe/Berlin:20240305T120000",
-             "DTEND;TZID=Europe/Berlin:20240305T123000", "X-MICROSOFT-CDO-BUSYSTATUS:FREE")
+    + vevent(
+        "ooo-outlook",
+        "SUMMARY:Lunch",
+        "DTSTART;TZID=Europe/Berlin:20240305T120000",
+        "DTEND;TZID=Europe/Berlin:20240305T123000",
+        "X-MICROSOFT-CDO-BUSYSTATUS:FREE",
+    )
     # Thursday 7 March: three back-to-back or overlapping events in three notations -> one stretch
     + vevent("a", "SUMMARY:A", "DTSTART;TZID=Europe/Berlin:20240307T090000", "DURATION:PT1H")
     + vevent("b", "SUMMARY:B (floating)", "DTSTART:20240307T100000", "DTEND:20240307T104500")
     + vevent("c", "SUMMARY:C (UTC)", "DTSTART:20240307T093000Z", "DTEND:20240307T101500Z")
     + vevent("d", "SUMMARY:D after a 5 min gap", "DTSTART:20240307T112000", "DTEND:20240307T120000")
     # a timed three-day workshop (Thu-Sat), then a dinner right after: longer than the expanded window
-    + vevent("workshop", "SUMMARY:Workshop", "DTSTART;TZID=Europe/Berlin:20240321T090000",
-             "DTEND;TZID=Europe/Berlin:20240323T180000")
-    + vevent("dinner", "SUMMARY:Dinner", "DTSTART;TZID=Europe/Berlin:20240323T180000",
-             "DTEND;TZID=Europe/Berlin:20240323T200000")
+    + vevent(
+        "workshop",
+        "SUMMARY:Workshop",
+        "DTSTART;TZID=Europe/Berlin:20240321T090000",
+        "DTEND;TZID=Europe/Berlin:20240323T180000",
+    )
+    + vevent(
+        "dinner",
+        "SUMMARY:Dinner",
+        "DTSTART;TZID=Europe/Berlin:20240323T180000",
+        "DTEND;TZID=Europe/Berlin:20240323T200000",
+    )
 )
 
 
@@ -108,7 +150,9 @@ def test_weekly_recurrence_with_exdate_and_moved_instance(cal: BusyCalendar) -> 
 
 def test_recurrence_keeps_wall_clock_time_across_dst(cal: BusyCalendar) -> None:
     # Europe/Berlin moves to summer time on 31 March 2024: the standup stays at 10:00 local.
-    assert cal.busy_until(datetime(2024, 3, 11, 9, 15, tzinfo=UTC)) == datetime(2024, 3, 11, 9, 30, tzinfo=UTC)
+    assert cal.busy_until(datetime(2024, 3, 11, 9, 15, tzinfo=UTC)) == datetime(
+        2024, 3, 11, 9, 30, tzinfo=UTC
+    )
     assert cal.busy_until(datetime(2024, 4, 1, 8, 15, tzinfo=UTC)) == datetime(2024, 4, 1, 8, 30, tzinfo=UTC)
     assert cal.busy_until(datetime(2024, 4, 1, 9, 15, tzinfo=UTC)) is None
 
@@ -146,7 +190,9 @@ def test_floating_times_follow_the_given_zone(tmp_path: Path) -> None:
     path = write_ics(tmp_path / "misc.ics", OTHERS)
     tokyo = ZoneInfo("Asia/Tokyo")
     cal = BusyCalendar.load([path], local_tz=tokyo)
-    assert cal.busy_until(datetime(2024, 3, 7, 10, 30, tzinfo=tokyo)) == datetime(2024, 3, 7, 10, 45, tzinfo=tokyo)
+    assert cal.busy_until(datetime(2024, 3, 7, 10, 30, tzinfo=tokyo)) == datetime(
+        2024, 3, 7, 10, 45, tzinfo=tokyo
+    )
 
 
 def test_a_stretch_longer_than_the_cached_window_is_followed_to_its_end(cal: BusyCalendar) -> None:
@@ -165,15 +211,21 @@ def test_missing_and_broken_files_are_reported_and_the_rest_works(tmp_path: Path
     broken.write_text("this is not a calendar\n")
     empty = tmp_path / "empty.ics"
     empty.write_text("")
-    bad_rule = write_ics(tmp_path / "bad.ics", vevent("x", "DTSTART:20240304T100000", "DURATION:PT1H",
-                                                       "RRULE:FREQ=SOMETIMES"))
+    bad_rule = write_ics(
+        tmp_path / "bad.ics", vevent("x", "DTSTART:20240304T100000", "DURATION:PT1H", "RRULE:FREQ=SOMETIMES")
+    )
     cal = BusyCalendar.load([tmp_path / "missing.ics", broken, empty, good, bad_rule], local_tz=BERLIN)
     assert cal.busy_until(berlin(2024, 3, 4, 10, 15)) == berlin(2024, 3, 4, 10, 30)
     errors = cal.errors
     assert len(errors) == 4, errors
     assert errors[0] == f"{tmp_path / 'missing.ics'}: not found"
     assert all("\n" not in e for e in errors)
-    assert {Path(e.split(": ")[0]).name for e in errors} == {"missing.ics", "broken.ics", "empty.ics", "bad.ics"}
+    assert {Path(e.split(": ")[0]).name for e in errors} == {
+        "missing.ics",
+        "broken.ics",
+        "empty.ics",
+        "bad.ics",
+    }
 
 
 def test_refresh_reads_a_changed_file_and_a_file_that_appears(tmp_path: Path) -> None:
@@ -189,8 +241,12 @@ def test_refresh_reads_a_changed_file_and_a_file_that_appears(tmp_path: Path) ->
     assert cal.busy_until(berlin(2024, 3, 4, 10, 15)) == berlin(2024, 3, 4, 10, 30)
     assert cal.refresh_if_changed() is False
 
-    write_ics(path, vevent("new", "DTSTART;TZID=Europe/Berlin:20240304T100000",
-                           "DTEND;TZID=Europe/Berlin:20240304T120000"))
+    write_ics(
+        path,
+        vevent(
+            "new", "DTSTART;TZID=Europe/Berlin:20240304T100000", "DTEND;TZID=Europe/Berlin:20240304T120000"
+        ),
+    )
     stamp = path.stat().st_mtime_ns + 2_000_000_000
     os.utime(path, ns=(stamp, stamp))
     assert cal.refresh_if_changed() is True
@@ -204,10 +260,14 @@ def test_refresh_reads_a_changed_file_and_a_file_that_appears(tmp_path: Path) ->
 def test_x_wr_timezone_calendars_from_google(tmp_path: Path) -> None:
     # Google writes UTC times plus X-WR-TIMEZONE; recurrences must follow the named zone's DST.
     path = tmp_path / "google.ics"
-    path.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
-                    "X-WR-TIMEZONE:Europe/Berlin\r\n" + vevent(
-                        "g", "DTSTART:20240325T090000Z", "DTEND:20240325T093000Z",
-                        "RRULE:FREQ=WEEKLY;COUNT=3").replace("\n", "\r\n") + "END:VCALENDAR\r\n")
+    path.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
+        "X-WR-TIMEZONE:Europe/Berlin\r\n"
+        + vevent(
+            "g", "DTSTART:20240325T090000Z", "DTEND:20240325T093000Z", "RRULE:FREQ=WEEKLY;COUNT=3"
+        ).replace("\n", "\r\n")
+        + "END:VCALENDAR\r\n"
+    )
     cal = BusyCalendar.load([path], local_tz=BERLIN)
     assert cal.busy_until(berlin(2024, 3, 25, 10, 15)) == berlin(2024, 3, 25, 10, 30)
     assert cal.busy_until(berlin(2024, 4, 1, 10, 15)) == berlin(2024, 4, 1, 10, 30)  # 08:00 UTC now

@@ -16,8 +16,11 @@ def fortnight() -> list[DayCounts]:
     for i in range(14):
         d = MON + timedelta(days=i)
         if d.weekday() < 5:
-            days.append(DayCounts(d, done=3 + i % 5, skipped=1, snoozed=i % 2, ignored=int(i % 3 == 0),
-                                  natural_breaks=1))
+            days.append(
+                DayCounts(
+                    d, done=3 + i % 5, skipped=1, snoozed=i % 2, ignored=int(i % 3 == 0), natural_breaks=1
+                )
+            )
         else:
             days.append(DayCounts(d))
     return days
@@ -34,8 +37,13 @@ def colour_count(image: Image.Image, colour: tuple[int, int, int]) -> int:
 
 
 def test_png_has_the_size_and_the_colours(tmp_path: Path) -> None:
-    path = draw_week_chart(fortnight(), 6, tmp_path / "week.png", title="Last two weeks",
-                           work_days={d.day for d in fortnight() if d.day.weekday() < 5})
+    path = draw_week_chart(
+        fortnight(),
+        6,
+        tmp_path / "week.png",
+        title="Last two weeks",
+        work_days={d.day for d in fortnight() if d.day.weekday() < 5},
+    )
     with Image.open(path) as image:
         assert image.format == "PNG" and image.size == SIZE
         rgb = image.convert("RGB")
@@ -49,8 +57,14 @@ def test_done_bars_stand_where_the_done_days_are() -> None:
     image = render_week_chart(days, 6)
     slot_green = []
     for i in range(7):
-        column = image.crop((int(52 + (i + 0.5) * (image.width - 58 - 52) / 7) - 2, 100,
-                             int(52 + (i + 0.5) * (image.width - 58 - 52) / 7) + 2, 360))
+        column = image.crop(
+            (
+                int(52 + (i + 0.5) * (image.width - 58 - 52) / 7) - 2,
+                100,
+                int(52 + (i + 0.5) * (image.width - 58 - 52) / 7) + 2,
+                360,
+            )
+        )
         slot_green.append(colour_count(column, DONE_COLOUR) > 100)
     assert slot_green == [True, False, False, True, False, False, False]
 

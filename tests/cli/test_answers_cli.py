@@ -23,10 +23,17 @@ EVERY_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "t
 def env():
     top = Path(tempfile.mkdtemp(prefix="dbk", dir="/tmp"))  # short: AF_UNIX paths are limited
     (top / "rt").mkdir(mode=0o700)
-    environ = {**os.environ, "XDG_RUNTIME_DIR": str(top / "rt"), "XDG_CONFIG_HOME": str(top / "cfg"),
-               "XDG_DATA_HOME": str(top / "data"), "XDG_STATE_HOME": str(top / "state"),
-               "DESKBREAK_TRAY": "headless", "DESKBREAK_NOTIFIER": "log", "DESKBREAK_IDLE_PROBE": "none",
-               "PYTHONUNBUFFERED": "1"}
+    environ = {
+        **os.environ,
+        "XDG_RUNTIME_DIR": str(top / "rt"),
+        "XDG_CONFIG_HOME": str(top / "cfg"),
+        "XDG_DATA_HOME": str(top / "data"),
+        "XDG_STATE_HOME": str(top / "state"),
+        "DESKBREAK_TRAY": "headless",
+        "DESKBREAK_NOTIFIER": "log",
+        "DESKBREAK_IDLE_PROBE": "none",
+        "PYTHONUNBUFFERED": "1",
+    }
     for name in ("DESKBREAK_CONFIG", "DISPLAY", "WAYLAND_DISPLAY", "VISUAL", "EDITOR"):
         environ.pop(name, None)
     config = top / "cfg" / "deskbreak" / "config.toml"
@@ -37,8 +44,9 @@ def env():
 
 
 def cli(env, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "deskbreak", *args], env=env, capture_output=True,
-                          text=True, timeout=20)
+    return subprocess.run(
+        [sys.executable, "-m", "deskbreak", *args], env=env, capture_output=True, text=True, timeout=20
+    )
 
 
 @pytest.fixture
@@ -105,7 +113,9 @@ def test_next_without_a_daemon_predicts_what_one_started_now_shows(env):
     offline = json.loads(cli(env, "next", "-n", "3", "--json").stdout)
     assert len(offline) == 3
     with open(os.devnull, "wb") as quiet:
-        proc = subprocess.Popen([sys.executable, "-m", "deskbreak", "run"], env=env, stdout=quiet, stderr=quiet)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "deskbreak", "run"], env=env, stdout=quiet, stderr=quiet
+        )
     try:
         deadline = time.monotonic() + 20
         while cli(env, "status").returncode != 0:
@@ -127,9 +137,11 @@ def test_config_check_rejects_unknown_stretch_ids_and_areas_with_a_hint(env, tmp
         f'{path}:2: stretches.exclude[0]: got "seated-twistt", expected a known stretch id (did you mean "seated-twist"?)',
         f'{path}:3: stretches.focus[0]: got "hipps", expected a known body area (did you mean "hips"?)',
     ]
-    path.write_text('[stretches]\nexclude = ["my-own"]\n[[stretches.custom]]\nid = "my-own"\nname = "Mine"\n'
-                    'posture = "seated"\nareas = ["neck"]\nsteps = ["Sit.", "Turn.", "Breathe."]\nhold_seconds = 10\nreps = 1\n'
-                    'per_side = false\ncaution = "Gently."\n')
+    path.write_text(
+        '[stretches]\nexclude = ["my-own"]\n[[stretches.custom]]\nid = "my-own"\nname = "Mine"\n'
+        'posture = "seated"\nareas = ["neck"]\nsteps = ["Sit.", "Turn.", "Breathe."]\nhold_seconds = 10\nreps = 1\n'
+        'per_side = false\ncaution = "Gently."\n'
+    )
     assert cli(env, "config", "check", str(path)).returncode == 0  # a custom id may be excluded too
 
 

@@ -1,4 +1,5 @@
 """`deskbreak config set` and `config edit`: comments kept, invalid edits refused, editor run without a shell."""
+
 from __future__ import annotations
 
 import json
@@ -47,11 +48,22 @@ def test_set_parses_toml_values_and_falls_back_to_text(conf):
     assert 'timezone = "Europe/Berlin"' in text and text.startswith("# my deskbreak settings\n")
 
 
-@pytest.mark.parametrize("key, value, message", [
-    ("schedule.interval_minutes", "0", "schedule.interval_minutes: got 0, expected a whole number from 1 to 480"),
-    ("schedule.intervall", "3", 'schedule.intervall: got 3, expected a known key (did you mean "interval_minutes"?)'),
-    ("schedule.fri.x", "1", "schedule.fri is not a table"),
-])
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        (
+            "schedule.interval_minutes",
+            "0",
+            "schedule.interval_minutes: got 0, expected a whole number from 1 to 480",
+        ),
+        (
+            "schedule.intervall",
+            "3",
+            'schedule.intervall: got 3, expected a known key (did you mean "interval_minutes"?)',
+        ),
+        ("schedule.fri.x", "1", "schedule.fri is not a table"),
+    ],
+)
 def test_set_refuses_an_invalid_value_and_leaves_the_file_untouched(conf, capsys, key, value, message):
     before = conf.stat().st_mtime_ns
     assert main(["config", "set", key, value, "--config", str(conf)]) == 2
@@ -100,8 +112,9 @@ def strange_conf(tmp_path):
     return path
 
 
-def test_edit_runs_the_editor_without_a_shell_then_reports_the_new_schedule(tmp_path, strange_conf, monkeypatch,
-                                                                             capsys):
+def test_edit_runs_the_editor_without_a_shell_then_reports_the_new_schedule(
+    tmp_path, strange_conf, monkeypatch, capsys
+):
     editor, record = make_editor(tmp_path, 30)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", editor)
@@ -143,5 +156,7 @@ def test_editor_choice_order_and_the_desktop_fallback():
     assert editor.editor_command(path, {}, "win32").argv == ("notepad.exe", str(path))
     assert editor.editor_command(path, {}, "linux", lambda name: None) is None
     # The tray has no terminal: $EDITOR (often vim) is skipped for the desktop's opener.
-    assert editor.editor_command(path, {"EDITOR": "vim"}, "linux", lambda n: "/x", terminal=False).argv[0] == \
-        "xdg-open"
+    assert (
+        editor.editor_command(path, {"EDITOR": "vim"}, "linux", lambda n: "/x", terminal=False).argv[0]
+        == "xdg-open"
+    )

@@ -16,8 +16,19 @@ from pathlib import Path
 import pytest
 
 NOT_RUNNING = "deskbreak is not running (start it with: deskbreak run)"
-COMMANDS = (["status"], ["status", "--json"], ["now"], ["done"], ["snooze"],
-            ["snooze", "5"], ["skip"], ["pause", "30m"], ["resume"], ["reload"], ["quit"])
+COMMANDS = (
+    ["status"],
+    ["status", "--json"],
+    ["now"],
+    ["done"],
+    ["snooze"],
+    ["snooze", "5"],
+    ["skip"],
+    ["pause", "30m"],
+    ["resume"],
+    ["reload"],
+    ["quit"],
+)
 EVERY_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 
 
@@ -26,9 +37,16 @@ def env():
     top = Path(tempfile.mkdtemp(prefix="dbk", dir="/tmp"))  # short: AF_UNIX paths are limited
     runtime = top / "rt"
     runtime.mkdir(mode=0o700)
-    environ = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "XDG_CONFIG_HOME": str(top / "cfg"),
-               "XDG_DATA_HOME": str(top / "data"), "XDG_STATE_HOME": str(top / "state"),
-               "DESKBREAK_TRAY": "headless", "DESKBREAK_NOTIFIER": "log", "PYTHONUNBUFFERED": "1"}
+    environ = {
+        **os.environ,
+        "XDG_RUNTIME_DIR": str(runtime),
+        "XDG_CONFIG_HOME": str(top / "cfg"),
+        "XDG_DATA_HOME": str(top / "data"),
+        "XDG_STATE_HOME": str(top / "state"),
+        "DESKBREAK_TRAY": "headless",
+        "DESKBREAK_NOTIFIER": "log",
+        "PYTHONUNBUFFERED": "1",
+    }
     environ.pop("DESKBREAK_CONFIG", None)
     environ.pop("DISPLAY", None)
     config = top / "cfg" / "deskbreak" / "config.toml"
@@ -39,13 +57,19 @@ def env():
 
 
 def cli(env, *args: str, timeout: float = 20) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "deskbreak", *args], env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "deskbreak", *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def start(env) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "deskbreak", "run"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deskbreak", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -68,7 +92,11 @@ def daemon(env):
 
 def test_commands_drive_the_running_daemon(env, daemon):
     status = cli(env, "status")
-    assert status.returncode == 0 and "Next stretch" in status.stdout and "Today: no stretches yet" in status.stdout
+    assert (
+        status.returncode == 0
+        and "Next stretch" in status.stdout
+        and "Today: no stretches yet" in status.stdout
+    )
     assert cli(env, "status", "--short").stdout.startswith("🧘 ")
     assert re.fullmatch(r"next \d\d:\d\d\n", cli(env, "status", "--short", "--ascii").stdout)
     now = cli(env, "now")

@@ -1,4 +1,5 @@
 """`deskbreak logs`: the last lines, and -f following appends and a rotation."""
+
 from __future__ import annotations
 
 import argparse

@@ -27,11 +27,17 @@ def home(tmp_path, monkeypatch):
     config.write_text(f'[schedule]\ntimezone = "UTC"\n{week}\n[goals]\ndaily_stretches = 2\n')
     now = datetime.now(timezone.utc).replace(hour=12, minute=0, second=0, microsecond=0)
     with History.open(default_paths().history_file, zone=timezone.utc) as history:
-        for days_ago, outcomes in ((2, ["done", "done"]), (1, ["done", "skipped", "done"]), (0, ["done", "ignored"])):
+        for days_ago, outcomes in (
+            (2, ["done", "done"]),
+            (1, ["done", "skipped", "done"]),
+            (0, ["done", "ignored"]),
+        ):
             at = now - timedelta(days=days_ago)
             for n, outcome in enumerate(outcomes):
                 when = at + timedelta(minutes=n)
-                history.record(PromptOutcome(when, "seated-twist" if n == 0 else "wall-slide", outcome, when, 20))
+                history.record(
+                    PromptOutcome(when, "seated-twist" if n == 0 else "wall-slide", outcome, when, 20)
+                )
     return tmp_path
 
 

@@ -1,4 +1,5 @@
 """`deskbreak stretches`: the catalog with each hold as the configured level has it."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,9 @@ def run(capsys, tmp_path, config: str, *args: str) -> str:
 
 def test_beginner_holds_are_capped_and_the_last_line_says_how_to_change_it(capsys, tmp_path):
     out = run(capsys, tmp_path, "", "--posture", "seated").splitlines()
-    assert any(line.startswith("seated-side-bend") and "(Hold 10 s · 3 reps · each side)" in line
-               for line in out)
+    assert any(
+        line.startswith("seated-side-bend") and "(Hold 10 s · 3 reps · each side)" in line for line in out
+    )
     assert any(line.startswith("seated-trunk-rotation") and "Hold 1 s · 5 reps" in line for line in out)
     assert out[-1].startswith("level beginner:") and 'level = "regular"' in out[-1]
 
@@ -41,4 +43,7 @@ def test_a_bad_level_is_refused_with_the_usual_one_line_error(capsys, tmp_path):
     path.write_text('[stretches]\nlevel = "beginer"\n')
     assert main(["stretches", "--config", str(path)]) == 2
     err = capsys.readouterr().err
-    assert f'{path}:2: stretches.level: got "beginer", expected "beginner" or "regular" (did you mean "beginner"?)' in err
+    assert (
+        f'{path}:2: stretches.level: got "beginer", expected "beginner" or "regular" (did you mean "beginner"?)'
+        in err
+    )

@@ -1,4 +1,5 @@
 """`deskbreak doctor`: each check on its own, and the exit code."""
+
 from __future__ import annotations
 
 import argparse
@@ -29,7 +30,10 @@ def test_config_missing_valid_and_invalid(paths):
     paths.config_file.write_text("[schedule]\ninterval_minutes = 0\nfoo = 1\n")
     check = doctor.check_config(paths.config_file)
     assert not check.ok and check.essential
-    assert check.detail.startswith(f"{paths.config_file}:2: schedule.interval_minutes: got 0") and "(+1 more)" in check.detail
+    assert (
+        check.detail.startswith(f"{paths.config_file}:2: schedule.interval_minutes: got 0")
+        and "(+1 more)" in check.detail
+    )
 
 
 def test_an_unwritable_data_folder_is_essential(tmp_path):
@@ -76,14 +80,30 @@ def test_daemon_not_running(paths):
 
 
 def test_the_whole_screen_and_exit_codes(paths, capsys, monkeypatch):
-    monkeypatch.setattr(doctor, "check_notifications", lambda notify: doctor.Check("notifications", True, "fake"))
-    monkeypatch.setattr(doctor, "check_autostart", lambda: doctor.Check("autostart", False, "not enabled", "x"))
+    monkeypatch.setattr(
+        doctor, "check_notifications", lambda notify: doctor.Check("notifications", True, "fake")
+    )
+    monkeypatch.setattr(
+        doctor, "check_autostart", lambda: doctor.Check("autostart", False, "not enabled", "x")
+    )
     ns = argparse.Namespace(notify=False, json=False)
     assert doctor.cmd_doctor(ns, paths) == 0
     out = capsys.readouterr().out.splitlines()
     names = [line[2:].split(":")[0] for line in out]
-    for name in ("python", "packages", "config", "stretch catalog", "data folder", "tray", "notifications",
-                 "idle probe", "guided window", "history", "autostart", "daemon"):
+    for name in (
+        "python",
+        "packages",
+        "config",
+        "stretch catalog",
+        "data folder",
+        "tray",
+        "notifications",
+        "idle probe",
+        "guided window",
+        "history",
+        "autostart",
+        "daemon",
+    ):
         assert name in names
     assert all(line[0] in "✓✗" for line in out)
     paths.config_file.parent.mkdir()

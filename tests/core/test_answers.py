@@ -37,6 +37,7 @@ def prompting(p: core.Plan | None = None):
 
 # --- the guided window keeps its prompt due ---
 
+
 def test_a_guided_prompt_does_not_time_out_while_the_window_shows_it():
     state, p = prompting()  # timeout 10 min
     for minute in range(1, 25):
@@ -71,6 +72,7 @@ def test_guiding_only_concerns_an_open_prompt():
 
 
 # --- Done records the stretch on screen ---
+
 
 def test_done_from_the_window_records_the_stretch_it_showed():
     state, p = prompting()
@@ -111,6 +113,7 @@ def test_skip_from_the_window_records_the_stretch_it_showed():
 
 # --- pausing never turns a due prompt into a skip ---
 
+
 def test_pause_withdraws_a_due_prompt_without_recording_it():
     state, p = prompting()
     paused = core.pause(state, NINE_45 + timedelta(minutes=1), p, None)
@@ -137,6 +140,7 @@ def test_done_while_paused_records_the_windows_stretch_and_stays_paused():
 
 
 # --- `next` deals what the daemon will deal ---
+
 
 def test_upcoming_starts_at_the_status_next_prompt_time():
     p = plan()
@@ -173,17 +177,32 @@ def test_the_daily_seed_deals_one_deck_per_local_day():
 
 # --- the wire: the window names its stretch, `next` asks how many ---
 
+
 def test_the_protocol_takes_the_windows_answer_and_next():
     import pytest
 
     from deskbreak.core import protocol
 
-    for cmd, arg in (("done", 30), ("done", {"stretch": "seated-twist", "held_seconds": 30}),
-                     ("done", {"stretch": "seated-twist"}), ("skip", None), ("skip", {"stretch": "wall-slide"}),
-                     ("next", 5), ("next", None)):
+    for cmd, arg in (
+        ("done", 30),
+        ("done", {"stretch": "seated-twist", "held_seconds": 30}),
+        ("done", {"stretch": "seated-twist"}),
+        ("skip", None),
+        ("skip", {"stretch": "wall-slide"}),
+        ("next", 5),
+        ("next", None),
+    ):
         protocol.check_arg(cmd, arg)
-    for cmd, arg in (("done", {"stretch": "Seated Twist"}), ("done", {"held_seconds": 4000}),
-                     ("done", {"stretch": "x", "other": 1}), ("done", {}), ("skip", {"held_seconds": 3}),
-                     ("skip", 3), ("next", 0), ("next", 51), ("next", "5")):
+    for cmd, arg in (
+        ("done", {"stretch": "Seated Twist"}),
+        ("done", {"held_seconds": 4000}),
+        ("done", {"stretch": "x", "other": 1}),
+        ("done", {}),
+        ("skip", {"held_seconds": 3}),
+        ("skip", 3),
+        ("next", 0),
+        ("next", 51),
+        ("next", "5"),
+    ):
         with pytest.raises(protocol.ProtocolError):
             protocol.check_arg(cmd, arg)

@@ -89,9 +89,15 @@ def test_builtin_catalog_covers_desk_and_floor_postures():
     assert by_posture["seated"] and by_posture["standing"]
 
 
-@pytest.mark.parametrize("stretch_id", [
-    "seated-twist", "standing-back-extension", "seated-side-bend", "standing-side-stretch",
-])
+@pytest.mark.parametrize(
+    "stretch_id",
+    [
+        "seated-twist",
+        "standing-back-extension",
+        "seated-side-bend",
+        "standing-side-stretch",
+    ],
+)
 def test_named_stretches_are_present(stretch_id):
     assert stretch_id in BUILTIN_IDS
 
@@ -166,44 +172,58 @@ def fields(problems) -> list[str]:
     return [field for field, _value, _expected in problems]
 
 
-@pytest.mark.parametrize("missing", [
-    "id", "name", "posture", "areas", "steps", "hold_seconds", "reps", "per_side", "caution",
-])
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "id",
+        "name",
+        "posture",
+        "areas",
+        "steps",
+        "hold_seconds",
+        "reps",
+        "per_side",
+        "caution",
+    ],
+)
 def test_a_missing_field_is_a_problem(missing):
     entry = good_entry()
     del entry[missing]
     assert missing in fields(stretch_problems(entry))
 
 
-@pytest.mark.parametrize("field, value", [
-    ("id", "Seated Twist"),
-    ("id", "seated_twist"),
-    ("id", ""),
-    ("name", ""),
-    ("name", "x" * 41),
-    ("posture", "lying"),
-    ("posture", "Seated"),
-    ("areas", []),
-    ("areas", ["back"]),
-    ("areas", "hips"),
-    ("steps", ["Stand up.", "Reach your right arm up."]),
-    ("steps", [f"Step {n} on the right." for n in range(7)]),
-    ("steps", ["Stand up.", "Reach your right arm up.", "x" * 161]),
-    ("steps", ["Stand up.", "Reach your right arm up.", ""]),
-    ("hold_seconds", 0),
-    ("hold_seconds", 121),
-    ("hold_seconds", 20.0),
-    ("hold_seconds", True),
-    ("reps", 0),
-    ("reps", 16),
-    ("per_side", "yes"),
-    ("caution", ""),
-    ("caution_short", ""),
-    ("caution_short", "x" * 81),
-    ("caution_short", 3),
-    ("source", 3),
-    ("first_side", "both"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("id", "Seated Twist"),
+        ("id", "seated_twist"),
+        ("id", ""),
+        ("name", ""),
+        ("name", "x" * 41),
+        ("posture", "lying"),
+        ("posture", "Seated"),
+        ("areas", []),
+        ("areas", ["back"]),
+        ("areas", "hips"),
+        ("steps", ["Stand up.", "Reach your right arm up."]),
+        ("steps", [f"Step {n} on the right." for n in range(7)]),
+        ("steps", ["Stand up.", "Reach your right arm up.", "x" * 161]),
+        ("steps", ["Stand up.", "Reach your right arm up.", ""]),
+        ("hold_seconds", 0),
+        ("hold_seconds", 121),
+        ("hold_seconds", 20.0),
+        ("hold_seconds", True),
+        ("reps", 0),
+        ("reps", 16),
+        ("per_side", "yes"),
+        ("caution", ""),
+        ("caution_short", ""),
+        ("caution_short", "x" * 81),
+        ("caution_short", 3),
+        ("source", 3),
+        ("first_side", "both"),
+    ],
+)
 def test_a_bad_value_is_a_problem(field, value):
     problems = stretch_problems(good_entry(**{field: value}))
     assert field in fields(problems)
@@ -371,6 +391,7 @@ def test_the_readme_table_lists_every_builtin_stretch_as_the_catalog_has_it():
     readme = (REPO / "README.md").read_text("utf-8")
     rows = re.findall(r"^\| `([a-z0-9-]+)` \| (\w+) \| (\d+) × (\d+) s( a side)? \|", readme, re.M)
     assert [(i, p, int(r), int(h), bool(side)) for i, p, r, h, side in rows] == [
-        (s.id, s.posture, s.reps, s.hold_seconds, s.per_side) for s in BUILTIN]
+        (s.id, s.posture, s.reps, s.hold_seconds, s.per_side) for s in BUILTIN
+    ]
     for quoted in re.findall(r'"stretch": \{"id": "([^"]+)"', readme):
         assert quoted in BUILTIN_IDS, f"README names {quoted!r}, which the catalog does not have"

@@ -35,8 +35,10 @@ def seeds() -> dict[str, str]:
     """Seed number ("000") -> the article's text."""
     folder = seeds_dir()
     if folder is None:
-        reason = ("no seed articles: neither $DESKBREAK_SEEDS nor ../shared/seeds next to the repo "
-                  "holds *.txt files, so the catalog's wording cannot be compared with them")
+        reason = (
+            "no seed articles: neither $DESKBREAK_SEEDS nor ../shared/seeds next to the repo "
+            "holds *.txt files, so the catalog's wording cannot be compared with them"
+        )
         if required():
             pytest.fail(reason + " (required under CI / DESKBREAK_REQUIRE_DESKTOP=1)")
         pytest.skip(reason)
@@ -50,7 +52,7 @@ def words(text: str) -> list[str]:
 
 def runs(text: str, n: int = RUN) -> set[tuple[str, ...]]:
     w = words(text)
-    return {tuple(w[i:i + n]) for i in range(len(w) - n + 1)}
+    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
 
 
 def raw_entries() -> list[dict]:
@@ -77,7 +79,8 @@ def test_the_run_finder_normalises_case_punctuation_and_apostrophes():
     seed = runs("Hold for 20-30 seconds, while breathing; normally. Child’s pose!")
     assert runs("hold FOR 20 30 seconds while breathing normally") <= seed
     assert ("seconds", "while", "breathing", "normally", "childs", "pose") in runs(
-        "seconds while breathing normally child's pose", 6)
+        "seconds while breathing normally child's pose", 6
+    )
     assert not runs("six words are never a run") and len(runs("one two three four five six seven")) == 1
 
 
@@ -87,7 +90,7 @@ def test_no_catalog_text_shares_seven_words_in_a_row_with_a_seed(seeds):
     for where, text in catalog_texts():
         for number, shared in seed_runs.items():
             for run in sorted(runs(text) & shared):
-                copied.append(f"{where} repeats seed {number}: \"{' '.join(run)}\"")
+                copied.append(f'{where} repeats seed {number}: "{" ".join(run)}"')
     assert not copied, "write these in our own words:\n" + "\n".join(copied)
 
 
@@ -98,8 +101,9 @@ def test_every_entry_cites_a_passage_that_is_in_its_seed(seeds):
         assert source, f"{entry['id']}: no source"
         for citation in source.split("; "):
             match = _CITATION.match(citation)
-            assert match, f"{entry['id']}: {citation!r} is not \"NNN heading (optional note)\""
+            assert match, f'{entry["id"]}: {citation!r} is not "NNN heading (optional note)"'
             number, heading = match.group(1), match.group(2)
             assert number in normalised, f"{entry['id']}: no seed {number}"
             assert " ".join(words(heading)) in normalised[number], (
-                f"{entry['id']}: seed {number} has no passage {heading!r}")
+                f"{entry['id']}: seed {number} has no passage {heading!r}"
+            )

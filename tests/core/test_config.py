@@ -55,7 +55,9 @@ per_side = true
 caution = "Keep the shoulder low."
 [goals]
 daily_stretches = 4
-""", "cfg.toml")
+""",
+        "cfg.toml",
+    )
     assert c.schedule.week[0] == (WorkWindow(480, 720), WorkWindow(780, 1440))
     assert c.schedule.week[4] == ()
     assert c.schedule.week[5] == (WorkWindow(600, 660),)
@@ -70,32 +72,74 @@ daily_stretches = 4
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("[schedule]\ninterval_minutes = 0", "cfg.toml:2: schedule.interval_minutes: got 0, expected a whole number from 1 to 480"),
+        (
+            "[schedule]\ninterval_minutes = 0",
+            "cfg.toml:2: schedule.interval_minutes: got 0, expected a whole number from 1 to 480",
+        ),
         ("[schedule]\ninterval_minutes = 481", "got 481, expected a whole number from 1 to 480"),
         ('[schedule]\ninterval_minutes = "45"', 'got "45", expected a whole number'),
         ("[schedule]\ninterval_minutes = 4.5", "got 4.5, expected a whole number"),
         ("[schedule]\ninterval_minutes = true", "got true, expected a whole number"),
-        ('[schedule]\ntimezone = "Mars/Base"', 'cfg.toml:2: schedule.timezone: got "Mars/Base", expected an IANA time zone'),
-        ('[schedule]\nmon = ["9-5"]', 'cfg.toml:2: schedule.mon[0]: got "9-5", expected a range "HH:MM-HH:MM"'),
+        (
+            '[schedule]\ntimezone = "Mars/Base"',
+            'cfg.toml:2: schedule.timezone: got "Mars/Base", expected an IANA time zone',
+        ),
+        (
+            '[schedule]\nmon = ["9-5"]',
+            'cfg.toml:2: schedule.mon[0]: got "9-5", expected a range "HH:MM-HH:MM"',
+        ),
         ('[schedule]\nmon = ["17:00-09:00"]', 'schedule.mon[0]: got "17:00-09:00"'),
         ('[schedule]\nmon = ["09:00-12:00", "11:00-13:00"]', "expected ranges that do not overlap"),
-        ('[schedule]\nmon = "09:00-17:00"', 'schedule.mon: got "09:00-17:00", expected a list of "HH:MM-HH:MM" ranges'),
-        ('[schedule]\ndays_off = ["2026-02-30"]', 'schedule.days_off[0]: got "2026-02-30", expected ISO dates'),
-        ("[schedule]\nsnooze_choices = []", "schedule.snooze_choices: got [], expected a list of 1-6 whole minutes"),
-        ("[schedule]\nintervall_minutes = 3", 'cfg.toml:2: schedule.intervall_minutes: got 3, expected a known key (did you mean "interval_minutes"?)'),
-        ("[schedul]\ninterval_minutes = 3", 'cfg.toml:1: schedul: got {"interval_minutes": 3}, expected a known key (did you mean "schedule"?)'),
-        ('[stretches]\npostures = ["lying"]', 'stretches.postures[0]: got "lying", expected "seated" or "standing" or "floor"'),
+        (
+            '[schedule]\nmon = "09:00-17:00"',
+            'schedule.mon: got "09:00-17:00", expected a list of "HH:MM-HH:MM" ranges',
+        ),
+        (
+            '[schedule]\ndays_off = ["2026-02-30"]',
+            'schedule.days_off[0]: got "2026-02-30", expected ISO dates',
+        ),
+        (
+            "[schedule]\nsnooze_choices = []",
+            "schedule.snooze_choices: got [], expected a list of 1-6 whole minutes",
+        ),
+        (
+            "[schedule]\nintervall_minutes = 3",
+            'cfg.toml:2: schedule.intervall_minutes: got 3, expected a known key (did you mean "interval_minutes"?)',
+        ),
+        (
+            "[schedul]\ninterval_minutes = 3",
+            'cfg.toml:1: schedul: got {"interval_minutes": 3}, expected a known key (did you mean "schedule"?)',
+        ),
+        (
+            '[stretches]\npostures = ["lying"]',
+            'stretches.postures[0]: got "lying", expected "seated" or "standing" or "floor"',
+        ),
         ('[stretches]\nfocus = ["toes"]', 'stretches.focus[0]: got "toes", expected a known body area'),
         ('[prompt]\nwindow = "always"', 'prompt.window: got "always", expected "on_click" or "with_prompt"'),
-        ('[stretches]\nlevel = "beginer"', 'cfg.toml:2: stretches.level: got "beginer", expected "beginner" or "regular" (did you mean "beginner"?)'),
-        ('[stretches]\nlevel = "expert"', 'cfg.toml:2: stretches.level: got "expert", expected "beginner" or "regular"'),
+        (
+            '[stretches]\nlevel = "beginer"',
+            'cfg.toml:2: stretches.level: got "beginer", expected "beginner" or "regular" (did you mean "beginner"?)',
+        ),
+        (
+            '[stretches]\nlevel = "expert"',
+            'cfg.toml:2: stretches.level: got "expert", expected "beginner" or "regular"',
+        ),
         ("[stretches]\nlevel = 2", 'stretches.level: got 2, expected "beginner" or "regular"'),
-        ('[stretches]\nlevle = "regular"', 'cfg.toml:2: stretches.levle: got "regular", expected a known key (did you mean "level"?)'),
+        (
+            '[stretches]\nlevle = "regular"',
+            'cfg.toml:2: stretches.levle: got "regular", expected a known key (did you mean "level"?)',
+        ),
         ('[activity]\ncount = "wall"', 'activity.count: got "wall", expected "active" or "clock"'),
-        ("[activity]\nnatural_break_minutes = 0", "activity.natural_break_minutes: got 0, expected a whole number from 1 to 120"),
+        (
+            "[activity]\nnatural_break_minutes = 0",
+            "activity.natural_break_minutes: got 0, expected a whole number from 1 to 120",
+        ),
         ("[goals]\ndaily_stretches = -1", "goals.daily_stretches: got -1"),
-        ('schedule = 3', "schedule: got 3, expected a table [schedule]"),
-        ("[schedule]\nmon=[]\ntue=[]\nwed=[]\nthu=[]\nfri=[]", "expected at least one day with a work window"),
+        ("schedule = 3", "schedule: got 3, expected a table [schedule]"),
+        (
+            "[schedule]\nmon=[]\ntue=[]\nwed=[]\nthu=[]\nfri=[]",
+            "expected at least one day with a work window",
+        ),
     ],
 )
 def test_each_bad_value_is_one_line_naming_key_value_and_expectation(text, expected):
@@ -118,7 +162,7 @@ def test_every_problem_is_reported_once_in_file_order():
 
 def test_a_custom_stretch_is_validated_like_the_built_in_ones():
     lines = problems_of('[[stretches.custom]]\nid = "x"\nname = "X"\nposture = "lying"\n')
-    assert any("stretches.custom[0].posture: got \"lying\"" in line for line in lines)
+    assert any('stretches.custom[0].posture: got "lying"' in line for line in lines)
     assert any("stretches.custom[0].steps: got nothing" in line for line in lines)
 
 
@@ -143,6 +187,6 @@ def test_the_example_config_is_valid_and_documents_every_key():
 
 
 def test_key_lines_follow_tables_and_arrays_of_tables():
-    lines = config.key_lines('a = 1\n[t]\nb = [\n  1,\n]\nc = 2\n[[t.arr]]\nd = 1\n[[t.arr]]\nd = 2\n')
+    lines = config.key_lines("a = 1\n[t]\nb = [\n  1,\n]\nc = 2\n[[t.arr]]\nd = 1\n[[t.arr]]\nd = 2\n")
     assert lines["a"] == 1 and lines["t.b"] == 3 and lines["t.c"] == 6
     assert lines["t.arr[0].d"] == 8 and lines["t.arr[1].d"] == 10

@@ -12,20 +12,55 @@ from deskbreak.core import config
 from deskbreak.core.config import ConfigError
 
 SECTIONS = ("schedule", "stretches", "prompt", "activity", "calendar", "goals", "schedul", "")
-KEYS = ("interval_minutes", "timezone", "mon", "sat", "days_off", "prompt_timeout_minutes",
-        "snooze_minutes", "snooze_choices", "min_minutes_before_end", "postures", "exclude", "focus",
-        "custom", "window", "sound", "natural_break_minutes", "count", "settle_seconds", "ics",
-        "daily_stretches", "id", "steps", "per_side", "x")
+KEYS = (
+    "interval_minutes",
+    "timezone",
+    "mon",
+    "sat",
+    "days_off",
+    "prompt_timeout_minutes",
+    "snooze_minutes",
+    "snooze_choices",
+    "min_minutes_before_end",
+    "postures",
+    "exclude",
+    "focus",
+    "custom",
+    "window",
+    "sound",
+    "natural_break_minutes",
+    "count",
+    "settle_seconds",
+    "ics",
+    "daily_stretches",
+    "id",
+    "steps",
+    "per_side",
+    "x",
+)
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
-                    st.text(max_size=20), st.sampled_from(["09:00-17:00", "25:00-26:00", "Europe/Berlin",
-                                                          "seated", "floor", "2026-02-30", "active"]))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                       st.dictionaries(st.sampled_from(KEYS), inner, max_size=4)),
-                      max_leaves=12)
-documents = st.dictionaries(st.sampled_from(SECTIONS),
-                            st.one_of(st.dictionaries(st.sampled_from(KEYS), values, max_size=6), values),
-                            max_size=6)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True),
+    st.text(max_size=20),
+    st.sampled_from(
+        ["09:00-17:00", "25:00-26:00", "Europe/Berlin", "seated", "floor", "2026-02-30", "active"]
+    ),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(KEYS), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+documents = st.dictionaries(
+    st.sampled_from(SECTIONS),
+    st.one_of(st.dictionaries(st.sampled_from(KEYS), values, max_size=6), values),
+    max_size=6,
+)
 
 
 def check(parse) -> None:
@@ -53,8 +88,9 @@ def test_random_text_parses_or_gives_one_line_errors(text):
 @given(st.sampled_from(KEYS), st.sampled_from(("schedule", "stretches", "activity", "goals")), scalars)
 def test_one_bad_value_in_a_real_file_names_its_line(key, section, value):
     try:
-        literal = tomllib.loads(f"v = {value!r}".replace("None", '""').replace("True", "true")
-                                .replace("False", "false"))
+        literal = tomllib.loads(
+            f"v = {value!r}".replace("None", '""').replace("True", "true").replace("False", "false")
+        )
     except tomllib.TOMLDecodeError:
         return
     text = f"# comment\n[{section}]\n{key} = {_toml(literal['v'])}\n"

@@ -20,8 +20,19 @@ def at(seconds: float) -> datetime:
 
 def stretch(per_side: bool = True, reps: int = 2, hold: int = 20) -> Stretch:
     steps = ("Sit tall.", "Turn to the right.", "Look over your Right shoulder, then LEFT.")
-    return Stretch("twist", "Twist", "seated", ("lower_back",), steps, hold, reps, per_side,
-                   "Stop at sharp pain.", "test", "right" if per_side else None)
+    return Stretch(
+        "twist",
+        "Twist",
+        "seated",
+        ("lower_back",),
+        steps,
+        hold,
+        reps,
+        per_side,
+        "Stop at sharp pain.",
+        "test",
+        "right" if per_side else None,
+    )
 
 
 def walk(state: Guide, seconds: float) -> tuple[Guide, tuple[str, ...]]:
@@ -51,9 +62,13 @@ def test_a_per_side_stretch_walks_reps_and_sides():
             seen.append(key)
     assert seen == [
         (READY, 1, "right"),
-        (HOLDING, 1, "right"), (SWITCH, 1, "left"), (HOLDING, 1, "left"),
+        (HOLDING, 1, "right"),
+        (SWITCH, 1, "left"),
+        (HOLDING, 1, "left"),
         (REST, 2, "right"),
-        (HOLDING, 2, "right"), (SWITCH, 2, "left"), (HOLDING, 2, "left"),
+        (HOLDING, 2, "right"),
+        (SWITCH, 2, "left"),
+        (HOLDING, 2, "left"),
         (FINISHED, 2, "left"),
     ]
     assert t == guide.LEAD_IN + 4 * 20 + 2 * guide.SWITCH_SECONDS + guide.REST_SECONDS
@@ -135,12 +150,15 @@ def test_finished_guides_do_not_restart():
     assert guide.start(state, at(61)) == state
 
 
-@pytest.mark.parametrize("text, mirrored", [
-    ("Turn to the right.", "Turn to the left."),
-    ("Right hand on the LEFT knee", "Left hand on the RIGHT knee"),
-    ("upright, bright, leftover", "upright, bright, leftover"),
-    ("left-hand side; right.", "right-hand side; left."),
-])
+@pytest.mark.parametrize(
+    "text, mirrored",
+    [
+        ("Turn to the right.", "Turn to the left."),
+        ("Right hand on the LEFT knee", "Left hand on the RIGHT knee"),
+        ("upright, bright, leftover", "upright, bright, leftover"),
+        ("left-hand side; right.", "right-hand side; left."),
+    ],
+)
 def test_mirror_sides_swaps_whole_words_and_keeps_case(text, mirrored):
     assert guide.mirror_sides(text) == mirrored
 
@@ -150,7 +168,11 @@ def test_the_second_side_shows_mirrored_steps():
     assert guide.steps(state)[1] == "Turn to the right."
     state, _ = guide.advance(state, at(guide.LEAD_IN + 20))
     assert state.mirrored
-    assert guide.steps(state) == ("Sit tall.", "Turn to the left.", "Look over your Left shoulder, then RIGHT.")
+    assert guide.steps(state) == (
+        "Sit tall.",
+        "Turn to the left.",
+        "Look over your Left shoulder, then RIGHT.",
+    )
 
 
 def test_every_builtin_per_side_stretch_mirrors_to_the_other_side():
@@ -167,7 +189,10 @@ def test_a_one_second_hold_is_timed_like_any_other():
     """Seed 003's trunk rotations hold a second; five reps on one side, then five on the other."""
     state = guide.skip_lead_in(Guide(stretch(reps=5, hold=1)), T0)[0]
     assert (state.phase, guide.seconds_left(state, T0), guide.label(state)) == (
-        HOLDING, 1, "Hold 1 s · rep 1 of 5 · right side")
+        HOLDING,
+        1,
+        "Hold 1 s · rep 1 of 5 · right side",
+    )
     state, cues = walk(state, 1)
     assert (state.phase, state.rep, state.side) == (REST, 2, "right") and cues == (guide.REP_DONE,)
     state, _ = guide.advance(state, at(10_000))
@@ -195,9 +220,18 @@ def test_quick_pulses_do_every_rep_on_one_side_then_switch_once():
         if not seen or seen[-1] != key:
             seen.append(key)
     assert seen[1:] == [
-        (HOLDING, 1, "right"), (REST, 2, "right"), (HOLDING, 2, "right"), (REST, 3, "right"),
-        (HOLDING, 3, "right"), (SWITCH, 1, "left"), (HOLDING, 1, "left"), (REST, 2, "left"),
-        (HOLDING, 2, "left"), (REST, 3, "left"), (HOLDING, 3, "left"), (FINISHED, 3, "left"),
+        (HOLDING, 1, "right"),
+        (REST, 2, "right"),
+        (HOLDING, 2, "right"),
+        (REST, 3, "right"),
+        (HOLDING, 3, "right"),
+        (SWITCH, 1, "left"),
+        (HOLDING, 1, "left"),
+        (REST, 2, "left"),
+        (HOLDING, 2, "left"),
+        (REST, 3, "left"),
+        (HOLDING, 3, "left"),
+        (FINISHED, 3, "left"),
     ]
     assert state.held == 6 * 1
 

@@ -23,8 +23,9 @@ def test_typing_all_along_is_never_a_break():
 
 
 def test_a_quiet_stretch_is_dated_by_the_idle_time_not_the_heartbeat():
-    presence, returns = feed([(0, 1, False), (1, 40, False), (2, 100, False), (8, 460, False),
-                              (9, 20, False)])
+    presence, returns = feed(
+        [(0, 1, False), (1, 40, False), (2, 100, False), (8, 460, False), (9, 20, False)]
+    )
     # quiet since 00:20 (100 s before minute 2), typing again at 08:40 (20 s before minute 9)
     assert returns == [Returned(T0 + timedelta(seconds=20), T0 + timedelta(minutes=8, seconds=40))]
     assert returns[0].length == timedelta(minutes=8, seconds=20)

@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deskbreak.core import protocol
-from deskbreak.core.protocol import ProtocolError, Request, decode_reply, decode_request, encode_request, parse_pause
+from deskbreak.core.protocol import (
+    ProtocolError,
+    Request,
+    decode_reply,
+    decode_request,
+    encode_request,
+    parse_pause,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=BERLIN)  # a Monday
@@ -32,29 +39,32 @@ def test_replies_round_trip():
         decode_reply(b'{"state": "working"}')
 
 
-@pytest.mark.parametrize("line, message", [
-    (b"", "empty request"),
-    (b"   \n", "empty request"),
-    (b"\xff\xfe\x00garbage", "request is not UTF-8"),
-    (b'{"cmd": "status"', "request is not JSON"),
-    (b"[1, 2]", "request must be a JSON object"),
-    (b'"status"', "request must be a JSON object"),
-    (b'{"arg": 3}', "request needs \"cmd\""),
-    (b'{"cmd": 3}', "request needs \"cmd\""),
-    (b'{"cmd": "fly"}', "unknown command 'fly'"),
-    (b'{"cmd": "status", "arg": 1}', "status takes no argument"),
-    (b'{"cmd": "snooze", "arg": "10"}', "snooze minutes must be a whole number from 1 to 240"),
-    (b'{"cmd": "snooze", "arg": 0}', "snooze minutes must be"),
-    (b'{"cmd": "snooze", "arg": 241}', "snooze minutes must be"),
-    (b'{"cmd": "snooze", "arg": true}', "snooze minutes must be"),
-    (b'{"cmd": "snooze", "arg": 2.5}', "snooze minutes must be"),
-    (b'{"cmd": "done", "arg": -1}', "done takes the seconds held"),
-    (b'{"cmd": "pause", "arg": 30}', "pause takes a spec string"),
-    (b'{"cmd": "pause", "arg": "soon"}', "pause: got 'soon'"),
-    (b'{"cmd": "pause", "arg": {"a": 1}}', "pause takes a spec string"),
-    (b"[" * 100_000, "request too long"),
-    (b"[" * 5000 + b"]" * 5000, "request is not JSON"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        (b"", "empty request"),
+        (b"   \n", "empty request"),
+        (b"\xff\xfe\x00garbage", "request is not UTF-8"),
+        (b'{"cmd": "status"', "request is not JSON"),
+        (b"[1, 2]", "request must be a JSON object"),
+        (b'"status"', "request must be a JSON object"),
+        (b'{"arg": 3}', 'request needs "cmd"'),
+        (b'{"cmd": 3}', 'request needs "cmd"'),
+        (b'{"cmd": "fly"}', "unknown command 'fly'"),
+        (b'{"cmd": "status", "arg": 1}', "status takes no argument"),
+        (b'{"cmd": "snooze", "arg": "10"}', "snooze minutes must be a whole number from 1 to 240"),
+        (b'{"cmd": "snooze", "arg": 0}', "snooze minutes must be"),
+        (b'{"cmd": "snooze", "arg": 241}', "snooze minutes must be"),
+        (b'{"cmd": "snooze", "arg": true}', "snooze minutes must be"),
+        (b'{"cmd": "snooze", "arg": 2.5}', "snooze minutes must be"),
+        (b'{"cmd": "done", "arg": -1}', "done takes the seconds held"),
+        (b'{"cmd": "pause", "arg": 30}', "pause takes a spec string"),
+        (b'{"cmd": "pause", "arg": "soon"}', "pause: got 'soon'"),
+        (b'{"cmd": "pause", "arg": {"a": 1}}', "pause takes a spec string"),
+        (b"[" * 100_000, "request too long"),
+        (b"[" * 5000 + b"]" * 5000, "request is not JSON"),
+    ],
+)
 def test_bad_requests_are_one_line_errors(line, message):
     with pytest.raises(ProtocolError) as caught:
         decode_request(line)
@@ -77,9 +87,13 @@ def test_random_bytes_never_raise_anything_but_protocol_errors(data):
         assert "\n" not in str(error)
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)),
-       st.sampled_from(protocol.COMMANDS))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    ),
+    st.sampled_from(protocol.COMMANDS),
+)
 def test_any_json_argument_is_accepted_or_refused_cleanly(arg, cmd):
     try:
         assert decode_request(json.dumps({"cmd": cmd, "arg": arg}).encode()).cmd == cmd
@@ -89,20 +103,24 @@ def test_any_json_argument_is_accepted_or_refused_cleanly(arg, cmd):
 
 # --- pause specs ---
 
-@pytest.mark.parametrize("text, expected", [
-    ("30m", NOW + timedelta(minutes=30)),
-    ("30 min", NOW + timedelta(minutes=30)),
-    ("2h", NOW + timedelta(hours=2)),
-    ("1h30m", NOW + timedelta(minutes=90)),
-    ("90", NOW + timedelta(minutes=90)),
-    ("  2H ", NOW + timedelta(hours=2)),
-    ("until 16:30", datetime(2026, 11, 23, 16, 30, tzinfo=BERLIN)),
-    ("until 9:05", datetime(2026, 11, 24, 9, 5, tzinfo=BERLIN)),  # passed today: tomorrow
-    ("until 14:00", datetime(2026, 11, 24, 14, 0, tzinfo=BERLIN)),  # now is not the future
-    ("UNTIL  23:59", datetime(2026, 11, 23, 23, 59, tzinfo=BERLIN)),
-    ("tomorrow", datetime(2026, 11, 24, 0, 0, tzinfo=BERLIN)),  # no schedule given: midnight
-    ("forever", None),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("30m", NOW + timedelta(minutes=30)),
+        ("30 min", NOW + timedelta(minutes=30)),
+        ("2h", NOW + timedelta(hours=2)),
+        ("1h30m", NOW + timedelta(minutes=90)),
+        ("90", NOW + timedelta(minutes=90)),
+        ("  2H ", NOW + timedelta(hours=2)),
+        ("until 16:30", datetime(2026, 11, 23, 16, 30, tzinfo=BERLIN)),
+        ("until 9:05", datetime(2026, 11, 24, 9, 5, tzinfo=BERLIN)),  # passed today: tomorrow
+        ("until 14:00", datetime(2026, 11, 24, 14, 0, tzinfo=BERLIN)),  # now is not the future
+        ("UNTIL  23:59", datetime(2026, 11, 23, 23, 59, tzinfo=BERLIN)),
+        ("tomorrow", datetime(2026, 11, 24, 0, 0, tzinfo=BERLIN)),  # no schedule given: midnight
+        ("forever", None),
+    ],
+)
 def test_pause_specs(text, expected):
     got = parse_pause(text, NOW, BERLIN)
     assert got == expected
@@ -117,7 +135,9 @@ def test_pause_tomorrow_is_the_first_work_window_from_tomorrow():
         asked.append(day)
         return datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
 
-    assert parse_pause("tomorrow", NOW, BERLIN, next_window_start) == datetime(2026, 11, 24, 9, 0, tzinfo=BERLIN)
+    assert parse_pause("tomorrow", NOW, BERLIN, next_window_start) == datetime(
+        2026, 11, 24, 9, 0, tzinfo=BERLIN
+    )
     assert asked == [date(2026, 11, 24)]
     with pytest.raises(ProtocolError, match="no work hours ahead"):
         parse_pause("tomorrow", NOW, BERLIN, lambda day: None)
@@ -136,8 +156,26 @@ def test_pause_durations_count_real_time_across_dst():
     assert got.astimezone(timezone.utc) - before_fallback.astimezone(timezone.utc) == timedelta(hours=2)
 
 
-@pytest.mark.parametrize("text", ["", "soon", "0", "0m", "30s", "until 25:00", "until 12:60", "until",
-                                  "-5", "31d", "1000000", "100000h", "x" * 100, "until 1230", "2h 30"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "soon",
+        "0",
+        "0m",
+        "30s",
+        "until 25:00",
+        "until 12:60",
+        "until",
+        "-5",
+        "31d",
+        "1000000",
+        "100000h",
+        "x" * 100,
+        "until 1230",
+        "2h 30",
+    ],
+)
 def test_bad_pause_specs_are_one_line_errors(text):
     with pytest.raises(ProtocolError) as caught:
         parse_pause(text, NOW, BERLIN)

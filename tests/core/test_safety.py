@@ -1,4 +1,5 @@
 """The safety note and the stretch cautions carry every safety fact of the seeds, never softened."""
+
 from __future__ import annotations
 
 import re
@@ -11,13 +12,16 @@ from deskbreak.core.safety import SAFETY_NOTE
 NOTE = SAFETY_NOTE.lower()
 
 
-@pytest.mark.parametrize("fact", [
-    r"never bouncing",
-    r"stop at sharp pain",
-    r"recent injury.*severe back pain.*spine condition.*see a health professional before you start",
-    r"numbness, tingling or weakness means stop and seek care",
-    r"pain running down one or both legs.*loss of bowel or bladder control.*seek care at once",
-])
+@pytest.mark.parametrize(
+    "fact",
+    [
+        r"never bouncing",
+        r"stop at sharp pain",
+        r"recent injury.*severe back pain.*spine condition.*see a health professional before you start",
+        r"numbness, tingling or weakness means stop and seek care",
+        r"pain running down one or both legs.*loss of bowel or bladder control.*seek care at once",
+    ],
+)
 def test_the_note_states_each_fact(fact):
     assert re.search(fact, NOTE), fact
 
@@ -44,6 +48,15 @@ def test_the_readme_safety_section_says_the_same():
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
     section = readme.split("## Safety", 1)[1].split("\n## ", 1)[0].replace("**", "").replace("\n", " ")
-    for fact in ("bounc", "sharp pain", "recent injury", "spine condition", "one or both legs",
-                 "bowel or bladder", "at once", "Numbness, tingling or weakness", "swivel"):
+    for fact in (
+        "bounc",
+        "sharp pain",
+        "recent injury",
+        "spine condition",
+        "one or both legs",
+        "bowel or bladder",
+        "at once",
+        "Numbness, tingling or weakness",
+        "swivel",
+    ):
         assert fact in section, fact

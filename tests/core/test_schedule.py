@@ -34,6 +34,7 @@ def records(transition):
 
 # --- next prompt ---
 
+
 def test_first_prompt_is_an_interval_after_the_window_opens():
     p = plan()
     assert core.next_prompt_at(at(BERLIN, 2026, 11, 23, 7, 0), p) == at(BERLIN, 2026, 11, 23, 9, 45)
@@ -67,6 +68,7 @@ def test_no_windows_at_all_means_no_prompt():
 
 # --- DST ---
 
+
 def test_berlin_spring_forward_counts_real_minutes_across_the_gap():
     night = tuple((WorkWindow(60, 300),) for _ in range(7))  # 01:00-05:00
     p = plan(week=night, interval_minutes=60, min_minutes_before_end=0)
@@ -98,6 +100,7 @@ def test_a_window_start_inside_the_gap_moves_past_it():
 
 
 # --- transitions ---
+
 
 def prompting(p=None, now=None):
     p = p or plan()
@@ -190,8 +193,12 @@ def test_pause_indefinitely_waits_for_resume():
 def test_refused_events_say_why_and_change_nothing():
     p = plan()
     state = core.start(at(BERLIN, 2026, 11, 23, 9, 0))
-    for transition in (core.skip(state, state.anchor, p), core.snooze(state, state.anchor, p),
-                       core.resume(state, state.anchor, p), core.another(state, state.anchor, p)):
+    for transition in (
+        core.skip(state, state.anchor, p),
+        core.snooze(state, state.anchor, p),
+        core.resume(state, state.anchor, p),
+        core.another(state, state.anchor, p),
+    ):
         assert transition.error and transition.state == state and not transition.effects
 
 
@@ -260,10 +267,16 @@ ACTIONS = st.sampled_from(["wait", "done", "snooze", "skip", "pause", "resume", 
 
 
 @settings(max_examples=60, deadline=None)
-@given(week=week_config(), interval=st.integers(1, 240), margin=st.integers(0, 30),
-       zone=st.sampled_from(["Europe/Berlin", "America/New_York", "UTC", "Australia/Lord_Howe"]),
-       actions=st.lists(st.tuples(ACTIONS, st.integers(1, 600)), min_size=20, max_size=200))
-def test_random_event_sequences_never_prompt_outside_windows_or_too_soon(week, interval, margin, zone, actions):
+@given(
+    week=week_config(),
+    interval=st.integers(1, 240),
+    margin=st.integers(0, 30),
+    zone=st.sampled_from(["Europe/Berlin", "America/New_York", "UTC", "Australia/Lord_Howe"]),
+    actions=st.lists(st.tuples(ACTIONS, st.integers(1, 600)), min_size=20, max_size=200),
+)
+def test_random_event_sequences_never_prompt_outside_windows_or_too_soon(
+    week, interval, margin, zone, actions
+):
     p = plan(ZoneInfo(zone), week=week, interval_minutes=interval, min_minutes_before_end=margin)
     now = datetime(2026, 3, 1, tzinfo=timezone.utc)
     end = now + timedelta(days=60)

@@ -7,8 +7,29 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from deskbreak.core.outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
-from deskbreak.core.stats import CSV_COLUMNS, Counts, DayCounts, add_outcome, count_days, streaks, summarize, summarize_counts, to_csv, to_json, today_line, window
+from deskbreak.core.outcomes import (
+    DONE,
+    IGNORED,
+    MISSED_WHILE_ASLEEP,
+    NATURAL_BREAK,
+    SKIPPED,
+    SNOOZED,
+    PromptOutcome,
+)
+from deskbreak.core.stats import (
+    CSV_COLUMNS,
+    Counts,
+    DayCounts,
+    add_outcome,
+    count_days,
+    streaks,
+    summarize,
+    summarize_counts,
+    to_csv,
+    to_json,
+    today_line,
+    window,
+)
 
 PLUS2 = timezone(timedelta(hours=2))
 MON = date(2026, 6, 1)  # a Monday
@@ -36,6 +57,7 @@ def outcome(n: int, kind: str, stretch: str | None = "twist") -> PromptOutcome:
 
 # --- counting ---
 
+
 def test_count_days_uses_the_prompts_own_offset() -> None:
     late = PromptOutcome(datetime(2026, 6, 1, 23, 30, tzinfo=timezone.utc), "x", DONE)
     assert [d.day for d in count_days([late])] == [date(2026, 6, 1)]
@@ -52,18 +74,23 @@ def test_every_outcome_has_a_column() -> None:
 
 # --- completion rate ---
 
-@pytest.mark.parametrize(("counts", "rate"), [
-    (Counts(), None),
-    (Counts(snoozed=3, natural_breaks=2, missed=1), None),  # nothing answered: no rate
-    (Counts(done=3, skipped=1), 0.75),
-    (Counts(done=2, ignored=2, snoozed=9, natural_breaks=4), 0.5),
-    (Counts(done=4), 1.0),
-])
+
+@pytest.mark.parametrize(
+    ("counts", "rate"),
+    [
+        (Counts(), None),
+        (Counts(snoozed=3, natural_breaks=2, missed=1), None),  # nothing answered: no rate
+        (Counts(done=3, skipped=1), 0.75),
+        (Counts(done=2, ignored=2, snoozed=9, natural_breaks=4), 0.5),
+        (Counts(done=4), 1.0),
+    ],
+)
 def test_completion_rate(counts: Counts, rate: float | None) -> None:
     assert counts.completion_rate == rate
 
 
 # --- streaks ---
+
 
 def test_weekends_neither_break_nor_extend_a_streak() -> None:
     # Mon..Fri met, weekend nothing, Mon..Tue met: 7 work days in a row.
@@ -115,11 +142,17 @@ def test_best_streak_is_found_before_a_break() -> None:
 
 # --- summaries ---
 
+
 def sample() -> list[PromptOutcome]:
     items = [done(0, "twist", k) for k in range(6)]  # Mon: goal met
     items += [done(1, "twist"), done(1, "lean", 1), done(1, "lean", 2)]  # Tue: 3
-    items += [outcome(1, SKIPPED), outcome(1, IGNORED), outcome(1, SNOOZED),
-              outcome(1, NATURAL_BREAK, None), outcome(1, MISSED_WHILE_ASLEEP)]
+    items += [
+        outcome(1, SKIPPED),
+        outcome(1, IGNORED),
+        outcome(1, SNOOZED),
+        outcome(1, NATURAL_BREAK, None),
+        outcome(1, MISSED_WHILE_ASLEEP),
+    ]
     items += [done(2, "wall-slide")]  # Wed
     return items
 
@@ -127,14 +160,23 @@ def sample() -> list[PromptOutcome]:
 def test_summarize_over_a_range() -> None:
     s = summarize(sample(), day(1), day(2), 6, weekdays, day(2))
     assert [d.day for d in s.days] == [day(1), day(2)]
-    assert (s.totals.done, s.totals.skipped, s.totals.ignored, s.totals.snoozed,
-            s.totals.natural_breaks, s.totals.missed) == (4, 1, 1, 1, 1, 1)
+    assert (
+        s.totals.done,
+        s.totals.skipped,
+        s.totals.ignored,
+        s.totals.snoozed,
+        s.totals.natural_breaks,
+        s.totals.missed,
+    ) == (4, 1, 1, 1, 1, 1)
     assert s.completion_rate == pytest.approx(4 / 6)
     assert (s.current_streak, s.best_streak) == (0, 1)  # Monday, outside the range, still counts
     assert s.most_done is not None and (s.most_done.stretch_id, s.most_done.done) == ("lean", 2)
     assert s.least_done is not None and (s.least_done.stretch_id, s.least_done.done) == ("twist", 1)
     assert [(x.stretch_id, x.done) for x in s.done_by_stretch] == [
-        ("lean", 2), ("twist", 1), ("wall-slide", 1)]
+        ("lean", 2),
+        ("twist", 1),
+        ("wall-slide", 1),
+    ]
 
 
 def test_days_without_data_are_zero_rows_and_work_days_are_marked() -> None:
@@ -161,23 +203,48 @@ def test_empty_summary() -> None:
 def test_sql_path_gives_the_same_summary() -> None:
     items = sample()
     pure = summarize(items, day(0), day(2), 6, weekdays, day(2))
-    counted = summarize_counts(count_days(items), {"twist": 7, "lean": 2, "wall-slide": 1},
-                               start_day=day(0), end_day=day(2), goal=6, is_work_day=weekdays,
-                               today=day(2))
+    counted = summarize_counts(
+        count_days(items),
+        {"twist": 7, "lean": 2, "wall-slide": 1},
+        start_day=day(0),
+        end_day=day(2),
+        goal=6,
+        is_work_day=weekdays,
+        today=day(2),
+    )
     assert counted == pure
 
 
 # --- shapes ---
 
+
 def test_json_shape() -> None:
     s = summarize(sample(), day(0), day(1), 6, weekdays, day(1))
     data = json.loads(json.dumps(to_json(s)))
-    assert list(data) == ["schema", "start", "end", "today", "goal", "days", "totals",
-                          "completion_rate", "streak", "stretches"]
+    assert list(data) == [
+        "schema",
+        "start",
+        "end",
+        "today",
+        "goal",
+        "days",
+        "totals",
+        "completion_rate",
+        "streak",
+        "stretches",
+    ]
     assert data["schema"] == 1 and data["start"] == "2026-06-01" and data["goal"] == 6
-    assert data["days"][0] == {"date": "2026-06-01", "work_day": True, "done": 6, "snoozed": 0,
-                               "skipped": 0, "ignored": 0, "natural_breaks": 0,
-                               "missed_while_asleep": 0, "goal_met": True}
+    assert data["days"][0] == {
+        "date": "2026-06-01",
+        "work_day": True,
+        "done": 6,
+        "snoozed": 0,
+        "skipped": 0,
+        "ignored": 0,
+        "natural_breaks": 0,
+        "missed_while_asleep": 0,
+        "goal_met": True,
+    }
     assert data["totals"]["done"] == 9 and data["totals"]["missed_while_asleep"] == 1
     assert data["completion_rate"] == round(9 / 11, 4)
     assert data["streak"] == {"current": 1, "best": 1}
@@ -199,25 +266,33 @@ def test_csv_shape() -> None:
 
 # --- the tray line and the CLI window ---
 
-@pytest.mark.parametrize(("counts", "goal", "line"), [
-    (None, None, "Today: no stretches yet"),
-    (Counts(), 6, "Today: no stretches yet"),
-    (Counts(missed=2), 6, "Today: no stretches yet"),
-    (Counts(done=4, skipped=1), None, "Today: 4 done, 1 skipped"),
-    (Counts(done=4, skipped=1), 6, "Today: 4 of 6 done, 1 skipped"),
-    (Counts(skipped=2), None, "Today: 0 done, 2 skipped"),
-    (Counts(done=1, ignored=1, natural_breaks=2, snoozed=1), None,
-     "Today: 1 done, 1 ignored, 2 natural breaks, 1 snoozed"),
-    (Counts(done=1, natural_breaks=1), None, "Today: 1 done, 1 natural break"),
-])
+
+@pytest.mark.parametrize(
+    ("counts", "goal", "line"),
+    [
+        (None, None, "Today: no stretches yet"),
+        (Counts(), 6, "Today: no stretches yet"),
+        (Counts(missed=2), 6, "Today: no stretches yet"),
+        (Counts(done=4, skipped=1), None, "Today: 4 done, 1 skipped"),
+        (Counts(done=4, skipped=1), 6, "Today: 4 of 6 done, 1 skipped"),
+        (Counts(skipped=2), None, "Today: 0 done, 2 skipped"),
+        (
+            Counts(done=1, ignored=1, natural_breaks=2, snoozed=1),
+            None,
+            "Today: 1 done, 1 ignored, 2 natural breaks, 1 snoozed",
+        ),
+        (Counts(done=1, natural_breaks=1), None, "Today: 1 done, 1 natural break"),
+    ],
+)
 def test_today_line(counts: Counts | None, goal: int | None, line: str) -> None:
     assert today_line(counts, goal) == line
 
 
 def test_today_line_takes_a_day_from_a_summary() -> None:
     s = summarize(sample(), day(1), day(1), 6, weekdays, day(1))
-    assert today_line(s.days[-1], 6) == ("Today: 3 of 6 done, 1 skipped, 1 ignored, "
-                                         "1 natural break, 1 snoozed")
+    assert today_line(s.days[-1], 6) == (
+        "Today: 3 of 6 done, 1 skipped, 1 ignored, 1 natural break, 1 snoozed"
+    )
 
 
 def test_window() -> None:

@@ -20,8 +20,12 @@ DUE = MONDAY_9 + timedelta(minutes=45)
 
 
 def plan(**activity) -> core.Plan:
-    return core.Plan(ScheduleConfig(week=config.default_week()), BERLIN, ("twist", "bend"),
-                     activity=replace(ActivityConfig(), **activity))
+    return core.Plan(
+        ScheduleConfig(week=config.default_week()),
+        BERLIN,
+        ("twist", "bend"),
+        activity=replace(ActivityConfig(), **activity),
+    )
 
 
 def shown(transition) -> bool:
@@ -45,12 +49,15 @@ def run(p, moments, start=DUE, step=timedelta(seconds=30)):
     raise AssertionError("never shown")
 
 
-@pytest.mark.parametrize("moment, reason", [
-    (Moment(fullscreen=True), "fullscreen"),
-    (Moment(inhibited=True), "do-not-disturb"),
-    (Moment(meeting_until=DUE + timedelta(minutes=20)), "meeting"),
-    (Moment(away=True, idle_seconds=900), "away"),
-])
+@pytest.mark.parametrize(
+    "moment, reason",
+    [
+        (Moment(fullscreen=True), "fullscreen"),
+        (Moment(inhibited=True), "do-not-disturb"),
+        (Moment(meeting_until=DUE + timedelta(minutes=20)), "meeting"),
+        (Moment(away=True, idle_seconds=900), "away"),
+    ],
+)
 def test_each_busy_reason_holds_the_prompt_and_says_why(moment, reason):
     t = core.tick(core.start(MONDAY_9), DUE, plan(), moment)
     assert not shown(t) and t.state.hold_reason == reason and t.state.held_since == DUE
@@ -97,8 +104,11 @@ def test_turned_off_reasons_do_not_hold():
 
 def test_typing_delays_the_prompt_until_a_pause_but_no_longer_than_settle_seconds():
     pause_at = DUE + timedelta(seconds=4)
-    at, _ = run(plan(settle_seconds=10), lambda now: Moment(idle_seconds=0.3 if now < pause_at else 2.5),
-                step=timedelta(seconds=1))
+    at, _ = run(
+        plan(settle_seconds=10),
+        lambda now: Moment(idle_seconds=0.3 if now < pause_at else 2.5),
+        step=timedelta(seconds=1),
+    )
     assert at == pause_at
     at, _ = run(plan(settle_seconds=10), lambda now: Moment(idle_seconds=0.2), step=timedelta(seconds=1))
     assert at == DUE + timedelta(seconds=10)
@@ -116,10 +126,15 @@ def test_a_held_prompt_is_not_mistaken_for_one_slept_through():
 def test_active_counting_adds_short_idle_stretches_to_the_interval():
     p = plan(count="active")
     state = core.start(MONDAY_9)
-    state = core.credit_idle(state, MONDAY_9 + timedelta(minutes=10), MONDAY_9 + timedelta(minutes=13), p).state
+    state = core.credit_idle(
+        state, MONDAY_9 + timedelta(minutes=10), MONDAY_9 + timedelta(minutes=13), p
+    ).state
     assert core.next_prompt_at(state.anchor, p) == DUE + timedelta(minutes=3)
     clock = plan(count="clock")
-    assert core.credit_idle(core.start(MONDAY_9), MONDAY_9, MONDAY_9 + timedelta(minutes=3), clock).state.anchor == MONDAY_9
+    assert (
+        core.credit_idle(core.start(MONDAY_9), MONDAY_9, MONDAY_9 + timedelta(minutes=3), clock).state.anchor
+        == MONDAY_9
+    )
 
 
 def test_a_natural_break_restarts_the_count_from_the_return():
@@ -130,15 +145,21 @@ def test_a_natural_break_restarts_the_count_from_the_return():
     assert core.next_prompt_at(t.state.anchor, p) == back + timedelta(minutes=45)
 
 
-@pytest.mark.parametrize("slept, missed", [
-    (timedelta(minutes=10), 0),
-    (timedelta(hours=3), 1),
-    (timedelta(days=2, hours=18), 1),  # Friday 17:00 to Monday 11:00: one record, not dozens
-])
+@pytest.mark.parametrize(
+    "slept, missed",
+    [
+        (timedelta(minutes=10), 0),
+        (timedelta(hours=3), 1),
+        (timedelta(days=2, hours=18), 1),  # Friday 17:00 to Monday 11:00: one record, not dozens
+    ],
+)
 def test_a_sleep_yields_at_most_one_record_and_no_prompt(slept, missed):
     p = plan()
-    fell_asleep = datetime(2026, 11, 20, 9, 40, tzinfo=BERLIN) if slept < timedelta(days=1) else \
-        datetime(2026, 11, 20, 17, 0, tzinfo=BERLIN)
+    fell_asleep = (
+        datetime(2026, 11, 20, 9, 40, tzinfo=BERLIN)
+        if slept < timedelta(days=1)
+        else datetime(2026, 11, 20, 17, 0, tzinfo=BERLIN)
+    )
     state = core.start(fell_asleep - timedelta(minutes=5))
     woke = fell_asleep + slept
     t = core.natural_break(state, fell_asleep, woke, p, asleep=True)

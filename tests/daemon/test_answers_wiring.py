@@ -24,9 +24,18 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def stretch(sid: str) -> Stretch:
-    return Stretch(sid, sid.replace("-", " ").capitalize(), "seated", ("lower_back",),
-                   ("Sit tall.", "Turn.", "Breathe.", "Come back."), 20, 2, False,
-                   "Stop if it pinches.", "test")
+    return Stretch(
+        sid,
+        sid.replace("-", " ").capitalize(),
+        "seated",
+        ("lower_back",),
+        ("Sit tall.", "Turn.", "Breathe.", "Come back."),
+        20,
+        2,
+        False,
+        "Stop if it pinches.",
+        "test",
+    )
 
 
 CATALOG = Catalog(tuple(stretch(s) for s in ("standing-back-extension", "seated-twist", "side-bend")))
@@ -51,10 +60,16 @@ def rig():
     clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
     probe, window, recorded = FakeActivityProbe(), OpenWindow(), []
     config = config_model.loads('[schedule]\ntimezone = "Europe/Berlin"\n', "test.toml")
-    ports = Ports(notifier=FakeNotifier(), tray=HeadlessTray(), record=recorded.append, clock=clock,
-                  senses=Senses(probe), window=window,
-                  picture=lambda sid: f"/pictures/{sid}.png" if sid != "side-bend" else None,
-                  icon_path="/app/icon.png")
+    ports = Ports(
+        notifier=FakeNotifier(),
+        tray=HeadlessTray(),
+        record=recorded.append,
+        clock=clock,
+        senses=Senses(probe),
+        window=window,
+        picture=lambda sid: f"/pictures/{sid}.png" if sid != "side-bend" else None,
+        icon_path="/app/icon.png",
+    )
     daemon = Daemon(config, CATALOG, ports, seed=1)
     remote = RemoteCommands(daemon)  # the socket's facade: today's tally, as `deskbreak run` wires it
     ports.record = remote.tally.wrap(ports.record)
@@ -134,7 +149,8 @@ def test_next_asks_the_daemon_for_what_it_will_show(rig):
     upcoming = daemon.command("next", 3)["upcoming"]
     assert len(upcoming) == 3
     assert upcoming[0]["at"] == datetime.fromisoformat(status["next_prompt_at"]).astimezone(BERLIN).isoformat(
-        timespec="seconds")
+        timespec="seconds"
+    )
     assert upcoming[0]["stretch"] == status["stretch"]["id"]
     minutes(daemon, clock, 25)  # the prompt comes: the one predicted
     assert daemon.status()["state"] == "due" and daemon.status()["stretch"]["id"] == upcoming[0]["stretch"]
@@ -146,7 +162,8 @@ def test_the_notification_shows_the_stretch_picture_its_caution_and_the_way_to_a
     daemon.command("now")
     (prompt,) = notifier.shown
     assert prompt.icon_path == f"/pictures/{prompt.stretch_id}.png" or (
-        prompt.stretch_id == "side-bend" and prompt.icon_path == "/app/icon.png")
+        prompt.stretch_id == "side-bend" and prompt.icon_path == "/app/icon.png"
+    )
     assert "Caution: Stop if it pinches." in prompt.body and "click this prompt" in prompt.body
     assert "4. Come back." not in prompt.body and "4. Come back." in prompt.details
     assert "deskbreak done" in prompt.details and "deskbreak skip" in prompt.details
@@ -159,5 +176,6 @@ def test_a_daemon_started_today_deals_the_offline_prediction(rig):
     daemon, clock, *_ = rig
     fresh = Daemon(daemon.config, CATALOG, Ports(notifier=FakeNotifier(), tray=HeadlessTray(), clock=clock))
     offline = core.start(clock.now, seed=forecast.daily_seed(clock.now, fresh.plan.zone))
-    assert forecast.upcoming_prompts(fresh.state, clock.now, fresh.plan, 4) == \
-        forecast.upcoming_prompts(offline, clock.now, fresh.plan, 4)
+    assert forecast.upcoming_prompts(fresh.state, clock.now, fresh.plan, 4) == forecast.upcoming_prompts(
+        offline, clock.now, fresh.plan, 4
+    )

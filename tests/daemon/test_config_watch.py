@@ -1,4 +1,5 @@
 """The config watcher against real files in tmp_path: each kind of save gives one call."""
+
 from __future__ import annotations
 
 import os

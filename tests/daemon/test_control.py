@@ -22,18 +22,49 @@ from deskbreak.store import config_file as config_file_store
 from deskbreak.adapters.fakes import FakeClock, FakeNotifier
 from deskbreak.adapters.tray.headless import HeadlessTray
 from deskbreak.core.catalog import Catalog, Stretch
-from deskbreak.daemon.control import AlreadyRunning, ControlClient, ControlError, ControlServer, InstanceLock, NotRunning, ensure_private_dir
+from deskbreak.daemon.control import (
+    AlreadyRunning,
+    ControlClient,
+    ControlError,
+    ControlServer,
+    InstanceLock,
+    NotRunning,
+    ensure_private_dir,
+)
 from deskbreak.daemon.service import Daemon, Ports
 from deskbreak.daemon.remote import RemoteCommands, serve
 
 BERLIN = ZoneInfo("Europe/Berlin")
-STATUS_KEYS = {"schema", "state", "headline", "next_prompt_at", "stretch", "snoozed_until", "paused_until",
-               "today", "pid", "version", "config", "notifier", "tray"}
+STATUS_KEYS = {
+    "schema",
+    "state",
+    "headline",
+    "next_prompt_at",
+    "stretch",
+    "snoozed_until",
+    "paused_until",
+    "today",
+    "pid",
+    "version",
+    "config",
+    "notifier",
+    "tray",
+}
 
 
 def stretch(sid: str) -> Stretch:
-    return Stretch(sid, sid.title(), "seated", ("lower_back",), ("Sit tall.", "Turn."), 20, 2, False,
-                   "Stop at sharp pain.", "test")
+    return Stretch(
+        sid,
+        sid.title(),
+        "seated",
+        ("lower_back",),
+        ("Sit tall.", "Turn."),
+        20,
+        2,
+        False,
+        "Stop at sharp pain.",
+        "test",
+    )
 
 
 @pytest.fixture
@@ -50,8 +81,12 @@ def rig(rundir, tmp_path):
     config_file = tmp_path / "config.toml"
     config_file.write_text('[schedule]\ntimezone = "Europe/Berlin"\n')
     config = config_file_store.load(config_file)
-    daemon = Daemon(config, Catalog((stretch("twist"), stretch("bend"))),
-                    Ports(notifier=FakeNotifier(), tray=HeadlessTray(), clock=clock), seed=1)
+    daemon = Daemon(
+        config,
+        Catalog((stretch("twist"), stretch("bend"))),
+        Ports(notifier=FakeNotifier(), tray=HeadlessTray(), clock=clock),
+        seed=1,
+    )
     daemon.config_path = config_file
     path = rundir / "control.sock"
     server = serve(daemon, path)
@@ -104,21 +139,24 @@ def test_reload_applies_a_good_config_and_reports_a_bad_one(rig):
     daemon.config_path.write_text('[schedule]\ntimezone = "Europe/Berlin"\ninterval_minutes = 20\n')
     reply = client.request("reload")
     assert reply["ok"] and reply["next_prompt_at"] == "2026-11-23T09:20:00+01:00"
-    daemon.config_path.write_text('[schedule]\ninterval_minutes = 0\n')
+    daemon.config_path.write_text("[schedule]\ninterval_minutes = 0\n")
     reply = client.request("reload")
     assert not reply["ok"] and "schedule.interval_minutes" in reply["error"]
     assert client.request("status")["next_prompt_at"] == "2026-11-23T09:20:00+01:00"  # the last good one
 
 
-@pytest.mark.parametrize("data, error", [
-    (b"\x00\xff\x13garbage\x80\n", "request is not UTF-8"),
-    (b"}{\n", "request is not JSON"),
-    (b'{"cmd": "snooze", "arg": "ten"}\n', "snooze minutes must be"),
-    (b'{"cmd": ["status"]}\n', "request needs \"cmd\""),
-    (b'{"cmd": "rm -rf /"}\n', "unknown command"),
-    (b'{"cmd": "pause", "arg": "until 99:99"}\n', "not a time of day"),
-    (b'{"cmd": "status", "arg": null, "cmd2": 1}\n', None),
-])
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        (b"\x00\xff\x13garbage\x80\n", "request is not UTF-8"),
+        (b"}{\n", "request is not JSON"),
+        (b'{"cmd": "snooze", "arg": "ten"}\n', "snooze minutes must be"),
+        (b'{"cmd": ["status"]}\n', 'request needs "cmd"'),
+        (b'{"cmd": "rm -rf /"}\n', "unknown command"),
+        (b'{"cmd": "pause", "arg": "until 99:99"}\n', "not a time of day"),
+        (b'{"cmd": "status", "arg": null, "cmd2": 1}\n', None),
+    ],
+)
 def test_malformed_requests_get_error_replies_and_the_daemon_carries_on(rig, data, error):
     daemon, clock, server, client = rig
     (reply,) = raw(server.path, data)
@@ -359,8 +397,12 @@ def test_remote_commands_validate_before_the_daemon_sees_anything(rig):
 
 def test_today_comes_from_the_history_port_when_there_is_one(rundir):
     clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
-    ports = Ports(notifier=FakeNotifier(), tray=HeadlessTray(), clock=clock,
-                  today_counts=lambda now: {"done": 7, "skipped": 1})
+    ports = Ports(
+        notifier=FakeNotifier(),
+        tray=HeadlessTray(),
+        clock=clock,
+        today_counts=lambda now: {"done": 7, "skipped": 1},
+    )
     daemon = Daemon(config_model.defaults(), Catalog((stretch("twist"),)), ports, seed=1)
     server = serve(daemon, rundir / "control.sock")
     try:
@@ -383,5 +425,10 @@ def test_the_tally_starts_a_new_local_day_from_zero():
     assert tally.counts(after_midnight)["done"] == 0
     tally.record(PromptOutcome(after_midnight, "twist", "skipped"))
     tally.record(PromptOutcome(late, "twist", "done"))  # yesterday's, answered late: not today's
-    assert tally.counts(after_midnight) == {"done": 0, "snoozed": 0, "skipped": 1, "ignored": 0,
-                                            "natural_breaks": 0}
+    assert tally.counts(after_midnight) == {
+        "done": 0,
+        "snoozed": 0,
+        "skipped": 1,
+        "ignored": 0,
+        "natural_breaks": 0,
+    }

@@ -16,8 +16,18 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def stretch(sid: str, posture: str = "seated") -> Stretch:
-    return Stretch(sid, sid.title(), posture, ("lower_back",), ("Sit tall.", "Turn.", "Breathe."),
-                   20, 2, False, "Stop at sharp pain.", "test")
+    return Stretch(
+        sid,
+        sid.title(),
+        posture,
+        ("lower_back",),
+        ("Sit tall.", "Turn.", "Breathe."),
+        20,
+        2,
+        False,
+        "Stop at sharp pain.",
+        "test",
+    )
 
 
 CATALOG = Catalog((stretch("twist"), stretch("bend"), stretch("lean", "floor")))
@@ -121,7 +131,9 @@ def test_a_new_config_replans_and_keeps_the_state(rig):
 def test_the_real_timer_fires_and_quit_stops_the_daemon():
     """The APScheduler wiring, on the real clock: a 1-minute interval whose first prompt is due at once."""
     every_day = "\n".join(f'{day} = ["00:00-24:00"]' for day in config_model.WEEKDAYS)
-    config = config_model.loads(f"[schedule]\ninterval_minutes = 1\nmin_minutes_before_end = 0\n{every_day}\n")
+    config = config_model.loads(
+        f"[schedule]\ninterval_minutes = 1\nmin_minutes_before_end = 0\n{every_day}\n"
+    )
     started = datetime.now(BERLIN) - timedelta(seconds=61)
     clock = FakeClock(started)
     notifier, tray = FakeNotifier(), HeadlessTray()

@@ -15,8 +15,23 @@ from deskbreak.core.catalog import Catalog, Stretch
 from deskbreak.daemon.service import Daemon, Ports
 
 IDS = ("a", "b", "c", "d")
-CATALOG = Catalog(tuple(Stretch(i, i.upper(), "seated", ("lower_back",), ("One.", "Two.", "Three."),
-                                20, 2, False, "Careful.", "test") for i in IDS))
+CATALOG = Catalog(
+    tuple(
+        Stretch(
+            i,
+            i.upper(),
+            "seated",
+            ("lower_back",),
+            ("One.", "Two.", "Three."),
+            20,
+            2,
+            False,
+            "Careful.",
+            "test",
+        )
+        for i in IDS
+    )
+)
 
 
 def config(zone: str):
@@ -27,8 +42,12 @@ def test_sixty_days_of_suspends_dst_and_zone_changes():
     rng = random.Random(2026)
     clock = FakeClock(datetime(2026, 3, 9, 7, 0, tzinfo=ZoneInfo("Europe/Berlin")))  # DST on 29 March
     notifier, tray, recorded = FakeNotifier(), HeadlessTray(), []
-    daemon = Daemon(config("Europe/Berlin"), CATALOG,
-                    Ports(notifier=notifier, tray=tray, record=recorded.append, clock=clock), seed=3)
+    daemon = Daemon(
+        config("Europe/Berlin"),
+        CATALOG,
+        Ports(notifier=notifier, tray=tray, record=recorded.append, clock=clock),
+        seed=3,
+    )
     daemon.command("status")
     end = clock.now + timedelta(days=60)
     shown_at: list[tuple[datetime, bool]] = []

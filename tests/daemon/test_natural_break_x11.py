@@ -39,9 +39,17 @@ count = "active"
 def test_idle_then_input_is_a_natural_break_and_the_count_restarts(desktop):
     probe = XorgIdleProbe(desktop.env, bus=None)
     recorded = []
-    daemon = Daemon(config_model.loads(CONFIG), builtin_catalog(),
-                    Ports(notifier=FakeNotifier(), tray=HeadlessTray(), record=recorded.append,
-                          clock=lambda: datetime.now(timezone.utc), senses=Senses(probe)))
+    daemon = Daemon(
+        config_model.loads(CONFIG),
+        builtin_catalog(),
+        Ports(
+            notifier=FakeNotifier(),
+            tray=HeadlessTray(),
+            record=recorded.append,
+            clock=lambda: datetime.now(timezone.utc),
+            senses=Senses(probe),
+        ),
+    )
     try:
         subprocess.run(["xdotool", "mousemove", "10", "10"], env=desktop.env, check=True)
         daemon.on_timer()  # a heartbeat while the user is active: nothing happens

@@ -1,4 +1,5 @@
 """Daemon.reload: a good edit applies and re-plans; a bad one keeps the last good config and says why."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,8 +23,12 @@ def live(tmp_path):
     path.write_text(GOOD)
     clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
     notifier = FakeNotifier()
-    daemon = Daemon(config_file_store.load(path), CATALOG, Ports(notifier=notifier, tray=HeadlessTray(), clock=clock),
-                    seed=1)
+    daemon = Daemon(
+        config_file_store.load(path),
+        CATALOG,
+        Ports(notifier=notifier, tray=HeadlessTray(), clock=clock),
+        seed=1,
+    )
     daemon.config_path = path
     return daemon, path, notifier, clock
 
@@ -36,8 +41,10 @@ def test_a_good_edit_applies_and_replans_the_next_prompt(live):
     assert reply["ok"]
     assert daemon.config.schedule.interval_minutes == 20
     assert daemon.status()["next_prompt_at"].startswith("2026-11-23T09:20")
-    assert reply["changed"] == ["changed: schedule.interval_minutes",
-                                "next prompts: 09:45, 10:30, 11:15 → 09:20, 09:40, 10:00"]
+    assert reply["changed"] == [
+        "changed: schedule.interval_minutes",
+        "next prompts: 09:45, 10:30, 11:15 → 09:20, 09:40, 10:00",
+    ]
     assert daemon.status()["config_error"] is None
     assert notifier.shown == []
 

@@ -16,17 +16,23 @@ def test_now_window_without_a_display_falls_back_to_a_notification_with_buttons(
     with running_daemon(wayland.env, tmp_path, {"DESKBREAK_TRAY": "headless"}, unset=("DISPLAY",)) as daemon:
         deskbreak = daemon.cli
         assert deskbreak("now", "--window").returncode == 0
-        note = wait_for(lambda: next((n for n in wayland.mako_list() if n["app-name"] == "deskbreak"), None),
-                        "the prompt to reach mako")
+        note = wait_for(
+            lambda: next((n for n in wayland.mako_list() if n["app-name"] == "deskbreak"), None),
+            "the prompt to reach mako",
+        )
         assert {"done", "snooze", "skip"} <= set(note["actions"])
         assert note["body"].startswith("No guided window here: this Wayland session has no Xwayland")
         wayland.screenshot(tmp_path / "window-fallback.png")
         wayland.makoctl("invoke", "-n", str(note["id"]), "skip")
         wait_for(lambda: deskbreak("status", "--json").stdout.find('"due"') < 0, "Skip to answer the prompt")
         assert deskbreak("now", "--window").returncode == 0  # a second time: no second explanation
-        again = wait_for(lambda: next((n for n in wayland.mako_list()
-                                       if n["app-name"] == "deskbreak" and n["id"] != note["id"]), None),
-                         "the second prompt")
+        again = wait_for(
+            lambda: next(
+                (n for n in wayland.mako_list() if n["app-name"] == "deskbreak" and n["id"] != note["id"]),
+                None,
+            ),
+            "the second prompt",
+        )
         assert "No guided window" not in again["body"]
     text = daemon.log_text()
     assert text.count("no guided window") == 1

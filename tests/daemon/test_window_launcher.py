@@ -45,28 +45,57 @@ X11 = {"DISPLAY": ":0"}
 WAYLAND_ONLY = {"WAYLAND_DISPLAY": "wayland-1", "XDG_SESSION_TYPE": "wayland"}
 
 
-def launcher(tk: bool = True, menu_less: bool = False, environ=X11, on_failed=None
-             ) -> tuple[WindowLauncher, FakePopen]:
+def launcher(
+    tk: bool = True, menu_less: bool = False, environ=X11, on_failed=None
+) -> tuple[WindowLauncher, FakePopen]:
     popen = FakePopen()
-    return WindowLauncher(Path("/run/db/control.sock"), menu_less=menu_less,
-                          config_path=lambda: Path("/home/u/.config/deskbreak/config.toml"),
-                          popen=popen, tk_available=lambda: tk, environ=environ, on_failed=on_failed), popen
+    return WindowLauncher(
+        Path("/run/db/control.sock"),
+        menu_less=menu_less,
+        config_path=lambda: Path("/home/u/.config/deskbreak/config.toml"),
+        popen=popen,
+        tk_available=lambda: tk,
+        environ=environ,
+        on_failed=on_failed,
+    ), popen
 
 
 def test_argv_runs_the_window_module_with_this_python():
-    assert window_argv("seated-twist", focus=True, menu_less=True, socket_path=Path("/s"),
-                       config_path=Path("/c.toml")) == [
-        sys.executable, "-m", "deskbreak.adapters.window.guided", "--stretch", "seated-twist", "--focus", "--menu-less",
-        "--socket", "/s", "--config", "/c.toml"]
+    assert window_argv(
+        "seated-twist", focus=True, menu_less=True, socket_path=Path("/s"), config_path=Path("/c.toml")
+    ) == [
+        sys.executable,
+        "-m",
+        "deskbreak.adapters.window.guided",
+        "--stretch",
+        "seated-twist",
+        "--focus",
+        "--menu-less",
+        "--socket",
+        "/s",
+        "--config",
+        "/c.toml",
+    ]
     assert window_argv("standing-side-stretch", False, False) == [
-        sys.executable, "-m", "deskbreak.adapters.window.guided", "--stretch", "standing-side-stretch"]
+        sys.executable,
+        "-m",
+        "deskbreak.adapters.window.guided",
+        "--stretch",
+        "standing-side-stretch",
+    ]
 
 
 def test_open_starts_a_detached_process_without_a_shell():
     win, popen = launcher(menu_less=True)
     assert win.open("seated-twist", focus=True)
     (proc,) = popen.started
-    assert proc.argv[:5] == [sys.executable, "-m", "deskbreak.adapters.window.guided", "--stretch", "seated-twist"]
+    assert proc.argv[:5] == [
+        sys.executable,
+        "-m",
+        "deskbreak.adapters.window.guided",
+        "--stretch",
+        "seated-twist",
+    ]
     assert "--focus" in proc.argv and "--menu-less" in proc.argv
     assert proc.argv[proc.argv.index("--socket") + 1] == "/run/db/control.sock"
     assert proc.kwargs.get("shell", False) is False
@@ -120,8 +149,10 @@ def test_wayland_without_xwayland_says_why_once_and_starts_nothing(caplog):
         assert win.for_prompt("seated-twist", asked=True, with_prompt=False) is False
     assert popen.started == []
     warnings = [r.message for r in caplog.records if "no guided window" in r.message]
-    assert warnings == ["no guided window: this Wayland session has no Xwayland for Tk "
-                        "(DISPLAY is unset); prompts stay notifications"]
+    assert warnings == [
+        "no guided window: this Wayland session has no Xwayland for Tk "
+        "(DISPLAY is unset); prompts stay notifications"
+    ]
     assert "no Xwayland" in win.take_notice()
     assert win.take_notice() is None  # once
 
@@ -141,6 +172,7 @@ def test_a_window_process_that_cannot_open_calls_back_once(caplog):
 
 
 # --- the daemon's side: `show`, `window = "with_prompt"` and the notification ---
+
 
 class RecordingWindow:
     def __init__(self, covers: bool = True, notice: str | None = None):
@@ -170,11 +202,17 @@ def daemon_with(window, window_mode: str = "on_click"):
     from deskbreak.assets import builtin_catalog
     from deskbreak.daemon.service import Daemon, Ports
 
-    config = config_model.loads(f'[schedule]\ntimezone = "Europe/Berlin"\n[prompt]\nwindow = "{window_mode}"\n')
+    config = config_model.loads(
+        f'[schedule]\ntimezone = "Europe/Berlin"\n[prompt]\nwindow = "{window_mode}"\n'
+    )
     clock = FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")))
     notifier = FakeNotifier()
-    daemon = Daemon(config, builtin_catalog(), Ports(notifier=notifier, tray=HeadlessTray(), clock=clock,
-                                                     window=window), seed=1)
+    daemon = Daemon(
+        config,
+        builtin_catalog(),
+        Ports(notifier=notifier, tray=HeadlessTray(), clock=clock, window=window),
+        seed=1,
+    )
     return daemon, notifier
 
 
@@ -235,12 +273,15 @@ def test_window_failed_shows_the_notification_while_the_prompt_is_due():
 
 
 def test_the_window_module_says_when_tkinter_is_missing():
-    code = ("import sys; sys.modules['tkinter'] = None; from deskbreak.adapters.window.guided import main; "
-            "sys.exit(main(['--stretch', 'seated-twist']))")
+    code = (
+        "import sys; sys.modules['tkinter'] = None; from deskbreak.adapters.window.guided import main; "
+        "sys.exit(main(['--stretch', 'seated-twist']))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 3
     assert done.stderr.strip().splitlines() == [
-        "deskbreak: the guided window needs tkinter (Debian/Ubuntu: apt install python3-tk)"]
+        "deskbreak: the guided window needs tkinter (Debian/Ubuntu: apt install python3-tk)"
+    ]
 
 
 def test_close_ends_an_open_window_process():

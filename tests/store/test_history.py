@@ -23,8 +23,9 @@ BERLIN = ZoneInfo("Europe/Berlin")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=BERLIN)  # a Monday
 
 
-def outcome(minutes: int, kind: str = DONE, stretch: str | None = "seated-twist",
-            held: int | None = 30) -> PromptOutcome:
+def outcome(
+    minutes: int, kind: str = DONE, stretch: str | None = "seated-twist", held: int | None = 30
+) -> PromptOutcome:
     at = T0 + timedelta(minutes=minutes)
     return PromptOutcome(at, stretch, kind, at + timedelta(seconds=45), held)
 
@@ -35,8 +36,12 @@ def db(tmp_path: Path) -> Path:
 
 
 def test_round_trip_creates_parents_and_keeps_every_field(db: Path) -> None:
-    items = [outcome(0), outcome(50, SKIPPED, held=None), outcome(100, NATURAL_BREAK, None, None),
-             PromptOutcome(T0 + timedelta(hours=3), "wall-slide", IGNORED)]
+    items = [
+        outcome(0),
+        outcome(50, SKIPPED, held=None),
+        outcome(100, NATURAL_BREAK, None, None),
+        PromptOutcome(T0 + timedelta(hours=3), "wall-slide", IGNORED),
+    ]
     with History.open(db) as h:
         ids = [h.record(o) for o in items]
         assert ids == sorted(ids) and len(set(ids)) == 4
@@ -59,9 +64,13 @@ def test_wal_user_version_and_indexes(db: Path) -> None:
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
-    plan = " ".join(r[-1] for r in conn.execute(
-        "EXPLAIN QUERY PLAN SELECT local_day, outcome, COUNT(*) FROM prompts"
-        " WHERE local_day BETWEEN '2026-01-01' AND '2026-02-01' GROUP BY local_day, outcome"))
+    plan = " ".join(
+        r[-1]
+        for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT local_day, outcome, COUNT(*) FROM prompts"
+            " WHERE local_day BETWEEN '2026-01-01' AND '2026-02-01' GROUP BY local_day, outcome"
+        )
+    )
     assert "COVERING INDEX prompts_by_day" in plan
     conn.close()
 
@@ -87,8 +96,10 @@ def test_sql_aggregates(db: Path) -> None:
             h.record(outcome(i * 30, kind, stretch="a" if i else "b"))
         h.record(outcome(24 * 60, DONE, stretch="a"))
         days = h.day_counts(date(2026, 3, 1), date(2026, 3, 31))
-        assert [(d.day.day, d.done, d.snoozed, d.skipped, d.ignored, d.natural_breaks)
-                for d in days] == [(2, 2, 1, 1, 1, 1), (3, 1, 0, 0, 0, 0)]
+        assert [(d.day.day, d.done, d.snoozed, d.skipped, d.ignored, d.natural_breaks) for d in days] == [
+            (2, 2, 1, 1, 1, 1),
+            (3, 1, 0, 0, 0, 0),
+        ]
         assert h.done_by_stretch(date(2026, 3, 1), date(2026, 3, 31)) == {"a": 2, "b": 1}
         assert h.done_by_stretch(date(2026, 3, 3), date(2026, 3, 3)) == {"a": 1}
         assert h.done_per_day() == {date(2026, 3, 2): 2, date(2026, 3, 3): 1}
@@ -123,7 +134,7 @@ def test_malformed_pages_are_set_aside(db: Path) -> None:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     raw = bytearray(db.read_bytes())
-    raw[4096 * 3: 4096 * 6] = b"\xa5" * (4096 * 3)  # smash some b-tree pages, keep the header
+    raw[4096 * 3 : 4096 * 6] = b"\xa5" * (4096 * 3)  # smash some b-tree pages, keep the header
     db.write_bytes(bytes(raw))
     with History.open(db) as h:
         assert h.set_aside is not None and h.set_aside.read_bytes() == bytes(raw)
@@ -179,6 +190,7 @@ def test_write_lock_held_elsewhere_makes_record_raise(db: Path) -> None:
 
 def test_records_from_many_threads(db: Path) -> None:
     with History.open(db) as h:
+
         def work(k: int) -> None:
             for m in range(50):
                 h.record(outcome(k * 1000 + m))
@@ -208,8 +220,9 @@ for i in range(1_000_000):
 
 def test_kill_9_loses_nothing_already_committed(db: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(db)], stdout=subprocess.PIPE,
-                             text=True, env=env)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(db)], stdout=subprocess.PIPE, text=True, env=env
+    )
     assert child.stdout is not None
     printed = []
     for line in child.stdout:
@@ -239,8 +252,9 @@ def test_export_csv_and_json(db: Path) -> None:
         assert write_csv(h.export_rows(), out) == 7
         lines = out.getvalue().splitlines()
         assert lines[0] == ",".join(EXPORT_COLUMNS)
-        assert lines[1] == ("2026-03-02T09:00:00+01:00,2026-03-02,seated-twist,done,"
-                            "2026-03-02T09:00:45+01:00,30")
+        assert lines[1] == (
+            "2026-03-02T09:00:00+01:00,2026-03-02,seated-twist,done,2026-03-02T09:00:45+01:00,30"
+        )
         assert lines[2] == "2026-03-02T09:30:00+01:00,2026-03-02,,natural_break,2026-03-02T09:30:45+01:00,"
         out = io.StringIO()
         assert write_json(h.export_rows(), out) == 7

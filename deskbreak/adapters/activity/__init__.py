@@ -71,8 +71,9 @@ def choose_activity_probe(
     """
     override = environ.get(ENV_OVERRIDE, "").strip().lower()
     if override and override not in NAMES:
-        log.warning("%s=%s is not one of %s; choosing automatically", ENV_OVERRIDE, override,
-                    ", ".join(NAMES))
+        log.warning(
+            "%s=%s is not one of %s; choosing automatically", ENV_OVERRIDE, override, ", ".join(NAMES)
+        )
         override = ""
     if override == "none":
         log.info("idle probe: none (%s); timing by the clock", ENV_OVERRIDE)
@@ -88,8 +89,12 @@ def choose_activity_probe(
             failures.append(f"{name}: {type(exc).__name__}: {exc}".splitlines()[0])
             continue
         protocol = getattr(probe, "protocol", "")
-        log.info("idle probe: %s%s%s", probe.name, f" ({protocol})" if protocol else "",
-                 f" ({ENV_OVERRIDE})" if override else "")
+        log.info(
+            "idle probe: %s%s%s",
+            probe.name,
+            f" ({protocol})" if protocol else "",
+            f" ({ENV_OVERRIDE})" if override else "",
+        )
         return probe
     reason = "; ".join(failures) or "no backend for this platform"
     log.warning("no idle probe works here (%s); timing by the clock", reason)

@@ -23,10 +23,13 @@ from .base import ActivitySample, LogOnce
 log = logging.getLogger(__name__)
 
 TIMEOUT = 0.1  # seconds per call; the whole sample stays near the port's ~100 ms budget
-SCREENSAVERS = (("org.gnome.ScreenSaver", "/org/gnome/ScreenSaver"),
-                ("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver"))
-NOTIFICATIONS = DBusAddress("/org/freedesktop/Notifications", "org.freedesktop.Notifications",
-                            "org.freedesktop.Notifications")
+SCREENSAVERS = (
+    ("org.gnome.ScreenSaver", "/org/gnome/ScreenSaver"),
+    ("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver"),
+)
+NOTIFICATIONS = DBusAddress(
+    "/org/freedesktop/Notifications", "org.freedesktop.Notifications", "org.freedesktop.Notifications"
+)
 BANNERS = ("gsettings", "get", "org.gnome.desktop.notifications", "show-banners")
 BANNERS_TTL = 5.0
 
@@ -55,16 +58,16 @@ class DesktopBus:
         msg.header.flags |= MessageFlag.no_auto_start
         return unwrap_msg(self._conn.send_and_get_reply(msg, timeout=TIMEOUT))
 
-    def try_call(self, address: DBusAddress, method: str, signature: str = "",
-                 body: tuple = ()) -> Any:
+    def try_call(self, address: DBusAddress, method: str, signature: str = "", body: tuple = ()) -> Any:
         """The first value of the reply, or None (a missing service is normal, anything else logged once)."""
         try:
             return self.call(address, method, signature, body)[0]
         except DBusErrorResponse as exc:
             log.debug("%s.%s: %s", address.interface, method, exc)
         except Exception as exc:
-            self._log(f"{address.interface}.{method}", "D-Bus %s.%s failed: %r",
-                      address.interface, method, exc)
+            self._log(
+                f"{address.interface}.{method}", "D-Bus %s.%s failed: %r", address.interface, method, exc
+            )
         return None
 
     def locked(self) -> bool | None:
@@ -75,8 +78,9 @@ class DesktopBus:
 
     def notifications_inhibited(self) -> bool | None:
         """The Notifications `Inhibited` property (spec 1.3), else GNOME's `show-banners` setting."""
-        variant = self.try_call(Properties(NOTIFICATIONS).props_if, "Get", "ss",
-                                (NOTIFICATIONS.interface, "Inhibited"))
+        variant = self.try_call(
+            Properties(NOTIFICATIONS).props_if, "Get", "ss", (NOTIFICATIONS.interface, "Inhibited")
+        )
         if variant is not None:
             return bool(variant[1])
         return self._banners_off()
@@ -88,8 +92,9 @@ class DesktopBus:
         if time.monotonic() - checked < BANNERS_TTL:
             return value
         try:
-            out = subprocess.run([self._gsettings, *BANNERS[1:]], capture_output=True, text=True,
-                                 timeout=1, check=True).stdout.strip()
+            out = subprocess.run(
+                [self._gsettings, *BANNERS[1:]], capture_output=True, text=True, timeout=1, check=True
+            ).stdout.strip()
             value = {"false": True, "true": False}.get(out)
         except (OSError, subprocess.SubprocessError) as exc:
             self._log("gsettings", "gsettings show-banners unreadable (%r); not asking again", exc)
@@ -119,8 +124,12 @@ class _BusIdleProbe:
     def sample(self) -> ActivitySample:
         try:
             idle_ms = self._bus.try_call(self.idle_address, self.idle_method)
-            return ActivitySample(None if idle_ms is None else idle_ms / 1000.0, self._bus.locked(),
-                                  None, self._bus.notifications_inhibited())
+            return ActivitySample(
+                None if idle_ms is None else idle_ms / 1000.0,
+                self._bus.locked(),
+                None,
+                self._bus.notifications_inhibited(),
+            )
         except Exception as exc:
             self._log("sample", "%s idle probe failed: %r", self.name, exc)
             return ActivitySample(None, None, None, None)
@@ -131,13 +140,15 @@ class _BusIdleProbe:
 
 class GnomeIdleProbe(_BusIdleProbe):
     name = "gnome"
-    idle_address = DBusAddress("/org/gnome/Mutter/IdleMonitor/Core", "org.gnome.Mutter.IdleMonitor",
-                               "org.gnome.Mutter.IdleMonitor")
+    idle_address = DBusAddress(
+        "/org/gnome/Mutter/IdleMonitor/Core", "org.gnome.Mutter.IdleMonitor", "org.gnome.Mutter.IdleMonitor"
+    )
     idle_method = "GetIdletime"
 
 
 class FreedesktopIdleProbe(_BusIdleProbe):
     name = "freedesktop"
-    idle_address = DBusAddress("/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver",
-                               "org.freedesktop.ScreenSaver")
+    idle_address = DBusAddress(
+        "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver", "org.freedesktop.ScreenSaver"
+    )
     idle_method = "GetSessionIdleTime"

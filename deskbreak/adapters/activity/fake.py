@@ -19,20 +19,30 @@ class FakeActivityProbe:
 
     name = "fake"
 
-    def __init__(self, environ: Mapping[str, str] | None = None,
-                 sample: ActivitySample = UNKNOWN) -> None:
+    def __init__(self, environ: Mapping[str, str] | None = None, sample: ActivitySample = UNKNOWN) -> None:
         self._lock = threading.Lock()
         self._sample = sample
         self.samples_taken = 0
         self.closed = False
 
-    def set(self, idle: float | None | object = _KEEP, locked: bool | None | object = _KEEP,
-            fullscreen: bool | None | object = _KEEP,
-            inhibited: bool | None | object = _KEEP) -> None:
+    def set(
+        self,
+        idle: float | None | object = _KEEP,
+        locked: bool | None | object = _KEEP,
+        fullscreen: bool | None | object = _KEEP,
+        inhibited: bool | None | object = _KEEP,
+    ) -> None:
         """Change the named fields; the others keep their values."""
-        changes = {field: value for field, value in (
-            ("idle_seconds", idle), ("locked", locked), ("fullscreen", fullscreen),
-            ("notifications_inhibited", inhibited)) if value is not _KEEP}
+        changes = {
+            field: value
+            for field, value in (
+                ("idle_seconds", idle),
+                ("locked", locked),
+                ("fullscreen", fullscreen),
+                ("notifications_inhibited", inhibited),
+            )
+            if value is not _KEEP
+        }
         with self._lock:
             self._sample = dataclasses.replace(self._sample, **changes)
 

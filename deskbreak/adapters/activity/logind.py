@@ -27,8 +27,9 @@ TIMEOUT = 0.2
 class LogindIdleProbe:
     name = "logind"
 
-    def __init__(self, environ: Mapping[str, str] = os.environ, *,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, environ: Mapping[str, str] = os.environ, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         from jeepney import DBusAddress
         from jeepney.io.blocking import open_dbus_connection
 
@@ -49,7 +50,10 @@ class LogindIdleProbe:
 
         msg = Properties(self._session).get_all()
         msg.header.flags |= MessageFlag.no_auto_start
-        return {k: v for k, (_sig, v) in unwrap_msg(self._conn.send_and_get_reply(msg, timeout=TIMEOUT))[0].items()}
+        return {
+            k: v
+            for k, (_sig, v) in unwrap_msg(self._conn.send_and_get_reply(msg, timeout=TIMEOUT))[0].items()
+        }
 
     def sample(self) -> ActivitySample:
         try:

@@ -35,8 +35,9 @@ class MacIdleProbe:
         self._log = LogOnce(log)
 
     def idle_seconds(self) -> float | None:
-        seconds = float(self._cg.CGEventSourceSecondsSinceLastEventType(
-            COMBINED_SESSION_STATE, ANY_INPUT_EVENT))
+        seconds = float(
+            self._cg.CGEventSourceSecondsSinceLastEventType(COMBINED_SESSION_STATE, ANY_INPUT_EVENT)
+        )
         return seconds if seconds >= 0 else None
 
     def sample(self) -> ActivitySample:

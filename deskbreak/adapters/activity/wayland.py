@@ -37,8 +37,14 @@ PROTOCOLS = {
 class WaylandIdleProbe:
     name = "wayland"
 
-    def __init__(self, environ: Mapping[str, str] = os.environ, *, quiet_seconds: float = QUIET_SECONDS,
-                 clock: Callable[[], float] = time.monotonic, session_bus: bool = True) -> None:
+    def __init__(
+        self,
+        environ: Mapping[str, str] = os.environ,
+        *,
+        quiet_seconds: float = QUIET_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        session_bus: bool = True,
+    ) -> None:
         if not environ.get("WAYLAND_DISPLAY"):
             raise WaylandError("WAYLAND_DISPLAY is not set: not a Wayland session")
         self._clock = clock

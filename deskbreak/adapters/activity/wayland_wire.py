@@ -68,7 +68,7 @@ def decode(fmt: str, data: bytes) -> list:
             pos += 4
         elif kind == "s":
             length = struct.unpack_from(ORDER + "I", data, pos)[0]
-            values.append(data[pos + 4:pos + 4 + max(length - 1, 0)].decode(errors="replace"))
+            values.append(data[pos + 4 : pos + 4 + max(length - 1, 0)].decode(errors="replace"))
             pos += 4 + length + (-length % 4)
         else:
             raise ValueError(f"unknown Wayland argument type {kind!r}")
@@ -144,7 +144,7 @@ class WaylandConnection:
                 raise WaylandError(f"malformed Wayland message (size {size})")
             if len(self._buffer) < size:
                 break
-            data, self._buffer = self._buffer[HEADER.size:size], self._buffer[size:]
+            data, self._buffer = self._buffer[HEADER.size : size], self._buffer[size:]
             handler = self.handlers.get(oid)
             if handler is not None:
                 handler(opcode, data)

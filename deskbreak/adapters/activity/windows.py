@@ -37,8 +37,13 @@ class LASTINPUTINFO(ctypes.Structure):
 class WindowsIdleProbe:
     name = "windows"
 
-    def __init__(self, environ: Mapping[str, str] | None = None, user32: Any = None,
-                 kernel32: Any = None, shell32: Any = None) -> None:
+    def __init__(
+        self,
+        environ: Mapping[str, str] | None = None,
+        user32: Any = None,
+        kernel32: Any = None,
+        shell32: Any = None,
+    ) -> None:
         if user32 is None:
             dll = ctypes.WinDLL  # type: ignore[attr-defined]  # AttributeError off Windows
             user32, kernel32, shell32 = dll("user32"), dll("kernel32"), dll("shell32")

@@ -34,8 +34,11 @@ class XorgIdleProbe:
             self._root.screensaver_query_info()  # fails here, not on every sample
             atom = self._display.intern_atom
             self._supported, self._active, self._state, self._fullscreen = (
-                atom("_NET_SUPPORTED"), atom("_NET_ACTIVE_WINDOW"), atom("_NET_WM_STATE"),
-                atom("_NET_WM_STATE_FULLSCREEN"))
+                atom("_NET_SUPPORTED"),
+                atom("_NET_ACTIVE_WINDOW"),
+                atom("_NET_WM_STATE"),
+                atom("_NET_WM_STATE_FULLSCREEN"),
+            )
         except Exception:
             self._display.close()
             raise

@@ -20,8 +20,12 @@ log = logging.getLogger(__name__)
 from .base import MARKER, AutostartError, AutostartStatus, Backend  # noqa: F401 (the port)
 
 
-def launch_argv(platform: str = sys.platform, which: Callable[[str], str | None] = shutil.which,
-                argv0: str = sys.argv[0], executable: str = sys.executable) -> list[str]:
+def launch_argv(
+    platform: str = sys.platform,
+    which: Callable[[str], str | None] = shutil.which,
+    argv0: str = sys.argv[0],
+    executable: str = sys.executable,
+) -> list[str]:
     """The command that starts the daemon: the absolute `deskbreak` script of this installation when
     there is one, else `python -m deskbreak`. On Windows `pythonw` avoids a console window."""
     exe = Path(executable)
@@ -46,8 +50,9 @@ def config_home(environ: Mapping[str, str], home: Path) -> Path:
     return Path(value) if value and os.path.isabs(value) else home / ".config"
 
 
-def backends(platform: str = sys.platform, environ: Mapping[str, str] = os.environ,
-             home: Path | None = None) -> dict[str, Backend]:
+def backends(
+    platform: str = sys.platform, environ: Mapping[str, str] = os.environ, home: Path | None = None
+) -> dict[str, Backend]:
     """The backends that apply on this platform, the default first."""
     home = home or Path.home()
     if platform == "darwin":
@@ -61,4 +66,7 @@ def backends(platform: str = sys.platform, environ: Mapping[str, str] = os.envir
     from .systemd import SystemdUnit
     from .xdg import XdgAutostart
 
-    return {"xdg": XdgAutostart(config_home(environ, home)), "systemd": SystemdUnit(config_home(environ, home))}
+    return {
+        "xdg": XdgAutostart(config_home(environ, home)),
+        "systemd": SystemdUnit(config_home(environ, home)),
+    }

@@ -32,8 +32,13 @@ class LaunchAgent:
         if plist is None:
             return AutostartStatus(self.method, str(self.path), False, False, "not enabled")
         if plist.get(MARKER_KEY) is not True:
-            return AutostartStatus(self.method, str(self.path), False, False,
-                                   "a LaunchAgent that deskbreak did not write is there")
+            return AutostartStatus(
+                self.method,
+                str(self.path),
+                False,
+                False,
+                "a LaunchAgent that deskbreak did not write is there",
+            )
         return AutostartStatus(self.method, str(self.path), not plist.get("Disabled", False), True, "enabled")
 
     def enable(self, argv: Sequence[str]) -> str:
@@ -42,14 +47,17 @@ class LaunchAgent:
             raise AutostartError(f"{self.path} exists and was not written by deskbreak; remove it first")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("wb") as stream:
-            plistlib.dump({
-                "Label": LABEL,
-                "ProgramArguments": list(argv),  # an argv list: no quoting, no shell
-                "RunAtLoad": True,
-                "KeepAlive": {"SuccessfulExit": False},  # restart after a crash, not after Quit
-                "ProcessType": "Interactive",
-                MARKER_KEY: True,
-            }, stream)
+            plistlib.dump(
+                {
+                    "Label": LABEL,
+                    "ProgramArguments": list(argv),  # an argv list: no quoting, no shell
+                    "RunAtLoad": True,
+                    "KeepAlive": {"SuccessfulExit": False},  # restart after a crash, not after Quit
+                    "ProcessType": "Interactive",
+                    MARKER_KEY: True,
+                },
+                stream,
+            )
         return f"enabled: {self.path} (starts at your next login)"
 
     def disable(self) -> str:

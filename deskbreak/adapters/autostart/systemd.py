@@ -28,30 +28,33 @@ def systemd_quote(arg: str) -> str:
 
 
 def unit_text(argv: Sequence[str]) -> str:
-    return "\n".join([
-        f"# Written by `deskbreak autostart enable --systemd`; {MARKER}=true",
-        "[Unit]",
-        "Description=deskbreak desk-break reminder",
-        "PartOf=graphical-session.target",
-        "After=graphical-session.target",
-        "",
-        "[Service]",
-        "Type=simple",
-        f"ExecStart={' '.join(systemd_quote(a) for a in argv)}",
-        "Restart=on-failure",
-        "RestartSec=5",
-        "",
-        "[Install]",
-        "WantedBy=graphical-session.target",
-        "",
-    ])
+    return "\n".join(
+        [
+            f"# Written by `deskbreak autostart enable --systemd`; {MARKER}=true",
+            "[Unit]",
+            "Description=deskbreak desk-break reminder",
+            "PartOf=graphical-session.target",
+            "After=graphical-session.target",
+            "",
+            "[Service]",
+            "Type=simple",
+            f"ExecStart={' '.join(systemd_quote(a) for a in argv)}",
+            "Restart=on-failure",
+            "RestartSec=5",
+            "",
+            "[Install]",
+            "WantedBy=graphical-session.target",
+            "",
+        ]
+    )
 
 
 class SystemdUnit:
     method = "systemd"
 
-    def __init__(self, config_home: Path, run: Runner = _run,
-                 which: Callable[[str], str | None] = shutil.which):
+    def __init__(
+        self, config_home: Path, run: Runner = _run, which: Callable[[str], str | None] = shutil.which
+    ):
         self.path = config_home / "systemd" / "user" / UNIT
         self._run, self._which = run, which
 
@@ -71,14 +74,26 @@ class SystemdUnit:
         if managed is None:
             return AutostartStatus(self.method, str(self.path), False, False, "not enabled")
         if not managed:
-            return AutostartStatus(self.method, str(self.path), False, False,
-                                   "a deskbreak.service that deskbreak did not write is there")
+            return AutostartStatus(
+                self.method,
+                str(self.path),
+                False,
+                False,
+                "a deskbreak.service that deskbreak did not write is there",
+            )
         answer = self._systemctl("is-enabled", UNIT)
         if answer is None:
-            return AutostartStatus(self.method, str(self.path), True, True, "unit written (no systemctl here)")
+            return AutostartStatus(
+                self.method, str(self.path), True, True, "unit written (no systemctl here)"
+            )
         enabled = answer[0] == 0
-        return AutostartStatus(self.method, str(self.path), enabled, True,
-                               "enabled" if enabled else f"unit written but {answer[1] or 'not enabled'}")
+        return AutostartStatus(
+            self.method,
+            str(self.path),
+            enabled,
+            True,
+            "enabled" if enabled else f"unit written but {answer[1] or 'not enabled'}",
+        )
 
     def enable(self, argv: Sequence[str]) -> str:
         if self._managed() is False:
@@ -86,7 +101,9 @@ class SystemdUnit:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(unit_text(argv), "utf-8")
         if self._systemctl("daemon-reload") is None:
-            return f"wrote {self.path} (no systemctl here: run `systemctl --user enable {UNIT}` in your session)"
+            return (
+                f"wrote {self.path} (no systemctl here: run `systemctl --user enable {UNIT}` in your session)"
+            )
         code, output = self._systemctl("enable", UNIT) or (0, "")
         if code != 0:
             raise AutostartError(f"systemctl --user enable {UNIT} failed: {output}")

@@ -71,14 +71,17 @@ class RunKey:
         if value is None:
             return AutostartStatus(self.method, self.location, False, False, "not enabled")
         if not _ours(value):
-            return AutostartStatus(self.method, self.location, False, False,
-                                   f"a value deskbreak did not write is there: {value}")
+            return AutostartStatus(
+                self.method, self.location, False, False, f"a value deskbreak did not write is there: {value}"
+            )
         return AutostartStatus(self.method, self.location, True, True, f"enabled: {value}")
 
     def enable(self, argv: Sequence[str]) -> str:
         value = self.registry.get(VALUE)
         if value is not None and not _ours(value):
-            raise AutostartError(f"{self.location} holds {value!r}, not written by deskbreak; remove it first")
+            raise AutostartError(
+                f"{self.location} holds {value!r}, not written by deskbreak; remove it first"
+            )
         self.registry.set(VALUE, command_line(argv))
         return f"enabled: {self.location}"
 

@@ -25,19 +25,21 @@ def exec_value(argv: Sequence[str]) -> str:
 
 
 def desktop_entry(argv: Sequence[str]) -> str:
-    return "\n".join([
-        "[Desktop Entry]",
-        "Type=Application",
-        "Name=deskbreak",
-        "Comment=Desk-break reminder: one back stretch at a time",
-        f"Exec={exec_value(argv)}",
-        "Icon=deskbreak",
-        "Terminal=false",
-        "Categories=Utility;",
-        "X-GNOME-Autostart-enabled=true",
-        f"{MARKER}=true",
-        "",
-    ])
+    return "\n".join(
+        [
+            "[Desktop Entry]",
+            "Type=Application",
+            "Name=deskbreak",
+            "Comment=Desk-break reminder: one back stretch at a time",
+            f"Exec={exec_value(argv)}",
+            "Icon=deskbreak",
+            "Terminal=false",
+            "Categories=Utility;",
+            "X-GNOME-Autostart-enabled=true",
+            f"{MARKER}=true",
+            "",
+        ]
+    )
 
 
 def _keys(text: str) -> dict[str, str]:
@@ -62,8 +64,11 @@ class XdgAutostart:
             return AutostartStatus(self.method, str(self.path), False, False, "not enabled")
         managed = keys.get(MARKER) == "true"
         off = keys.get("Hidden") == "true" or keys.get("X-GNOME-Autostart-enabled") == "false"
-        detail = ("disabled in the desktop's settings" if off else "enabled") if managed else \
-            "a deskbreak.desktop that deskbreak did not write is there"
+        detail = (
+            ("disabled in the desktop's settings" if off else "enabled")
+            if managed
+            else "a deskbreak.desktop that deskbreak did not write is there"
+        )
         return AutostartStatus(self.method, str(self.path), not off, managed, detail)
 
     def enable(self, argv: Sequence[str]) -> str:

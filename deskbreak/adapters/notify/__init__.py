@@ -57,7 +57,9 @@ def choose_notifier(
 
     override = environ.get(ENV_OVERRIDE, "").strip().lower()
     if override and override not in NAMES:
-        log.warning("%s=%r is not one of %s: choosing automatically", ENV_OVERRIDE, override, ", ".join(NAMES))
+        log.warning(
+            "%s=%r is not one of %s: choosing automatically", ENV_OVERRIDE, override, ", ".join(NAMES)
+        )
         override = ""
     if override:
         names = [override] if override == "log" else [override, "log"]
@@ -74,7 +76,5 @@ def choose_notifier(
 
     built = [build(n) for n in names]
     chain = FallbackNotifier([n for n, _ in built])
-    log.info(
-        "notifications (%s): %s", why, " -> ".join(f"{n.name} ({detail})" for n, detail in built)
-    )
+    log.info("notifications (%s): %s", why, " -> ".join(f"{n.name} ({detail})" for n, detail in built))
     return chain

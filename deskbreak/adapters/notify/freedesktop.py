@@ -27,7 +27,9 @@ SIGNATURES = {"ActionInvoked": "us", "NotificationClosed": "uu"}
 SIGNALS = tuple(SIGNATURES)
 REPLY_SIGNATURES = {"GetCapabilities": "as", "Notify": "u"}
 DBUS_NAME = "org.freedesktop.DBus"
-CLOSED_BY_USER = 2  # NotificationClosed reasons: 1 expired, 2 dismissed by the user, 3 CloseNotification, 4 other
+CLOSED_BY_USER = (
+    2  # NotificationClosed reasons: 1 expired, 2 dismissed by the user, 3 CloseNotification, 4 other
+)
 ACTIONS = {"done": DONE, "snooze": SNOOZE, "skip": SKIP, "default": SHOW}
 CALL_TIMEOUT = 2.0
 
@@ -137,10 +139,14 @@ class FreedesktopNotifier:
         actions: list[str] = []
         if self.has_actions:
             actions = [
-                "default", "Show stretch",
-                "done", "Done",
-                "snooze", f"Snooze {prompt.snooze_minutes} min",
-                "skip", "Skip",
+                "default",
+                "Show stretch",
+                "done",
+                "Done",
+                "snooze",
+                f"Snooze {prompt.snooze_minutes} min",
+                "skip",
+                "Skip",
             ]
         body = escape(prompt.body, quote=False) if "body-markup" in caps else prompt.body
         hints = {
@@ -173,16 +179,23 @@ class FreedesktopNotifier:
         try:
             reply = self._conn.call(msg, timeout=self._timeout)
         except TimeoutError as exc:
-            raise NotifierError(f"notification server did not answer {method} within {self._timeout:g} s") from exc
+            raise NotifierError(
+                f"notification server did not answer {method} within {self._timeout:g} s"
+            ) from exc
         if reply.header.message_type.name == "error":
             err = DBusErrorResponse(reply)
-            if err.name in ("org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner"):
+            if err.name in (
+                "org.freedesktop.DBus.Error.ServiceUnknown",
+                "org.freedesktop.DBus.Error.NameHasNoOwner",
+            ):
                 raise NotifierError("no notification server on the D-Bus session bus")
             raise NotifierError(f"notification server refused {method}: {err.name}: {err.data}")
         got = reply.header.fields.get(HeaderFields.signature, "")
         if method in REPLY_SIGNATURES and got != REPLY_SIGNATURES[method]:
-            raise NotifierError(f"notification server answered {method} with {got or 'nothing'!r}, "
-                                f"not {REPLY_SIGNATURES[method]!r}")
+            raise NotifierError(
+                f"notification server answered {method} with {got or 'nothing'!r}, "
+                f"not {REPLY_SIGNATURES[method]!r}"
+            )
         return reply if whole else reply.body
 
     def _connect(self) -> None:
@@ -282,8 +295,11 @@ class FreedesktopNotifier:
             if shown is None or body[2] == shown.sender:
                 return
             self._shown = None  # its server is gone: nothing left to withdraw or replace
-        log.info("notification server %s: our notification %d went with it",
-                 "restarted" if body[2] else "stopped", shown.id)
+        log.info(
+            "notification server %s: our notification %d went with it",
+            "restarted" if body[2] else "stopped",
+            shown.id,
+        )
 
 
 class _Lost(NotifierError):

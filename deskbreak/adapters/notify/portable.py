@@ -102,8 +102,12 @@ class PlyerNotifier:
         )
 
     def _notify_send(self, prompt: Prompt) -> None:
-        argv = ["notify-send", "--app-name=deskbreak", "--urgency=normal",
-                "--hint=string:desktop-entry:deskbreak"]
+        argv = [
+            "notify-send",
+            "--app-name=deskbreak",
+            "--urgency=normal",
+            "--hint=string:desktop-entry:deskbreak",
+        ]
         icon = prompt.icon_path or self._app_icon
         if icon:
             argv.append(f"--icon={icon}")
@@ -112,7 +116,11 @@ class PlyerNotifier:
         argv += ["--", prompt.title, escape(prompt.body, quote=False)]
         try:
             done = subprocess.run(
-                argv, capture_output=True, text=True, timeout=SEND_TIMEOUT, env=self._environ,
+                argv,
+                capture_output=True,
+                text=True,
+                timeout=SEND_TIMEOUT,
+                env=self._environ,
                 stdin=subprocess.DEVNULL,
             )
         except subprocess.TimeoutExpired as exc:

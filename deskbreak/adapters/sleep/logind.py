@@ -27,8 +27,9 @@ class LogindSleepWatcher:
 
         self._on_resume = on_resume
         self._connection = open_dbus_connection(bus=bus)  # raises when there is no system bus
-        self._rule = MatchRule(type="signal", interface=LOGIND_MANAGER, member="PrepareForSleep",
-                               path=LOGIND_PATH)
+        self._rule = MatchRule(
+            type="signal", interface=LOGIND_MANAGER, member="PrepareForSleep", path=LOGIND_PATH
+        )
         Proxy(message_bus, self._connection, timeout=2).AddMatch(self._rule)
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._listen, name="deskbreak-sleep", daemon=True)

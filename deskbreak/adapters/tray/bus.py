@@ -18,7 +18,15 @@ import socket
 import threading
 from typing import Any, Callable, Protocol
 
-from jeepney import DBusAddress, HeaderFields, MessageFlag, MessageType, new_error, new_method_return, new_signal
+from jeepney import (
+    DBusAddress,
+    HeaderFields,
+    MessageFlag,
+    MessageType,
+    new_error,
+    new_method_return,
+    new_signal,
+)
 from jeepney.io.blocking import open_dbus_connection
 
 log = logging.getLogger(__name__)
@@ -144,8 +152,11 @@ class BusServer:
 
     def _answer(self, message) -> None:
         fields = message.header.fields
-        path, interface, member = (fields.get(HeaderFields.path, ""), fields.get(HeaderFields.interface),
-                                   fields.get(HeaderFields.member, ""))
+        path, interface, member = (
+            fields.get(HeaderFields.path, ""),
+            fields.get(HeaderFields.interface),
+            fields.get(HeaderFields.member, ""),
+        )
         try:
             signature, body = self._dispatch(path, interface, member, message.body)
             reply = new_method_return(message, signature or None, body)
@@ -188,9 +199,11 @@ class BusServer:
     def introspect(self, path: str) -> str:
         """The object's interfaces, and the next path element of every object below `path`."""
         prefix = path.rstrip("/") + "/"
-        children = sorted({p[len(prefix):].split("/")[0] for p in self.objects if p.startswith(prefix)})
-        parts = ['<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Introspection 1.0//EN"\n'
-                 ' "http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd">\n<node>']
+        children = sorted({p[len(prefix) :].split("/")[0] for p in self.objects if p.startswith(prefix)})
+        parts = [
+            '<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Introspection 1.0//EN"\n'
+            ' "http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd">\n<node>'
+        ]
         if path in self.objects:
             parts += [self.objects[path][1], STANDARD_XML]
         parts += [f'<node name="{child}"/>' for child in children]

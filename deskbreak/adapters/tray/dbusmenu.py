@@ -116,8 +116,12 @@ class MenuService:
 
     interface = INTERFACE
 
-    def __init__(self, menu: Callable[[], Any], activate: Callable[[Any], None],
-                 emit: Callable[[str, str, tuple], None]) -> None:
+    def __init__(
+        self,
+        menu: Callable[[], Any],
+        activate: Callable[[Any], None],
+        emit: Callable[[str, str, tuple], None],
+    ) -> None:
         self._menu, self._activate, self._emit = menu, activate, emit
         self._lock = threading.Lock()
         self.revision = 1
@@ -138,8 +142,12 @@ class MenuService:
         return True
 
     def properties(self) -> dict[str, tuple[str, Any]]:
-        return {"Version": ("u", 3), "TextDirection": ("s", "ltr"), "Status": ("s", "normal"),
-                "IconThemePath": ("as", [])}
+        return {
+            "Version": ("u", 3),
+            "TextDirection": ("s", "ltr"),
+            "Status": ("s", "normal"),
+            "IconThemePath": ("as", []),
+        }
 
     def call(self, member: str, body: tuple) -> tuple[str, tuple]:
         self.last_activity = time.monotonic()
@@ -154,8 +162,13 @@ class MenuService:
         if member == "GetGroupProperties":
             ids, names = body
             wanted = [layout.find(i) for i in ids] if ids else [layout.find(i) for i in [0, *layout.items]]
-            return "a(ia{sv})", ([(n.id, {k: v for k, v in n.props if not names or k in names})
-                                  for n in wanted if n is not None],)
+            return "a(ia{sv})", (
+                [
+                    (n.id, {k: v for k, v in n.props if not names or k in names})
+                    for n in wanted
+                    if n is not None
+                ],
+            )
         if member == "GetProperty":
             item_id, name = body
             node = layout.find(item_id)
@@ -168,7 +181,9 @@ class MenuService:
                 raise Failure(INVALID, f"no menu item {body[0]}")
             return "", ()
         if member == "EventGroup":
-            errors = [item_id for item_id, event, _data, _time in body[0] if not self._event(layout, item_id, event)]
+            errors = [
+                item_id for item_id, event, _data, _time in body[0] if not self._event(layout, item_id, event)
+            ]
             if body[0] and len(errors) == len(body[0]):
                 raise Failure(INVALID, f"no menu items {errors}")
             return "ai", (errors,)

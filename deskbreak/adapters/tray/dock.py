@@ -33,8 +33,13 @@ MIN_SIDE = 8  # px: a docked icon narrower or lower than this is collapsed, not 
 
 
 class DockWatch:
-    def __init__(self, window_id: Callable[[], int], display_name: str | None = None,
-                 settle: float = 1.0, attempts: int = 6) -> None:
+    def __init__(
+        self,
+        window_id: Callable[[], int],
+        display_name: str | None = None,
+        settle: float = 1.0,
+        attempts: int = 6,
+    ) -> None:
         self._window_id = window_id  # the icon's X window (may change: the toolkit may recreate it)
         self._display_name = display_name
         self.settle = settle
@@ -117,8 +122,12 @@ class DockWatch:
                 small_since = None
                 repairs += 1
                 self.docked.clear()
-                log.warning("the tray icon is docked but collapsed to %dx%d px: docking it again (%d of %d)",
-                            *size, repairs, self.attempts)
+                log.warning(
+                    "the tray icon is docked but collapsed to %dx%d px: docking it again (%d of %d)",
+                    *size,
+                    repairs,
+                    self.attempts,
+                )
                 self._undock(window)  # its ReparentNotify brings the check that docks it afresh
                 check_at = time.monotonic() + self.settle
                 continue
@@ -127,20 +136,28 @@ class DockWatch:
                 if size is not None and min(size) >= MIN_SIDE:
                     repairs = 0
                 if not self.docked.is_set():
-                    log.info("tray icon docked (after %d request(s) of ours, %.2f s since start)",
-                             attempt, time.monotonic() - started)
+                    log.info(
+                        "tray icon docked (after %d request(s) of ours, %.2f s since start)",
+                        attempt,
+                        time.monotonic() - started,
+                    )
                 self.docked.set()
                 attempt, check_at = 0, None
             elif attempt >= self.attempts:
-                log.error("the tray icon did not dock after %d requests: giving up until the tray "
-                          "host restarts", attempt)
+                log.error(
+                    "the tray icon did not dock after %d requests: giving up until the tray host restarts",
+                    attempt,
+                )
                 self.docked.clear()
                 check_at = None
             else:
                 attempt += 1
                 self.docked.clear()
-                log.warning("the tray icon is not docked: asking the tray host again (%d of %d)",
-                            attempt, self.attempts)
+                log.warning(
+                    "the tray icon is not docked: asking the tray host again (%d of %d)",
+                    attempt,
+                    self.attempts,
+                )
                 self._request_dock(manager, window)
                 check_at = time.monotonic() + self.settle * 2 ** (attempt - 1)
 
@@ -159,8 +176,11 @@ class DockWatch:
             return "the tray host went away"
         elif event.type == X.ReparentNotify and event.window.id == watched:
             return "the icon was reparented"
-        elif event.type == X.ConfigureNotify and event.window.id == watched \
-                and min(event.width, event.height) < MIN_SIDE:
+        elif (
+            event.type == X.ConfigureNotify
+            and event.window.id == watched
+            and min(event.width, event.height) < MIN_SIDE
+        ):
             return f"the icon was resized to {event.width}x{event.height} px"
         return None
 
@@ -212,7 +232,10 @@ class DockWatch:
 
         self.redocks += 1
         target = self._d.create_resource_object("window", manager)
-        message = event.ClientMessage(window=target, client_type=self._opcode_atom,
-                                      data=(32, [X.CurrentTime, REQUEST_DOCK, window, 0, 0]))
+        message = event.ClientMessage(
+            window=target,
+            client_type=self._opcode_atom,
+            data=(32, [X.CurrentTime, REQUEST_DOCK, window, 0, 0]),
+        )
         target.send_event(message, event_mask=X.NoEventMask)
         self._d.flush()

@@ -33,8 +33,13 @@ from .pictures import draw_icon, picture_key
 log = logging.getLogger(__name__)
 
 ICON_SIZE = 64  # the toolkits scale down to the tray's size
-PAUSES = (("30 min", "30m"), ("1 h", "1h"), ("2 h", "2h"), ("Until tomorrow", "tomorrow"),
-          ("Until I resume", "forever"))
+PAUSES = (
+    ("30 min", "30m"),
+    ("1 h", "1h"),
+    ("2 h", "2h"),
+    ("Until tomorrow", "tomorrow"),
+    ("Until I resume", "forever"),
+)
 STARTING = TrayView("off", 0.0, "deskbreak", "Today: no stretches yet", (5, 10, 20), True, False, True, False)
 
 
@@ -59,8 +64,9 @@ class PystrayTray:
         self._xorg_closed: threading.Event | None = None
         self._window: subprocess.Popen | None = None
         self._said_no_window = False  # the actions window could not open: said once
-        self._icon = icon_factory("deskbreak", draw_icon(STARTING.phase, 0, ICON_SIZE), STARTING.title,
-                                  menu=self._menu())
+        self._icon = icon_factory(
+            "deskbreak", draw_icon(STARTING.phase, 0, ICON_SIZE), STARTING.title, menu=self._menu()
+        )
         self.name = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
         self.has_menu = bool(self._icon.HAS_MENU)
         if self.name == "xorg":
@@ -86,12 +92,17 @@ class PystrayTray:
             # notification where no window can open).
             Item("Stretch now", self._do("show"), enabled=lambda item: view().can_stretch_now),
             Item("Done", self._do("done"), enabled=lambda item: view().can_answer),
-            Item("Snooze", Menu(lambda: (Item(f"{m} min", self._do("snooze", m))
-                                         for m in view().snooze_choices)),
-                 enabled=lambda item: view().can_answer),
+            Item(
+                "Snooze",
+                Menu(lambda: (Item(f"{m} min", self._do("snooze", m)) for m in view().snooze_choices)),
+                enabled=lambda item: view().can_answer,
+            ),
             Item("Skip", self._do("skip"), enabled=lambda item: view().can_answer),
-            Item("Pause", Menu(*(Item(text, self._do("pause", spec)) for text, spec in PAUSES)),
-                 enabled=lambda item: view().can_pause),
+            Item(
+                "Pause",
+                Menu(*(Item(text, self._do("pause", spec)) for text, spec in PAUSES)),
+                enabled=lambda item: view().can_pause,
+            ),
             Item("Resume", self._do("resume"), enabled=lambda item: view().can_resume),
             Menu.SEPARATOR,
             Item(lambda item: view().today_line, None, enabled=False),
@@ -129,8 +140,10 @@ class PystrayTray:
                 return
             choices = ",".join(str(m) for m in self.view.snooze_choices)
             log.info("tray: opening the actions window")
-            self._window = subprocess.Popen([sys.executable, "-m", "deskbreak.adapters.window.actions",
-                                             "--snooze", choices], stdin=subprocess.DEVNULL)
+            self._window = subprocess.Popen(
+                [sys.executable, "-m", "deskbreak.adapters.window.actions", "--snooze", choices],
+                stdin=subprocess.DEVNULL,
+            )
             threading.Thread(target=self._watch_actions_window, args=(self._window,), daemon=True).start()
 
     def _watch_actions_window(self, proc) -> None:

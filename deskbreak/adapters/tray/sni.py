@@ -98,13 +98,22 @@ class ItemObject:
         icon = self.icon
         title = icon.title or icon.name
         return {
-            "Category": ("s", "ApplicationStatus"), "Id": ("s", icon.name), "Title": ("s", title),
-            "Status": ("s", icon.status), "WindowId": ("i", 0), "IconThemePath": ("s", ""),
-            "IconName": ("s", ""), "IconPixmap": ("a(iiay)", icon.pixmaps),
-            "OverlayIconName": ("s", ""), "OverlayIconPixmap": ("a(iiay)", []),
-            "AttentionIconName": ("s", ""), "AttentionIconPixmap": ("a(iiay)", icon.pixmaps),
-            "AttentionMovieName": ("s", ""), "ToolTip": ("(sa(iiay)ss)", ("", [], title, icon.description)),
-            "ItemIsMenu": ("b", False), "Menu": ("o", dbusmenu.PATH),
+            "Category": ("s", "ApplicationStatus"),
+            "Id": ("s", icon.name),
+            "Title": ("s", title),
+            "Status": ("s", icon.status),
+            "WindowId": ("i", 0),
+            "IconThemePath": ("s", ""),
+            "IconName": ("s", ""),
+            "IconPixmap": ("a(iiay)", icon.pixmaps),
+            "OverlayIconName": ("s", ""),
+            "OverlayIconPixmap": ("a(iiay)", []),
+            "AttentionIconName": ("s", ""),
+            "AttentionIconPixmap": ("a(iiay)", icon.pixmaps),
+            "AttentionMovieName": ("s", ""),
+            "ToolTip": ("(sa(iiay)ss)", ("", [], title, icon.description)),
+            "ItemIsMenu": ("b", False),
+            "Menu": ("o", dbusmenu.PATH),
         }
 
     def call(self, member: str, body: tuple) -> tuple[str, tuple]:
@@ -149,16 +158,25 @@ class SniIcon(pystray_base().Icon):
             raise NoWatcher(f"no {WATCHER} on the session bus")
         self.watcher = owner.body[0]
         self.menu_service = dbusmenu.MenuService(
-            lambda: self.menu, self._activate_item,
-            lambda member, signature, body: bus.emit(dbusmenu.PATH, dbusmenu.INTERFACE, member, signature, body))
+            lambda: self.menu,
+            self._activate_item,
+            lambda member, signature, body: bus.emit(
+                dbusmenu.PATH, dbusmenu.INTERFACE, member, signature, body
+            ),
+        )
         bus.export(ITEM_PATH, ItemObject(self), ITEM_XML)
         bus.export(dbusmenu.PATH, self.menu_service, dbusmenu.XML)
         bus.on_signal = self._on_signal
         got = bus.call_and_wait(DBus().RequestName(self.bus_name, 4))  # 4: do not queue
         if got.header.message_type == MessageType.error or got.body[0] != 1:
             raise NoWatcher(f"could not own {self.bus_name}: {got.body}")
-        rule = MatchRule(type="signal", sender="org.freedesktop.DBus", interface="org.freedesktop.DBus",
-                         member="NameOwnerChanged", path="/org/freedesktop/DBus")
+        rule = MatchRule(
+            type="signal",
+            sender="org.freedesktop.DBus",
+            interface="org.freedesktop.DBus",
+            member="NameOwnerChanged",
+            path="/org/freedesktop/DBus",
+        )
         rule.add_arg_condition(0, WATCHER)
         bus.call_and_wait(DBus().AddMatch(rule))
         self._owns_name = True
@@ -197,7 +215,9 @@ class SniIcon(pystray_base().Icon):
                 log.info("tray icon registered with the StatusNotifierWatcher as %s", self.bus_name)
 
         watcher = DBusAddress(WATCHER_PATH, bus_name=WATCHER, interface=WATCHER)
-        self._bus.call(new_method_call(watcher, "RegisterStatusNotifierItem", "s", (self.bus_name,)), answered)
+        self._bus.call(
+            new_method_call(watcher, "RegisterStatusNotifierItem", "s", (self.bus_name,)), answered
+        )
 
     def _on_signal(self, message) -> None:
         if message.header.fields.get(HeaderFields.member) != "NameOwnerChanged" or message.body[0] != WATCHER:
@@ -260,7 +280,6 @@ class SniIcon(pystray_base().Icon):
         self._owns_name = False  # closing the connection below drops it in any case
         self._stopped.set()
         self._bus.close()
-
 
     def _let_the_host_settle(self, quiet: float = 0.25, longest: float = 1.0) -> None:
         """Wait (at most `longest`) until the menu has been idle for `quiet` s: xfce4-panel 4.18's

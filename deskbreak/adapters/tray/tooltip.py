@@ -34,7 +34,9 @@ def add_tooltip(icon) -> None:
 
     handlers[X.ButtonPress] = on_press
     attributes = icon._window.get_attributes()
-    icon._window.change_attributes(event_mask=attributes.your_event_mask | X.EnterWindowMask | X.LeaveWindowMask)
+    icon._window.change_attributes(
+        event_mask=attributes.your_event_mask | X.EnterWindowMask | X.LeaveWindowMask
+    )
     icon._display.flush()
 
 
@@ -71,9 +73,18 @@ class _Tooltip:
 
         screen = self._icon._display.screen()
         self._window = screen.root.create_window(
-            0, 0, 1, 1, 1, screen.root_depth, window_class=X.InputOutput,
-            override_redirect=True, background_pixel=screen.white_pixel, border_pixel=screen.black_pixel,
-            event_mask=X.ExposureMask)
+            0,
+            0,
+            1,
+            1,
+            1,
+            screen.root_depth,
+            window_class=X.InputOutput,
+            override_redirect=True,
+            background_pixel=screen.white_pixel,
+            border_pixel=screen.black_pixel,
+            event_mask=X.ExposureMask,
+        )
         self._window.set_wm_name(NAME)
         self._gc = self._window.create_gc()
         return self._window
@@ -88,7 +99,9 @@ class _Tooltip:
         y = top + geometry.height + GAP
         if y + size[1] > screen.height_in_pixels:
             y = max(0, top - GAP - size[1])
-        x = min(max(0, left + geometry.width // 2 - size[0] // 2), max(0, screen.width_in_pixels - size[0] - 2))
+        x = min(
+            max(0, left + geometry.width // 2 - size[0] // 2), max(0, screen.width_in_pixels - size[0] - 2)
+        )
         return x, y
 
 

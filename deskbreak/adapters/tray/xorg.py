@@ -131,8 +131,9 @@ def route_calls(icon) -> threading.Event:
             with lock:
                 if closed.is_set() and name != "_stop":  # stopping: nobody may answer
                     return
-                message = event.ClientMessage(window=window, client_type=atom,
-                                              data=(32, [X.CurrentTime, 0, 0, 0, 0]))
+                message = event.ClientMessage(
+                    window=window, client_type=atom, data=(32, [X.CurrentTime, 0, 0, 0, 0])
+                )
                 window.send_event(message, event_mask=X.NoEventMask)
                 sender.flush()
                 result = wait(name)

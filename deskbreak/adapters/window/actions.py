@@ -17,15 +17,26 @@ from typing import Any, Callable
 log = logging.getLogger(__name__)
 
 TITLE = "deskbreak actions"
-PAUSES = (("30 min", "30m"), ("1 h", "1h"), ("2 h", "2h"), ("Until tomorrow", "tomorrow"),
-          ("Until I resume", "forever"))
+PAUSES = (
+    ("30 min", "30m"),
+    ("1 h", "1h"),
+    ("2 h", "2h"),
+    ("Until tomorrow", "tomorrow"),
+    ("Until I resume", "forever"),
+)
 
 
 def enabled(state: str) -> dict[str, bool]:
     """Which actions make sense in a `status` state (working, due, snoozed, paused, off)."""
     answering = state in ("due", "snoozed")
-    return {"show": True, "done": answering, "snooze": answering, "skip": answering,
-            "pause": state != "paused", "resume": state == "paused"}
+    return {
+        "show": True,
+        "done": answering,
+        "snooze": answering,
+        "skip": answering,
+        "pause": state != "paused",
+        "resume": state == "paused",
+    }
 
 
 def request(cmd: str, arg: Any = None) -> dict[str, Any]:
@@ -45,8 +56,13 @@ def build(root, status: dict[str, Any], snooze: list[int], send: Callable[[str, 
 
     root.title(TITLE)
     can = enabled(str(status.get("state", "")))
-    tk.Label(root, text=status.get("headline") or status.get("error", ""), font=("TkDefaultFont", 11, "bold"),
-             padx=12, pady=6).pack(fill="x")
+    tk.Label(
+        root,
+        text=status.get("headline") or status.get("error", ""),
+        font=("TkDefaultFont", 11, "bold"),
+        padx=12,
+        pady=6,
+    ).pack(fill="x")
 
     def row(label: str, buttons: list[tuple[str, str, Any, str | None]]) -> None:
         frame = tk.Frame(root, padx=8, pady=2)
@@ -55,7 +71,9 @@ def build(root, status: dict[str, Any], snooze: list[int], send: Callable[[str, 
             tk.Label(frame, text=label, width=7, anchor="w").pack(side="left")
         for text, cmd, arg, key in buttons:
             state = "normal" if can.get(cmd, True) and status.get("ok", True) else "disabled"
-            tk.Button(frame, text=text, state=state, command=lambda c=cmd, a=arg: send(c, a)).pack(side="left")
+            tk.Button(frame, text=text, state=state, command=lambda c=cmd, a=arg: send(c, a)).pack(
+                side="left"
+            )
             if key and state == "normal":
                 root.bind(key, lambda event, c=cmd, a=arg: send(c, a))
 
@@ -64,8 +82,15 @@ def build(root, status: dict[str, Any], snooze: list[int], send: Callable[[str, 
     row("", [(stretch, "show", None, "n"), ("Done", "done", None, "d"), ("Skip", "skip", None, "k")])
     row("Snooze", [(f"{m} min", "snooze", m, "s" if i == 0 else None) for i, m in enumerate(snooze)])
     row("Pause", [(text, "pause", spec, "p" if i == 0 else None) for i, (text, spec) in enumerate(PAUSES)])
-    row("", [("Resume", "resume", None, "r"), ("Edit schedule…", "edit", None, None),
-             ("Reload schedule", "reload", None, None), ("Quit deskbreak", "quit", None, None)])
+    row(
+        "",
+        [
+            ("Resume", "resume", None, "r"),
+            ("Edit schedule…", "edit", None, None),
+            ("Reload schedule", "reload", None, None),
+            ("Quit deskbreak", "quit", None, None),
+        ],
+    )
     tk.Label(root, text=status.get("today_line", ""), padx=12, pady=6).pack(fill="x")
     root.bind("<Escape>", lambda event: root.destroy())
 
@@ -86,8 +111,10 @@ def main(argv: list[str] | None = None) -> int:
             from ..editor import open_detached
             from ...paths import default_paths
 
-            reply = {"ok": open_detached(default_paths().config_file) is not None,
-                     "error": "no editor found: set $VISUAL or $EDITOR"}
+            reply = {
+                "ok": open_detached(default_paths().config_file) is not None,
+                "error": "no editor found: set $VISUAL or $EDITOR",
+            }
         else:
             reply = request(cmd, arg)
         if reply.get("ok"):

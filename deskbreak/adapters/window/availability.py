@@ -16,7 +16,9 @@ def has_tkinter() -> bool:
     return importlib.util.find_spec("tkinter") is not None
 
 
-def unavailable_reason(environ: Mapping[str, str], tk_available: Callable[[], bool] = has_tkinter) -> str | None:
+def unavailable_reason(
+    environ: Mapping[str, str], tk_available: Callable[[], bool] = has_tkinter
+) -> str | None:
     """None when a window may open; else why not (checked before starting the window's process)."""
     if not tk_available():
         return "tkinter is missing (Debian/Ubuntu: apt install python3-tk)"

@@ -38,9 +38,18 @@ def monotonic_clock() -> datetime:
 class GuideWindow:
     """The window's shell: builds the widgets on `root`, ticks the guide, sends the user's answers."""
 
-    def __init__(self, root: Any, stretch: Stretch, catalog: Catalog, client: Any,
-                 clock: Callable[[], datetime] = monotonic_clock, palette: window_theme.Palette | None = None,
-                 sound: bool = True, focus: bool = False, menu_less: bool = False):
+    def __init__(
+        self,
+        root: Any,
+        stretch: Stretch,
+        catalog: Catalog,
+        client: Any,
+        clock: Callable[[], datetime] = monotonic_clock,
+        palette: window_theme.Palette | None = None,
+        sound: bool = True,
+        focus: bool = False,
+        menu_less: bool = False,
+    ):
         self.root, self.catalog, self.client, self.clock = root, catalog, client, clock
         self.palette = palette or window_theme.desktop_palette()
         self.sound, self.focus, self.menu_less = sound, focus, menu_less
@@ -166,7 +175,9 @@ class GuideWindow:
             self.show(stretch)
 
     def _next_local(self) -> Stretch | None:
-        chairs = [s for s in self.catalog.stretches if s.posture != "floor" or self.stretch.posture == "floor"]
+        chairs = [
+            s for s in self.catalog.stretches if s.posture != "floor" or self.stretch.posture == "floor"
+        ]
         ids = [s.id for s in chairs]
         if not chairs:
             return None
@@ -221,10 +232,14 @@ class GuideWindow:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m deskbreak.adapters.window.guided", description="The guided stretch window")
+    parser = argparse.ArgumentParser(
+        prog="python -m deskbreak.adapters.window.guided", description="The guided stretch window"
+    )
     parser.add_argument("--stretch", required=True, metavar="ID", help="the stretch to guide")
     parser.add_argument("--focus", action="store_true", help="take the keyboard focus (the user opened it)")
-    parser.add_argument("--menu-less", action="store_true", help="also carry Pause/Resume and the next prompt")
+    parser.add_argument(
+        "--menu-less", action="store_true", help="also carry Pause/Resume and the next prompt"
+    )
     parser.add_argument("--socket", type=Path, help="the daemon's control socket")
     parser.add_argument("--config", type=Path, help="the config file (custom stretches, sound)")
     return parser.parse_args(argv)
@@ -250,8 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import tkinter
     except ImportError:
-        print("deskbreak: the guided window needs tkinter (Debian/Ubuntu: apt install python3-tk)",
-              file=sys.stderr)
+        print(
+            "deskbreak: the guided window needs tkinter (Debian/Ubuntu: apt install python3-tk)",
+            file=sys.stderr,
+        )
         return EXIT_NO_TK
     catalog, sound = load_setup(args.config)
     stretch = catalog.get(args.stretch)

@@ -35,16 +35,36 @@ class Palette:
     flash: str  # the background of a cue's flash
 
 
-LIGHT = Palette("light", bg="#fbfbf8", fg="#111418", muted="#3c4650", accent="#0b4f8a",
-                caution="#8a3b00", button_bg="#e3e7ec", button_fg="#111418",
-                primary_bg="#0b5cab", primary_fg="#ffffff", flash="#ffe8a3")
-DARK = Palette("dark", bg="#15181d", fg="#f3f4f6", muted="#b9c2cc", accent="#8cc8ff",
-               caution="#ffc27a", button_bg="#2c333c", button_fg="#f3f4f6",
-               primary_bg="#3d8fe0", primary_fg="#0b0e12", flash="#4a3d12")
+LIGHT = Palette(
+    "light",
+    bg="#fbfbf8",
+    fg="#111418",
+    muted="#3c4650",
+    accent="#0b4f8a",
+    caution="#8a3b00",
+    button_bg="#e3e7ec",
+    button_fg="#111418",
+    primary_bg="#0b5cab",
+    primary_fg="#ffffff",
+    flash="#ffe8a3",
+)
+DARK = Palette(
+    "dark",
+    bg="#15181d",
+    fg="#f3f4f6",
+    muted="#b9c2cc",
+    accent="#8cc8ff",
+    caution="#ffc27a",
+    button_bg="#2c333c",
+    button_fg="#f3f4f6",
+    primary_bg="#3d8fe0",
+    primary_fg="#0b0e12",
+    flash="#4a3d12",
+)
 
 
 def theme_from(color_scheme: str | None, gtk_theme: str | None, override: str | None = None) -> str:
-    """"dark" or "light" from what the desktop says (GNOME's color-scheme, GTK_THEME), else light."""
+    """ "dark" or "light" from what the desktop says (GNOME's color-scheme, GTK_THEME), else light."""
     if override in ("dark", "light"):
         return override
     if color_scheme and "prefer-dark" in color_scheme:
@@ -61,8 +81,12 @@ def read_color_scheme(timeout: float = 1.0) -> str | None:
     if not sys.platform.startswith("linux") or shutil.which("gsettings") is None:
         return None
     try:
-        done = subprocess.run(["gsettings", "get", "org.gnome.desktop.interface", "color-scheme"],
-                              capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            ["gsettings", "get", "org.gnome.desktop.interface", "color-scheme"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip().strip("'") if done.returncode == 0 else None

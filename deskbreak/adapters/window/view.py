@@ -30,8 +30,14 @@ class View:
         def font(size: int, weight: str = "normal") -> tkfont.Font:
             return tkfont.Font(root=root, family=family, size=-px(size), weight=weight)
 
-        self.fonts = {"title": font(30, "bold"), "count": font(72, "bold"), "label": font(21, "bold"),
-                      "text": font(17), "small": font(14), "button": font(16, "bold")}
+        self.fonts = {
+            "title": font(30, "bold"),
+            "count": font(72, "bold"),
+            "label": font(21, "bold"),
+            "text": font(17),
+            "small": font(14),
+            "button": font(16, "bold"),
+        }
         # Fit a small screen: the picture shrinks before the text does.
         room = area[3] - px(470)
         self.image_scale = max(0.45, min(scale, room / IMAGE_SIZE[1]))
@@ -72,12 +78,17 @@ class View:
         self.message = self._label(root, "", "small", palette.fg, wrap=IMAGE_SIZE[0] + TEXT_WIDTH + 24)
         self.message.grid(row=6, column=0, columnspan=2, sticky="w", pady=(px(8), 0))
         self.message.grid_remove()  # shown with its first message
-        self.footer = self._label(root, "Safety: " + SAFETY_NOTE, "small", palette.muted,
-                                  wrap=IMAGE_SIZE[0] + TEXT_WIDTH + 24)
+        self.footer = self._label(
+            root, "Safety: " + SAFETY_NOTE, "small", palette.muted, wrap=IMAGE_SIZE[0] + TEXT_WIDTH + 24
+        )
         self.footer.grid(row=7, column=0, columnspan=2, sticky="w", pady=(px(6), 0))
-        for keys, action in ((("<Return>", "<KP_Enter>"), window.done), (("s", "S"), window.snooze),
-                             (("<Escape>",), window.skip), (("n", "N"), window.another),
-                             (("<space>",), window.toggle_timer)):
+        for keys, action in (
+            (("<Return>", "<KP_Enter>"), window.done),
+            (("s", "S"), window.snooze),
+            (("<Escape>",), window.skip),
+            (("n", "N"), window.another),
+            (("<space>",), window.toggle_timer),
+        ):
             for key in keys:
                 root.bind(key, lambda event, act=action: act())
         self._side: bool | None = None
@@ -86,16 +97,38 @@ class View:
         return int(round(size * self.scale))
 
     def _label(self, parent: Any, text: str, font: str, fg: str, wrap: int = 0) -> tk.Label:
-        return tk.Label(parent, text=text, font=self.fonts[font], fg=fg, bg=self.p.bg, justify="left",
-                        anchor="w", wraplength=self.px(wrap), bd=0)
+        return tk.Label(
+            parent,
+            text=text,
+            font=self.fonts[font],
+            fg=fg,
+            bg=self.p.bg,
+            justify="left",
+            anchor="w",
+            wraplength=self.px(wrap),
+            bd=0,
+        )
 
     def _button(self, parent: Any, text: str, command: Any, primary: bool = False) -> tk.Button:
         p = self.p
         bg, fg = (p.primary_bg, p.primary_fg) if primary else (p.button_bg, p.button_fg)
-        button = tk.Button(parent, text=text, command=command, font=self.fonts["button"], bg=bg, fg=fg,
-                           activebackground=p.flash if not primary else bg, activeforeground=fg,
-                           highlightthickness=0, bd=0, relief="flat", padx=self.px(14), pady=self.px(8),
-                           takefocus=0, cursor="hand2")
+        button = tk.Button(
+            parent,
+            text=text,
+            command=command,
+            font=self.fonts["button"],
+            bg=bg,
+            fg=fg,
+            activebackground=p.flash if not primary else bg,
+            activeforeground=fg,
+            highlightthickness=0,
+            bd=0,
+            relief="flat",
+            padx=self.px(14),
+            pady=self.px(8),
+            takefocus=0,
+            cursor="hand2",
+        )
         button.pack(side="left", padx=(0, self.px(10)))
         return button
 
@@ -113,12 +146,19 @@ class View:
             self._fill_steps(guide.steps(state))
             self.picture.configure(image=self._image(state.stretch.id, state.mirrored))
         holding = state.phase == guide.HOLDING or state.phase == guide.FINISHED
-        self.count.configure(text="Done" if state.phase == guide.FINISHED else f"{seconds}",
-                             fg=self.p.accent if holding else self.p.muted)
+        self.count.configure(
+            text="Done" if state.phase == guide.FINISHED else f"{seconds}",
+            fg=self.p.accent if holding else self.p.muted,
+        )
         self.phase.configure(text=label)
-        running = "Pause timer (Space)" if state.running else (
-            "Start timer (Space)" if state.phase == guide.READY else "Resume timer (Space)")
-        self.timer_button.configure(text=running, state="disabled" if state.phase == guide.FINISHED else "normal")
+        running = (
+            "Pause timer (Space)"
+            if state.running
+            else ("Start timer (Space)" if state.phase == guide.READY else "Resume timer (Space)")
+        )
+        self.timer_button.configure(
+            text=running, state="disabled" if state.phase == guide.FINISHED else "normal"
+        )
 
     def _fill_steps(self, steps: tuple[str, ...]) -> None:
         for child in self.steps.winfo_children():

@@ -39,7 +39,9 @@ def factories(working: set[str], tried: list[str]) -> dict:
             if name not in working:
                 raise OSError(f"{name} does not work here")
             return Named(name)
+
         return factory
+
     return {name: make(name) for name in activity.BACKENDS}
 
 
@@ -47,23 +49,43 @@ X11_SESSION = {"DISPLAY": ":0", "XDG_SESSION_TYPE": "x11"}
 WAYLAND_SESSION = {"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": "wayland"}
 
 
-@pytest.mark.parametrize("environ, platform, working, chosen, tried", [
-    (X11_SESSION, "linux", {"x11", "gnome", "freedesktop"}, "x11", ["x11"]),
-    (X11_SESSION, "linux", {"gnome", "freedesktop"}, "gnome", ["x11", "gnome"]),
-    (X11_SESSION, "linux", {"freedesktop"}, "freedesktop", ["x11", "gnome", "freedesktop"]),
-    (WAYLAND_SESSION, "linux", {"x11", "gnome", "freedesktop"}, "gnome", ["gnome"]),
-    (WAYLAND_SESSION, "linux", {"x11", "freedesktop"}, "freedesktop", ["gnome", "wayland", "freedesktop"]),
-    (WAYLAND_SESSION, "linux", {"x11", "wayland", "freedesktop"}, "wayland", ["gnome", "wayland"]),
-    ({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}, "linux", {"x11", "freedesktop"}, "freedesktop",
-     ["gnome", "wayland", "freedesktop"]),
-    (WAYLAND_SESSION, "linux", {"x11", "logind"}, "logind", ["gnome", "wayland", "freedesktop", "logind"]),
-    (X11_SESSION, "linux", {"logind"}, "logind", ["x11", "gnome", "freedesktop", "logind"]),
-    ({}, "linux", {"logind", "wayland"}, "logind", ["gnome", "freedesktop", "logind"]),
-    ({}, "linux", {"x11", "gnome"}, "gnome", ["gnome"]),
-    ({}, "freebsd14", {"freedesktop"}, "freedesktop", ["gnome", "freedesktop"]),
-    (X11_SESSION, "win32", {"windows", "x11"}, "windows", ["windows"]),
-    ({}, "darwin", {"macos"}, "macos", ["macos"]),
-])
+@pytest.mark.parametrize(
+    "environ, platform, working, chosen, tried",
+    [
+        (X11_SESSION, "linux", {"x11", "gnome", "freedesktop"}, "x11", ["x11"]),
+        (X11_SESSION, "linux", {"gnome", "freedesktop"}, "gnome", ["x11", "gnome"]),
+        (X11_SESSION, "linux", {"freedesktop"}, "freedesktop", ["x11", "gnome", "freedesktop"]),
+        (WAYLAND_SESSION, "linux", {"x11", "gnome", "freedesktop"}, "gnome", ["gnome"]),
+        (
+            WAYLAND_SESSION,
+            "linux",
+            {"x11", "freedesktop"},
+            "freedesktop",
+            ["gnome", "wayland", "freedesktop"],
+        ),
+        (WAYLAND_SESSION, "linux", {"x11", "wayland", "freedesktop"}, "wayland", ["gnome", "wayland"]),
+        (
+            {"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"},
+            "linux",
+            {"x11", "freedesktop"},
+            "freedesktop",
+            ["gnome", "wayland", "freedesktop"],
+        ),
+        (
+            WAYLAND_SESSION,
+            "linux",
+            {"x11", "logind"},
+            "logind",
+            ["gnome", "wayland", "freedesktop", "logind"],
+        ),
+        (X11_SESSION, "linux", {"logind"}, "logind", ["x11", "gnome", "freedesktop", "logind"]),
+        ({}, "linux", {"logind", "wayland"}, "logind", ["gnome", "freedesktop", "logind"]),
+        ({}, "linux", {"x11", "gnome"}, "gnome", ["gnome"]),
+        ({}, "freebsd14", {"freedesktop"}, "freedesktop", ["gnome", "freedesktop"]),
+        (X11_SESSION, "win32", {"windows", "x11"}, "windows", ["windows"]),
+        ({}, "darwin", {"macos"}, "macos", ["macos"]),
+    ],
+)
 def test_picker_order(environ, platform, working, chosen, tried) -> None:
     attempts: list[str] = []
     probe = choose_activity_probe(environ, platform, factories(working, attempts))
@@ -94,14 +116,16 @@ def test_override_picks_that_backend_only(override: str, caplog: pytest.LogCaptu
 
 def test_override_none_and_an_override_that_fails() -> None:
     assert choose_activity_probe({"DESKBREAK_IDLE_PROBE": "none"}, "linux").name == "none"
-    probe = choose_activity_probe({**X11_SESSION, "DESKBREAK_IDLE_PROBE": "gnome"}, "linux",
-                                  factories({"x11"}, []))
+    probe = choose_activity_probe(
+        {**X11_SESSION, "DESKBREAK_IDLE_PROBE": "gnome"}, "linux", factories({"x11"}, [])
+    )
     assert probe.name == "none" and "gnome" in probe.reason
 
 
 def test_unknown_override_is_logged_and_ignored(caplog: pytest.LogCaptureFixture) -> None:
-    probe = choose_activity_probe({**X11_SESSION, "DESKBREAK_IDLE_PROBE": "mir"}, "linux",
-                                  factories({"x11"}, []))
+    probe = choose_activity_probe(
+        {**X11_SESSION, "DESKBREAK_IDLE_PROBE": "mir"}, "linux", factories({"x11"}, [])
+    )
     assert probe.name == "x11"
     assert "DESKBREAK_IDLE_PROBE=mir is not one of" in caplog.text
 
@@ -155,29 +179,36 @@ class FakeShell32:
         return self.hresult
 
 
-@pytest.mark.parametrize("last_input, ticks, idle", [
-    (1_000, 61_000, 60.0),
-    (0xFFFF_FF00, 0xFFFF_FFFF, 0.255),  # just before the wrap
-    (0xFFFF_F000, 0x0000_1000, 8.192),  # GetTickCount wrapped after 49.7 days, the last input did not
-    (5_000, 5_000, 0.0),
-    (0xFFFF_F000, 0x1000 - 2**32, 8.192),  # a GetTickCount declared as signed (c_int) goes negative
-])
+@pytest.mark.parametrize(
+    "last_input, ticks, idle",
+    [
+        (1_000, 61_000, 60.0),
+        (0xFFFF_FF00, 0xFFFF_FFFF, 0.255),  # just before the wrap
+        (0xFFFF_F000, 0x0000_1000, 8.192),  # GetTickCount wrapped after 49.7 days, the last input did not
+        (5_000, 5_000, 0.0),
+        (0xFFFF_F000, 0x1000 - 2**32, 8.192),  # a GetTickCount declared as signed (c_int) goes negative
+    ],
+)
 def test_windows_idle_handles_the_32_bit_wrap(last_input: int, ticks: int, idle: float) -> None:
-    probe = WindowsIdleProbe(user32=FakeUser32(last_input), kernel32=FakeKernel32(ticks),
-                             shell32=FakeShell32(5))
+    probe = WindowsIdleProbe(
+        user32=FakeUser32(last_input), kernel32=FakeKernel32(ticks), shell32=FakeShell32(5)
+    )
     assert probe.sample() == ActivitySample(pytest.approx(idle), False, False, False)
 
 
-@pytest.mark.parametrize("state, expected", [
-    (1, (True, None, True)),  # QUNS_NOT_PRESENT: locked / screen saver
-    (2, (False, True, True)),  # QUNS_BUSY: a fullscreen app
-    (3, (False, True, True)),  # QUNS_RUNNING_D3D_FULL_SCREEN
-    (4, (False, True, True)),  # QUNS_PRESENTATION_MODE
-    (5, (False, False, False)),  # QUNS_ACCEPTS_NOTIFICATIONS
-    (6, (False, False, True)),  # QUNS_QUIET_TIME
-    (7, (False, True, True)),  # QUNS_APP
-    (42, (None, None, None)),
-])
+@pytest.mark.parametrize(
+    "state, expected",
+    [
+        (1, (True, None, True)),  # QUNS_NOT_PRESENT: locked / screen saver
+        (2, (False, True, True)),  # QUNS_BUSY: a fullscreen app
+        (3, (False, True, True)),  # QUNS_RUNNING_D3D_FULL_SCREEN
+        (4, (False, True, True)),  # QUNS_PRESENTATION_MODE
+        (5, (False, False, False)),  # QUNS_ACCEPTS_NOTIFICATIONS
+        (6, (False, False, True)),  # QUNS_QUIET_TIME
+        (7, (False, True, True)),  # QUNS_APP
+        (42, (None, None, None)),
+    ],
+)
 def test_windows_notification_state(state: int, expected: tuple) -> None:
     probe = WindowsIdleProbe(user32=FakeUser32(0), kernel32=FakeKernel32(1000), shell32=FakeShell32(state))
     sample = probe.sample()
@@ -185,8 +216,11 @@ def test_windows_notification_state(state: int, expected: tuple) -> None:
 
 
 def test_windows_failures_give_none_and_never_raise(caplog: pytest.LogCaptureFixture) -> None:
-    probe = WindowsIdleProbe(user32=FakeUser32(0, ok=False), kernel32=FakeKernel32(1000),
-                             shell32=FakeShell32(2, hresult=-2147467259))  # E_FAIL
+    probe = WindowsIdleProbe(
+        user32=FakeUser32(0, ok=False),
+        kernel32=FakeKernel32(1000),
+        shell32=FakeShell32(2, hresult=-2147467259),
+    )  # E_FAIL
     assert probe.sample() == ActivitySample(None, None, None, None)
     assert probe.sample() == ActivitySample(None, None, None, None)
     assert caplog.text.count("GetLastInputInfo failed") == 1  # logged once
@@ -267,11 +301,13 @@ def bus(answers: dict, environ: Mapping[str, str] | None = None) -> tuple[Deskto
 
 
 def test_gnome_probe() -> None:
-    desktop, conn = bus({
-        ("org.gnome.Mutter.IdleMonitor", "GetIdletime"): ("t", 4_250),
-        ("org.gnome.ScreenSaver", "GetActive"): ("b", False),
-        ("org.freedesktop.Notifications", "Inhibited"): ("b", True),
-    })
+    desktop, conn = bus(
+        {
+            ("org.gnome.Mutter.IdleMonitor", "GetIdletime"): ("t", 4_250),
+            ("org.gnome.ScreenSaver", "GetActive"): ("b", False),
+            ("org.freedesktop.Notifications", "Inhibited"): ("b", True),
+        }
+    )
     probe = GnomeIdleProbe(bus=desktop)
     assert probe.name == "gnome"
     assert probe.sample() == ActivitySample(4.25, False, None, True)
@@ -280,10 +316,12 @@ def test_gnome_probe() -> None:
 
 
 def test_freedesktop_probe_and_lock_through_the_freedesktop_name() -> None:
-    desktop, conn = bus({
-        ("org.freedesktop.ScreenSaver", "GetSessionIdleTime"): ("u", 61_000),
-        ("org.freedesktop.ScreenSaver", "GetActive"): ("b", True),
-    })
+    desktop, conn = bus(
+        {
+            ("org.freedesktop.ScreenSaver", "GetSessionIdleTime"): ("u", 61_000),
+            ("org.freedesktop.ScreenSaver", "GetActive"): ("b", True),
+        }
+    )
     probe = FreedesktopIdleProbe(bus=desktop)
     assert probe.sample() == ActivitySample(61.0, True, None, None)
     assert ("org.gnome.ScreenSaver", "GetActive") in conn.calls  # tried first, absent

@@ -18,7 +18,11 @@ class FakeLogind:
         from jeepney import DBus
         from jeepney.io.blocking import open_dbus_connection
 
-        self.props = {"IdleHint": ("b", False), "IdleSinceHintMonotonic": ("t", 0), "LockedHint": ("b", False)}
+        self.props = {
+            "IdleHint": ("b", False),
+            "IdleSinceHintMonotonic": ("t", 0),
+            "LockedHint": ("b", False),
+        }
         self._conn = open_dbus_connection(address)
         assert self._conn.send_and_get_reply(DBus().RequestName(LOGIN1, 4), timeout=2).body[0] == 1
         self._stop = threading.Event()
@@ -61,8 +65,9 @@ def test_idle_hint_gives_idle_time_and_lock(system_bus):
     probe = LogindIdleProbe({"DBUS_SYSTEM_BUS_ADDRESS": system_bus}, clock=lambda: now[0])
     try:
         assert probe.sample().idle_seconds == 0.0
-        logind.props.update(IdleHint=("b", True), IdleSinceHintMonotonic=("t", 910_000_000),
-                            LockedHint=("b", True))
+        logind.props.update(
+            IdleHint=("b", True), IdleSinceHintMonotonic=("t", 910_000_000), LockedHint=("b", True)
+        )
         sample = probe.sample()
         assert (sample.idle_seconds, sample.locked) == (90.0, True)
         logind.stop()

@@ -25,8 +25,14 @@ from deskbreak.adapters.activity.x11 import XorgIdleProbe
 
 pytestmark = pytest.mark.desktop
 
-PROGRAMS = {"Xvfb": "xvfb", "openbox": "openbox", "xdotool": "xdotool", "wmctrl": "wmctrl",
-            "xprop": "x11-utils", "dbus-daemon": "dbus-daemon"}
+PROGRAMS = {
+    "Xvfb": "xvfb",
+    "openbox": "openbox",
+    "xdotool": "xdotool",
+    "wmctrl": "wmctrl",
+    "xprop": "x11-utils",
+    "dbus-daemon": "dbus-daemon",
+}
 TIMEOUT = 10.0
 
 
@@ -108,26 +114,49 @@ def xsession(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
     procs: list[subprocess.Popen] = []
     read_fd, write_fd = os.pipe()
     try:
-        procs.append(subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-            pass_fds=[write_fd], stdout=subprocess.DEVNULL, stderr=open(workdir / "xvfb.log", "wb")))
+        procs.append(
+            subprocess.Popen(
+                ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+                pass_fds=[write_fd],
+                stdout=subprocess.DEVNULL,
+                stderr=open(workdir / "xvfb.log", "wb"),
+            )
+        )
         os.close(write_fd)
         display = ":" + _read_line(read_fd, "Xvfb to choose a display")
         os.close(read_fd)
-        bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1",
-                                f"--address=unix:dir={workdir}"], stdout=subprocess.PIPE,
-                               stderr=open(workdir / "dbus.log", "wb"))
+        bus = subprocess.Popen(
+            ["dbus-daemon", "--session", "--nofork", "--print-address=1", f"--address=unix:dir={workdir}"],
+            stdout=subprocess.PIPE,
+            stderr=open(workdir / "dbus.log", "wb"),
+        )
         procs.append(bus)
         address = _read_line(bus.stdout.fileno(), "dbus-daemon's address")
-        env = {**os.environ, "DISPLAY": display, "DBUS_SESSION_BUS_ADDRESS": address,
-               "XDG_SESSION_TYPE": "x11"}
+        env = {
+            **os.environ,
+            "DISPLAY": display,
+            "DBUS_SESSION_BUS_ADDRESS": address,
+            "XDG_SESSION_TYPE": "x11",
+        }
         env.pop("WAYLAND_DISPLAY", None)
         env.pop("DESKBREAK_IDLE_PROBE", None)
-        procs.append(subprocess.Popen(["openbox", "--sm-disable"], env=env, stdout=subprocess.DEVNULL,
-                                      stderr=open(workdir / "openbox.log", "wb")))
-        wait_for(lambda: "_NET_SUPPORTING_WM_CHECK(WINDOW)" in subprocess.run(
-            ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], env=env, capture_output=True,
-            text=True).stdout, "openbox to manage the screen")
+        procs.append(
+            subprocess.Popen(
+                ["openbox", "--sm-disable"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=open(workdir / "openbox.log", "wb"),
+            )
+        )
+        wait_for(
+            lambda: (
+                "_NET_SUPPORTING_WM_CHECK(WINDOW)"
+                in subprocess.run(
+                    ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], env=env, capture_output=True, text=True
+                ).stdout
+            ),
+            "openbox to manage the screen",
+        )
         yield env
     finally:
         for proc in reversed(procs):
@@ -142,8 +171,9 @@ def probe(xsession: dict[str, str]) -> Iterator[XorgIdleProbe]:
 
 
 def xdotool(env: dict[str, str], *args: str) -> str:
-    return subprocess.run(["xdotool", *args], env=env, check=True, capture_output=True, text=True,
-                          timeout=TIMEOUT).stdout.strip()
+    return subprocess.run(
+        ["xdotool", *args], env=env, check=True, capture_output=True, text=True, timeout=TIMEOUT
+    ).stdout.strip()
 
 
 def idle(probe: XorgIdleProbe) -> float:
@@ -180,12 +210,17 @@ def tk_window(xsession: dict[str, str]) -> Iterator[Callable[..., str]]:
     windows: list[subprocess.Popen] = []
 
     def open_window(title: str, fullscreen: bool = False) -> str:
-        script = ("import tkinter as tk\nr = tk.Tk()\nr.title({!r})\nr.geometry('320x200+40+40')\n"
-                  "r.attributes('-fullscreen', {})\nr.mainloop()\n").format(title, fullscreen)
+        script = (
+            "import tkinter as tk\nr = tk.Tk()\nr.title({!r})\nr.geometry('320x200+40+40')\n"
+            "r.attributes('-fullscreen', {})\nr.mainloop()\n"
+        ).format(title, fullscreen)
         windows.append(subprocess.Popen([sys.executable, "-c", script], env=xsession))
-        wid = wait_for(lambda: subprocess.run(["xdotool", "search", "--name", f"^{title}$"],
-                                              env=xsession, capture_output=True, text=True).stdout.split(),
-                       f"the Tk window {title!r}")[0]
+        wid = wait_for(
+            lambda: subprocess.run(
+                ["xdotool", "search", "--name", f"^{title}$"], env=xsession, capture_output=True, text=True
+            ).stdout.split(),
+            f"the Tk window {title!r}",
+        )[0]
         xdotool(xsession, "windowactivate", "--sync", wid)
         return wid
 
@@ -242,8 +277,11 @@ def test_without_a_session_bus_lock_is_unknown(xsession: dict[str, str]) -> None
 def test_a_dead_x_server_gives_none_not_an_exception(tmp_path: Path) -> None:
     _need_programs()
     read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp"],
-                            pass_fds=[write_fd], stderr=subprocess.DEVNULL)
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp"],
+        pass_fds=[write_fd],
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write_fd)
     try:
         display = ":" + _read_line(read_fd, "Xvfb")

@@ -1,4 +1,5 @@
 """Autostart per platform against a temporary home and faked OS calls."""
+
 from __future__ import annotations
 
 import argparse
@@ -46,6 +47,7 @@ def unquote_exec(value: str) -> list[str]:
 
 # --- XDG ---
 
+
 def test_xdg_entry_quotes_paths_with_spaces_and_specials(tmp_path):
     xdg = XdgAutostart(tmp_path / ".config")
     assert xdg.enable(ARGV).startswith("enabled")
@@ -88,6 +90,7 @@ def test_xdg_config_home_is_honoured(tmp_path):
 
 # --- systemd ---
 
+
 class FakeSystemctl:
     def __init__(self):
         self.calls: list[list[str]] = []
@@ -110,9 +113,13 @@ def test_systemd_unit_is_bound_to_the_graphical_session(tmp_path):
     unit = SystemdUnit(tmp_path / ".config", run=fake, which=lambda name: "/usr/bin/systemctl")
     unit.enable(ARGV)
     text = unit.path.read_text()
-    for line in ("PartOf=graphical-session.target", "After=graphical-session.target",
-                 "WantedBy=graphical-session.target", "Restart=on-failure",
-                 'ExecStart="/home/me/My Apps/bin/deskbreak" run'):
+    for line in (
+        "PartOf=graphical-session.target",
+        "After=graphical-session.target",
+        "WantedBy=graphical-session.target",
+        "Restart=on-failure",
+        'ExecStart="/home/me/My Apps/bin/deskbreak" run',
+    ):
         assert line in text.splitlines()
     assert unit.path == tmp_path / ".config" / "systemd" / "user" / "deskbreak.service"
     assert ["systemctl", "--user", "enable", "deskbreak.service"] in fake.calls
@@ -124,7 +131,9 @@ def test_systemd_unit_is_bound_to_the_graphical_session(tmp_path):
 
 
 def test_systemd_without_systemctl_writes_the_unit_and_says_what_to_run(tmp_path):
-    unit = SystemdUnit(tmp_path / ".config", run=lambda argv: pytest.fail("ran systemctl"), which=lambda n: None)
+    unit = SystemdUnit(
+        tmp_path / ".config", run=lambda argv: pytest.fail("ran systemctl"), which=lambda n: None
+    )
     assert "systemctl --user enable" in unit.enable(ARGV)
     assert unit.path.exists()
 
@@ -156,6 +165,7 @@ def test_enabling_systemd_removes_our_xdg_entry_so_only_one_daemon_starts(tmp_pa
 
 # --- macOS ---
 
+
 def test_launch_agent_plist(tmp_path):
     agent = LaunchAgent(tmp_path)
     agent.enable(ARGV)
@@ -178,6 +188,7 @@ def test_launch_agent_leaves_a_foreign_plist_alone(tmp_path):
 
 
 # --- Windows ---
+
 
 class FakeRegistry:
     def __init__(self, values=None):
@@ -215,6 +226,7 @@ def test_run_key_leaves_a_foreign_value_alone():
 
 # --- the command to run ---
 
+
 def test_launch_argv_prefers_this_installations_script(tmp_path):
     bindir = tmp_path / "venv bin"
     bindir.mkdir()
@@ -224,7 +236,12 @@ def test_launch_argv_prefers_this_installations_script(tmp_path):
     python = bindir / "python"
     assert autostart.launch_argv("linux", lambda n: None, "", str(python)) == [str(script), "run"]
     script.unlink()
-    assert autostart.launch_argv("linux", lambda n: None, "", str(python)) == [str(python), "-m", "deskbreak", "run"]
+    assert autostart.launch_argv("linux", lambda n: None, "", str(python)) == [
+        str(python),
+        "-m",
+        "deskbreak",
+        "run",
+    ]
     assert autostart.launch_argv("win32", lambda n: None, "", str(python))[1:] == ["-m", "deskbreak", "run"]
 
 
@@ -233,5 +250,5 @@ def test_the_written_exec_line_starts_the_right_program(tmp_path):
     xdg = XdgAutostart(tmp_path)
     xdg.enable(ARGV)
     line = next(l for l in xdg.path.read_text().splitlines() if l.startswith("Exec="))
-    assert unquote_exec(line[len("Exec="):]) == ARGV
+    assert unquote_exec(line[len("Exec=") :]) == ARGV
     assert subprocess.list2cmdline(ARGV)  # Windows form exists for the same argv

@@ -8,9 +8,18 @@ from deskbreak.core import views
 from deskbreak.adapters.notify.terminal import LogNotifier
 from deskbreak.core.catalog import Stretch
 
-STRETCH = Stretch("standing-back-extension", "Standing back extension", "standing", ("lower_back",),
-                  ("Stand tall.", "Hands on your hips.", "Lean back gently.", "Come back up slowly."),
-                  10, 5, False, "Skip it if leaning back hurts.", "test")
+STRETCH = Stretch(
+    "standing-back-extension",
+    "Standing back extension",
+    "standing",
+    ("lower_back",),
+    ("Stand tall.", "Hands on your hips.", "Lean back gently.", "Come back up slowly."),
+    10,
+    5,
+    False,
+    "Skip it if leaning back hurts.",
+    "test",
+)
 
 
 def test_the_terminal_gets_every_step_the_caution_and_how_to_answer():

@@ -43,7 +43,9 @@ def routes(monkeypatch):
     """What the machine offers: routes(server="dunst 1.9.0", plyer="notify-send")."""
 
     def set_(server: str | None = "dunst 1.9.0", plyer: str | None = "notify-send") -> None:
-        monkeypatch.setattr(notify_freedesktop.FreedesktopNotifier, "probe", staticmethod(lambda *a, **k: server))
+        monkeypatch.setattr(
+            notify_freedesktop.FreedesktopNotifier, "probe", staticmethod(lambda *a, **k: server)
+        )
         monkeypatch.setattr(notify_freedesktop.FreedesktopNotifier, "connect", lambda self: None)
         monkeypatch.setattr(notify_plyer.PlyerNotifier, "probe", staticmethod(lambda *a, **k: plyer))
 

@@ -60,8 +60,12 @@ def actions() -> Recorder:
 @pytest.fixture
 def notifier(desktop, actions):
     desktop.dunstctl("close-all")  # start from an empty screen
-    n = FreedesktopNotifier(actions, "/usr/share/icons/hicolor/48x48/apps/deskbreak.png",
-                            bus_address=desktop.bus_address, timeout=1.0)
+    n = FreedesktopNotifier(
+        actions,
+        "/usr/share/icons/hicolor/48x48/apps/deskbreak.png",
+        bus_address=desktop.bus_address,
+        timeout=1.0,
+    )
     yield n
     n.close()
 
@@ -70,11 +74,13 @@ def other_client_notify(desktop, summary: str, body: str, actions: list[str]) ->
     from jeepney import DBusAddress, new_method_call
     from jeepney.io.blocking import open_dbus_connection
 
-    server = DBusAddress("/org/freedesktop/Notifications", "org.freedesktop.Notifications",
-                         "org.freedesktop.Notifications")
+    server = DBusAddress(
+        "/org/freedesktop/Notifications", "org.freedesktop.Notifications", "org.freedesktop.Notifications"
+    )
     with open_dbus_connection(desktop.bus_address) as conn:
-        msg = new_method_call(server, "Notify", "susssasa{sv}i",
-                              ("other", 0, "", summary, body, actions, {}, -1))
+        msg = new_method_call(
+            server, "Notify", "susssasa{sv}i", ("other", 0, "", summary, body, actions, {}, -1)
+        )
         return conn.send_and_get_reply(msg, timeout=2).body[0]
 
 
@@ -83,8 +89,9 @@ def close_from_elsewhere(desktop, nid: int) -> None:
     from jeepney import DBusAddress, new_method_call
     from jeepney.io.blocking import open_dbus_connection
 
-    server = DBusAddress("/org/freedesktop/Notifications", "org.freedesktop.Notifications",
-                         "org.freedesktop.Notifications")
+    server = DBusAddress(
+        "/org/freedesktop/Notifications", "org.freedesktop.Notifications", "org.freedesktop.Notifications"
+    )
     with open_dbus_connection(desktop.bus_address) as conn:
         conn.send_and_get_reply(new_method_call(server, "CloseNotification", "u", (nid,)), timeout=2)
 
@@ -153,8 +160,9 @@ def test_only_a_user_dismissal_reports(desktop, notifier, actions):
     close_from_elsewhere(desktop, notifier.shown_id)
     assert wait_until(lambda: notifier.shown_id is None)
     # reason 1: expired
-    notifier.show(Prompt("x", "Standing back extension", "Hands on hips, lean back gently.", 5,
-                         timeout_seconds=1))
+    notifier.show(
+        Prompt("x", "Standing back extension", "Hands on hips, lean back gently.", 5, timeout_seconds=1)
+    )
     assert wait_until(lambda: notifier.shown_id is None)
     # withdraw(): reason 3 again, from us
     notifier.show(TWIST)

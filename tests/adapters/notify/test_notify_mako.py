@@ -37,7 +37,9 @@ def mako_notifier(wayland):
 
 
 def shown(wayland, nid: int) -> dict:
-    return wait_for(lambda: next((x for x in wayland.mako_list() if x["id"] == nid), None), f"mako to list {nid}")
+    return wait_for(
+        lambda: next((x for x in wayland.mako_list() if x["id"] == nid), None), f"mako to list {nid}"
+    )
 
 
 def test_mako_shows_the_buttons_and_makoctl_invoke_answers(wayland, mako_notifier):
@@ -78,8 +80,9 @@ def test_mako_restart_then_the_next_prompt_works(wayland, mako_notifier):
 def test_choose_notifier_and_server_info_on_mako(wayland):
     info = server_info(wayland.bus_address)
     assert info.name == "mako" and info.has_actions
-    chain = choose_notifier(lambda a, b: None, environ={"DBUS_SESSION_BUS_ADDRESS": wayland.bus_address},
-                            platform="linux")
+    chain = choose_notifier(
+        lambda a, b: None, environ={"DBUS_SESSION_BUS_ADDRESS": wayland.bus_address}, platform="linux"
+    )
     try:
         chain.show(PROMPT)
         assert (chain.name, chain.has_actions) == ("freedesktop", True)
@@ -93,29 +96,49 @@ def xfce4_notifyd(desktop):
     if not shutil.which(XFCE4_NOTIFYD) or not shutil.which("xdotool"):
         skip_or_fail(f"{XFCE4_NOTIFYD} (apt package xfce4-notifyd) and xdotool are needed")
     desktop.kill_dunst()
-    proc = subprocess.Popen([XFCE4_NOTIFYD], env=desktop.env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [XFCE4_NOTIFYD],
+        env=desktop.env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
-        wait_for(lambda: proc.poll() is None and desktop.bus_name_owner("org.freedesktop.Notifications"),
-                 "xfce4-notifyd to own the notification name")
+        wait_for(
+            lambda: proc.poll() is None and desktop.bus_name_owner("org.freedesktop.Notifications"),
+            "xfce4-notifyd to own the notification name",
+        )
         yield proc
     finally:
         proc.terminate()
         proc.wait(10)
-        wait_for(lambda: desktop.bus_name_owner("org.freedesktop.Notifications") is None, "the name to be free")
+        wait_for(
+            lambda: desktop.bus_name_owner("org.freedesktop.Notifications") is None, "the name to be free"
+        )
         desktop.start_dunst()
 
 
 def notification_window(desktop) -> tuple[int, int, int, int]:
     """x, y, width, height of xfce4-notifyd's notification window."""
+
     def find():
-        done = subprocess.run(["xdotool", "search", "--onlyvisible", "--class", "xfce4-notifyd"],
-                              env=desktop.env, capture_output=True, text=True)
+        done = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--class", "xfce4-notifyd"],
+            env=desktop.env,
+            capture_output=True,
+            text=True,
+        )
         return done.stdout.split()
 
     wid = wait_for(find, "the notification window")[-1]
-    geo = subprocess.run(["xdotool", "getwindowgeometry", "--shell", wid], env=desktop.env,
-                         capture_output=True, text=True, check=True).stdout
+    geo = subprocess.run(
+        ["xdotool", "getwindowgeometry", "--shell", wid],
+        env=desktop.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     values = dict(line.split("=", 1) for line in geo.split())
     return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
 
@@ -132,8 +155,11 @@ def test_xfce4_notifyd_shows_buttons_and_a_click_on_done_answers(desktop, xfce4_
         desktop.screenshot(tmp_path / "xfce4-notifyd.png")
         # xfce4-notifyd draws every action as a button (the default too), in one row along the
         # bottom: Show stretch, Done, Snooze 7 min, Skip. Done is the second quarter of the row.
-        subprocess.run(["xdotool", "mousemove", str(x + 3 * w // 8), str(y + h - 30), "click", "1"],
-                       env=desktop.env, check=True)
+        subprocess.run(
+            ["xdotool", "mousemove", str(x + 3 * w // 8), str(y + h - 30), "click", "1"],
+            env=desktop.env,
+            check=True,
+        )
         wait_for(lambda: calls, "a click on Done to reach the handler")
         assert calls[0] == (DONE, None)
     finally:

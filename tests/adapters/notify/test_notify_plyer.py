@@ -20,11 +20,15 @@ def have(monkeypatch):
     """Which programs and modules exist: have(notify_send=True, dbus=False, pyobjus=False)."""
 
     def set_(notify_send: bool = True, dbus: bool = False, pyobjus: bool = False) -> None:
-        monkeypatch.setattr(notify_plyer.shutil, "which",
-                            lambda prog: f"/usr/bin/{prog}" if notify_send and prog == "notify-send" else None)
+        monkeypatch.setattr(
+            notify_plyer.shutil,
+            "which",
+            lambda prog: f"/usr/bin/{prog}" if notify_send and prog == "notify-send" else None,
+        )
         modules = {"dbus": dbus, "pyobjus": pyobjus}
-        monkeypatch.setattr(notify_plyer.importlib.util, "find_spec",
-                            lambda name, *a: object() if modules.get(name) else None)
+        monkeypatch.setattr(
+            notify_plyer.importlib.util, "find_spec", lambda name, *a: object() if modules.get(name) else None
+        )
 
     set_()
     return set_
@@ -93,7 +97,9 @@ def test_linux_prompt_timeout_and_stretch_picture(have, runs):
 
 
 def test_notify_send_failure_is_a_notifier_error(have, runs):
-    runs.result = subprocess.CompletedProcess([], 1, "", "GDBus.Error:org.freedesktop.DBus.Error.ServiceUnknown: x\n")
+    runs.result = subprocess.CompletedProcess(
+        [], 1, "", "GDBus.Error:org.freedesktop.DBus.Error.ServiceUnknown: x\n"
+    )
     with pytest.raises(NotifierError, match=r"notify-send failed \(exit 1\): GDBus.Error"):
         PlyerNotifier(platform="linux").show(PROMPT)
 
@@ -139,8 +145,10 @@ def test_windows_goes_through_plyer_with_an_ico_only(have, runs, plyer_calls):
 
 @pytest.mark.parametrize(
     ("error", "message"),
-    [(NotImplementedError("No usable implementation found!"), "no notification backend"),
-     (OSError("balloon"), r"plyer \(plyer\) failed: OSError: balloon")],
+    [
+        (NotImplementedError("No usable implementation found!"), "no notification backend"),
+        (OSError("balloon"), r"plyer \(plyer\) failed: OSError: balloon"),
+    ],
 )
 def test_plyer_errors_become_notifier_errors(have, monkeypatch, error, message):
     import plyer

@@ -16,8 +16,11 @@ def send_prepare_for_sleep(address: str, going_to_sleep: bool) -> None:
     from jeepney.io.blocking import open_dbus_connection
 
     with open_dbus_connection(bus=address) as sender:
-        sender.send(new_signal(DBusAddress(LOGIND_PATH, interface=LOGIND_MANAGER), "PrepareForSleep",
-                               "b", (going_to_sleep,)))
+        sender.send(
+            new_signal(
+                DBusAddress(LOGIND_PATH, interface=LOGIND_MANAGER), "PrepareForSleep", "b", (going_to_sleep,)
+            )
+        )
 
 
 def test_only_the_resume_half_of_prepare_for_sleep_wakes_the_daemon(desktop, tmp_path):

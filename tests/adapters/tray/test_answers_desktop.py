@@ -29,8 +29,12 @@ MIN_SIDE = 16  # px: trayer's icons here are 24 wide; a collapsed one is 1
 class Daemon(DaemonRun):
     def __init__(self, desktop, home: Path, backend: str = "xorg") -> None:
         self.desktop, self.home = desktop, home
-        env = private_env(desktop.env, home, {"PYSTRAY_BACKEND": backend, "DESKBREAK_IDLE_PROBE": "none"},
-                          unset=("VISUAL", "EDITOR"))
+        env = private_env(
+            desktop.env,
+            home,
+            {"PYSTRAY_BACKEND": backend, "DESKBREAK_IDLE_PROBE": "none"},
+            unset=("VISUAL", "EDITOR"),
+        )
         super().__init__(env, home / f"daemon-{backend}.log")
         self.start()
 
@@ -38,8 +42,8 @@ class Daemon(DaemonRun):
         def docked():
             assert self.proc.poll() is None, self.log_text()[-2000:]
             return self.desktop.tray_clients()
-        return wait_for(docked, "the icon to dock", 10)[0]
 
+        return wait_for(docked, "the icon to dock", 10)[0]
 
 
 @pytest.fixture
@@ -65,15 +69,21 @@ def daemon(desktop, tmp_path):
 
 
 def geometry(desktop, window: int | str) -> tuple[int, int, int, int]:
-    out = subprocess.run(["xdotool", "getwindowgeometry", "--shell", str(window)], env=desktop.env,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["xdotool", "getwindowgeometry", "--shell", str(window)],
+        env=desktop.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     values = dict(line.split("=", 1) for line in out.split())
     return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
 
 
 def visible(desktop, *query: str) -> list[str]:
-    return subprocess.run(["xdotool", "search", "--onlyvisible", *query], env=desktop.env,
-                          capture_output=True, text=True).stdout.split()
+    return subprocess.run(
+        ["xdotool", "search", "--onlyvisible", *query], env=desktop.env, capture_output=True, text=True
+    ).stdout.split()
 
 
 def shot(desktop, name: str):
@@ -91,8 +101,11 @@ def dock_request(desktop, window: int) -> None:
     d = desktop.xdisplay()
     try:
         owner = d.get_selection_owner(d.intern_atom("_NET_SYSTEM_TRAY_S0"))
-        message = event.ClientMessage(window=owner, client_type=d.intern_atom("_NET_SYSTEM_TRAY_OPCODE"),
-                                      data=(32, [X.CurrentTime, 0, window, 0, 0]))
+        message = event.ClientMessage(
+            window=owner,
+            client_type=d.intern_atom("_NET_SYSTEM_TRAY_OPCODE"),
+            data=(32, [X.CurrentTime, 0, window, 0, 0]),
+        )
         owner.send_event(message, event_mask=X.NoEventMask)
         d.flush()
     finally:
@@ -100,6 +113,7 @@ def dock_request(desktop, window: int) -> None:
 
 
 # --- point 2: the xorg icon ---
+
 
 def test_the_xorg_icon_keeps_its_size_alpha_and_aspect_through_now_skip_cycles(desktop, daemon):
     run = daemon("xorg")
@@ -122,12 +136,18 @@ def test_the_xorg_icon_keeps_its_size_alpha_and_aspect_through_now_skip_cycles(d
     background = picture.getpixel((0, 0))
     assert background == due.getpixel((0, 0)) == picture.getpixel((width - 1, height - 1))
     assert background != (0, 0, 0)
+
     # Aspect: the round picture is as wide as it is high (the window is 24x30 here).
     def drawn_box(image):
-        diff = [(px, py) for px in range(width) for py in range(height)
-                if sum(abs(a - b) for a, b in zip(image.getpixel((px, py)), background)) > 60]
+        diff = [
+            (px, py)
+            for px in range(width)
+            for py in range(height)
+            if sum(abs(a - b) for a, b in zip(image.getpixel((px, py)), background)) > 60
+        ]
         xs, ys = [p[0] for p in diff], [p[1] for p in diff]
         return max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
+
     drawn_w, drawn_h = drawn_box(due)
     assert abs(drawn_w - drawn_h) <= 2, (drawn_w, drawn_h, width, height)
     # The working ring (faint teal) is visible: some pixels are teal-ish, none are solid black.
@@ -151,10 +171,15 @@ def test_a_collapsed_icon_is_docked_again(desktop, daemon):
             break
     if collapsed:
         run.wait_log("collapsed to 1x", timeout=10)
-    wait_for(lambda: desktop.tray_clients() and geometry(desktop, desktop.tray_clients()[0])[2] >= MIN_SIDE,
-             "the icon back at its size", 15)
-    print(f"\ncollapsed by duplicate dock requests: {collapsed}; "
-          f"repairs: {run.log_text().count('docking it again')}")
+    wait_for(
+        lambda: desktop.tray_clients() and geometry(desktop, desktop.tray_clients()[0])[2] >= MIN_SIDE,
+        "the icon back at its size",
+        15,
+    )
+    print(
+        f"\ncollapsed by duplicate dock requests: {collapsed}; "
+        f"repairs: {run.log_text().count('docking it again')}"
+    )
 
 
 def test_the_xorg_icon_has_a_tooltip(desktop, daemon):
@@ -162,7 +187,9 @@ def test_the_xorg_icon_has_a_tooltip(desktop, daemon):
     icon = run.icon()
     run.wait_log("started:")
     x, y, width, height = geometry(desktop, icon)
-    subprocess.run(["xdotool", "mousemove", str(x + width // 2), str(y + height // 2)], env=desktop.env, check=True)
+    subprocess.run(
+        ["xdotool", "mousemove", str(x + width // 2), str(y + height // 2)], env=desktop.env, check=True
+    )
     tip = wait_for(lambda: visible(desktop, "--name", "deskbreak tooltip"), "the tooltip")[0]
     tx, ty, tw, th = geometry(desktop, tip)
     assert ty >= y + height and tw > 100  # under the icon, wide enough for "Next stretch ..."
@@ -172,6 +199,7 @@ def test_the_xorg_icon_has_a_tooltip(desktop, daemon):
 
 
 # --- point 4: the notification ---
+
 
 def test_the_prompt_shows_the_stretch_picture_caution_and_way_to_all_steps(desktop, daemon):
     run = daemon("xorg")
@@ -189,13 +217,25 @@ def test_the_prompt_shows_the_stretch_picture_caution_and_way_to_all_steps(deskt
 
 # --- points 1, 4 and 5: the guided window from a click, and Done ---
 
+
 def guided_window(desktop, name: str) -> str:
     """The guided window (class deskbreak, titled with the stretch's name; the xorg icon's title
     also names the stretch, so the name alone does not tell them apart)."""
+
     def found():
-        return [w for w in visible(desktop, "--class", "deskbreak") if subprocess.run(
-            ["xdotool", "getwindowname", w], env=desktop.env, capture_output=True, text=True,
-            errors="replace").stdout.strip() == name]
+        return [
+            w
+            for w in visible(desktop, "--class", "deskbreak")
+            if subprocess.run(
+                ["xdotool", "getwindowname", w],
+                env=desktop.env,
+                capture_output=True,
+                text=True,
+                errors="replace",
+            ).stdout.strip()
+            == name
+        ]
+
     return wait_for(found, f"the guided window for {name}", 15)[0]
 
 
@@ -225,8 +265,11 @@ def test_stretch_now_in_the_xorg_actions_window_opens_the_guided_window(desktop,
     run.wait_log("started:")
     upcoming = run.status()["stretch"]["name"]
     x, y, width, height = geometry(desktop, icon)
-    subprocess.run(["xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", "1"],
-                   env=desktop.env, check=True)
+    subprocess.run(
+        ["xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", "1"],
+        env=desktop.env,
+        check=True,
+    )
     actions = wait_for(lambda: visible(desktop, "--name", "deskbreak actions"), "the actions window")[0]
     subprocess.run(["xdotool", "windowfocus", "--sync", actions, "key", "n"], env=desktop.env, check=True)
     guided_window(desktop, upcoming)

@@ -19,8 +19,13 @@ def sample(clicked: list, state: dict):
         Item("Go", lambda: clicked.append("go")),
         Item("Off", lambda: clicked.append("off"), enabled=False),
         Item("Check", lambda: clicked.append("check"), checked=lambda item: state["on"]),
-        Item("Pick", Menu(Item("One", lambda: clicked.append("one"), radio=True, checked=lambda item: True),
-                          Item("Two_b", lambda: clicked.append("two"), radio=True, checked=lambda item: False))),
+        Item(
+            "Pick",
+            Menu(
+                Item("One", lambda: clicked.append("one"), radio=True, checked=lambda item: True),
+                Item("Two_b", lambda: clicked.append("two"), radio=True, checked=lambda item: False),
+            ),
+        ),
         Menu.SEPARATOR,
         Menu.SEPARATOR,
         Item(lambda item: f"Count {state['n']}", None, enabled=False),
@@ -45,7 +50,10 @@ def test_layout_keeps_visible_items_submenus_flags_and_no_stray_separators():
     assert "Default" not in items  # pystray's invisible default item is Activate's, not the menu's
     assert items["Go"][1] == {"label": ("s", "Go")}  # defaults (enabled, visible, standard) are left out
     assert items["Off"][1]["enabled"] == ("b", False)
-    assert items["Check"][1]["toggle-type"] == ("s", "checkmark") and items["Check"][1]["toggle-state"] == ("i", 1)
+    assert items["Check"][1]["toggle-type"] == ("s", "checkmark") and items["Check"][1]["toggle-state"] == (
+        "i",
+        1,
+    )
     assert items["Pick"][1]["children-display"] == ("s", "submenu")
     assert items["One"][1]["toggle-type"] == ("s", "radio") and items["One"][1]["toggle-state"] == ("i", 1)
     assert items["Two__b"][1]["toggle-state"] == ("i", 0)  # "_" doubled: dbusmenu reads it as a mnemonic
@@ -56,7 +64,9 @@ def test_ids_are_depth_first_and_depth_limits_the_tree():
     layout = build_layout(sample([], {"on": False, "n": 0}))
     assert sorted(layout.items) == list(range(1, len(layout.items) + 1))
     assert to_dbus(layout.root, depth=0)[2] == []
-    pick = next(child for _s, child in to_dbus(layout.root, depth=1)[2] if child[1].get("label") == ("s", "Pick"))
+    pick = next(
+        child for _s, child in to_dbus(layout.root, depth=1)[2] if child[1].get("label") == ("s", "Pick")
+    )
     assert pick[2] == []  # depth 1: the root's children, not theirs
     assert set(to_dbus(layout.root, names=frozenset({"label"}))[2][0][1][1]) == {"label"}
 
@@ -66,8 +76,11 @@ def test_label_escapes_underscores():
 
 
 def service(clicked, state, emitted):
-    return MenuService(lambda: sample(clicked, state), lambda item: item(None),
-                       lambda member, sig, body: emitted.append((member, body)))
+    return MenuService(
+        lambda: sample(clicked, state),
+        lambda item: item(None),
+        lambda member, sig, body: emitted.append((member, body)),
+    )
 
 
 def test_event_clicked_runs_the_item_and_unknown_ids_are_errors():
@@ -80,7 +93,9 @@ def test_event_clicked_runs_the_item_and_unknown_ids_are_errors():
     assert clicked == ["go"]
     with pytest.raises(Failure):
         menu.call("Event", (999, "clicked", ("s", ""), 0))
-    errors = menu.call("EventGroup", ([(items["One"][0], "clicked", ("s", ""), 0), (999, "clicked", ("s", ""), 0)],))
+    errors = menu.call(
+        "EventGroup", ([(items["One"][0], "clicked", ("s", ""), 0), (999, "clicked", ("s", ""), 0)],)
+    )
     assert errors == ("ai", ([999],)) and clicked == ["go", "one"]
     with pytest.raises(Failure):
         menu.call("GetLayout", (999, -1, []))
@@ -102,8 +117,13 @@ def test_group_properties_and_get_property():
     menu = service([], {"on": True, "n": 0}, [])
     items = flatten(menu.call("GetLayout", (0, -1, []))[1][1])
     go, off = items["Go"][0], items["Off"][0]
-    assert menu.call("GetGroupProperties", ([go, off], ["enabled"]))[1][0] == [(go, {}), (off, {"enabled": ("b", False)})]
-    assert len(menu.call("GetGroupProperties", ([], []))[1][0]) == len(items) + 1  # empty: every item and the root
+    assert menu.call("GetGroupProperties", ([go, off], ["enabled"]))[1][0] == [
+        (go, {}),
+        (off, {"enabled": ("b", False)}),
+    ]
+    assert (
+        len(menu.call("GetGroupProperties", ([], []))[1][0]) == len(items) + 1
+    )  # empty: every item and the root
     assert menu.call("GetProperty", (go, "label")) == ("v", (("s", "Go"),))
     with pytest.raises(Failure):
         menu.call("GetProperty", (go, "icon-name"))

@@ -30,7 +30,7 @@ def test_each_state_draws_at_tray_sizes(phase, size):
 def test_states_are_distinct_at_every_size(size):
     images = {phase: draw_icon(phase, 0.5, size) for phase in PHASES}
     for i, a in enumerate(PHASES):
-        for b in PHASES[i + 1:]:
+        for b in PHASES[i + 1 :]:
             assert differs(images[a], images[b]), f"{a} and {b} look the same at {size} px"
 
 
@@ -91,11 +91,13 @@ def test_pictures_leave_freetype_unloaded_and_charts_still_draw_text():
     import subprocess
     import sys
 
-    code = ("import sys; from deskbreak.adapters.tray import pictures; pictures.draw_icon('due', 0, 32); "
-            "print('PIL._imagingft' in sys.modules); "
-            "from deskbreak.adapters import charts; from PIL import Image, ImageDraw; "
-            "im = Image.new('L', (80, 30)); ImageDraw.Draw(im).text((2, 2), 'Mon 3', fill=255, font=charts._font(14)); "
-            "print(type(charts._font(14)).__name__, im.getbbox() is not None); "
-            "from PIL import ImageFont; print(type(ImageFont.load_default()).__name__)")
+    code = (
+        "import sys; from deskbreak.adapters.tray import pictures; pictures.draw_icon('due', 0, 32); "
+        "print('PIL._imagingft' in sys.modules); "
+        "from deskbreak.adapters import charts; from PIL import Image, ImageDraw; "
+        "im = Image.new('L', (80, 30)); ImageDraw.Draw(im).text((2, 2), 'Mon 3', fill=255, font=charts._font(14)); "
+        "print(type(charts._font(14)).__name__, im.getbbox() is not None); "
+        "from PIL import ImageFont; print(type(ImageFont.load_default()).__name__)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["False", "FreeTypeFont", "True", "FreeTypeFont"], done.stderr

@@ -25,8 +25,25 @@ interval_minutes = 60
 min_minutes_before_end = 0
 snooze_choices = [1, 5, 10]
 """ + "".join(f"{day} = {ALL_DAY}\n" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
-ACTIONS = ["Stretch now", "Done", "Snooze", "1 min", "5 min", "10 min", "Skip", "Pause", "30 min", "1 h", "2 h",
-           "Until tomorrow", "Until I resume", "Resume", "Edit schedule…", "Reload schedule", "Quit"]
+ACTIONS = [
+    "Stretch now",
+    "Done",
+    "Snooze",
+    "1 min",
+    "5 min",
+    "10 min",
+    "Skip",
+    "Pause",
+    "30 min",
+    "1 h",
+    "2 h",
+    "Until tomorrow",
+    "Until I resume",
+    "Resume",
+    "Edit schedule…",
+    "Reload schedule",
+    "Quit",
+]
 
 
 class Host:
@@ -49,8 +66,10 @@ class Daemon(DaemonRun):
         self.host, self.home = host, home
         (home / "cfg" / "deskbreak").mkdir(parents=True)
         (home / "cfg" / "deskbreak" / "config.toml").write_text(CONFIG)
-        super().__init__(private_env(host.stack.env, home, {"DESKBREAK_IDLE_PROBE": "none",
-                                                            "DESKBREAK_NOTIFIER": "log"}), home / "daemon.log")
+        super().__init__(
+            private_env(host.stack.env, home, {"DESKBREAK_IDLE_PROBE": "none", "DESKBREAK_NOTIFIER": "log"}),
+            home / "daemon.log",
+        )
         self.start()
 
     def status(self) -> dict | None:
@@ -58,13 +77,17 @@ class Daemon(DaemonRun):
         return json.loads(done.stdout) if done.returncode == 0 else None
 
     def wait_state(self, state: str) -> dict:
-        return wait_for(lambda: (s := self.status()) and s["state"] == state and s, f"the daemon to be {state}")
+        return wait_for(
+            lambda: (s := self.status()) and s["state"] == state and s, f"the daemon to be {state}"
+        )
 
     def item(self) -> str:
         """The item as the watcher lists it, once registered."""
+
         def mine():
             assert self.proc.poll() is None, f"the daemon exited:\n{self.log_text()[-3000:]}"
             return [s for s in self.host.stack.watcher_items() if f"StatusNotifierItem-{self.proc.pid}-" in s]
+
         return wait_for(mine, "the item to be registered with the watcher")[0]
 
     def stop(self) -> None:
@@ -86,8 +109,12 @@ def test_the_daemon_serves_its_tray_to_the_host(host, daemon):
     try:
         props = client.props()
         assert {k: props[k][1] for k in ("Category", "Id", "ItemIsMenu", "Status", "IconName")} == {
-            "Category": "ApplicationStatus", "Id": "deskbreak", "ItemIsMenu": False, "Status": "Active",
-            "IconName": ""}
+            "Category": "ApplicationStatus",
+            "Id": "deskbreak",
+            "ItemIsMenu": False,
+            "Status": "Active",
+            "IconName": "",
+        }
         sizes = [(w, h) for w, h, _ in props["IconPixmap"][1]]
         assert (22, 22) in sizes and all(len(d) == w * h * 4 for w, h, d in props["IconPixmap"][1])
         assert props["ToolTip"][1][2] == props["Title"][1] and props["ToolTip"][1][2]

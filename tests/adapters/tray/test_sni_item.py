@@ -44,17 +44,28 @@ def test_introspection_and_properties(xfce, tray):
     try:
         root = ET.fromstring(client.call("/", "org.freedesktop.DBus.Introspectable", "Introspect")[0])
         assert {n.get("name") for n in root.findall("node")} == {"StatusNotifierItem", "MenuBar"}
-        item = ET.fromstring(client.call("/StatusNotifierItem", "org.freedesktop.DBus.Introspectable", "Introspect")[0])
+        item = ET.fromstring(
+            client.call("/StatusNotifierItem", "org.freedesktop.DBus.Introspectable", "Introspect")[0]
+        )
         interfaces = {i.get("name") for i in item.findall("interface")}
         assert {ITEM, "org.freedesktop.DBus.Properties"} <= interfaces
         names = {p.get("name") for i in item.findall("interface") for p in i.findall("property")}
         assert set(client.props()) == names  # GetAll gives exactly what introspection promises
-        assert client.call("/StatusNotifierItem", "org.freedesktop.DBus.Properties", "Get", "ss",
-                           (ITEM, "Menu"))[0] == ("o", "/MenuBar")
-        menu = client.call("/MenuBar", "org.freedesktop.DBus.Properties", "GetAll", "s", ("com.canonical.dbusmenu",))
+        assert client.call(
+            "/StatusNotifierItem", "org.freedesktop.DBus.Properties", "Get", "ss", (ITEM, "Menu")
+        )[0] == ("o", "/MenuBar")
+        menu = client.call(
+            "/MenuBar", "org.freedesktop.DBus.Properties", "GetAll", "s", ("com.canonical.dbusmenu",)
+        )
         assert menu[0]["Version"] == ("u", 3)
         with pytest.raises(RuntimeError, match="PropertyReadOnly"):
-            client.call("/StatusNotifierItem", "org.freedesktop.DBus.Properties", "Set", "ssv", (ITEM, "Id", ("s", "x")))
+            client.call(
+                "/StatusNotifierItem",
+                "org.freedesktop.DBus.Properties",
+                "Set",
+                "ssv",
+                (ITEM, "Id", ("s", "x")),
+            )
     finally:
         client.close()
 
@@ -86,7 +97,9 @@ def test_stop_releases_the_name(xfce, tray):
     tray.loop.join(10)
     assert not tray.loop.is_alive()
     assert xfce.bus_name_owner(tray.bus_name) is None
-    wait_for(lambda: all(tray.bus_name not in s for s in xfce.watcher_items()), "the item to leave the watcher")
+    wait_for(
+        lambda: all(tray.bus_name not in s for s in xfce.watcher_items()), "the item to leave the watcher"
+    )
 
 
 def test_no_watcher_means_another_tray(desktop):
@@ -113,7 +126,10 @@ class Watcher:
         self.items: list[str] = []
 
     def properties(self):
-        return {"RegisteredStatusNotifierItems": ("as", self.items), "IsStatusNotifierHostRegistered": ("b", True)}
+        return {
+            "RegisteredStatusNotifierItems": ("as", self.items),
+            "IsStatusNotifierHostRegistered": ("b", True),
+        }
 
     def call(self, member, body):
         self.items.append(body[0])

@@ -38,20 +38,34 @@ def test_session_bus_address_falls_back_to_the_user_socket(tmp_path):
 
 
 def test_the_sni_tray_imports_neither_gtk_nor_a_pystray_backend():
-    code = ("import sys; from deskbreak.adapters.tray import sni; "
-            "bad = sorted(m for m in sys.modules if m == 'pystray' or m.startswith(('gi', 'Xlib', 'pystray._x', "
-            "'pystray._g', 'pystray._a'))); print(bad)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30,
-                          env={"PATH": "/usr/bin:/bin"})
+    code = (
+        "import sys; from deskbreak.adapters.tray import sni; "
+        "bad = sorted(m for m in sys.modules if m == 'pystray' or m.startswith(('gi', 'Xlib', 'pystray._x', "
+        "'pystray._g', 'pystray._a'))); print(bad)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
 
 def test_pystray_imported_later_shares_the_same_model():
-    code = ("from deskbreak.adapters.tray.model import pystray_base; base = pystray_base(); "
-            "import pystray; print(pystray.Menu is base.Menu, pystray.MenuItem is base.MenuItem)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30,
-                          env={"PATH": "/usr/bin:/bin", "PYSTRAY_BACKEND": "dummy"})
+    code = (
+        "from deskbreak.adapters.tray.model import pystray_base; base = pystray_base(); "
+        "import pystray; print(pystray.Menu is base.Menu, pystray.MenuItem is base.MenuItem)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={"PATH": "/usr/bin:/bin", "PYSTRAY_BACKEND": "dummy"},
+    )
     assert done.stdout.strip() == "True True", done.stderr
 
 
@@ -70,7 +84,9 @@ def test_forced_sni_without_a_watcher_runs_headless(caplog):
 
 def test_sni_first_then_pystray(monkeypatch):
     tried = []
-    monkeypatch.setattr(chooser, "sni_tray", lambda on_command, environ: (tried.append(1), (None, "no watcher"))[1])
+    monkeypatch.setattr(
+        chooser, "sni_tray", lambda on_command, environ: (tried.append(1), (None, "no watcher"))[1]
+    )
     assert chooser.choose_tray(None, {}).name == "headless"  # no watcher, no display
     assert tried == [1]
     chooser.choose_tray(None, {"PYSTRAY_BACKEND": "dummy"})  # PYSTRAY_BACKEND alone: pystray, no SNI attempt

@@ -32,8 +32,10 @@ class Deskbreak(DaemonRun):
 
     def __init__(self, desktop, home: Path, backend: str) -> None:
         self.desktop, self.home, self.backend = desktop, home, backend
-        super().__init__(private_env(desktop.env, home, {"PYSTRAY_BACKEND": backend, "DESKBREAK_IDLE_PROBE": "none"}),
-                         home / f"daemon-{backend}.log")
+        super().__init__(
+            private_env(desktop.env, home, {"PYSTRAY_BACKEND": backend, "DESKBREAK_IDLE_PROBE": "none"}),
+            home / f"daemon-{backend}.log",
+        )
 
     def wait_status(self, what: str, check, timeout: float = 10) -> dict:
         def ready():
@@ -42,13 +44,16 @@ class Deskbreak(DaemonRun):
             except AssertionError:
                 return None
             return status if check(status) else None
+
         return wait_for(ready, what, timeout)
 
     def docked_icon(self, timeout: float = 10) -> int:
         """The icon's window once it is an XEmbed client of trayer (polled every ~50 ms)."""
+
         def docked():
             assert self.proc.poll() is None, f"the daemon exited:\n{self.log_text()[-2000:]}"
             return self.desktop.tray_clients()
+
         try:
             return wait_for(docked, f"the {self.backend} icon to dock in trayer", timeout)[0]
         except TimeoutError:
@@ -88,14 +93,21 @@ def launch(desktop, home):
 
 
 def geometry(desktop, window: int) -> tuple[int, int, int, int]:
-    out = subprocess.run(["xdotool", "getwindowgeometry", "--shell", str(window)], env=desktop.env,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["xdotool", "getwindowgeometry", "--shell", str(window)],
+        env=desktop.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     values = dict(line.split("=", 1) for line in out.split())
     return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
 
 
 def click(desktop, x: int, y: int, button: int) -> None:
-    subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", str(button)], env=desktop.env, check=True)
+    subprocess.run(
+        ["xdotool", "mousemove", str(x), str(y), "click", str(button)], env=desktop.env, check=True
+    )
 
 
 def top_windows(desktop) -> dict[int, tuple[int, int, int, int]]:
@@ -135,6 +147,7 @@ def prompt_now(desktop, daemon: Deskbreak) -> str:
 
 # --- docking ---
 
+
 @pytest.mark.parametrize("backend", ["gtk", "xorg"])
 def test_the_icon_docks_in_the_tray(launch, backend):
     daemon = launch(backend)
@@ -161,8 +174,10 @@ def test_twenty_launches_in_a_row_all_dock(desktop, home):
         wait_for(lambda: not desktop.tray_clients(), "the icon to leave the tray")
         redocks += daemon.log_text().count("not docked: asking the tray host again")
         daemon.log.rename(home / f"launch-{n:02d}-{daemon.backend}.log")
-    print(f"\n20 launches: dock after {min(times):.2f}-{max(times):.2f} s from spawn, "
-          f"{redocks} dock request(s) re-sent by the watchdog")
+    print(
+        f"\n20 launches: dock after {min(times):.2f}-{max(times):.2f} s from spawn, "
+        f"{redocks} dock request(s) re-sent by the watchdog"
+    )
     assert max(times) < 3.0, times
 
 
@@ -191,6 +206,7 @@ def test_an_icon_started_before_the_tray_host_docks_when_it_comes(desktop, launc
 
 
 # --- prompts on the notification server ---
+
 
 def test_a_prompt_reaches_dunst_and_its_done_button_records_the_stretch(desktop, launch):
     daemon = launch("gtk")
@@ -251,6 +267,7 @@ def test_no_notification_server_at_all(desktop, launch):
 
 # --- the menu and the default action ---
 
+
 def test_a_gtk_menu_item_works(desktop, launch):
     daemon = launch("gtk")
     icon = daemon.docked_icon()
@@ -278,9 +295,15 @@ def test_a_gtk_menu_item_works(desktop, launch):
     daemon.wait_status("a prompt after Stretch now", lambda s: s["state"] == "due")
     daemon.wait_log("tray: show")  # the guided window, as prompt.window = "on_click" promises
     daemon.wait_log("guided window starting")
-    guided = wait_for(lambda: subprocess.run(["xdotool", "search", "--onlyvisible", "--class", "^deskbreak$"],
-                                             env=desktop.env, capture_output=True, text=True).stdout.split(),
-                      "the guided window")
+    guided = wait_for(
+        lambda: subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--class", "^deskbreak$"],
+            env=desktop.env,
+            capture_output=True,
+            text=True,
+        ).stdout.split(),
+        "the guided window",
+    )
     for window in guided:  # its own process, in a session of its own: close its X connection
         subprocess.run(["xdotool", "windowkill", window], env=desktop.env, check=True)
 
@@ -291,9 +314,15 @@ def test_an_xorg_left_click_opens_the_actions_window(desktop, launch):
     x, y, width, height = geometry(desktop, icon)
     click(desktop, x + width // 2, y + height // 2, 1)
     daemon.wait_log("opening the actions window")
-    found = wait_for(lambda: subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "deskbreak actions"],
-                                            env=desktop.env, capture_output=True, text=True).stdout.split(),
-                     "the actions window")
+    found = wait_for(
+        lambda: subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--name", "deskbreak actions"],
+            env=desktop.env,
+            capture_output=True,
+            text=True,
+        ).stdout.split(),
+        "the actions window",
+    )
     window = found[0]
     OUTPUT.mkdir(exist_ok=True)
     desktop.screenshot(OUTPUT / "desktop-actions.png")
@@ -309,8 +338,12 @@ def test_an_icon_pulled_out_of_the_tray_is_docked_again(desktop, launch, backend
     daemon = launch(backend)
     icon = daemon.docked_icon()
     daemon.wait_log("tray icon docked")
-    root = subprocess.run(["xdotool", "search", "--maxdepth", "0", "--name", ""], env=desktop.env,
-                          capture_output=True, text=True).stdout.split()
+    root = subprocess.run(
+        ["xdotool", "search", "--maxdepth", "0", "--name", ""],
+        env=desktop.env,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     subprocess.run(["xdotool", "windowreparent", str(icon), root[0] if root else "root"], env=desktop.env)
     daemon.wait_log("the icon was reparented")
     daemon.docked_icon()

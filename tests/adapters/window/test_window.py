@@ -54,17 +54,32 @@ class Rig:
         config = config_model.loads('[schedule]\ntimezone = "Europe/Berlin"\n')
         self.history = History.open(tmp_path / "history.sqlite3", zone=BERLIN)
         catalog = Catalog(tuple(BUILTIN.get(i) for i in stretch_ids))
-        self.daemon = Daemon(config, catalog, Ports(notifier=FakeNotifier(), tray=HeadlessTray(),
-                                                    clock=self.daemon_clock, record=self.history.record),
-                             seed=1)
+        self.daemon = Daemon(
+            config,
+            catalog,
+            Ports(
+                notifier=FakeNotifier(),
+                tray=HeadlessTray(),
+                clock=self.daemon_clock,
+                record=self.history.record,
+            ),
+            seed=1,
+        )
         self.server = serve(self.daemon, rundir / "control.sock")
         self.client = ControlClient(rundir / "control.sock")
         self.window: GuideWindow | None = None
 
     def open(self, stretch=TWIST, client="daemon", **kw) -> GuideWindow:
         root = tk.Tk(screenName=self.desktop.display, className="deskbreak")
-        self.window = GuideWindow(root, stretch, BUILTIN, self.client if client == "daemon" else client,
-                                  clock=self.clock, palette=kw.pop("palette", window_theme.LIGHT), **kw)
+        self.window = GuideWindow(
+            root,
+            stretch,
+            BUILTIN,
+            self.client if client == "daemon" else client,
+            clock=self.clock,
+            palette=kw.pop("palette", window_theme.LIGHT),
+            **kw,
+        )
         wait_for(lambda: self.pump() or root.winfo_viewable(), "the window to map")
         return self.window
 
@@ -87,8 +102,9 @@ class Rig:
         self.pump()
 
     def outcomes(self):
-        return self.history.outcomes_between(datetime(2026, 1, 1, tzinfo=timezone.utc),
-                                             datetime(2027, 1, 1, tzinfo=timezone.utc))
+        return self.history.outcomes_between(
+            datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2027, 1, 1, tzinfo=timezone.utc)
+        )
 
     def close(self) -> None:
         if self.window is not None and not self.window.closed:
@@ -120,8 +136,9 @@ def screenshot(desktop, window: GuideWindow, name: str) -> Path:
     wait_for(lambda: window.root.update() or not window.view.flashing, "the cue's flash to end")
     path = OUTPUT / name
     frame = str(window_theme.wrapper_id(window.root.winfo_id(), desktop.display))
-    subprocess.run(["import", "-window", frame, str(path)], env=desktop.env, check=True,
-                   timeout=20, capture_output=True)
+    subprocess.run(
+        ["import", "-window", frame, str(path)], env=desktop.env, check=True, timeout=20, capture_output=True
+    )
     return path
 
 
@@ -132,8 +149,12 @@ def test_the_window_opens_with_class_and_title(rig, desktop):
     ids = wait_for(lambda: xdotool(desktop, "search", "--class", "deskbreak").split(), "a deskbreak window")
     assert "Seated spinal twist" in [xdotool(desktop, "getwindowname", i) for i in ids]
     frame = str(window_theme.wrapper_id(window.root.winfo_id(), desktop.display))
-    props = subprocess.run(["xprop", "-id", frame, "WM_CLASS", "_NET_WM_USER_TIME", "_NET_WM_STATE"],
-                           env=desktop.env, capture_output=True, text=True).stdout
+    props = subprocess.run(
+        ["xprop", "-id", frame, "WM_CLASS", "_NET_WM_USER_TIME", "_NET_WM_STATE"],
+        env=desktop.env,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert '"deskbreak"' in props
     assert "_NET_WM_USER_TIME(CARDINAL) = 0" in props  # opened on its own: no focus on map
     assert window.root.attributes("-topmost")
@@ -217,8 +238,9 @@ def test_snooze_and_the_menu_less_line(rig):
 
 def test_without_a_daemon_it_is_a_guide_only(rig, desktop, rundir):
     r = rig()
-    window = r.open(client=ControlClient(rundir / "nobody.sock"), focus=True, menu_less=True,
-                    palette=window_theme.DARK)
+    window = r.open(
+        client=ControlClient(rundir / "nobody.sock"), focus=True, menu_less=True, palette=window_theme.DARK
+    )
     assert window.view.message.cget("text") == NOT_RUNNING
     assert window.view.pause_button.cget("state") == "disabled"
     r.step(guide.LEAD_IN + 20 + 2)  # on the second side: the picture and the steps are mirrored
@@ -239,8 +261,15 @@ def test_the_window_process_starts_on_its_own(desktop, rundir, monkeypatch):
     assert launcher.open("seated-twist", focus=True)
     proc = launcher._proc
     try:
-        ids = wait_for(lambda: set(xdotool(desktop, "search", "--class", "deskbreak").split()) - before
-                       if proc.poll() is None else "exited", "the window process's window", timeout=30)
+        ids = wait_for(
+            lambda: (
+                set(xdotool(desktop, "search", "--class", "deskbreak").split()) - before
+                if proc.poll() is None
+                else "exited"
+            ),
+            "the window process's window",
+            timeout=30,
+        )
         assert ids != "exited", proc.returncode
         assert "Seated spinal twist" in [xdotool(desktop, "getwindowname", i) for i in ids]
         assert launcher.open("standing-side-stretch", focus=True) and launcher._proc is proc  # one at a time
@@ -250,6 +279,7 @@ def test_the_window_process_starts_on_its_own(desktop, rundir, monkeypatch):
 
 
 # --- issue 15: the window records the stretch on its screen ---
+
 
 def test_done_in_the_window_records_its_stretch_not_the_daemons_next(rig):
     r = rig("seated-twist", "standing-side-stretch")
