@@ -15,18 +15,18 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from deskbreak.core import stats  # noqa: E402
-from deskbreak.adapters.charts import draw_week_chart  # noqa: E402
-from deskbreak.store.history import History  # noqa: E402
-from deskbreak.store.export import write_csv  # noqa: E402
+from deskbreak.adapters.charts import draw_week_chart
+from deskbreak.core import stats
 from deskbreak.core.outcomes import DONE, IGNORED, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
+from deskbreak.store.export import write_csv
+from deskbreak.store.history import History
 
 ZONE = ZoneInfo("Europe/Berlin")
 STRETCHES = (

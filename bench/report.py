@@ -88,7 +88,9 @@ def render(rows: list[Row], markdown: bool) -> str:
             for line in [table[0], ["---"] * 5, *table[1:]]
         )
     widths = [max(len(line[i]) for line in table) for i in range(5)]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in table)
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=False)).rstrip() for line in table
+    )
 
 
 def write_readme(command: str, header: str, rows: list[Row], details: str, section: str = "results") -> Path:

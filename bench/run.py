@@ -32,39 +32,39 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from desktop_stack import DesktopStack, missing_programs  # noqa: E402  (the test fixture's stack)
+from desktop_stack import DesktopStack, missing_programs
 from measures import (
     NotifyWatch,
     import_report,
     importtime,
     parse_importtime,
-    prompt_latency,  # noqa: E402
+    prompt_latency,
     stats_figure,
     timed_cli,
 )
-from procfs import Sample  # noqa: E402
-from report import ICON_MAX, PROMPT_MAX, Row, footprint_rows, mb, render, write_readme  # noqa: E402
+from procfs import Sample
+from report import ICON_MAX, PROMPT_MAX, Row, footprint_rows, mb, render, write_readme
+from snitray import SniHost
 from subjects import (
     FLOOR_CODE,
     PY,
     Daemon,
     Procs,
     config_text,
-    start_reference_icon,  # noqa: E402
+    start_reference_icon,
     startup_runs,
     tray_backends,
 )
-from snitray import SniHost  # noqa: E402
-from xtray import TrayIcons  # noqa: E402
+from xtray import TrayIcons
 
-from deskbreak.daemon.control import ControlError, NotRunning  # noqa: E402
+from deskbreak.daemon.control import ControlError, NotRunning
 
 
 def seconds(values: list[float | None]) -> str:
@@ -248,7 +248,7 @@ def run(
         rows.append(
             Row(f"imports: {title}", f"{sum(r[0] for r in found) / 1000:.0f} ms, {len(found)} modules")
         )
-        details += import_report(title, found) + [""]
+        details += [*import_report(title, found), ""]
     for backend in dict.fromkeys(trays[:1] + trays[-1:]):  # the first pystray backend and the SNI tray
         details += daemon_import_profile(procs, workdir, *host(backend), backend, rows)
 
@@ -276,7 +276,7 @@ def run(
     )
     details += ["bench/bench_stats.py:", *("    " + line for line in text.splitlines()), ""]
 
-    details += thread_details(measured[1:] + [lat])
+    details += thread_details([*measured[1:], lat])
     for note in lat.notes:
         details.append(f"prompt latency note: {note}")
     return rows, "\n".join(details)
@@ -302,7 +302,7 @@ def daemon_import_profile(
     found = parse_importtime((probe.home / "daemon.log").read_text(errors="replace"))
     title = f"the daemon [{backend or 'default'}], start-up to idle (lazy imports included)"
     rows.append(Row(f"imports: {title}", f"{sum(r[0] for r in found) / 1000:.0f} ms, {len(found)} modules"))
-    return import_report(title, found) + [""]
+    return [*import_report(title, found), ""]
 
 
 def thread_details(measured: list[Daemon]) -> list[str]:
@@ -345,7 +345,7 @@ def main() -> int:
         return 2
     command = "python bench/run.py " + " ".join(sys.argv[1:])
     header = (
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}, "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}, "
         f"{os.cpu_count()} cores, {os.uname().sysname} {os.uname().release}"
     )
     print(f"deskbreak bench: {header}", flush=True)

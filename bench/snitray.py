@@ -21,7 +21,7 @@ class SniHost:
     def missing() -> list[str]:
         return missing_programs()
 
-    def start(self) -> "SniHost":
+    def start(self) -> SniHost:
         self.stack.start()
         self.stack.env["NO_AT_BRIDGE"] = "1"
         self.stack.start_dunst()

@@ -34,7 +34,7 @@ pystray.Icon("bench", Image.new("RGBA", (32, 32), (0, 150, 136, 255)), "bench").
 def config_text(in_hours: bool, interval: int = 45, latency: bool = False) -> str:
     """A config whose work window covers now (every day, all day) or lies on another weekday."""
     if in_hours:
-        days = {day: '["00:00-24:00"]' for day in WEEKDAYS}
+        days = dict.fromkeys(WEEKDAYS, '["00:00-24:00"]')
     else:
         other = WEEKDAYS[(datetime.now().weekday() + 3) % 7]
         days = {day: '["09:00-10:00"]' if day == other else "[]" for day in WEEKDAYS}
@@ -67,7 +67,7 @@ class Procs:
         self.all: list[subprocess.Popen] = []
 
     def start(self, argv: list[str], log: Path, **kw) -> subprocess.Popen:
-        out = open(log, "ab")
+        out = open(log, "ab")  # noqa: SIM115 (the child writes to it for its whole life)
         proc = subprocess.Popen(
             argv,
             stdin=subprocess.DEVNULL,
@@ -222,7 +222,7 @@ def startup_runs(
     """Launch, wait for status and icon, quit; `launches` times in one home: the first run (history
     created, safety note shown) and then ordinary starts."""
     runs = []
-    for i in range(launches):
+    for _launch in range(launches):
         d = Daemon.make(f"start-up [{backend or 'default'}]", workdir, stack, config_text(True), backend)
         d.launch(procs, icons)
         runs.append(d)

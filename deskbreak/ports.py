@@ -5,9 +5,10 @@ Each adapter module (in `deskbreak.adapters`) implements one of these for one li
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from .core.presence import Returned

@@ -7,9 +7,9 @@ import json
 import signal
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
 
 from desktop_stack import wait_for
 

@@ -19,8 +19,8 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -175,7 +175,7 @@ class DesktopStack(Processes):
         self._logs: dict[str, Path] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
-    def start(self, attempts: int = 3) -> "DesktopStack":
+    def start(self, attempts: int = 3) -> DesktopStack:
         """Start everything; on failure stop what started and try again (a busy shared machine can
         lose a fresh display to a concurrent X server start), then raise the last error."""
         for attempt in range(1, attempts + 1):
@@ -188,7 +188,7 @@ class DesktopStack(Processes):
                 print(f"desktop stack: start attempt {attempt} failed: {exc}".splitlines()[0])
         raise AssertionError("unreachable")
 
-    def _start(self) -> "DesktopStack":
+    def _start(self) -> DesktopStack:
         self._start_xvfb()
         self._start_bus()
         self.env = {

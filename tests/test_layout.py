@@ -43,7 +43,7 @@ def modules(folder: str) -> list[Path]:
 def imported(path: Path) -> list[tuple[str, int]]:
     """(absolute module, line) for every import in `path`, relative ones resolved."""
     parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
-    package = parts[:-1] if parts[-1] != "__init__" else parts[:-1]
+    package = parts[:-1]  # a module's package, and an __init__'s own folder, are both its parent
     found = []
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.Import):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import site
 import subprocess
-import sysconfig
 import sys
+import sysconfig
 import tarfile
 import zipfile
 from pathlib import Path

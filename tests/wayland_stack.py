@@ -119,7 +119,7 @@ class WaylandStack(Processes):
         self._logs: dict[str, Path] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> "WaylandStack":
+    def start(self) -> WaylandStack:
         self.runtime_dir.mkdir(mode=0o700)
         os.chown(self.runtime_dir, self.uid, self.gid)
         self.runtime_dir.chmod(0o700)

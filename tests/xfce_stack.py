@@ -54,7 +54,7 @@ def missing_programs() -> list[str]:
 class XfceStack(DesktopStack):
     """Xvfb + private bus + xfconfd + xfce4-panel (systray only); `env` is for the programs under test."""
 
-    def _start(self) -> "XfceStack":
+    def _start(self) -> XfceStack:
         self._start_xvfb()
         self._start_bus()
         config = self.workdir / "config"

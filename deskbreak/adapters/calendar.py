@@ -21,10 +21,10 @@ from __future__ import annotations
 import bisect
 import logging
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import icalendar
 import recurring_ical_events

@@ -8,9 +8,9 @@ above each bar. Fonts: DejaVu Sans when the system has it, else Pillow's bundled
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Collection, Sequence
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -133,10 +133,10 @@ def draw_week_chart(
 
 
 def _legend(draw: ImageDraw.ImageDraw, font: Font, x: float, y: float, goal: int) -> None:
-    items: list[tuple[str, tuple[int, int, int] | None]] = [(l, c) for l, _, c in SERIES]
+    items: list[tuple[str, tuple[int, int, int] | None]] = [(label, colour) for label, _, colour in SERIES]
     items.append((f"goal: {goal} done a day", None))
     widths = [18 + draw.textlength(label, font=font) + 18 for label, _ in items]
-    for (label, colour), w in zip(items, widths):
+    for (label, colour), w in zip(items, widths, strict=False):
         if colour is None:
             _dashed(draw, x, x + 12, y + 7, GOAL)
         else:

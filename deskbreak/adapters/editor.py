@@ -14,9 +14,9 @@ import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
 
 from ..store.config_file import ensure_config
 
@@ -65,9 +65,9 @@ def run_editor(command: EditorCommand, wait: bool = True) -> int:
     """Start the editor with an argv list (never a shell); wait for it unless told not to."""
     log.info("opening the config with %s", command.argv[0])
     if not wait:
-        subprocess.Popen(command.argv, stdin=subprocess.DEVNULL, start_new_session=True)  # noqa: S603
+        subprocess.Popen(command.argv, stdin=subprocess.DEVNULL, start_new_session=True)
         return 0
-    return subprocess.run(command.argv, check=False).returncode  # noqa: S603
+    return subprocess.run(command.argv, check=False).returncode
 
 
 def open_detached(path: Path, environ: Mapping[str, str] = os.environ) -> EditorCommand | None:

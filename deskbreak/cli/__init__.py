@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Sequence
 
 from .. import __version__
 
@@ -112,9 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _admin_handlers():
     """autostart, doctor and logs (issue #7); each module imports what it needs when it runs."""
     from .autostart import cmd_autostart
-    from .logs import cmd_logs
     from .doctor import cmd_doctor
-
+    from .logs import cmd_logs
     from .stats import cmd_history, cmd_stats
 
     return {
@@ -155,7 +154,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         return (cmd_edit if args.config_command == "edit" else cmd_set)(args)
     from ..store.config_file import load_config
 
-    path, explicit = _config_path(args)
+    path, _explicit = _config_path(args)
     if args.config_command == "path":
         print(path if path.exists() else f"{path} (not created yet: built-in defaults apply)")
         return EXIT_OK
@@ -261,7 +260,7 @@ def _offline_next(args: argparse.Namespace, count: int) -> list | None:
     if config is None:
         return None
     plan, catalog = build_plan(config, builtin_catalog())
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     state = core.start(now, seed=forecast.daily_seed(now, plan.zone))  # as the daemon seeds itself
     return next_lines(forecast.upcoming_prompts(state, now, plan, count), catalog, plan.zone)
 

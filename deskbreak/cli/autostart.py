@@ -6,9 +6,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Mapping
 
 from ..adapters.autostart import AutostartError, Backend, backends, launch_argv
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..core.config import Config, ConfigError
@@ -50,12 +50,12 @@ def _current(path: Path) -> Config | None:
 
 def schedule_lines(old: Config | None, new: Config, now: datetime | None = None) -> list[str]:
     """ "changed: ..." and "next prompts: before → after", computed offline from the two configs."""
+    from ..assets import builtin_catalog
     from ..core import config_change
     from ..core import schedule as core
-    from ..assets import builtin_catalog
     from ..daemon.service import build_plan
 
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     state = core.start(now, seed=int(now.timestamp()) // 86400)
     catalog = builtin_catalog()
     new_plan, _ = build_plan(new, catalog)
@@ -133,8 +133,8 @@ def _has_display(environ) -> bool:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    from ..core import config as config_model
     from ..assets import example_config_text
+    from ..core import config as config_model
     from ..store.config_file import EditError, set_key, write_atomically
 
     path = _path(args)

@@ -13,9 +13,9 @@ import os
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Mapping
 
 from ..paths import Paths, default_paths
 
@@ -101,7 +101,7 @@ def check_config(path: Path) -> Check:
             "config",
             False,
             f"{lines[0]}{more}",
-            f"run `deskbreak config check` and correct those lines (`deskbreak config edit`)",
+            "run `deskbreak config check` and correct those lines (`deskbreak config edit`)",
             essential=True,
         )
     return Check("config", True, f"{path} is valid")

@@ -35,8 +35,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 def _open_history():
     """The history for reading, or None after one line on stderr."""
-    from ..store.history import History, HistoryError
     from ..paths import default_paths
+    from ..store.history import History, HistoryError
 
     path = default_paths().history_file
     try:
@@ -47,10 +47,10 @@ def _open_history():
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from ..core import stats
-    from . import _load_or_report
-    from ..daemon.service import build_plan
     from ..assets import builtin_catalog
+    from ..core import stats
+    from ..daemon.service import build_plan
+    from . import _load_or_report
 
     if args.days is not None and not 1 <= args.days <= 3660:
         print(f"deskbreak: --days: got {args.days}, expected 1 to 3660", file=sys.stderr)

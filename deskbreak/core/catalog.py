@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Iterable
+from typing import Any
 
 POSTURES = ("seated", "standing", "floor")
 AREAS = (
@@ -114,7 +115,7 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
     areas = entry.get("areas")
     need(
         "areas",
-        isinstance(areas, list) and 0 < len(areas) and all(a in AREAS for a in areas),
+        isinstance(areas, list) and len(areas) > 0 and all(a in AREAS for a in areas),
         f"a non-empty list of {', '.join(AREAS)}",
     )
     steps = entry.get("steps")

@@ -7,15 +7,17 @@ dict. Every problem becomes one line `PATH:LINE: key.path: got VALUE, expected .
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from . import catalog as catalog_model
 from .config_checks import _MISSING, ConfigError, Problem, _iso_date, _Reader, _valid_timezone
-from .config_lines import key_lines  # noqa: F401 (part of the module's interface)
+from .config_lines import key_lines
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_DAY = ("09:00-12:30", "13:30-17:30")
@@ -155,7 +157,7 @@ def _parse_schedule(r: _Reader, doc: dict) -> ScheduleConfig:
                     'a range "HH:MM-HH:MM" with the start before the end (end up to 24:00)',
                 )
         windows.sort(key=lambda w: w.start_minute)
-        for earlier, later in zip(windows, windows[1:]):
+        for earlier, later in itertools.pairwise(windows):
             if later.start_minute < earlier.end_minute:
                 r.problem(f"schedule.{day}", ranges, f"ranges that do not overlap ({earlier} and {later} do)")
                 break

@@ -5,8 +5,8 @@ Used by `Daemon.reload` (the log) and `deskbreak config edit` / `config set` (th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
-from typing import Sequence
 
 from . import forecast
 from . import schedule as core
@@ -43,7 +43,9 @@ def changed_keys(old: Config, new: Config) -> list[str]:
         a, b = getattr(old, section), getattr(new, section)
         for name in a.__dataclass_fields__:
             if name == "week":
-                keys += [f"schedule.{day}" for day, x, y in zip(WEEKDAYS, a.week, b.week) if x != y]
+                keys += [
+                    f"schedule.{day}" for day, x, y in zip(WEEKDAYS, a.week, b.week, strict=False) if x != y
+                ]
             elif getattr(a, name) != getattr(b, name):
                 keys.append(f"{section}.{name}")
     return keys

@@ -159,7 +159,7 @@ def seconds_left(state: Guide, now: datetime) -> int:
 
 
 def held_seconds(state: Guide) -> int:
-    return int(round(state.held))
+    return round(state.held)
 
 
 def label(state: Guide) -> str:

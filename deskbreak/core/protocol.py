@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Any, Callable
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 MAX_LINE = 64 * 1024  # bytes, without the newline
 MAX_REPLY = 1024 * 1024  # what a client accepts back
@@ -197,7 +198,7 @@ def parse_pause(
     if kind == "forever":
         return None
     if kind == "for":
-        return (now.astimezone(timezone.utc) + value).astimezone(zone)
+        return (now.astimezone(UTC) + value).astimezone(zone)
     if kind == "until":
         at = _wall(local_now.date(), value, zone)
         return at if at > now else _wall(local_now.date() + timedelta(days=1), value, zone)
@@ -212,4 +213,4 @@ def parse_pause(
 
 def _wall(day: date, at: time, zone: tzinfo) -> datetime:
     """The instant of a wall-clock time (a time in a DST gap moves forward past it)."""
-    return datetime.combine(day, at, tzinfo=zone).astimezone(timezone.utc).astimezone(zone)
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC).astimezone(zone)

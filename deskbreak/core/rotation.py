@@ -9,8 +9,8 @@ offered, and focus stretches come up about twice as often. The deck is a pure fu
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 
 @dataclass(frozen=True)

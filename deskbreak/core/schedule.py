@@ -9,17 +9,17 @@ ranges in the configured zone, so a window that spans a DST change is as long as
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from . import rotation as rot
 from .config import ActivityConfig
-from .workhours import Plan, _utc, next_prompt_at, window_at, windows_from  # noqa: F401 (re-exported)
 from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
+from .workhours import Plan, _utc, next_prompt_at, window_at, windows_from  # noqa: F401 (re-exported)
 
 
-class Phase(str, Enum):
+class Phase(StrEnum):
     WAITING = "waiting"  # counting down to the next prompt (or off hours: no window now)
     PROMPTING = "prompting"  # a prompt is shown and unanswered
     SNOOZED = "snoozed"  # the prompt comes back at `snoozed_until`
@@ -30,7 +30,7 @@ class Phase(str, Enum):
 class State:
     phase: Phase
     anchor: datetime  # the interval counts from here (start, last answer, return from a break)
-    rotation: rot.Rotation = rot.Rotation()
+    rotation: rot.Rotation = field(default_factory=rot.Rotation)
     stretch_id: str | None = None  # the stretch of the shown or snoozed prompt
     prompted_at: datetime | None = None
     snoozed_until: datetime | None = None
@@ -359,12 +359,13 @@ def natural_break(
     due = next_prompt_at(state.anchor, plan) if state.phase is Phase.WAITING else None
     if asleep and due is not None and began <= due <= ended:
         missed = PromptOutcome(due, rot.peek(state.rotation, plan.eligible, plan.focus), MISSED_WHILE_ASLEEP)
-        effects = (Record(missed),) + effects
+        effects = (Record(missed), *effects)
     if state.phase is Phase.PROMPTING:
         effects = (
             WithdrawPrompt(),
             Record(PromptOutcome(state.prompted_at or began, state.stretch_id, IGNORED, ended)),
-        ) + effects
+            *effects,
+        )
     return Transition(_waiting(state, max(ended, state.anchor)), effects)
 
 

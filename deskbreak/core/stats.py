@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta, tzinfo
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 
@@ -196,7 +197,7 @@ def summarize_counts(
     if done_per_day is None:
         done_per_day = {d.day: d.done for d in table}
     current, best = streaks(done_per_day, goal, is_work_day, today)
-    ranked = {**{k: 0 for k in known_ids}, **{k: n for k, n in done_by_stretch.items() if n > 0}}
+    ranked = {**dict.fromkeys(known_ids, 0), **{k: n for k, n in done_by_stretch.items() if n > 0}}
     by_count = tuple(StretchCount(k, n) for k, n in sorted(ranked.items(), key=lambda kv: (-kv[1], kv[0])))
     done = tuple(s for s in by_count if s.done > 0)
     least = min(by_count, key=lambda s: (s.done, s.stretch_id)) if by_count else None

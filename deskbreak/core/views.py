@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from .catalog import Catalog, Stretch
 from ..ports import Prompt, TrayView
+from .catalog import Catalog, Stretch
 from .outcomes import DONE, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 from .schedule import Phase, Plan, State, next_prompt_at, next_wakeup, upcoming_stretch, window_at
-
 
 FULL_STEPS = "All steps and a timer: click this prompt, or the tray icon."
 HOW_TO_ANSWER = "Answer with: deskbreak done · deskbreak snooze [MINUTES] · deskbreak skip"

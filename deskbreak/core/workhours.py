@@ -6,9 +6,9 @@ every instant here is compared and added in UTC (adding to a zoned datetime adds
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from .config import ActivityConfig, Config, ScheduleConfig
 
@@ -24,7 +24,7 @@ class Plan:
     eligible: tuple[str, ...]
     focus: tuple[str, ...] = ()
     late_limit: timedelta = timedelta(minutes=5)  # a due instant missed by more was slept through
-    activity: ActivityConfig = ActivityConfig()
+    activity: ActivityConfig = field(default_factory=ActivityConfig)
 
     @classmethod
     def from_config(cls, config: Config, zone: tzinfo, eligible: Sequence[str], focus: Sequence[str]) -> Plan:
@@ -42,13 +42,13 @@ def _utc(at: datetime) -> datetime:
     """Instants are compared and added in UTC: adding to a zoned datetime would add wall-clock time."""
     if at.tzinfo is None:
         raise ValueError("the schedule core needs timezone-aware datetimes")
-    return at.astimezone(timezone.utc)
+    return at.astimezone(UTC)
 
 
 def _at(day: date, minute: int, zone: tzinfo) -> datetime:
     """The instant of a wall-clock minute on a day; a time inside a DST gap moves forward past it."""
     naive = datetime.combine(day, time()) + timedelta(minutes=minute)
-    return naive.replace(tzinfo=zone).astimezone(timezone.utc)
+    return naive.replace(tzinfo=zone).astimezone(UTC)
 
 
 def windows_from(

@@ -26,8 +26,9 @@ import struct
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..core import protocol
 from .instance import LOCK_NAME, AlreadyRunning, ControlError, InstanceLock, ensure_private_dir, read_pid
@@ -249,7 +250,7 @@ class ControlClient:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # a daemon that answers at once ("busy") may hang up first: its reply is still there
             line = sock.makefile("rb").readline(protocol.MAX_REPLY + 1)
-        except socket.timeout:
+        except TimeoutError:
             raise ControlError(f"the daemon did not answer within {timeout:g} s") from None
         except OSError as error:
             raise ControlError(f"the daemon hung up: {error.strerror or error}") from None
@@ -279,7 +280,7 @@ class ControlClient:
             return sock
         except (FileNotFoundError, ConnectionRefusedError, ValueError, KeyError):
             raise NotRunning() from None
-        except socket.timeout:
+        except TimeoutError:
             raise ControlError(f"the daemon did not accept within {timeout:g} s") from None
         except OSError as error:
             if error.errno in (errno.ENOENT, errno.ECONNREFUSED, errno.ENOTDIR):

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..core import protocol
@@ -169,9 +170,9 @@ class RemoteCommands:
 def serve(daemon: Daemon, socket_path: Path, lock: InstanceLock | None = None) -> ControlServer:
     """Start the control socket for `daemon`. Without a history (today's counts from it), an
     in-memory tally of the outcomes recorded in this run gives the counts and the tray's line."""
+    from ..core.stats import Counts, today_line
     from .control import ControlServer
     from .service import Ports
-    from ..core.stats import Counts, today_line
 
     commands = RemoteCommands(daemon)
     ports, tally = daemon.ports, commands.tally

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from ..core import forecast
+from ..core import forecast, views
 from ..core import schedule as core
-from ..core import views
 from ..core.catalog import Catalog
 from ..core.config import Config
 from ..core.outcomes import PromptOutcome
@@ -41,7 +41,7 @@ class Ports:
     record: Callable[[PromptOutcome], None] = lambda outcome: None
     today_line: Callable[[datetime], str] = lambda now: "Today: no stretches yet"
     today_counts: Callable[[datetime], dict] | None = None  # done, snoozed, ... for `status`
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     icon_path: str | None = None
     senses: Senses | None = None  # idle probe + calendar; None times by the clock alone
     window: GuidedWindow | None = None  # the guided window (#6); None: notifications only
@@ -94,7 +94,7 @@ class Daemon:
     # --- lifecycle ---
 
     def now(self) -> datetime:
-        return self.ports.clock().astimezone(timezone.utc)
+        return self.ports.clock().astimezone(UTC)
 
     def start_timer(self) -> None:
         from .timer import load  # APScheduler without asyncio (less RSS)
@@ -103,7 +103,7 @@ class Daemon:
         self._scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(1)},
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
-            timezone=timezone.utc,
+            timezone=UTC,
         )
         self._scheduler.start()
         with self._lock:
@@ -230,7 +230,10 @@ class Daemon:
         from ..core.schedule import windows_from
 
         plan = self.plan
-        first = lambda day: next((start for start, _end in windows_from(day, plan.schedule, plan.zone)), None)
+
+        def first(day):
+            return next((start for start, _end in windows_from(day, plan.schedule, plan.zone)), None)
+
         return parse_pause(spec, now, plan.zone, first)
 
     config_path: Path | None = None  # the file `reload` re-reads (set by daemon/start.py); else config.source

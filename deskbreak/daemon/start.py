@@ -194,8 +194,8 @@ def first_run(state_dir: Path) -> bool:
 
 def safety_note_on_first_run(paths: Paths, notifier, icon: str | None) -> None:
     """The first time deskbreak runs: the short safety note in the log and as a notice."""
-    from ..ports import NotifierError, Prompt
     from ..core.safety import SAFETY_NOTE
+    from ..ports import NotifierError, Prompt
 
     if not first_run(paths.state_dir):
         return
@@ -226,11 +226,11 @@ def start_sleep_watch(daemon):
 
 def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     from .. import ports
-    from ..core.catalog import CatalogError
     from ..adapters.tray import choose_tray
     from ..assets import builtin_catalog
-    from ..store.config_file import load_config
+    from ..core.catalog import CatalogError
     from ..core.config import ConfigError
+    from ..store.config_file import load_config
     from .service import Daemon, Ports
 
     paths = default_paths()

@@ -18,8 +18,9 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..adapters.window.availability import exit_reason, has_tkinter, unavailable_reason
 

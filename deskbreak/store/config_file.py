@@ -105,10 +105,10 @@ def set_key(text: str, key: str, raw_value: str, path: str = "<config>") -> str:
 
     Raises EditError for a bad key, ConfigError (one line per problem) when the result is invalid.
     """
+    import tomllib
+
     import tomlkit
     from tomlkit.exceptions import ParseError
-
-    import tomllib
 
     try:
         tomllib.loads(text)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, astuple, dataclass
-from typing import Iterable, TextIO
+from typing import TextIO
 
 EXPORT_COLUMNS = ("prompted_at", "local_day", "stretch_id", "outcome", "answered_at", "held_seconds")
 
@@ -26,10 +27,11 @@ def write_csv(rows: Iterable[ExportRow], out: TextIO) -> int:
     """Write the export as CSV with a header row (None as empty); returns the number of rows."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
-    n = 0
-    for n, row in enumerate(rows, 1):
+    count = 0
+    for row in rows:
         writer.writerow(astuple(row))
-    return n
+        count += 1
+    return count
 
 
 def write_json(rows: Iterable[ExportRow], out: TextIO) -> int:

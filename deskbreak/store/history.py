@@ -20,14 +20,14 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
-from .export import EXPORT_COLUMNS, ExportRow
 from ..core.outcomes import DONE, OUTCOMES, PromptOutcome
 from ..core.stats import DayCounts, add_outcome
+from .export import EXPORT_COLUMNS, ExportRow
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def _code(exc: sqlite3.Error) -> int:
 
 
 def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class History:
@@ -192,7 +192,7 @@ class History:
                 " AND outcome = ? AND stretch_id IS NOT NULL GROUP BY stretch_id",
                 (start_day.isoformat(), end_day.isoformat(), DONE),
             ).fetchall()
-        return {s: n for s, n in rows}
+        return dict(rows)
 
     def done_per_day(self, end_day: date | None = None) -> dict[date, int]:
         """Stretches done per local day over the whole history (up to end_day): for streaks."""

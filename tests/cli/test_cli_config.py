@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from deskbreak.adapters import editor
-from deskbreak.store import config_file as config_edit
 from deskbreak.cli import main
+from deskbreak.store import config_file as config_edit
 
 CONFIG = """\
 # my deskbreak settings
@@ -136,7 +136,7 @@ def test_edit_reports_invalid_results_and_keeps_the_file(tmp_path, strange_conf,
 
 
 def test_edit_creates_the_config_from_the_example_first(tmp_path, monkeypatch, capsys):
-    editor, record = make_editor(tmp_path, 50)
+    editor, _record = make_editor(tmp_path, 50)
     monkeypatch.setenv("VISUAL", editor)
     path = tmp_path / "fresh" / "config.toml"
     assert main(["config", "edit", "--config", str(path)]) == 0

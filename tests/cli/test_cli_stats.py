@@ -5,15 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
 
 from deskbreak import cli
-from deskbreak.store.history import History
 from deskbreak.core.outcomes import PromptOutcome
 from deskbreak.paths import default_paths
+from deskbreak.store.history import History
 
 
 @pytest.fixture
@@ -25,8 +25,8 @@ def home(tmp_path, monkeypatch):
     config.parent.mkdir(parents=True)
     week = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
     config.write_text(f'[schedule]\ntimezone = "UTC"\n{week}\n[goals]\ndaily_stretches = 2\n')
-    now = datetime.now(timezone.utc).replace(hour=12, minute=0, second=0, microsecond=0)
-    with History.open(default_paths().history_file, zone=timezone.utc) as history:
+    now = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    with History.open(default_paths().history_file, zone=UTC) as history:
         for days_ago, outcomes in (
             (2, ["done", "done"]),
             (1, ["done", "skipped", "done"]),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from deskbreak.assets import builtin_catalog, load_builtin
 from deskbreak.core.catalog import (
     AREAS,
     BEGINNER_MAX_HOLD,
@@ -23,7 +24,6 @@ from deskbreak.core.catalog import (
     stretch_from_entry,
     stretch_problems,
 )
-from deskbreak.assets import builtin_catalog, load_builtin
 
 REPO = Path(__file__).resolve().parents[2]
 ILLUSTRATIONS = REPO / "assets" / "stretches"

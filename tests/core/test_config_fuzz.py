@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import string
-
 import tomllib
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

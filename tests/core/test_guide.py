@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from deskbreak.assets import builtin_catalog
 from deskbreak.core import guide
 from deskbreak.core.catalog import Stretch
-from deskbreak.assets import builtin_catalog
 from deskbreak.core.guide import FINISHED, HOLDING, READY, REST, SWITCH, Guide
 
-T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def at(seconds: float) -> datetime:
@@ -215,7 +215,7 @@ def test_quick_pulses_do_every_rep_on_one_side_then_switch_once():
     seen, t = [], 0.0
     while state.phase != FINISHED:
         t += 0.5
-        state, cues = guide.advance(state, at(t))
+        state, _cues = guide.advance(state, at(t))
         key = (state.phase, state.rep, state.side)
         if not seen or seen[-1] != key:
             seen.append(key)

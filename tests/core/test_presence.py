@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from deskbreak.core.presence import Presence, Returned, is_away, observe
 
-T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def feed(samples, presence=Presence()):
+def feed(samples, presence=None):
     """samples: (minutes after T0, idle seconds, locked). Returns the final presence and returns."""
+    presence = presence or Presence()
     returns = []
     for minute, idle, locked in samples:
         presence, returned = observe(presence, T0 + timedelta(minutes=minute), idle, locked)
@@ -23,7 +24,7 @@ def test_typing_all_along_is_never_a_break():
 
 
 def test_a_quiet_stretch_is_dated_by_the_idle_time_not_the_heartbeat():
-    presence, returns = feed(
+    _presence, returns = feed(
         [(0, 1, False), (1, 40, False), (2, 100, False), (8, 460, False), (9, 20, False)]
     )
     # quiet since 00:20 (100 s before minute 2), typing again at 08:40 (20 s before minute 9)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -133,7 +133,7 @@ def test_pause_tomorrow_is_the_first_work_window_from_tomorrow():
 
     def next_window_start(day: date) -> datetime:
         asked.append(day)
-        return datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+        return datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
     assert parse_pause("tomorrow", NOW, BERLIN, next_window_start) == datetime(
         2026, 11, 24, 9, 0, tzinfo=BERLIN
@@ -153,7 +153,7 @@ def test_pause_durations_count_real_time_across_dst():
     before_fallback = datetime(2026, 10, 25, 1, 30, tzinfo=BERLIN)
     got = parse_pause("2h", before_fallback, BERLIN)
     assert got.fold == 1  # the second 02:30 of the night: same-zone subtraction would say 1 h
-    assert got.astimezone(timezone.utc) - before_fallback.astimezone(timezone.utc) == timedelta(hours=2)
+    assert got.astimezone(UTC) - before_fallback.astimezone(UTC) == timedelta(hours=2)
 
 
 @pytest.mark.parametrize(

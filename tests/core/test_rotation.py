@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,7 +44,7 @@ def test_focus_stretches_come_up_about_twice_as_often():
 def test_never_the_same_stretch_twice_in_a_row(seed, eligible, focus):
     seq = offered(rot.Rotation(seed=seed), eligible, focus, count=40)
     if len(eligible) > 1:
-        assert all(a != b for a, b in zip(seq, seq[1:]))
+        assert all(a != b for a, b in itertools.pairwise(seq))
     assert set(seq) <= set(eligible)
 
 

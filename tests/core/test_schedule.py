@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,7 +73,7 @@ def test_berlin_spring_forward_counts_real_minutes_across_the_gap():
     p = plan(week=night, interval_minutes=60, min_minutes_before_end=0)
     # 2026-03-29 02:00 CET jumps to 03:00 CEST: 01:30 + 60 real minutes is 03:30 on the wall.
     due = core.next_prompt_at(at(BERLIN, 2026, 3, 29, 1, 30), p)
-    assert due == datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc)
+    assert due == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
     assert due.astimezone(BERLIN).strftime("%H:%M %Z") == "03:30 CEST"
 
 
@@ -149,7 +148,7 @@ def test_snooze_without_minutes_uses_the_default():
 
 
 def test_a_snooze_that_ends_after_work_hours_drops_the_prompt():
-    t, p, now = prompting(now=at(BERLIN, 2026, 11, 23, 12, 20))
+    t, p, _now = prompting(now=at(BERLIN, 2026, 11, 23, 12, 20))
     s = core.snooze(t.state, at(BERLIN, 2026, 11, 23, 12, 25), p, 20)
     later = core.tick(s.state, at(BERLIN, 2026, 11, 23, 12, 45), p)
     assert later.state.phase is Phase.WAITING and not later.effects
@@ -278,7 +277,7 @@ def test_random_event_sequences_never_prompt_outside_windows_or_too_soon(
     week, interval, margin, zone, actions
 ):
     p = plan(ZoneInfo(zone), week=week, interval_minutes=interval, min_minutes_before_end=margin)
-    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 1, tzinfo=UTC)
     end = now + timedelta(days=60)
     state = core.start(now, seed=4)
     last_answer = now
@@ -302,14 +301,20 @@ def test_random_event_sequences_never_prompt_outside_windows_or_too_soon(
                 assert now <= core.window_at(now, p)[1] - timedelta(minutes=margin)
         state = auto.state
         handlers = {
-            "done": lambda: core.done(state, now, p),
-            "snooze": lambda: core.snooze(state, now, p, minutes % 60 + 1),
-            "skip": lambda: core.skip(state, now, p),
-            "pause": lambda: core.pause(state, now, p, now + step),
-            "resume": lambda: core.resume(state, now, p),
-            "now": lambda: core.prompt_now(state, now, p),
-            "another": lambda: core.another(state, now, p),
-            "break": lambda: core.natural_break(state, now - timedelta(minutes=5), now, p),
+            "done": lambda state=state, now=now, minutes=minutes, step=step: core.done(state, now, p),
+            "snooze": lambda state=state, now=now, minutes=minutes, step=step: core.snooze(
+                state, now, p, minutes % 60 + 1
+            ),
+            "skip": lambda state=state, now=now, minutes=minutes, step=step: core.skip(state, now, p),
+            "pause": lambda state=state, now=now, minutes=minutes, step=step: core.pause(
+                state, now, p, now + step
+            ),
+            "resume": lambda state=state, now=now, minutes=minutes, step=step: core.resume(state, now, p),
+            "now": lambda state=state, now=now, minutes=minutes, step=step: core.prompt_now(state, now, p),
+            "another": lambda state=state, now=now, minutes=minutes, step=step: core.another(state, now, p),
+            "break": lambda state=state, now=now, minutes=minutes, step=step: core.natural_break(
+                state, now - timedelta(minutes=5), now, p
+            ),
         }
         if action in handlers:
             transition = handlers[action]()

@@ -3,7 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -59,7 +59,7 @@ def outcome(n: int, kind: str, stretch: str | None = "twist") -> PromptOutcome:
 
 
 def test_count_days_uses_the_prompts_own_offset() -> None:
-    late = PromptOutcome(datetime(2026, 6, 1, 23, 30, tzinfo=timezone.utc), "x", DONE)
+    late = PromptOutcome(datetime(2026, 6, 1, 23, 30, tzinfo=UTC), "x", DONE)
     assert [d.day for d in count_days([late])] == [date(2026, 6, 1)]
     assert [d.day for d in count_days([late], zone=PLUS2)] == [date(2026, 6, 2)]
 
@@ -134,7 +134,7 @@ def test_goal_edges() -> None:
 
 
 def test_best_streak_is_found_before_a_break() -> None:
-    per_day = {day(n): 6 for n in range(0, 12) if weekdays(day(n))}  # 10 work days
+    per_day = {day(n): 6 for n in range(12) if weekdays(day(n))}  # 10 work days
     per_day[day(14)] = 2
     per_day[day(15)] = 6
     assert streaks(per_day, 6, weekdays, day(15)) == (1, 10)

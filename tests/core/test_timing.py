@@ -12,7 +12,7 @@ from deskbreak.core import config
 from deskbreak.core import schedule as core
 from deskbreak.core.config import ActivityConfig, ScheduleConfig
 from deskbreak.core.outcomes import MISSED_WHILE_ASLEEP, NATURAL_BREAK
-from deskbreak.core.schedule import Moment, Phase
+from deskbreak.core.schedule import Moment
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN)

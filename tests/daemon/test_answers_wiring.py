@@ -6,19 +6,19 @@ what the daemon will show."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from deskbreak.core import config as config_model
 from deskbreak.adapters.activity.fake import FakeActivityProbe
 from deskbreak.adapters.fakes import FakeClock, FakeNotifier
 from deskbreak.adapters.tray.headless import HeadlessTray
+from deskbreak.core import config as config_model
 from deskbreak.core.catalog import Catalog, Stretch
-from deskbreak.daemon.service import Daemon, Ports
 from deskbreak.daemon.remote import RemoteCommands
 from deskbreak.daemon.senses import Senses
+from deskbreak.daemon.service import Daemon, Ports
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -102,7 +102,7 @@ def test_a_prompt_in_the_guided_window_stays_due_and_its_user_present(rig):
 
 
 def test_done_from_the_window_records_the_stretch_on_screen_not_the_upcoming(rig):
-    daemon, clock, probe, window, recorded = rig
+    daemon, _clock, _probe, _window, recorded = rig
     daemon.command("now")
     on_screen = daemon.status()["stretch"]["id"]
     daemon.command("skip")  # answered elsewhere; the window was still showing its stretch
@@ -113,7 +113,7 @@ def test_done_from_the_window_records_the_stretch_on_screen_not_the_upcoming(rig
 
 
 def test_a_second_bare_done_is_refused_and_records_nothing(rig, caplog):
-    daemon, clock, probe, window, recorded = rig
+    daemon, _clock, _probe, _window, recorded = rig
     daemon.command("now")
     caplog.set_level(logging.INFO, logger="deskbreak.daemon")
     first = daemon.command("done")
@@ -125,7 +125,7 @@ def test_a_second_bare_done_is_refused_and_records_nothing(rig, caplog):
 
 
 def test_pausing_a_due_prompt_records_no_skip_and_the_window_can_still_mark_it_done(rig):
-    daemon, clock, probe, window, recorded = rig
+    daemon, _clock, _probe, _window, recorded = rig
     shown = daemon.command("show")["stretch"]["id"]
     paused = daemon.command("pause", None)
     assert paused["state"] == "paused" and recorded == []
@@ -135,7 +135,7 @@ def test_pausing_a_due_prompt_records_no_skip_and_the_window_can_still_mark_it_d
 
 
 def test_snooze_and_skip_say_what_they_recorded(rig):
-    daemon, clock, probe, window, recorded = rig
+    daemon, _clock, _probe, _window, _recorded = rig
     daemon.command("now")
     name = CATALOG.get(daemon.status()["stretch"]["id"]).name
     assert daemon.command("snooze", 10)["recorded"] == f"{name} snoozed until 09:10 · 0 of 6 done today"
@@ -143,7 +143,7 @@ def test_snooze_and_skip_say_what_they_recorded(rig):
 
 
 def test_next_asks_the_daemon_for_what_it_will_show(rig):
-    daemon, clock, probe, window, recorded = rig
+    daemon, clock, _probe, _window, _recorded = rig
     minutes(daemon, clock, 20)
     status = daemon.status()
     upcoming = daemon.command("next", 3)["upcoming"]
@@ -157,7 +157,7 @@ def test_next_asks_the_daemon_for_what_it_will_show(rig):
 
 
 def test_the_notification_shows_the_stretch_picture_its_caution_and_the_way_to_all_steps(rig):
-    daemon, clock, probe, window, recorded = rig
+    daemon, _clock, _probe, _window, _recorded = rig
     notifier = daemon.ports.notifier
     daemon.command("now")
     (prompt,) = notifier.shown

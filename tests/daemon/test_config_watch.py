@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import time
+from typing import ClassVar
 
 import pytest
 
@@ -131,7 +131,7 @@ def test_stop_ends_the_thread(config):
 
 
 class ManualTimer:
-    made: list["ManualTimer"] = []
+    made: ClassVar[list[ManualTimer]] = []
 
     def __init__(self, seconds, fire):
         self.fire, self.cancelled, self.started = fire, False, False

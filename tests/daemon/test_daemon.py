@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from deskbreak.core import config as config_model
 from deskbreak.adapters.fakes import FakeClock, FakeNotifier
 from deskbreak.adapters.tray.headless import HeadlessTray
+from deskbreak.core import config as config_model
 from deskbreak.core.catalog import Catalog, Stretch
 from deskbreak.daemon.service import Daemon, Ports
 
@@ -67,7 +67,7 @@ def test_the_timer_prompts_with_the_stretch_name_and_steps_then_done_records_it(
 
 
 def test_only_eligible_postures_are_offered(rig):
-    daemon, clock, notifier, *_ = rig
+    daemon, _clock, notifier, *_ = rig
     for _ in range(6):
         daemon.command("now")
         daemon.command("skip")
@@ -82,7 +82,7 @@ def test_a_refused_command_says_why(rig):
 
 
 def test_a_failing_notifier_never_stops_the_daemon(rig):
-    daemon, clock, notifier, tray, recorded = rig
+    daemon, _clock, notifier, _tray, _recorded = rig
     notifier.fail_with = "no notification server"
     assert daemon.command("now")["state"] == "due"
     notifier.fail_with = None
@@ -90,7 +90,7 @@ def test_a_failing_notifier_never_stops_the_daemon(rig):
 
 
 def test_a_failing_history_never_stops_the_daemon(rig):
-    daemon, clock, notifier, tray, recorded = rig
+    daemon, _clock, _notifier, _tray, _recorded = rig
 
     def broken(outcome):
         raise OSError("disk full")
@@ -101,7 +101,7 @@ def test_a_failing_history_never_stops_the_daemon(rig):
 
 
 def test_a_long_suspend_gives_one_decision_not_a_burst(rig):
-    daemon, clock, notifier, tray, recorded = rig
+    daemon, clock, notifier, _tray, recorded = rig
     daemon.command("status")  # arms the timer
     clock.advance(hours=5)  # the machine slept through three prompts
     daemon.on_timer()
@@ -111,7 +111,7 @@ def test_a_long_suspend_gives_one_decision_not_a_burst(rig):
 
 
 def test_tray_title_tells_what_comes_next_or_why_nothing_does(rig):
-    daemon, clock, notifier, tray, recorded = rig
+    daemon, clock, _notifier, tray, _recorded = rig
     daemon.command("status")
     assert tray.view.title.startswith("Next stretch 09:45 · ")
     daemon.command("pause", clock.now + timedelta(hours=1))
@@ -123,7 +123,7 @@ def test_tray_title_tells_what_comes_next_or_why_nothing_does(rig):
 
 
 def test_a_new_config_replans_and_keeps_the_state(rig):
-    daemon, clock, *_ = rig
+    daemon, _clock, *_ = rig
     daemon.apply_config(config_model.loads('[schedule]\ntimezone = "Europe/Berlin"\ninterval_minutes = 20\n'))
     assert daemon.status()["next_prompt_at"] == "2026-11-23T09:20:00+01:00"
 
@@ -151,7 +151,7 @@ def test_the_real_timer_fires_and_quit_stops_the_daemon():
 
 
 def test_a_resume_signal_decides_at_once_without_a_burst(rig):
-    daemon, clock, notifier, tray, recorded = rig
+    daemon, clock, notifier, _tray, recorded = rig
     daemon.command("status")
     clock.advance(hours=3)  # suspended through several prompts; the OS says we are back
     daemon.resumed()
@@ -166,7 +166,7 @@ def test_a_return_from_a_natural_break_restarts_the_count_from_the_return(rig):
     from deskbreak.adapters.activity.fake import FakeActivityProbe
     from deskbreak.daemon.senses import Senses
 
-    daemon, clock, notifier, tray, recorded = rig
+    daemon, clock, _notifier, _tray, recorded = rig
     probe = FakeActivityProbe()
     daemon.ports.senses = Senses(probe)
     probe.set(idle=1.0, locked=False)

@@ -7,10 +7,10 @@ import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from deskbreak.core import config as config_model
-from deskbreak.core import schedule as core
 from deskbreak.adapters.fakes import FakeClock, FakeNotifier
 from deskbreak.adapters.tray.headless import HeadlessTray
+from deskbreak.core import config as config_model
+from deskbreak.core import schedule as core
 from deskbreak.core.catalog import Catalog, Stretch
 from deskbreak.daemon.service import Daemon, Ports
 

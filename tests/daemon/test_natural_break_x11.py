@@ -7,19 +7,18 @@ records it and counts the next prompt from the return. Real time, so this test t
 from __future__ import annotations
 
 import subprocess
-import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from desktop_stack import wait_for
 
-from deskbreak.core import config as config_model
 from deskbreak.adapters.activity.x11 import XorgIdleProbe
 from deskbreak.adapters.fakes import FakeNotifier
 from deskbreak.adapters.tray.headless import HeadlessTray
 from deskbreak.assets import builtin_catalog
-from deskbreak.daemon.service import Daemon, Ports
+from deskbreak.core import config as config_model
 from deskbreak.daemon.senses import Senses
+from deskbreak.daemon.service import Daemon, Ports
 
 pytestmark = pytest.mark.desktop
 
@@ -46,7 +45,7 @@ def test_idle_then_input_is_a_natural_break_and_the_count_restarts(desktop):
             notifier=FakeNotifier(),
             tray=HeadlessTray(),
             record=recorded.append,
-            clock=lambda: datetime.now(timezone.utc),
+            clock=lambda: datetime.now(UTC),
             senses=Senses(probe),
         ),
     )
@@ -59,7 +58,7 @@ def test_idle_then_input_is_a_natural_break_and_the_count_restarts(desktop):
         daemon.on_timer()
         assert daemon.status()["held"] is None and recorded == []
         subprocess.run(["xdotool", "mousemove", "200", "200"], env=desktop.env, check=True)
-        returned_at = datetime.now(timezone.utc)
+        returned_at = datetime.now(UTC)
         wait_for(lambda: (probe.idle_seconds() or 99) < 2, "the input to reach the X server", 5)
         daemon.on_timer()
         (brk,) = recorded

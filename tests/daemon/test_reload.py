@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from test_daemon import BERLIN, CATALOG
 
-from deskbreak.core import config as config_model
-from deskbreak.store import config_file as config_file_store
 from deskbreak.adapters.fakes import FakeClock, FakeNotifier
 from deskbreak.adapters.tray.headless import HeadlessTray
 from deskbreak.daemon.service import Daemon, Ports
-
-from test_daemon import BERLIN, CATALOG
+from deskbreak.store import config_file as config_file_store
 
 GOOD = '[schedule]\ntimezone = "Europe/Berlin"\ninterval_minutes = 45\n'
 
@@ -75,7 +73,7 @@ def test_the_error_is_the_same_as_config_check(live, capsys):
 
 
 def test_a_deleted_config_keeps_the_last_good_one_until_it_returns(live):
-    daemon, path, notifier, _ = live
+    daemon, path, _notifier, _ = live
     path.write_text(GOOD.replace("45", "30"))
     daemon.reload("edit")
     path.unlink()

@@ -48,13 +48,13 @@ def test_fifty_daemon_starts_against_mako_never_crash(wayland, tmp_path):
             )
         try:
             wait_for(
-                lambda: daemon.poll() is not None or deskbreak("status").returncode == 0,
+                lambda daemon=daemon: daemon.poll() is not None or deskbreak("status").returncode == 0,
                 "the daemon to answer",
                 20,
             )
             assert deskbreak("now").returncode == 0
             prompt = wait_for(
-                lambda: (
+                lambda daemon=daemon: (
                     daemon.poll() is not None
                     or next((n for n in wayland.mako_list() if n["app-name"] == "deskbreak"), None)
                 ),

@@ -3,7 +3,6 @@ cannot open, so the prompt reaches mako as a notification with its buttons and s
 
 from __future__ import annotations
 
-
 import pytest
 from daemon_run import running_daemon
 from desktop_stack import wait_for

@@ -196,10 +196,10 @@ def daemon_with(window, window_mode: str = "on_click"):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from deskbreak.core import config as config_model
     from deskbreak.adapters.fakes import FakeClock, FakeNotifier
     from deskbreak.adapters.tray.headless import HeadlessTray
     from deskbreak.assets import builtin_catalog
+    from deskbreak.core import config as config_model
     from deskbreak.daemon.service import Daemon, Ports
 
     config = config_model.loads(

@@ -28,5 +28,5 @@ def test_a_file_is_read_and_validated(tmp_path: Path):
     path.write_text("[schedule]\ninterval_minutes = 40\n", "utf-8")
     assert config_file.load(path).schedule.interval_minutes == 40
     path.write_text("[schedule]\ninterval_minutes = 0\n", "utf-8")
-    with pytest.raises(ConfigError, match="schedule.interval_minutes: got 0"):
+    with pytest.raises(ConfigError, match=r"schedule\.interval_minutes: got 0"):
         config_file.load(path)

@@ -1,22 +1,22 @@
 from __future__ import annotations
 
-import json
 import io
+import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from deskbreak.store.history import SCHEMA_VERSION, History, HistoryError
-from deskbreak.store.export import EXPORT_COLUMNS, write_csv, write_json
 from deskbreak.core.outcomes import DONE, IGNORED, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
+from deskbreak.store.export import EXPORT_COLUMNS, write_csv, write_json
+from deskbreak.store.history import SCHEMA_VERSION, History, HistoryError
 
 REPO = Path(__file__).resolve().parents[2]
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -83,7 +83,7 @@ def test_reopening_keeps_rows_and_does_not_migrate_again(db: Path) -> None:
 
 
 def test_local_day_uses_the_given_zone(db: Path) -> None:
-    late_utc = datetime(2026, 3, 2, 23, 30, tzinfo=timezone.utc)  # 00:30 on the 3rd in Berlin
+    late_utc = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)  # 00:30 on the 3rd in Berlin
     with History.open(db, zone=BERLIN) as h:
         h.record(PromptOutcome(late_utc, "x", DONE))
         assert [d.day for d in h.day_counts(date(2026, 3, 1), date(2026, 3, 5))] == [date(2026, 3, 3)]

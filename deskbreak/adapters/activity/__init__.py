@@ -12,7 +12,7 @@ import importlib
 import logging
 import os
 import sys
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from .base import UNKNOWN, ActivityProbe, ActivitySample, LogOnce, NullProbe  # noqa: F401 (the port)
 

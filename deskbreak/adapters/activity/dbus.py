@@ -12,7 +12,8 @@ import os
 import shutil
 import subprocess
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from jeepney import DBusAddress, MessageFlag, Properties, new_method_call
 from jeepney.io.blocking import open_dbus_connection

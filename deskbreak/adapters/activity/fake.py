@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from typing import Mapping
+from collections.abc import Mapping
 
 from .base import UNKNOWN, ActivitySample
 
@@ -27,10 +27,10 @@ class FakeActivityProbe:
 
     def set(
         self,
-        idle: float | None | object = _KEEP,
-        locked: bool | None | object = _KEEP,
-        fullscreen: bool | None | object = _KEEP,
-        inhibited: bool | None | object = _KEEP,
+        idle: float | object | None = _KEEP,
+        locked: bool | object | None = _KEEP,
+        fullscreen: bool | object | None = _KEEP,
+        inhibited: bool | object | None = _KEEP,
     ) -> None:
         """Change the named fields; the others keep their values."""
         changes = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from .base import UNKNOWN, ActivitySample, LogOnce
 

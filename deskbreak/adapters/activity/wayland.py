@@ -15,7 +15,7 @@ import logging
 import os
 import threading
 import time
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from .base import UNKNOWN, ActivitySample, LogOnce
 from .wayland_wire import WaylandConnection, WaylandError

@@ -16,7 +16,7 @@ import os
 import socket
 import struct
 import sys
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 DISPLAY_ID = 1
 HEADER = struct.Struct("=II")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ctypes
 import logging
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .base import ActivitySample, LogOnce
 

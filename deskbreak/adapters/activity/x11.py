@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Mapping
+from collections.abc import Mapping
 
-from Xlib import X, Xatom, display as xdisplay, error as xerror
+from Xlib import X, Xatom
+from Xlib import display as xdisplay
+from Xlib import error as xerror
 
 from .base import ActivitySample, LogOnce
 

@@ -12,12 +12,12 @@ import logging
 import os
 import shutil
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
-
-log = logging.getLogger(__name__)
 
 from .base import MARKER, AutostartError, AutostartStatus, Backend  # noqa: F401 (the port)
+
+log = logging.getLogger(__name__)
 
 
 def launch_argv(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import subprocess
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 from .base import AutostartError, AutostartStatus
 

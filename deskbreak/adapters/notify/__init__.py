@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Mapping
+from collections.abc import Mapping
 
 from ...ports import ActionHandler, Notifier, NotifierError
 from .chain import FallbackNotifier
@@ -33,8 +33,8 @@ def choose_notifier(
 ) -> FallbackNotifier:
     """Build the notifier chain for this machine, log the choice once, and return it."""
     from .freedesktop import FreedesktopNotifier
-    from .terminal import LogNotifier
     from .portable import PlyerNotifier
+    from .terminal import LogNotifier
 
     platform = platform or sys.platform
     bus = _session_bus(environ)

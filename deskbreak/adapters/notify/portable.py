@@ -14,8 +14,8 @@ import logging
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from html import escape
-from typing import Mapping
 
 from ...ports import NotifierError, Prompt
 
@@ -93,13 +93,13 @@ class PlyerNotifier:
         icon = prompt.icon_path or self._app_icon
         if self._platform in ("win32", "cygwin") and not icon.lower().endswith(".ico"):
             icon = ""  # the Windows balloon only takes .ico files
-        return dict(
-            title=prompt.title,
-            message=prompt.body,
-            app_name="deskbreak",
-            app_icon=icon,
-            timeout=prompt.timeout_seconds or DEFAULT_TIMEOUT_SECONDS,
-        )
+        return {
+            "title": prompt.title,
+            "message": prompt.body,
+            "app_name": "deskbreak",
+            "app_icon": icon,
+            "timeout": prompt.timeout_seconds or DEFAULT_TIMEOUT_SECONDS,
+        }
 
     def _notify_send(self, prompt: Prompt) -> None:
         argv = [

@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from jeepney import (
     DBusAddress,
@@ -207,4 +208,4 @@ class BusServer:
         if path in self.objects:
             parts += [self.objects[path][1], STANDARD_XML]
         parts += [f'<node name="{child}"/>' for child in children]
-        return "\n".join(parts + ["</node>"])
+        return "\n".join([*parts, "</node>"])

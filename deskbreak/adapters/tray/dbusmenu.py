@@ -16,8 +16,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .bus import Failure
 from .model import pystray_base
@@ -35,7 +36,7 @@ INVALID = "org.freedesktop.DBus.Error.InvalidArgs"
 class Node:
     id: int
     props: Props
-    children: tuple["Node", ...] = ()
+    children: tuple[Node, ...] = ()
 
 
 @dataclass(frozen=True)

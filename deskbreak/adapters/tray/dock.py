@@ -24,7 +24,7 @@ import os
 import select
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ import os
 import subprocess
 import sys
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from ...ports import CommandHandler, TrayView
 from .model import pystray_base
@@ -70,9 +70,8 @@ class PystrayTray:
         self.name = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
         self.has_menu = bool(self._icon.HAS_MENU)
         if self.name == "xorg":
-            from .xorg import fix_clicks, fix_docking, fix_drawing, route_calls
-
             from .tooltip import add_tooltip
+            from .xorg import fix_clicks, fix_docking, fix_drawing, route_calls
 
             fix_clicks(self._icon)
             fix_docking(self._icon)

@@ -25,7 +25,7 @@ def pystray_base() -> ModuleType:
     package = importlib.util.find_spec("pystray")  # finds the package without importing it
     if package is None or not package.submodule_search_locations:
         raise ImportError("pystray is not installed")
-    path = Path(list(package.submodule_search_locations)[0]) / "_base.py"
+    path = Path(next(iter(package.submodule_search_locations))) / "_base.py"
     spec = importlib.util.spec_from_file_location(BASE, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {path}")

@@ -91,7 +91,7 @@ class ItemObject:
 
     interface = ITEM
 
-    def __init__(self, icon: "SniIcon") -> None:
+    def __init__(self, icon: SniIcon) -> None:
         self.icon = icon
 
     def properties(self) -> dict[str, tuple[str, Any]]:

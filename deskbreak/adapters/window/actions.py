@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def send(cmd: str, arg: Any) -> None:
         if cmd == "edit":
-            from ..editor import open_detached
             from ...paths import default_paths
+            from ..editor import open_detached
 
             reply = {
                 "ok": open_detached(default_paths().config_file) is not None,

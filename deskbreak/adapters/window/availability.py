@@ -7,7 +7,7 @@ all. The windows run in processes of their own; their exit codes say why they co
 from __future__ import annotations
 
 import importlib.util
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 EXIT_NO_TK, EXIT_NO_DISPLAY, EXIT_BAD_INPUT = 3, 4, 2
 

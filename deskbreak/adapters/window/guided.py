@@ -16,13 +16,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ...core import guide
-from . import theme as window_theme
 from ...core.catalog import Catalog, Stretch
+from . import theme as window_theme
 from .availability import EXIT_BAD_INPUT, EXIT_NO_DISPLAY, EXIT_NO_TK
 
 TICK_MS = 200
@@ -32,7 +33,7 @@ NOT_RUNNING = "deskbreak is not running: this window is a guide only, nothing is
 
 def monotonic_clock() -> datetime:
     """An instant that never jumps with the wall clock (and stops while the machine sleeps)."""
-    return datetime.fromtimestamp(time.monotonic(), timezone.utc)
+    return datetime.fromtimestamp(time.monotonic(), UTC)
 
 
 class GuideWindow:
@@ -115,8 +116,8 @@ class GuideWindow:
 
     def send(self, cmd: str, arg: Any = None) -> dict[str, Any] | None:
         """The daemon's reply; None (and the window says so) when no daemon answers."""
-        from ...daemon.instance import ControlError
         from ...daemon.control import NotRunning
+        from ...daemon.instance import ControlError
 
         self.sent.append((cmd, arg))
         try:
@@ -247,9 +248,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def load_setup(config_path: Path | None) -> tuple[Catalog, bool]:
     """The catalog with the user's stretches, and whether cues may sound (defaults if unreadable)."""
+    from ...assets import builtin_catalog
     from ...core import config as config_model
     from ...store import config_file
-    from ...assets import builtin_catalog
 
     config = config_model.defaults()
     if config_path is not None:

@@ -9,8 +9,8 @@ import tkinter as tk
 from tkinter import font as tkfont
 from typing import Any
 
-from ...core import guide
 from ...assets import asset_path
+from ...core import guide
 from ...core.catalog import Stretch
 from ...core.safety import SAFETY_NOTE
 from .theme import Palette, Rect
@@ -94,7 +94,7 @@ class View:
         self._side: bool | None = None
 
     def px(self, size: float) -> int:
-        return int(round(size * self.scale))
+        return round(size * self.scale)
 
     def _label(self, parent: Any, text: str, font: str, fg: str, wrap: int = 0) -> tk.Label:
         return tk.Label(
@@ -193,7 +193,7 @@ class View:
         picture = Image.alpha_composite(backdrop, picture).convert("RGB")
         if mirrored:
             picture = ImageOps.mirror(picture)
-        size = tuple(int(round(n * self.image_scale)) for n in IMAGE_SIZE)
+        size = tuple(round(n * self.image_scale) for n in IMAGE_SIZE)
         if size != picture.size:
             picture = picture.resize(size, Image.LANCZOS)
         return ImageTk.PhotoImage(picture, master=self.root)

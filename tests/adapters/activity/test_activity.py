@@ -5,15 +5,15 @@ from __future__ import annotations
 import ctypes
 import logging
 import sys
-from typing import Mapping
+from collections.abc import Mapping
 
 import pytest
 from jeepney import new_error, new_method_return
 from jeepney.low_level import HeaderFields, MessageFlag
 
 from deskbreak.adapters import activity
-from deskbreak.adapters.activity.base import ActivitySample, NullProbe
 from deskbreak.adapters.activity import choose_activity_probe
+from deskbreak.adapters.activity.base import ActivitySample, NullProbe
 from deskbreak.adapters.activity.dbus import DesktopBus, FreedesktopIdleProbe, GnomeIdleProbe
 from deskbreak.adapters.activity.fake import FakeActivityProbe
 from deskbreak.adapters.activity.macos import ANY_INPUT_EVENT, COMBINED_SESSION_STATE, MacIdleProbe
@@ -156,7 +156,7 @@ class FakeUser32:
     def __init__(self, last_input: int, ok: bool = True) -> None:
         self.last_input, self.ok = last_input, ok
 
-    def GetLastInputInfo(self, info) -> int:  # noqa: N802 (the Win32 name)
+    def GetLastInputInfo(self, info) -> int:
         assert info.contents.cbSize == 8
         info.contents.dwTime = self.last_input
         return int(self.ok)
@@ -166,7 +166,7 @@ class FakeKernel32:
     def __init__(self, ticks: int) -> None:
         self.ticks = ticks
 
-    def GetTickCount(self) -> int:  # noqa: N802
+    def GetTickCount(self) -> int:
         return self.ticks
 
 
@@ -174,7 +174,7 @@ class FakeShell32:
     def __init__(self, state: int, hresult: int = 0) -> None:
         self.state, self.hresult = state, hresult
 
-    def SHQueryUserNotificationState(self, out) -> int:  # noqa: N802
+    def SHQueryUserNotificationState(self, out) -> int:
         out.contents.value = self.state
         return self.hresult
 
@@ -241,7 +241,7 @@ class FakeCoreGraphics:
         self.seconds = seconds
         self.calls: list[tuple] = []
 
-    def CGEventSourceSecondsSinceLastEventType(self, state: int, event_type: int) -> float:  # noqa: N802
+    def CGEventSourceSecondsSinceLastEventType(self, state: int, event_type: int) -> float:
         self.calls.append((state, event_type))
         if isinstance(self.seconds, Exception):
             raise self.seconds
@@ -252,7 +252,7 @@ def test_macos_idle_from_core_graphics() -> None:
     cg = FakeCoreGraphics(93.25)
     assert MacIdleProbe(cg=cg).sample() == ActivitySample(93.25, None, None, None)
     assert cg.calls == [(0, 0xFFFFFFFF)]
-    assert (COMBINED_SESSION_STATE, ANY_INPUT_EVENT) == (0, ctypes.c_uint32(~0).value)
+    assert (0, ctypes.c_uint32(~0).value) == (COMBINED_SESSION_STATE, ANY_INPUT_EVENT)
 
 
 def test_macos_failure_gives_none() -> None:

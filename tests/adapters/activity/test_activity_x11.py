@@ -14,13 +14,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
-from deskbreak.adapters.activity.base import ActivitySample
 from deskbreak.adapters.activity import choose_activity_probe
+from deskbreak.adapters.activity.base import ActivitySample
 from deskbreak.adapters.activity.x11 import XorgIdleProbe
 
 pytestmark = pytest.mark.desktop
@@ -211,9 +211,9 @@ def tk_window(xsession: dict[str, str]) -> Iterator[Callable[..., str]]:
 
     def open_window(title: str, fullscreen: bool = False) -> str:
         script = (
-            "import tkinter as tk\nr = tk.Tk()\nr.title({!r})\nr.geometry('320x200+40+40')\n"
-            "r.attributes('-fullscreen', {})\nr.mainloop()\n"
-        ).format(title, fullscreen)
+            f"import tkinter as tk\nr = tk.Tk()\nr.title({title!r})\nr.geometry('320x200+40+40')\n"
+            f"r.attributes('-fullscreen', {fullscreen})\nr.mainloop()\n"
+        )
         windows.append(subprocess.Popen([sys.executable, "-c", script], env=xsession))
         wid = wait_for(
             lambda: subprocess.run(

@@ -9,11 +9,11 @@ import subprocess
 import pytest
 
 from deskbreak.adapters import autostart
-from deskbreak.cli import autostart as cli_autostart
 from deskbreak.adapters.autostart.macos import LaunchAgent
 from deskbreak.adapters.autostart.systemd import SystemdUnit, systemd_quote
 from deskbreak.adapters.autostart.windows import RunKey, command_line
 from deskbreak.adapters.autostart.xdg import XdgAutostart, exec_quote, exec_value
+from deskbreak.cli import autostart as cli_autostart
 
 ARGV = ["/home/me/My Apps/bin/deskbreak", "run"]
 
@@ -249,6 +249,6 @@ def test_the_written_exec_line_starts_the_right_program(tmp_path):
     """Round trip through a real shell-like split: the Exec line names our script as one argument."""
     xdg = XdgAutostart(tmp_path)
     xdg.enable(ARGV)
-    line = next(l for l in xdg.path.read_text().splitlines() if l.startswith("Exec="))
+    line = next(row for row in xdg.path.read_text().splitlines() if row.startswith("Exec="))
     assert unquote_exec(line[len("Exec=") :]) == ARGV
     assert subprocess.list2cmdline(ARGV)  # Windows form exists for the same argv

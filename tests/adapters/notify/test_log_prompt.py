@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from deskbreak.core import views
 from deskbreak.adapters.notify.terminal import LogNotifier
+from deskbreak.core import views
 from deskbreak.core.catalog import Stretch
 
 STRETCH = Stretch(

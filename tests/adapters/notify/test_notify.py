@@ -7,9 +7,10 @@ import logging
 
 import pytest
 
-from deskbreak.adapters.notify import freedesktop as notify_freedesktop, portable as notify_plyer
-from deskbreak.adapters.notify.chain import FallbackNotifier
 from deskbreak.adapters.notify import choose_notifier
+from deskbreak.adapters.notify import freedesktop as notify_freedesktop
+from deskbreak.adapters.notify import portable as notify_plyer
+from deskbreak.adapters.notify.chain import FallbackNotifier
 from deskbreak.adapters.notify.terminal import LogNotifier
 from deskbreak.ports import NotifierError, Prompt
 

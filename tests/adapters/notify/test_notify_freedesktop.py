@@ -221,7 +221,7 @@ def test_bus_that_dies_and_comes_back(desktop, tmp_path, actions):
         with pytest.raises(NotifierError, match="no notification server"):
             n.show(TWIST)  # connected, but nobody serves notifications there
         desktop.stop_process("bus2")
-        with pytest.raises(NotifierError, match="unreachable|cannot connect"):
+        with pytest.raises(NotifierError, match=r"unreachable|cannot connect"):
             n.show(TWIST)
         with pytest.raises(NotifierError, match="cannot connect"):
             n.show(TWIST)

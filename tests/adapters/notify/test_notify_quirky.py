@@ -211,7 +211,7 @@ def test_choose_notifier_and_doctor_survive_a_server_that_answers_twice(serve, b
         chain.close()
     info = server_info(bus)
     assert (info.name, info.version, info.has_actions) == ("quirky", "0.1", True)
-    assert "quirky 0.1 (tests), capabilities: actions, body, body-markup" == info.describe()
+    assert info.describe() == "quirky 0.1 (tests), capabilities: actions, body, body-markup"
 
 
 def test_choose_notifier_survives_a_refusing_server(serve, bus):

@@ -143,7 +143,7 @@ def test_the_xorg_icon_keeps_its_size_alpha_and_aspect_through_now_skip_cycles(d
             (px, py)
             for px in range(width)
             for py in range(height)
-            if sum(abs(a - b) for a, b in zip(image.getpixel((px, py)), background)) > 60
+            if sum(abs(a - b) for a, b in zip(image.getpixel((px, py)), background, strict=False)) > 60
         ]
         xs, ys = [p[0] for p in diff], [p[1] for p in diff]
         return max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
@@ -191,7 +191,7 @@ def test_the_xorg_icon_has_a_tooltip(desktop, daemon):
         ["xdotool", "mousemove", str(x + width // 2), str(y + height // 2)], env=desktop.env, check=True
     )
     tip = wait_for(lambda: visible(desktop, "--name", "deskbreak tooltip"), "the tooltip")[0]
-    tx, ty, tw, th = geometry(desktop, tip)
+    _tx, ty, tw, _th = geometry(desktop, tip)
     assert ty >= y + height and tw > 100  # under the icon, wide enough for "Next stretch ..."
     shot(desktop, "xorg-tooltip.png")
     subprocess.run(["xdotool", "mousemove", "600", "500"], env=desktop.env, check=True)

@@ -6,25 +6,25 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from desktop_stack import wait_for
 
-from deskbreak.core import config as config_model
-from deskbreak.core import guide
-from deskbreak.adapters.window import theme as window_theme
 from deskbreak.adapters.fakes import FakeClock, FakeNotifier
 from deskbreak.adapters.tray.headless import HeadlessTray
-from deskbreak.core.catalog import Catalog
+from deskbreak.adapters.window import theme as window_theme
 from deskbreak.assets import builtin_catalog
+from deskbreak.core import config as config_model
+from deskbreak.core import guide
+from deskbreak.core.catalog import Catalog
+from deskbreak.core.outcomes import DONE, SKIPPED
 from deskbreak.daemon.control import ControlClient
+from deskbreak.daemon.remote import serve
 from deskbreak.daemon.service import Daemon, Ports
 from deskbreak.store.history import History
-from deskbreak.core.outcomes import DONE, SKIPPED
-from deskbreak.daemon.remote import serve
-from desktop_stack import wait_for
 
 tk = pytest.importorskip("tkinter")
 from deskbreak.adapters.window.guided import NOT_RUNNING, GuideWindow  # noqa: E402
@@ -50,7 +50,7 @@ class Rig:
     def __init__(self, desktop, rundir: Path, tmp_path: Path, stretch_ids: tuple[str, ...]):
         self.desktop = desktop
         self.daemon_clock = FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN))  # a Monday
-        self.clock = FakeClock(datetime(2026, 1, 1, tzinfo=timezone.utc))  # the window's countdown
+        self.clock = FakeClock(datetime(2026, 1, 1, tzinfo=UTC))  # the window's countdown
         config = config_model.loads('[schedule]\ntimezone = "Europe/Berlin"\n')
         self.history = History.open(tmp_path / "history.sqlite3", zone=BERLIN)
         catalog = Catalog(tuple(BUILTIN.get(i) for i in stretch_ids))
@@ -103,7 +103,7 @@ class Rig:
 
     def outcomes(self):
         return self.history.outcomes_between(
-            datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2027, 1, 1, tzinfo=timezone.utc)
+            datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
         )
 
     def close(self) -> None:
