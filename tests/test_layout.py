@@ -12,11 +12,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "deskbreak"
 CORE_STDLIB = {
     "__future__",
     "csv",
+    "collections",
     "dataclasses",
     "datetime",
     "difflib",
     "enum",
     "io",
+    "itertools",
     "json",
     "math",
     "random",
