@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from tkinter import font as tkfont
-from typing import Any
+from typing import Any, Literal
 
 from ...assets import asset_path
 from ...core import guide
@@ -27,7 +27,7 @@ class View:
         family = tkfont.nametofont("TkDefaultFont").actual("family")
         px = self.px
 
-        def font(size: int, weight: str = "normal") -> tkfont.Font:
+        def font(size: int, weight: Literal["normal", "bold"] = "normal") -> tkfont.Font:
             return tkfont.Font(root=root, family=family, size=-px(size), weight=weight)
 
         self.fonts = {
@@ -193,9 +193,9 @@ class View:
         picture = Image.alpha_composite(backdrop, picture).convert("RGB")
         if mirrored:
             picture = ImageOps.mirror(picture)
-        size = tuple(round(n * self.image_scale) for n in IMAGE_SIZE)
+        size = (round(IMAGE_SIZE[0] * self.image_scale), round(IMAGE_SIZE[1] * self.image_scale))
         if size != picture.size:
-            picture = picture.resize(size, Image.LANCZOS)
+            picture = picture.resize(size, Image.Resampling.LANCZOS)
         return ImageTk.PhotoImage(picture, master=self.root)
 
     def say(self, text: str) -> None:
@@ -205,7 +205,7 @@ class View:
         else:
             self.message.grid_remove()
 
-    def show_reminders(self, status: dict | None) -> None:
+    def show_reminders(self, status: dict[str, Any] | None) -> None:
         """The menu-less line: Pause/Resume reminders and what comes next."""
         self.snooze_button.configure(state="disabled" if status is None else "normal")
         if status is None:
@@ -228,8 +228,8 @@ class View:
             self._paint(self.p.bg)
 
     def _paint(self, colour: str) -> None:
-        stack = [self.right]
+        stack: list[tk.Misc] = [self.right]
         while stack:
             widget = stack.pop()
-            widget.configure(bg=colour)
+            widget["bg"] = colour  # labels and frames alike: every widget here has a background
             stack.extend(widget.winfo_children())
