@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 from .bus import BusConnection
 
-if TYPE_CHECKING:  # jeepney is imported lazily, where D-Bus is used
-    from jeepney import DBusAddress, Message
-
 log = logging.getLogger(__name__)
 
 NAME = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
 IFACE = "org.freedesktop.Notifications"
+
+if TYPE_CHECKING:  # jeepney is imported lazily, where D-Bus is used
+    from jeepney import DBusAddress, Message
 
 
 def server_address() -> DBusAddress:

@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             from ...paths import default_paths
             from ..editor import open_detached
 
-            reply: dict[str, Any] = {
+            reply = {
                 "ok": open_detached(default_paths().config_file) is not None,
                 "error": "no editor found: set $VISUAL or $EDITOR",
             }
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         if reply.get("ok"):
             root.destroy()
         else:
-            message.set(reply.get("error", "failed"))
+            message.set(str(reply.get("error", "failed")))
 
     build(root, status, snooze, send)
     tk.Label(root, textvariable=message, fg="#b00020").pack(fill="x")
