@@ -13,7 +13,7 @@ from pathlib import Path
 from ..adapters.autostart import AutostartError, Backend, backends, launch_argv
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("autostart", help="start deskbreak with your desktop session")
     parser.add_argument("action", choices=("enable", "disable", "status"))
     parser.add_argument(

@@ -12,7 +12,7 @@ from typing import TextIO
 FOLLOW_POLL_SECONDS = 0.5
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     logs = sub.add_parser("logs", help="show the daemon's log (run the daemon with -v for debug lines)")
     logs.add_argument("-f", "--follow", action="store_true", help="keep printing new lines (Ctrl-C stops)")
     logs.add_argument("-n", "--lines", type=int, default=50, help="how many of the last lines (default 50)")
@@ -52,7 +52,7 @@ def follow(path: Path, out: TextIO, stop: threading.Event, interval: float = FOL
             stream.close()
 
 
-def _open_at_end(path: Path):
+def _open_at_end(path: Path) -> TextIO | None:
     try:
         stream = path.open("r", encoding="utf-8", errors="replace")
     except FileNotFoundError:
@@ -61,14 +61,14 @@ def _open_at_end(path: Path):
     return stream
 
 
-def _open_at_start(path: Path):
+def _open_at_start(path: Path) -> TextIO | None:
     try:
         return path.open("r", encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return None
 
 
-def _replaced(path: Path, stream) -> bool:
+def _replaced(path: Path, stream: TextIO) -> bool:
     import os
 
     try:

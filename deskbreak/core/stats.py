@@ -24,7 +24,7 @@ import io
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta, tzinfo
-from typing import Any
+from typing import TypedDict
 
 from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 
@@ -251,7 +251,52 @@ def today_line(counts: Counts | None, goal: int | None = None) -> str:
     return "Today: " + ", ".join(parts)
 
 
-def _day_dict(summary: Summary, d: DayCounts) -> dict[str, Any]:
+# The JSON export's shape, field by field (`to_json`'s docstring shows it whole).
+class CountsJson(TypedDict):
+    done: int
+    snoozed: int
+    skipped: int
+    ignored: int
+    natural_breaks: int
+    missed_while_asleep: int
+
+
+class DayJson(CountsJson):
+    date: str
+    work_day: bool
+    goal_met: bool
+
+
+class StretchCountJson(TypedDict):
+    stretch_id: str
+    done: int
+
+
+class StreakJson(TypedDict):
+    current: int
+    best: int
+
+
+class StretchesJson(TypedDict):
+    most_done: StretchCountJson | None
+    least_done: StretchCountJson | None
+    done_by_stretch: list[StretchCountJson]
+
+
+class SummaryJson(TypedDict):
+    schema: int
+    start: str
+    end: str
+    today: str
+    goal: int
+    days: list[DayJson]
+    totals: CountsJson
+    completion_rate: float | None
+    streak: StreakJson
+    stretches: StretchesJson
+
+
+def _day_dict(summary: Summary, d: DayCounts) -> DayJson:
     return {
         "date": d.day.isoformat(),
         "work_day": d.day in summary.work_days,
@@ -260,17 +305,26 @@ def _day_dict(summary: Summary, d: DayCounts) -> dict[str, Any]:
     }
 
 
-def _counts_dict(c: Counts) -> dict[str, int]:
-    out: dict[str, int] = c.as_dict()
-    out["missed_while_asleep"] = out.pop("missed")
-    return out
+def _counts_dict(c: Counts) -> CountsJson:
+    return {
+        "done": c.done,
+        "snoozed": c.snoozed,
+        "skipped": c.skipped,
+        "ignored": c.ignored,
+        "natural_breaks": c.natural_breaks,
+        "missed_while_asleep": c.missed,
+    }
 
 
-def _stretch(s: StretchCount | None) -> dict[str, Any] | None:
-    return None if s is None else {"stretch_id": s.stretch_id, "done": s.done}
+def _stretch(s: StretchCount) -> StretchCountJson:
+    return {"stretch_id": s.stretch_id, "done": s.done}
 
 
-def to_json(summary: Summary) -> dict[str, Any]:
+def _maybe_stretch(s: StretchCount | None) -> StretchCountJson | None:
+    return None if s is None else _stretch(s)
+
+
+def to_json(summary: Summary) -> SummaryJson:
     """A JSON-ready dict; the shape is stable (`schema` bumps when it changes):
 
     {"schema": 1, "start": "YYYY-MM-DD", "end": ..., "today": ..., "goal": 6,
@@ -293,8 +347,8 @@ def to_json(summary: Summary) -> dict[str, Any]:
         "completion_rate": None if rate is None else round(rate, 4),
         "streak": {"current": summary.current_streak, "best": summary.best_streak},
         "stretches": {
-            "most_done": _stretch(summary.most_done),
-            "least_done": _stretch(summary.least_done),
+            "most_done": _maybe_stretch(summary.most_done),
+            "least_done": _maybe_stretch(summary.least_done),
             "done_by_stretch": [_stretch(s) for s in summary.done_by_stretch],
         },
     }
@@ -319,6 +373,6 @@ def to_csv(summary: Summary) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for d in summary.days:
-        row = _day_dict(summary, d)
+        row: Mapping[str, object] = _day_dict(summary, d)
         writer.writerow([int(v) if isinstance(v, bool) else v for v in (row[c] for c in CSV_COLUMNS)])
     return buf.getvalue()

@@ -15,7 +15,10 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from .base import MARKER, AutostartError, AutostartStatus, Backend  # noqa: F401 (the port)
+from .base import MARKER, AutostartError, AutostartStatus, Backend
+
+# The port, re-exported: callers import it from here, not from .base.
+__all__ = ["MARKER", "AutostartError", "AutostartStatus", "Backend", "backends", "config_home", "launch_argv"]
 
 log = logging.getLogger(__name__)
 

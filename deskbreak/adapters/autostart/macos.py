@@ -18,14 +18,17 @@ class LaunchAgent:
     def __init__(self, home: Path):
         self.path = home / "Library" / "LaunchAgents" / f"{LABEL}.plist"
 
-    def _read(self) -> dict | None:
+    def _read(self) -> dict[str, object] | None:
+        """The plist's top-level dict; {} (no marker: not ours) for a broken file or one whose top
+        level is not a dict (an array or a string is a valid plist too)."""
         try:
             with self.path.open("rb") as stream:
-                return plistlib.load(stream)
+                plist = plistlib.load(stream)
         except FileNotFoundError:
             return None
         except (plistlib.InvalidFileException, ValueError):
             return {}
+        return plist if isinstance(plist, dict) else {}
 
     def status(self) -> AutostartStatus:
         plist = self._read()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -20,35 +21,41 @@ class Registry(Protocol):
     def delete(self, name: str) -> None: ...
 
 
-class WinRegRun:
-    """The real HKCU Run key (winreg is imported only here, only on Windows)."""
+NOT_WINDOWS = "the registry's Run key exists only on Windows"
 
-    def _key(self, write: bool):
-        import winreg  # type: ignore[import-not-found]
+if sys.platform == "win32":  # winreg exists only there; mypy skips this block when checking for Linux
+    import winreg
 
+    def _open_run_key(write: bool) -> winreg.HKEYType:
         access = winreg.KEY_SET_VALUE | winreg.KEY_QUERY_VALUE if write else winreg.KEY_QUERY_VALUE
         return winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, RUN_KEY, 0, access)
 
-    def get(self, name: str) -> str | None:
-        import winreg  # type: ignore[import-not-found]
 
-        with self._key(False) as key:
-            try:
-                return str(winreg.QueryValueEx(key, name)[0])
-            except FileNotFoundError:
-                return None
+class WinRegRun:
+    """The real HKCU Run key; on any other platform each call raises AutostartError."""
+
+    def get(self, name: str) -> str | None:
+        if sys.platform == "win32":
+            with _open_run_key(write=False) as key:
+                try:
+                    return str(winreg.QueryValueEx(key, name)[0])
+                except FileNotFoundError:
+                    return None
+        raise AutostartError(NOT_WINDOWS)
 
     def set(self, name: str, value: str) -> None:
-        import winreg  # type: ignore[import-not-found]
-
-        with self._key(True) as key:
-            winreg.SetValueEx(key, name, 0, winreg.REG_SZ, value)
+        if sys.platform == "win32":
+            with _open_run_key(write=True) as key:
+                winreg.SetValueEx(key, name, 0, winreg.REG_SZ, value)
+                return
+        raise AutostartError(NOT_WINDOWS)
 
     def delete(self, name: str) -> None:
-        import winreg  # type: ignore[import-not-found]
-
-        with self._key(True) as key:
-            winreg.DeleteValue(key, name)
+        if sys.platform == "win32":
+            with _open_run_key(write=True) as key:
+                winreg.DeleteValue(key, name)
+                return
+        raise AutostartError(NOT_WINDOWS)
 
 
 def command_line(argv: Sequence[str]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import queue
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .bus import BusConnection
 
@@ -15,8 +16,11 @@ NAME = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
 IFACE = "org.freedesktop.Notifications"
 
+if TYPE_CHECKING:  # jeepney is imported lazily, where D-Bus is used
+    from jeepney import DBusAddress, Message
 
-def server_address():
+
+def server_address() -> DBusAddress:
     from jeepney import DBusAddress
 
     return DBusAddress(PATH, bus_name=NAME, interface=IFACE)
@@ -45,7 +49,7 @@ def server_info(bus_address: str | None = None, timeout: float = 1.0) -> ServerI
     """The notification server on the session bus, or None when none answers (or it answers nonsense)."""
     from jeepney import MessageType, new_method_call
 
-    signals: queue.Queue = queue.Queue(maxsize=1)
+    signals: queue.Queue[Message] = queue.Queue(maxsize=1)
     try:
         conn = BusConnection(bus_address or "SESSION", signals, auth_timeout=timeout)
     except Exception as exc:

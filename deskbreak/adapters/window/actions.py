@@ -13,7 +13,11 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # Tk loads only in the window's own process
+    import tkinter as tk
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +45,8 @@ def enabled(state: str) -> dict[str, bool]:
 
 
 def request(cmd: str, arg: Any = None) -> dict[str, Any]:
-    from ...daemon.control import ControlClient, ControlError, NotRunning
+    from ...daemon.control import ControlClient, NotRunning
+    from ...daemon.instance import ControlError
     from ...paths import default_paths
 
     try:
@@ -52,7 +57,7 @@ def request(cmd: str, arg: Any = None) -> dict[str, Any]:
         return {"ok": False, "error": str(error)}
 
 
-def build(root, status: dict[str, Any], snooze: list[int], send: Callable[[str, Any], None]) -> None:
+def build(root: tk.Tk, status: dict[str, Any], snooze: list[int], send: Callable[[str, Any], None]) -> None:
     import tkinter as tk
 
     root.title(TITLE)
@@ -65,18 +70,21 @@ def build(root, status: dict[str, Any], snooze: list[int], send: Callable[[str, 
         pady=6,
     ).pack(fill="x")
 
+    def on_key(cmd: str, arg: Any) -> Callable[[object], None]:
+        return lambda _event: send(cmd, arg)
+
     def row(label: str, buttons: list[tuple[str, str, Any, str | None]]) -> None:
         frame = tk.Frame(root, padx=8, pady=2)
         frame.pack(fill="x")
         if label:
             tk.Label(frame, text=label, width=7, anchor="w").pack(side="left")
         for text, cmd, arg, key in buttons:
-            state = "normal" if can.get(cmd, True) and status.get("ok", True) else "disabled"
-            tk.Button(frame, text=text, state=state, command=lambda c=cmd, a=arg: send(c, a)).pack(
-                side="left"
+            state: Literal["normal", "disabled"] = (
+                "normal" if can.get(cmd, True) and status.get("ok", True) else "disabled"
             )
+            tk.Button(frame, text=text, state=state, command=partial(send, cmd, arg)).pack(side="left")
             if key and state == "normal":
-                root.bind(key, lambda event, c=cmd, a=arg: send(c, a))
+                root.bind(key, on_key(cmd, arg))
 
     # The guided window (prompt.window = "on_click"): the stretch due, or one now.
     stretch = "Show stretch" if status.get("state") in ("due", "snoozed") else "Stretch now"
@@ -121,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         if reply.get("ok"):
             root.destroy()
         else:
-            message.set(reply.get("error", "failed"))
+            message.set(str(reply.get("error", "failed")))
 
     build(root, status, snooze, send)
     tk.Label(root, textvariable=message, fg="#b00020").pack(fill="x")

@@ -19,16 +19,25 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ...core import guide
 from ...core.catalog import Catalog, Stretch
 from . import theme as window_theme
 from .availability import EXIT_BAD_INPUT, EXIT_NO_DISPLAY, EXIT_NO_TK
 
+if TYPE_CHECKING:  # Tk loads in main(), so a missing tkinter is one clear line
+    import tkinter
+
 TICK_MS = 200
 STATUS_EVERY_S = 5.0
 NOT_RUNNING = "deskbreak is not running: this window is a guide only, nothing is recorded."
+
+
+class DaemonClient(Protocol):
+    """What the window needs of the control socket's client: one request, its JSON reply."""
+
+    def request(self, cmd: str, arg: Any = None) -> dict[str, Any]: ...
 
 
 def monotonic_clock() -> datetime:
@@ -41,10 +50,10 @@ class GuideWindow:
 
     def __init__(
         self,
-        root: Any,
+        root: tkinter.Tk,
         stretch: Stretch,
         catalog: Catalog,
-        client: Any,
+        client: DaemonClient | None,
         clock: Callable[[], datetime] = monotonic_clock,
         palette: window_theme.Palette | None = None,
         sound: bool = True,
@@ -250,13 +259,14 @@ def load_setup(config_path: Path | None) -> tuple[Catalog, bool]:
     """The catalog with the user's stretches, and whether cues may sound (defaults if unreadable)."""
     from ...assets import builtin_catalog
     from ...core import config as config_model
+    from ...core.config_checks import ConfigError
     from ...store import config_file
 
     config = config_model.defaults()
     if config_path is not None:
         try:
             config = config_file.load(config_path)
-        except config_model.ConfigError as error:
+        except ConfigError as error:
             print(f"deskbreak window: using defaults: {str(error).splitlines()[0]}", file=sys.stderr)
     return builtin_catalog().for_user(config.stretches.level, config.stretches.custom), config.prompt.sound
 

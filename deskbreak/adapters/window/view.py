@@ -6,8 +6,9 @@ Sizes are pixels at 96 dpi times the screen's scale: the countdown is 72 px, the
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Callable
 from tkinter import font as tkfont
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ...assets import asset_path
 from ...core import guide
@@ -15,19 +16,29 @@ from ...core.catalog import Stretch
 from ...core.safety import SAFETY_NOTE
 from .theme import Palette, Rect
 
+if TYPE_CHECKING:
+    from PIL import ImageTk
+
+    from .guided import GuideWindow
+
 IMAGE_SIZE = (480, 360)
 FLASH_MS = 450
 TEXT_WIDTH = 520  # the column of steps, at 96 dpi
 
 
+def _on_key(action: Callable[[], object]) -> Callable[[object], object]:
+    """A key binding that runs `action` (Tk passes the event, which the actions do not need)."""
+    return lambda _event: action()  # one closure per action: no late binding of a loop variable
+
+
 class View:
-    def __init__(self, window: Any, palette: Palette, scale: float, area: Rect):
+    def __init__(self, window: GuideWindow, palette: Palette, scale: float, area: Rect):
         self.window, self.p, self.scale = window, palette, scale
         root = self.root = window.root
         family = tkfont.nametofont("TkDefaultFont").actual("family")
         px = self.px
 
-        def font(size: int, weight: str = "normal") -> tkfont.Font:
+        def font(size: int, weight: Literal["normal", "bold"] = "normal") -> tkfont.Font:
             return tkfont.Font(root=root, family=family, size=-px(size), weight=weight)
 
         self.fonts = {
@@ -41,7 +52,7 @@ class View:
         # Fit a small screen: the picture shrinks before the text does.
         room = area[3] - px(470)
         self.image_scale = max(0.45, min(scale, room / IMAGE_SIZE[1]))
-        self._images: dict[tuple[str, bool], Any] = {}
+        self._images: dict[tuple[str, bool], ImageTk.PhotoImage | None] = {}
         root.configure(bg=palette.bg, padx=px(24), pady=px(16))
         root.columnconfigure(1, weight=1)
         self.title = self._label(root, "", "title", palette.fg)
@@ -90,13 +101,13 @@ class View:
             (("<space>",), window.toggle_timer),
         ):
             for key in keys:
-                root.bind(key, lambda event, act=action: act())
+                root.bind(key, _on_key(action))
         self._side: bool | None = None
 
     def px(self, size: float) -> int:
         return round(size * self.scale)
 
-    def _label(self, parent: Any, text: str, font: str, fg: str, wrap: int = 0) -> tk.Label:
+    def _label(self, parent: tk.Misc, text: str, font: str, fg: str, wrap: int = 0) -> tk.Label:
         return tk.Label(
             parent,
             text=text,
@@ -109,7 +120,9 @@ class View:
             bd=0,
         )
 
-    def _button(self, parent: Any, text: str, command: Any, primary: bool = False) -> tk.Button:
+    def _button(
+        self, parent: tk.Misc, text: str, command: Callable[[], object], primary: bool = False
+    ) -> tk.Button:
         p = self.p
         bg, fg = (p.primary_bg, p.primary_fg) if primary else (p.button_bg, p.button_fg)
         button = tk.Button(
@@ -169,13 +182,13 @@ class View:
             text = self._label(self.steps, step, "text", self.p.fg, wrap=TEXT_WIDTH)
             text.grid(row=number, column=1, sticky="nw", pady=(0, self.px(6)))
 
-    def _image(self, stretch_id: str, mirrored: bool) -> Any:
+    def _image(self, stretch_id: str, mirrored: bool) -> ImageTk.PhotoImage | str:
         key = (stretch_id, mirrored)
         if key not in self._images:
             self._images[key] = self._load_image(stretch_id, mirrored)
         return self._images[key] or ""
 
-    def _load_image(self, stretch_id: str, mirrored: bool) -> Any:
+    def _load_image(self, stretch_id: str, mirrored: bool) -> ImageTk.PhotoImage | None:
         path = asset_path(f"stretches/{stretch_id}.png")
         if path is None:  # a user's own stretch has no picture
             return None
@@ -193,9 +206,9 @@ class View:
         picture = Image.alpha_composite(backdrop, picture).convert("RGB")
         if mirrored:
             picture = ImageOps.mirror(picture)
-        size = tuple(round(n * self.image_scale) for n in IMAGE_SIZE)
+        size = (round(IMAGE_SIZE[0] * self.image_scale), round(IMAGE_SIZE[1] * self.image_scale))
         if size != picture.size:
-            picture = picture.resize(size, Image.LANCZOS)
+            picture = picture.resize(size, Image.Resampling.LANCZOS)
         return ImageTk.PhotoImage(picture, master=self.root)
 
     def say(self, text: str) -> None:
@@ -205,7 +218,7 @@ class View:
         else:
             self.message.grid_remove()
 
-    def show_reminders(self, status: dict | None) -> None:
+    def show_reminders(self, status: dict[str, Any] | None) -> None:
         """The menu-less line: Pause/Resume reminders and what comes next."""
         self.snooze_button.configure(state="disabled" if status is None else "normal")
         if status is None:
@@ -228,8 +241,8 @@ class View:
             self._paint(self.p.bg)
 
     def _paint(self, colour: str) -> None:
-        stack = [self.right]
+        stack: list[tk.Misc] = [self.right]
         while stack:
             widget = stack.pop()
-            widget.configure(bg=colour)
+            widget["bg"] = colour  # labels and frames alike: every widget here has a background
             stack.extend(widget.winfo_children())

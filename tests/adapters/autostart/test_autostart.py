@@ -11,7 +11,7 @@ import pytest
 from deskbreak.adapters import autostart
 from deskbreak.adapters.autostart.macos import LaunchAgent
 from deskbreak.adapters.autostart.systemd import SystemdUnit, systemd_quote
-from deskbreak.adapters.autostart.windows import RunKey, command_line
+from deskbreak.adapters.autostart.windows import RunKey, WinRegRun, command_line
 from deskbreak.adapters.autostart.xdg import XdgAutostart, exec_quote, exec_value
 from deskbreak.cli import autostart as cli_autostart
 
@@ -187,6 +187,17 @@ def test_launch_agent_leaves_a_foreign_plist_alone(tmp_path):
         agent.enable(ARGV)
 
 
+def test_launch_agent_treats_a_plist_that_is_not_a_dict_as_foreign(tmp_path):
+    agent = LaunchAgent(tmp_path)
+    agent.path.parent.mkdir(parents=True)
+    agent.path.write_bytes(plistlib.dumps(["an", "array", "is", "a", "valid", "plist"]))
+    status = agent.status()
+    assert not status.managed and "did not write" in status.detail
+    assert agent.disable().startswith("left alone") and agent.path.exists()
+    with pytest.raises(autostart.AutostartError):
+        agent.enable(ARGV)
+
+
 # --- Windows ---
 
 
@@ -214,6 +225,12 @@ def test_run_key_quotes_the_command_line():
     assert key.status().enabled
     assert key.disable().startswith("disabled") and registry.values == {}
     assert command_line(["a b", 'c"d']) == '"a b" c\\"d'
+
+
+def test_the_real_registry_off_windows_is_one_clear_error(monkeypatch):
+    monkeypatch.setattr("sys.platform", "linux")
+    with pytest.raises(autostart.AutostartError, match="only on Windows"):
+        WinRegRun().get("deskbreak")
 
 
 def test_run_key_leaves_a_foreign_value_alone():
