@@ -85,8 +85,7 @@ class NotifierWorker:
         with self._wake:
             self._closed = True
             self._calls.clear()
-            self._wake.notify_all()
-        self._thread.join(self.timeout)
+            self._wake.notify_all()  # the worker ends after the call it runs, if any
         closing = _Call("close")
         self._start(closing)
         if not closing.finished.wait(self.timeout):
