@@ -165,3 +165,22 @@ def test_with_no_safe_folder_a_command_says_why_in_one_line(home):
     assert status.returncode != 0
     lines = status.stderr.strip().splitlines()
     assert len(lines) == 1 and "is a symbolic link" in lines[0] and "Traceback" not in status.stderr
+
+
+@linux
+@needs_root
+def test_run_refuses_a_planted_runtime_folder_in_one_line(home):
+    xdg = private(home / "xdg")
+    os.chown(xdg, NOBODY, NOBODY)
+    state = home / ".local" / "state" / "deskbreak"
+    state.mkdir(parents=True)
+    theirs = private(home / "theirs")
+    os.chown(theirs, NOBODY, NOBODY)
+    (state / "run").symlink_to(theirs)
+    os.lchown(state / "run", NOBODY, NOBODY)
+    run = run_cli(environment(home, XDG_RUNTIME_DIR=str(xdg), DESKBREAK_TRAY="headless"), "run")
+    assert run.returncode == 1
+    assert run.stderr.strip() == (
+        f"deskbreak: cannot start: {state / 'run'} is a symbolic link: refusing to follow it; remove it"
+    )
+    assert list(theirs.iterdir()) == []  # nothing was put in the other user's folder
