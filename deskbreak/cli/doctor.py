@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..paths import Paths, default_paths
+from ..paths import MISSING, Paths, current_uid, default_paths, folder_problem
 
 # The runtime dependencies of pyproject.toml (the Linux-only ones only on Linux).
 DEPENDENCIES = (
@@ -125,6 +125,26 @@ def check_writable(name: str, directory: Path, fix: str, essential: bool) -> Che
     except OSError as error:
         return Check(name, False, f"{directory}: {error.strerror or error}", fix, essential)
     return Check(name, True, f"{directory} (writable)")
+
+
+def check_runtime(paths: Paths, uid: int | None = None) -> Check:
+    """The folder of the control socket, checked as the daemon checks it and never created here:
+    a folder made by a diagnosis with the wrong mode would stop the daemon from starting."""
+    uid = current_uid() if uid is None else uid
+    folder = paths.runtime_dir
+    fix_env = "set XDG_RUNTIME_DIR to a folder only you can open (mode 700)"
+    if paths.runtime_problem:
+        return Check("runtime folder", False, paths.runtime_problem, fix_env)
+    problem = folder_problem(folder, uid)
+    if problem is None:
+        return Check("runtime folder", True, f"{folder} (private)")
+    if problem == MISSING:
+        parent = next((p for p in folder.parents if p.exists()), None)
+        if parent is not None and os.access(parent, os.W_OK | os.X_OK):
+            return Check("runtime folder", True, f"{folder} (created 0700 when the daemon starts)")
+        return Check("runtime folder", False, f"{folder}: cannot be created here", fix_env)
+    fix = f"chmod 700 {folder}" if "open to other users" in problem else f"remove {folder}"
+    return Check("runtime folder", False, f"{folder} {problem}", fix)
 
 
 def check_log(paths: Paths) -> Check:
@@ -349,9 +369,7 @@ def run_checks(paths: Paths, notify: bool = False, environ: Mapping[str, str] = 
         check_catalog(),
         check_writable("data folder", paths.data_dir, f"make {paths.data_dir} writable by you", True),
         check_writable("state folder", paths.state_dir, f"make {paths.state_dir} writable by you", False),
-        check_writable(
-            "runtime folder", paths.runtime_dir, f"make {paths.runtime_dir} writable by you", False
-        ),
+        check_runtime(paths),
         check_log(paths),
         check_tray(environ),
         check_notifications(notify),

@@ -1,12 +1,17 @@
 """The control socket: a local server in the daemon and a client for `deskbreak status` & co.
 
 Threads: `ControlServer.start` runs an accept loop on its own thread and one short-lived thread
-per client (at most MAX_CLIENTS at once; more are told "busy"). A client that stalls only holds
-its own thread until CLIENT_TIMEOUT. The handler is called on client threads, may block briefly
-(the daemon's lock) and must return a reply dict.
+per client (at most MAX_CLIENTS at once). Every request line must arrive whole within
+CLIENT_TIMEOUT of the connection (or of the previous reply): a deadline for the request, not for
+each read, so a client that trickles a byte at a time is dropped like a silent one. When every
+slot is taken, the connection that has waited longest for its request is hung up to make room, so
+silent clients cannot keep a real one out; "busy" is answered only when every slot is running a
+command. The handler is called on client threads, may block briefly (the daemon's lock) and must
+return a reply dict.
 
 Security (POSIX): the socket lives in a directory only this user may enter (0700, owned by us;
-refused otherwise), the socket is 0600, and on Linux the peer's uid is checked (SO_PEERCRED).
+refused otherwise), the socket is 0600, and on Linux the peer's uid is checked (SO_PEERCRED). The
+client checks the folder the same way (no symbolic link, ours, 0700) before it connects.
 Windows has no Unix sockets here: the server listens on 127.0.0.1 and writes the port and a
 random token to the socket path (in the user's directory); a client sends the token first.
 
@@ -31,15 +36,21 @@ from pathlib import Path
 from typing import Any
 
 from ..core import protocol
-from .instance import LOCK_NAME, AlreadyRunning, ControlError, InstanceLock, ensure_private_dir, read_pid
+from ..paths import MISSING, current_uid, folder_problem
+from .instance import LOCK_NAME, read_pid
+from .instance import AlreadyRunning as AlreadyRunning  # re-exported: callers import them from here
+from .instance import ControlError as ControlError
+from .instance import InstanceLock as InstanceLock
+from .instance import ensure_private_dir as ensure_private_dir
 
 log = logging.getLogger(__name__)
 
 MAX_CLIENTS = 16
-CLIENT_TIMEOUT = 5.0  # seconds a client may stay silent before it is dropped
+CLIENT_TIMEOUT = 2.0  # seconds a client has to send a whole request line, however it trickles
+EVICTED_GRACE = 0.5  # how long the accept loop waits for a hung-up client's slot to come free
 USE_TCP = sys.platform == "win32"
 
-Handler = Callable[[str, Any], dict]
+Handler = Callable[[str, Any], dict[str, Any]]
 
 
 def _token() -> str:
@@ -76,6 +87,8 @@ class ControlServer:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._clients: set[threading.Thread] = set()
+        self._guard = threading.Lock()  # guards _waiting
+        self._waiting: dict[socket.socket, float] = {}  # connections reading a request, since when
 
     def start(self) -> ControlServer:
         if self._lock is None:
@@ -170,7 +183,7 @@ class ControlServer:
                 if self._stopping.is_set():
                     return
                 continue
-            if not self._slots.acquire(blocking=False):
+            if not self._take_slot():
                 _send(conn, protocol.error_reply("busy: too many clients, try again"))
                 conn.close()
                 continue
@@ -178,15 +191,33 @@ class ControlServer:
             self._clients.add(client)
             client.start()
 
+    def _take_slot(self) -> bool:
+        """A slot for a new client: a free one, or the one of the client that has waited longest
+        for its request (hung up); False when every slot is running a command."""
+        if self._slots.acquire(blocking=False):
+            return True
+        with self._guard:
+            if not self._waiting:
+                return False
+            oldest = min(self._waiting, key=self._waiting.__getitem__)
+            del self._waiting[oldest]
+            log.debug("control: every slot taken, hanging up the client waiting longest")
+            try:
+                oldest.shutdown(socket.SHUT_RDWR)  # its thread reads the end at once and frees the slot
+            except OSError:
+                pass
+        return self._slots.acquire(timeout=EVICTED_GRACE)
+
     def _serve(self, conn: socket.socket) -> None:
+        buffer = bytearray()
         try:
-            conn.settimeout(self.client_timeout)
-            reader = conn.makefile("rb")
-            if not self._allowed(conn, reader):
+            self._wait_for_request(conn)
+            if not self._allowed(conn, buffer):
                 _send(conn, protocol.error_reply("permission denied"))
                 return
             while not self._stopping.is_set():
-                line = reader.readline(protocol.MAX_LINE + 1)
+                self._wait_for_request(conn)
+                line = self._read_line(conn, buffer, time.monotonic() + self.client_timeout)
                 if not line:
                     return
                 if len(line) > protocol.MAX_LINE and not line.endswith(b"\n"):
@@ -194,17 +225,50 @@ class ControlServer:
                         conn, protocol.error_reply(f"request too long: more than {protocol.MAX_LINE} bytes")
                     )
                     return  # the rest of the line cannot be read back in step: hang up
+                with self._guard:
+                    if self._waiting.pop(conn, None) is None:
+                        return  # hung up to make room while its line arrived
+                conn.settimeout(self.client_timeout)  # the reply, too, must leave in bounded time
                 _send(conn, self._answer(line))
-        except OSError as error:  # timeouts, resets, broken pipes: this client only
+        except OSError as error:  # deadlines, resets, broken pipes: this client only
             log.debug("control client dropped: %s", error)
         finally:
+            with self._guard:
+                self._waiting.pop(conn, None)
             conn.close()
             self._slots.release()
             self._clients.discard(threading.current_thread())
 
-    def _allowed(self, conn: socket.socket, reader: Any) -> bool:
+    def _wait_for_request(self, conn: socket.socket) -> None:
+        with self._guard:
+            self._waiting[conn] = time.monotonic()
+
+    def _read_line(self, conn: socket.socket, buffer: bytearray, deadline: float) -> bytes:
+        """The next request line (with its newline; without one at the end of the stream or when
+        longer than MAX_LINE), b"" at the end; TimeoutError once `deadline` passes."""
+        while True:
+            end = buffer.find(b"\n")
+            if end >= 0 and end <= protocol.MAX_LINE:
+                line = bytes(buffer[: end + 1])
+                del buffer[: end + 1]
+                return line
+            if len(buffer) > protocol.MAX_LINE:
+                return bytes(buffer[: protocol.MAX_LINE + 1])
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no whole request within {self.client_timeout:g} s")
+            conn.settimeout(remaining)
+            chunk = conn.recv(65536)
+            if not chunk:
+                line = bytes(buffer)
+                buffer.clear()
+                return line
+            buffer.extend(chunk)
+
+    def _allowed(self, conn: socket.socket, buffer: bytearray) -> bool:
         if self.tcp:
-            line = reader.readline(200).strip().decode("ascii", "replace")
+            token = self._read_line(conn, buffer, time.monotonic() + self.client_timeout)
+            line = token[:200].strip().decode("ascii", "replace")
             import hmac  # here, not at the top: hmac loads OpenSSL's libcrypto (3 MB of RSS on Linux)
 
             return hmac.compare_digest(line, self._token)
@@ -266,10 +330,12 @@ class ControlClient:
     def _connect(self, timeout: float) -> socket.socket:
         try:
             if self.tcp:
+                self._check_folder()
                 info = json.loads(self.path.read_text(encoding="ascii"))
                 sock = socket.create_connection(("127.0.0.1", int(info["port"])), timeout=timeout)
                 sock.sendall(f"{info['token']}\n".encode("ascii"))
                 return sock
+            self._check_folder()
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             sock.settimeout(timeout)
             try:
@@ -286,3 +352,13 @@ class ControlClient:
             if error.errno in (errno.ENOENT, errno.ECONNREFUSED, errno.ENOTDIR):
                 raise NotRunning() from None
             raise ControlError(f"cannot reach the daemon at {self.path}: {error.strerror or error}") from None
+
+    def _check_folder(self) -> None:
+        """Talk only to a daemon in a folder that is ours and closed to others (no symbolic link):
+        another user's socket could answer in our daemon's name."""
+        folder = self.path.parent
+        problem = folder_problem(folder, current_uid())
+        if problem == MISSING:
+            raise NotRunning()
+        if problem is not None:
+            raise ControlError(f"{folder} {problem}: refusing to use the control socket there")

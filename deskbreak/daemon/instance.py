@@ -28,20 +28,45 @@ class ControlError(Exception):
 
 
 def ensure_private_dir(path: Path) -> None:
-    """Create `path` 0700, or check that it is ours and closed to others; ControlError if not."""
-    if not path.exists():
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(path, 0o700)
-    info = os.lstat(path)
-    if not stat.S_ISDIR(info.st_mode):
-        raise ControlError(f"{path} is not a directory: cannot put the control socket there")
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise ControlError(f"{path} belongs to uid {info.st_uid}, not to you: refusing to use it")
-    if os.name == "posix" and info.st_mode & 0o077:
-        raise ControlError(
-            f"{path} is open to other users (mode {stat.S_IMODE(info.st_mode):03o}): "
-            f"run `chmod 700 {path}` or remove it"
-        )
+    """Create `path` 0700, or check that it is ours and closed to others; ControlError if not.
+
+    The folder is opened without following a symbolic link and checked through that handle, so a
+    link or a folder swapped in by someone else is refused, never used.
+    """
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.mkdir(path, 0o700)
+        created = True
+    except FileExistsError:
+        created = False
+    except OSError as error:
+        raise ControlError(f"cannot create {path}: {error.strerror or error}") from None
+    if os.name != "posix":
+        if not path.is_dir():
+            raise ControlError(f"{path} is not a directory: cannot put the control socket there")
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as error:
+        if error.errno == errno.ELOOP or os.path.islink(path):
+            raise ControlError(f"{path} is a symbolic link: refusing to follow it; remove it") from None
+        if error.errno == errno.ENOTDIR:
+            raise ControlError(f"{path} is not a directory: cannot put the control socket there") from None
+        raise ControlError(f"cannot open {path}: {error.strerror or error}") from None
+    try:
+        info = os.fstat(fd)
+        if info.st_uid != os.getuid():
+            raise ControlError(f"{path} belongs to uid {info.st_uid}, not to you: refusing to use it")
+        if created:  # the umask may have left it narrower or (oddly) wider: exactly 0700
+            os.fchmod(fd, 0o700)
+            info = os.fstat(fd)
+        if info.st_mode & 0o077:
+            raise ControlError(
+                f"{path} is open to other users (mode {stat.S_IMODE(info.st_mode):03o}): "
+                f"run `chmod 700 {path}` or remove it"
+            )
+    finally:
+        os.close(fd)
 
 
 class InstanceLock:
@@ -53,7 +78,7 @@ class InstanceLock:
 
     def acquire(self) -> InstanceLock:
         ensure_private_dir(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
             _lock(fd)
         except OSError as error:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from ..core import forecast, views
+from ..core import clock_shift, forecast, views
 from ..core import schedule as core
 from ..core.catalog import Catalog
 from ..core.config import Config
@@ -42,6 +42,8 @@ class Ports:
     today_line: Callable[[datetime], str] = lambda now: "Today: no stretches yet"
     today_counts: Callable[[datetime], dict] | None = None  # done, snoozed, ... for `status`
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # How far the wall clock was set since the last call (daemon/wall_clock.py); zero: it was not.
+    clock_jump: Callable[[], timedelta] = field(default=lambda: timedelta(0))
     icon_path: str | None = None
     senses: Senses | None = None  # idle probe + calendar; None times by the clock alone
     window: GuidedWindow | None = None  # the guided window (#6); None: notifications only
@@ -94,7 +96,16 @@ class Daemon:
     # --- lifecycle ---
 
     def now(self) -> datetime:
-        return self.ports.clock().astimezone(UTC)
+        with self._lock:  # a reading and its jump together, so a jump is applied exactly once
+            now = self.ports.clock().astimezone(UTC)
+            jump = self.ports.clock_jump()
+            if jump:
+                # The wall clock was set: intervals are real time, so their instants move with it.
+                self.state = clock_shift.shift_instants(self.state, jump)
+                self._last_beat = self._last_beat + jump if self._last_beat else None
+                way = "back" if jump < timedelta(0) else "forward"
+                log.info("the clock was set %s by %s: intervals keep their real length", way, abs(jump))
+            return now
 
     def start_timer(self) -> None:
         from .timer import load  # APScheduler without asyncio (less RSS)

@@ -41,8 +41,9 @@ def setup_logging(paths: Paths, verbose: bool) -> None:
 
 def choose_notifier(on_action, icon_path: str | None):
     from ..adapters.notify import choose_notifier as choose
+    from ..adapters.notify.worker import NotifierWorker
 
-    return choose(on_action, icon_path)
+    return NotifierWorker(choose(on_action, icon_path))  # a hung server never holds the daemon
 
 
 def icon_path() -> str | None:
@@ -276,6 +277,9 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     zone = resolve_zone(config.schedule.timezone)
     history = open_history(paths, zone)
     senses = start_senses(config, zone)
+    from .wall_clock import JumpClock, watch_wall_clock
+
+    clock = JumpClock()
     daemon = Daemon(
         config,
         catalog,
@@ -285,6 +289,8 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
             icon_path=icon,
             senses=senses,
             picture=stretch_picture,
+            clock=clock.now,
+            clock_jump=clock.take_jump,
             **history_ports(history, config, zone),
         ),
     )
@@ -310,6 +316,7 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
         return EXIT_FAILURE
     watcher = start_config_watch(daemon, config_path)
     sleep_watcher = start_sleep_watch(daemon)
+    clock_watcher = watch_wall_clock(daemon)
     try:
         tray.run(on_ready=daemon.start_timer)
     finally:
@@ -322,6 +329,7 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
             senses.close()
         if sleep_watcher is not None:
             sleep_watcher.stop()
+        clock_watcher.stop()
         if history is not None:
             history.close()
     log.info("stopped")

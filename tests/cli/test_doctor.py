@@ -112,3 +112,36 @@ def test_the_whole_screen_and_exit_codes(paths, capsys, monkeypatch):
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is False
     assert any(c["name"] == "config" and not c["ok"] for c in report["checks"])
+
+
+def test_the_runtime_check_creates_nothing_and_the_daemon_can_start_after_it(tmp_path):
+    from deskbreak.daemon.instance import InstanceLock
+
+    xdg = tmp_path / "xdg"
+    xdg.mkdir(mode=0o700)
+    xdg.chmod(0o700)
+    paths = Paths(tmp_path / "c.toml", tmp_path / "data", tmp_path / "state", xdg / "deskbreak")
+    check = doctor.check_runtime(paths)
+    assert check.ok and check.detail == f"{xdg / 'deskbreak'} (created 0700 when the daemon starts)"
+    assert not paths.runtime_dir.exists()
+    codes = [c.name for c in doctor.run_checks(paths) if c.name == "runtime folder"]
+    assert codes == ["runtime folder"] and not paths.runtime_dir.exists()
+    lock = InstanceLock(paths.runtime_dir).acquire()  # refused ("open to other users") after the old doctor
+    try:
+        assert (paths.runtime_dir.stat().st_mode & 0o777) == 0o700
+        assert doctor.check_runtime(paths).detail == f"{paths.runtime_dir} (private)"
+    finally:
+        lock.release()
+
+
+def test_the_runtime_check_reports_a_folder_the_daemon_would_refuse(tmp_path):
+    folder = tmp_path / "run"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    paths = Paths(tmp_path / "c.toml", tmp_path / "data", tmp_path / "state", folder)
+    check = doctor.check_runtime(paths)
+    assert not check.ok and check.line() == (
+        f"✗ runtime folder: {folder} is open to other users (mode 755) — fix: chmod 700 {folder}"
+    )
+    problem = Paths(tmp_path / "c.toml", tmp_path / "d", tmp_path / "s", folder, "no private folder (…)")
+    assert doctor.check_runtime(problem).detail == "no private folder (…)"

@@ -431,3 +431,112 @@ def test_the_tally_starts_a_new_local_day_from_zero():
         "ignored": 0,
         "natural_breaks": 0,
     }
+
+
+def silent_clients(path: Path, count: int) -> list[socket.socket]:
+    socks = []
+    for _ in range(count):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(str(path))
+        socks.append(sock)
+    return socks
+
+
+def test_silent_clients_filling_every_slot_do_not_keep_status_out(rig):
+    _daemon, _clock, server, client = rig
+    server.client_timeout = 30  # far longer than the wait below: room is made, not waited for
+    held = silent_clients(server.path, 16)  # MAX_CLIENTS, all silent
+    try:
+        for _ in range(3):  # and again, while the flood keeps its slots
+            held += silent_clients(server.path, 4)
+            assert client.request("status", timeout=1.0)["ok"]
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def test_a_client_trickling_one_byte_at_a_time_is_dropped_at_the_request_deadline(rundir):
+    server = ControlServer(rundir / "c.sock", lambda c, a: {"ok": True}, client_timeout=1.0).start()
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.connect(str(server.path))
+            request = b'{"cmd": "status"}'  # 17 bytes at one per 0.25 s: 4 s, each read well in time
+            hung_up = threading.Event()
+
+            def watch() -> None:
+                sock.settimeout(10)
+                try:
+                    hung_up.set() if sock.recv(1) == b"" else None
+                except OSError:
+                    hung_up.set()
+
+            watcher = threading.Thread(target=watch, daemon=True)
+            watcher.start()
+            sent = 0
+            for byte in request:
+                if hung_up.wait(0.25):
+                    break
+                try:
+                    sock.send(bytes([byte]))
+                except OSError:
+                    break
+                sent += 1
+            assert hung_up.wait(5), "the trickling client kept its slot"
+            assert sent < len(request)  # dropped before its (never finished) request was whole
+    finally:
+        server.stop()
+
+
+def test_busy_is_answered_only_when_every_slot_runs_a_command(rundir):
+    release = threading.Event()
+    serving = threading.Semaphore(0)
+
+    def hold(cmd, arg):
+        serving.release()
+        return {"ok": release.wait(5)}
+
+    server = ControlServer(rundir / "c.sock", hold, client_timeout=30, max_clients=2).start()
+    try:
+        silent = silent_clients(server.path, 1)
+        running = silent_clients(server.path, 1)
+        running[0].sendall(b'{"cmd": "status"}\n')
+        assert serving.acquire(timeout=10)
+        # The silent client is hung up to make room; this request takes its slot and runs.
+        taker = silent_clients(server.path, 1)
+        taker[0].sendall(b'{"cmd": "status"}\n')
+        assert serving.acquire(timeout=10)
+        assert silent[0].recv(1) == b""
+        assert ControlClient(server.path).request("status") == {
+            "ok": False,
+            "error": "busy: too many clients, try again",
+        }
+        release.set()
+        for sock in running + taker:
+            assert json.loads(sock.makefile("rb").readline())["ok"]
+        for sock in silent + running + taker:
+            sock.close()
+    finally:
+        release.set()
+        server.stop()
+
+
+def test_a_symlinked_runtime_folder_is_refused_by_server_and_client(rundir):
+    real = rundir.parent / "real"
+    real.mkdir(mode=0o700)
+    rundir.symlink_to(real)
+    with pytest.raises(ControlError, match="is a symbolic link: refusing to follow it"):
+        ControlServer(rundir / "c.sock", lambda c, a: {"ok": True}).start()
+    with pytest.raises(ControlError, match="is a symbolic link: refusing to use the control socket"):
+        ControlClient(rundir / "c.sock").request("status")
+    assert list(real.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to chown")
+def test_the_client_refuses_a_socket_folder_of_another_user(rig):
+    _daemon, _clock, server, client = rig
+    os.chown(server.path.parent, 65534, 65534)
+    try:
+        with pytest.raises(ControlError, match="belongs to uid 65534, not to you"):
+            client.request("status")
+    finally:
+        os.chown(server.path.parent, os.getuid(), os.getgid())

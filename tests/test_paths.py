@@ -1,0 +1,186 @@
+"""Where the runtime folder goes: a private one is chosen, a shared or planted one never is, and the
+commands stay silent (no Python warning) and never crash (no traceback) whatever they find."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deskbreak.paths import MISSING, choose_runtime_dir, default_paths, folder_problem
+
+ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
+NOBODY = 65534
+needs_root = pytest.mark.skipif(not ROOT, reason="needs root to create folders as another user")
+linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX folders and uids")
+
+
+def private(path: Path) -> Path:
+    path.mkdir(mode=0o700, parents=True)
+    path.chmod(0o700)
+    return path
+
+
+@pytest.fixture
+def home(tmp_path):
+    tmp_path.chmod(0o755)  # pytest's base is 0700 only up top: be explicit about this one
+    return tmp_path
+
+
+@linux
+def test_a_private_xdg_runtime_dir_is_used(home):
+    xdg = private(home / "xdg")
+    chosen, problem = choose_runtime_dir({"XDG_RUNTIME_DIR": str(xdg)}, os.getuid(), home / "state")
+    assert (chosen, problem) == (xdg / "deskbreak", None)
+    assert not chosen.exists()  # choosing creates nothing
+
+
+@linux
+def test_an_xdg_runtime_dir_open_to_others_is_passed_over_for_the_state_folder(home):
+    xdg = home / "xdg"
+    xdg.mkdir(mode=0o755)
+    xdg.chmod(0o755)
+    chosen, problem = choose_runtime_dir({"XDG_RUNTIME_DIR": str(xdg)}, os.getuid(), home / "state")
+    assert (chosen, problem) == (home / "state" / "run", None)
+
+
+@linux
+def test_a_runtime_folder_left_open_to_others_is_passed_over(home):
+    # (an older `doctor` created it 0755): the daemon and its clients both move on to the next one
+    xdg = private(home / "xdg")
+    (xdg / "deskbreak").mkdir(mode=0o755)
+    (xdg / "deskbreak").chmod(0o755)
+    chosen, problem = choose_runtime_dir({"XDG_RUNTIME_DIR": str(xdg)}, os.getuid(), home / "state")
+    assert chosen == home / "state" / "run" and problem is None
+
+
+@linux
+@needs_root
+def test_folders_of_another_user_and_symlinks_are_never_chosen(home):
+    xdg = private(home / "xdg")
+    os.chown(xdg, NOBODY, NOBODY)
+    state = home / "state"
+    state.mkdir()
+    theirs = private(home / "theirs")
+    os.chown(theirs, NOBODY, NOBODY)
+    (state / "run").symlink_to(theirs)
+    os.lchown(state / "run", NOBODY, NOBODY)
+    chosen, problem = choose_runtime_dir({"XDG_RUNTIME_DIR": str(xdg)}, os.getuid(), state)
+    assert chosen == state / "run"
+    assert problem is not None and "\n" not in problem
+    assert f"{xdg} belongs to uid {NOBODY}, not to you" in problem
+    assert f"{state / 'run'} is a symbolic link" in problem
+    assert problem.endswith("set XDG_RUNTIME_DIR to a folder only you can open (mode 700)")
+
+
+@linux
+def test_our_own_symlink_is_refused_too(home):
+    target = private(home / "real")
+    link = home / "xdg"
+    link.symlink_to(target)
+    assert folder_problem(link, os.getuid()) == "is a symbolic link"
+    chosen, _ = choose_runtime_dir({"XDG_RUNTIME_DIR": str(link)}, os.getuid(), home / "state")
+    assert chosen == home / "state" / "run"
+
+
+@linux
+@needs_root
+def test_the_state_fallback_is_refused_under_a_folder_others_can_write(home):
+    shared = home / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    chosen, problem = choose_runtime_dir({}, os.getuid(), shared / "state")
+    assert chosen == shared / "state" / "run"
+    assert problem is not None and f"{shared} is writable by other users" in problem
+
+
+@linux
+def test_folder_problem_words():
+    assert folder_problem(Path("/no/such/folder"), os.getuid()) == MISSING
+    assert folder_problem(Path("/etc/hostname"), os.getuid()) == "is not a directory"
+
+
+def environment(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_") and k != "DESKBREAK_CONFIG"}
+    env.update(HOME=str(home), PYTHONWARNINGS="default", **extra)
+    return env
+
+
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "deskbreak", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@linux
+@needs_root
+@pytest.mark.parametrize("planted", ["another user's folder", "a symlink"])
+def test_commands_stay_silent_and_never_crash_whatever_the_temporary_folder_holds(home, planted):
+    xdg = home / "xdg"
+    xdg.mkdir(mode=0o755)
+    xdg.chmod(0o755)  # not 0700: platformdirs warned and fell back to $TMPDIR/runtime-<uid>
+    tmp = home / "tmp"
+    tmp.mkdir()
+    tmp.chmod(0o1777)
+    planted_path = tmp / f"runtime-{os.getuid()}"
+    if planted == "a symlink":
+        theirs = private(home / "theirs")
+        os.chown(theirs, NOBODY, NOBODY)
+        planted_path.symlink_to(theirs)
+        os.lchown(planted_path, NOBODY, NOBODY)
+    else:
+        private(planted_path)
+        os.chown(planted_path, NOBODY, NOBODY)
+    env = environment(home, XDG_RUNTIME_DIR=str(xdg), TMPDIR=str(tmp))
+    short = run_cli(env, "status", "--short")
+    assert (short.returncode, short.stdout, short.stderr) == (3, "", "")
+    status = run_cli(env, "status")
+    assert "Traceback" not in status.stderr and "Warning" not in status.stderr
+    assert len(status.stderr.strip().splitlines()) == 1
+    paths = default_paths(env)  # (the paths themselves: the state folder, not the planted one)
+    assert paths.runtime_problem is None and not str(paths.runtime_dir).startswith(str(tmp))
+    assert sorted(p.name for p in tmp.iterdir()) == [planted_path.name]  # nothing created there
+
+
+@linux
+@needs_root
+def test_with_no_safe_folder_a_command_says_why_in_one_line(home):
+    xdg = private(home / "xdg")
+    os.chown(xdg, NOBODY, NOBODY)
+    state = home / ".local" / "state" / "deskbreak"
+    state.mkdir(parents=True)
+    theirs = private(home / "theirs")
+    os.chown(theirs, NOBODY, NOBODY)
+    (state / "run").symlink_to(theirs)
+    os.lchown(state / "run", NOBODY, NOBODY)
+    env = environment(home, XDG_RUNTIME_DIR=str(xdg))
+    status = run_cli(env, "status")
+    assert status.returncode != 0
+    lines = status.stderr.strip().splitlines()
+    assert len(lines) == 1 and "is a symbolic link" in lines[0] and "Traceback" not in status.stderr
+
+
+@linux
+@needs_root
+def test_run_refuses_a_planted_runtime_folder_in_one_line(home):
+    xdg = private(home / "xdg")
+    os.chown(xdg, NOBODY, NOBODY)
+    state = home / ".local" / "state" / "deskbreak"
+    state.mkdir(parents=True)
+    theirs = private(home / "theirs")
+    os.chown(theirs, NOBODY, NOBODY)
+    (state / "run").symlink_to(theirs)
+    os.lchown(state / "run", NOBODY, NOBODY)
+    run = run_cli(environment(home, XDG_RUNTIME_DIR=str(xdg), DESKBREAK_TRAY="headless"), "run")
+    assert run.returncode == 1
+    assert run.stderr.strip() == (
+        f"deskbreak: cannot start: {state / 'run'} is a symbolic link: refusing to follow it; remove it"
+    )
+    assert list(theirs.iterdir()) == []  # nothing was put in the other user's folder
