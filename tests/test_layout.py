@@ -13,7 +13,6 @@ CORE_STDLIB = {
     "__future__",
     "collections",  # collections.abc: the abstract types for annotations (no I/O)
     "csv",
-    "collections",
     "dataclasses",
     "datetime",
     "difflib",
