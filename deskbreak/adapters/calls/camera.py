@@ -4,7 +4,8 @@ V4L2 offers no "who is streaming" query, and opening the device ourselves could 
 light); an open file descriptor is what PipeWire's camera portal, browsers and call clients all
 leave behind while the camera is on. The scan reads /proc/<pid>/status for the owner and the
 links in /proc/<pid>/fd of the user's processes only (another user's are not readable anyway):
-a few milliseconds on a desktop with a few hundred processes.
+about 12 ms measured for 164 processes with 1600 open files, all
+"ours" (as root); a user's scan passes other users' processes after one small read.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..activity.base import LogOnce
 from .base import UNKNOWN_CALL, CallSample, in_use_by
@@ -30,25 +30,27 @@ class CameraHolder:
     device: str  # "/dev/video0"
 
 
-def owner_uid(process: Path) -> int | None:
+def owner_uid(process: str) -> int | None:
     """The real uid on the "Uid:" line of /proc/<pid>/status."""
     try:
-        for line in (process / "status").read_text().splitlines():
-            if line.startswith("Uid:"):
-                return int(line.split()[1])
+        with open(process + "/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Uid:"):
+                    return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass  # the process ended while we looked
     return None
 
 
-def held_video_device(process: Path) -> str | None:
+def held_video_device(process: str) -> str | None:
+    fd_dir = process + "/fd/"
     try:
-        fds = os.listdir(process / "fd")
+        fds = os.listdir(fd_dir)
     except OSError:  # gone, or not ours to read
         return None
     for fd in fds:
         try:
-            target = os.readlink(process / "fd" / fd)
+            target = os.readlink(fd_dir + fd)
         except OSError:
             continue
         if target.startswith(VIDEO_DEVICE) and target[len(VIDEO_DEVICE) :].isdigit():
@@ -56,21 +58,24 @@ def held_video_device(process: Path) -> str | None:
     return None
 
 
-def cameras_in_use(proc: Path | str = "/proc", uid: int | None = None) -> list[CameraHolder]:
-    """Every process of `uid` (default: ours) holding a /dev/videoN open, under the `proc` root."""
-    proc, uid = Path(proc), os.getuid() if uid is None else uid
+def cameras_in_use(proc: str | os.PathLike[str] = "/proc", uid: int | None = None) -> list[CameraHolder]:
+    """Every process of `uid` (default: ours) holding a /dev/videoN open, under the `proc` root.
+
+    Plain strings, not Paths: a desktop has thousands of fd links, and this halves the scan."""
+    root, uid = os.fspath(proc), os.getuid() if uid is None else uid
     holders = []
-    for entry in os.listdir(proc):
+    for entry in os.listdir(root):
         if not entry.isdigit():
             continue
-        process = proc / entry
+        process = f"{root}/{entry}"
         if owner_uid(process) != uid:
             continue
         device = held_video_device(process)
         if device is None:
             continue
         try:
-            app = (process / "comm").read_text().strip()
+            with open(process + "/comm") as comm:
+                app = comm.read().strip()
         except OSError:
             app = ""
         holders.append(CameraHolder(int(entry), app or f"pid {entry}", device))

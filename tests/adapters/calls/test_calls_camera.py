@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from desktop_stack import skip_or_fail
+from desktop_stack import skip_or_fail, wait_for
 
 from deskbreak.adapters.calls.base import CallSample
 from deskbreak.adapters.calls.camera import CameraHolder, CameraSense, cameras_in_use
@@ -104,6 +104,8 @@ def test_the_real_proc_finds_a_process_holding_dev_video0() -> None:
         assert holder.stdout is not None
         if holder.stdout.readline().strip() != "held":
             skip_or_fail(f"cannot mount a private /dev here: {holder.communicate(timeout=5)[1].strip()}")
+        comm = Path(f"/proc/{holder.pid}/comm")
+        wait_for(lambda: comm.read_text().strip() == "sleep", "the shell to become sleep")  # after `echo`
         found = [h for h in cameras_in_use() if h.pid == holder.pid]
         assert found == [CameraHolder(holder.pid, "sleep", "/dev/video0")]
         assert CameraSense().sample() == CallSample(True, "camera in use by sleep")
