@@ -70,6 +70,11 @@ def decode(line: bytes) -> Answer:
     return Answer(fields["id"], outcome)
 
 
+def journal_path_for(history_path: Path) -> Path:
+    """The journal lives beside the history: `history.sqlite3` → `history.journal.jsonl`."""
+    return history_path.with_name(history_path.stem + ".journal.jsonl")
+
+
 class Journal:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -143,6 +148,9 @@ class Journal:
             while view:
                 view = view[os.write(fd, view) :]
             os.fsync(fd)
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a half-written copy on a full disk helps nobody
+            raise
         finally:
             os.close(fd)
         self._close_fd()

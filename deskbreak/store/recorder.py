@@ -30,20 +30,16 @@ from pathlib import Path
 
 from ..core.outcomes import DONE, SKIPPED, PromptOutcome
 from ..core.stats import DayCounts, add_outcome
-from .history import History, HistoryError
-from .history_file import DAMAGED, LOCKED
-from .journal import Answer, Journal, JournalError
+from .day_tally import DayTally
+from .history import HistoryError
+from .history_writer import HistoryWriter
+from .journal import Answer, Journal, JournalError, journal_path_for
 
 log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)  # seconds; the last one repeats
 # The answers a person (or a client on the socket) names a stretch in; prompts name their own.
 _NAMED_BY_THE_USER = (DONE, SKIPPED)
-
-
-def journal_path_for(history_path: Path) -> Path:
-    """The journal lives beside the history: `history.sqlite3` → `history.journal.jsonl`."""
-    return history_path.with_name(history_path.stem + ".journal.jsonl")
 
 
 def unknown_stretch(stretch_id: str | None, known_ids: Collection[str]) -> str | None:
@@ -64,44 +60,10 @@ class Receipt:
 
 
 class Recorder:
-    """Build with `Recorder.start(...)`; `close()` stops it (waiting answers stay journalled)."""
+    """`Recorder(path, zone=...).start()`; `close()` stops it (waiting answers stay journalled)."""
 
     def __init__(
         self,
-        history_path: Path,
-        journal: Journal,
-        zone: tzinfo,
-        clock: Callable[[], datetime],
-        known_stretch_ids: Callable[[], Collection[str]] | None,
-        on_problem: Callable[[str | None], None],
-        busy_timeout: float,
-        retry_delays: Sequence[float],
-    ) -> None:
-        self.history_path = Path(history_path)
-        self._journal = journal
-        self._zone = zone
-        self._clock = clock
-        self._known = known_stretch_ids
-        self._on_problem = on_problem
-        self._busy_timeout = busy_timeout
-        self._delays = tuple(retry_delays) or RETRY_DELAYS
-        self._cond = threading.Condition()
-        self._pending: list[Answer] = []
-        self._days: dict[date, DayCounts] = {}  # what the history holds, per day read once
-        self._seed_wanted: set[date] = set()
-        self._history_problem: str | None = None
-        self._journal_problem: str | None = None
-        self._set_aside_note: str | None = None
-        self._failures = 0
-        self._retry_at: float | None = None
-        self._woken = False
-        self._closing = False
-        self._opened_once = False
-        self._thread = threading.Thread(target=self._run, name="deskbreak-history", daemon=True)
-
-    @classmethod
-    def start(
-        cls,
         history_path: Path,
         *,
         zone: tzinfo,
@@ -111,34 +73,43 @@ class Recorder:
         on_problem: Callable[[str | None], None] = lambda line: None,
         busy_timeout: float = 1.0,
         retry_delays: Sequence[float] = RETRY_DELAYS,
-    ) -> Recorder:
-        """Replay the journal an earlier run left (into memory; the thread writes it) and start.
+    ) -> None:
+        """Replay the journal an earlier run left (into memory; the thread writes it); `start()`.
 
         `known_stretch_ids`: the catalog's ids, asked at each answer; done/skip naming another id
         are refused. `busy_timeout`: how long one write waits for another process's lock before
         the answers wait and it is retried. Never raises: a problem shows in `problem()`."""
-        journal = Journal(journal_path or journal_path_for(Path(history_path)))
-        recorder = cls(
-            Path(history_path),
-            journal,
-            zone,
-            clock,
-            known_stretch_ids,
-            on_problem,
-            busy_timeout,
-            retry_delays,
+        self.history_path = Path(history_path)
+        self._zone = zone
+        self._known = known_stretch_ids
+        self._on_problem = on_problem
+        self._delays = tuple(retry_delays) or RETRY_DELAYS
+        self._cond = threading.Condition()
+        self._tally = DayTally()
+        self._history_problem: str | None = None
+        self._journal_problem: str | None = None
+        self._set_aside_note: str | None = None
+        self._failures = 0
+        self._retry_at: float | None = None
+        self._woken = self._closing = False
+        self._writer = HistoryWriter(
+            self.history_path, zone, clock, busy_timeout, self._note_aside, self._reopened
         )
+        self._journal = Journal(journal_path or journal_path_for(self.history_path))
+        self._pending: list[Answer] = []
         try:
-            left = journal.read()
+            self._pending = self._journal.read()
         except JournalError as error:
-            recorder._journal_problem = str(error)
-            left = []
-        if left:
-            log.info("%d answers from the journal of an earlier run: writing them to the history", len(left))
-        recorder._pending.extend(left)
-        recorder._seed_wanted.add(recorder._day(clock()))
-        recorder._thread.start()
-        return recorder
+            self._journal_problem = str(error)
+        if self._pending:
+            log.info("%d answers from the journal of an earlier run: writing them", len(self._pending))
+        self._tally.get(self._day(clock()))  # today is read first thing
+        self._thread = threading.Thread(target=self._run, name="deskbreak-history", daemon=True)
+
+    def start(self) -> Recorder:
+        """Start the writer thread; returns the recorder: `Recorder(path, zone=z).start()`."""
+        self._thread.start()
+        return self
 
     # --- from the daemon ---
 
@@ -183,9 +154,8 @@ class Recorder:
         """Today's counts (local day of `now`), the waiting answers included; never reads the disk."""
         day = self._day(now)
         with self._cond:
-            counts = self._days.get(day) or DayCounts(day)
-            if day not in self._days and day not in self._seed_wanted:
-                self._seed_wanted.add(day)
+            counts = self._tally.get(day)
+            if self._tally.wanted():
                 self._cond.notify_all()
             for answer in self._pending:
                 if self._day(answer.outcome.prompted_at) == day:
@@ -198,7 +168,7 @@ class Recorder:
         with self._cond:
             self._woken = True
             self._cond.notify_all()
-            return self._cond.wait_for(lambda: not self._pending and not self._seed_wanted, timeout)
+            return self._cond.wait_for(lambda: not self._pending and not self._tally.wanted(), timeout)
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the thread after one last write (waiting answers stay in the journal)."""
@@ -212,7 +182,6 @@ class Recorder:
     # --- the recorder's thread ---
 
     def _run(self) -> None:
-        history: History | None = None
         reported: str | None = None
         while True:
             with self._cond:
@@ -222,7 +191,7 @@ class Recorder:
                 self._woken = False
                 batch = list(self._pending)
             if not closing or (batch and self._history_problem is None):
-                history = self._attempt(history, batch)
+                self._attempt(batch)
             with self._cond:
                 line = self._problem_locked()
             if line != reported:
@@ -230,84 +199,47 @@ class Recorder:
                 self._report(line)
             if closing:
                 break
-        if history is not None:
-            history.close()
+        self._writer.close()
 
     def _ready(self) -> bool:
         if self._closing or self._woken:
             return True
         due = self._retry_at is None or time.monotonic() >= self._retry_at
-        return due and bool(self._pending or self._seed_wanted)
+        return due and bool(self._pending or self._tally.wanted())
 
     def _wait_time(self) -> float | None:
         return None if self._retry_at is None else max(0.0, self._retry_at - time.monotonic())
 
-    def _attempt(self, history: History | None, batch: list[Answer]) -> History | None:
-        """Open if needed, read the days asked for, write the batch. Returns the history to keep."""
+    def _attempt(self, batch: list[Answer]) -> None:
+        """Read the days asked for, write the batch; on failure, wait and retry with backoff."""
         try:
-            history = self._usable(history)
             with self._cond:
-                seed = set(self._seed_wanted)
-            for day in seed:
-                counts = next(iter(history.day_counts(day, day)), None) or DayCounts(day)
+                days = self._tally.wanted()
+            for day in days:
+                counts = self._writer.read_day(day)
                 with self._cond:
-                    self._days[day] = counts
-                    self._seed_wanted.discard(day)
+                    self._tally.read(counts)
                     self._cond.notify_all()
             if batch:
-                added = history.record_answers([(a.answer_id, a.outcome) for a in batch])
+                added = self._writer.write(batch)
                 log.debug("history: %d of %d answers written", added, len(batch))
                 self._stored(batch, recount=added != len(batch))
-        except HistoryError as error:
-            return self._failed(history, error)
-        except Exception as error:  # never let the thread die: the answers would wait forever
-            log.exception("history write")
-            return self._failed(history, HistoryError(f"history {self.history_path}: {error}"))
+        except Exception as exc:  # never let the thread die: the answers would wait forever
+            error = (
+                exc if isinstance(exc, HistoryError) else HistoryError(f"history {self.history_path}: {exc}")
+            )
+            if not isinstance(exc, HistoryError):
+                log.exception("history write")
+            self._failed(error)
+            return
         with self._cond:
             self._history_problem, self._failures, self._retry_at = None, 0, None
-        return history
 
-    def _usable(self, history: History | None) -> History:
-        """The open history, checked against the file under it: damaged → set aside; moved or
-        deleted → reopened; not open → opened."""
-        if history is not None:
-            state = history.file_state()
-            if state == "damaged":
-                self._note_aside(history.set_aside_and_close(self._clock()))
-                history = None
-            elif state == "moved":
-                log.warning("history %s was moved or replaced: reopening it", self.history_path)
-                history.close()
-                history = None
-        if history is None:
-            history = History.open(
-                self.history_path, zone=self._zone, busy_timeout=self._busy_timeout, clock=self._clock
-            )
-            if history.set_aside is not None:
-                self._note_aside(history.set_aside)
+    def _failed(self, error: HistoryError) -> None:
+        if self._writer.failed(error):  # set aside: a fresh history, try again at once
             with self._cond:
-                if self._opened_once:  # perhaps another file now: each day is read again
-                    self._seed_wanted.update(self._days)
-                self._opened_once = True
-        return history
-
-    def _note_aside(self, aside: Path) -> None:
-        note = f"history {self.history_path} was damaged: kept as {aside.name}, a fresh history started"
-        log.warning("%s", note)
-        with self._cond:
-            self._set_aside_note = note
-
-    def _failed(self, history: History | None, error: HistoryError) -> History | None:
-        if history is not None and error.kind == DAMAGED:
-            # SQLite found damage the file checks did not see: set it aside, retry at once.
-            try:
-                self._note_aside(history.set_aside_and_close(self._clock()))
-                with self._cond:
-                    self._woken = True
-                return None
-            except HistoryError as aside_error:
-                error = aside_error
-                history = None
+                self._woken = True
+            return
         delay = self._delays[min(self._failures, len(self._delays) - 1)]
         with self._cond:
             if self._history_problem != str(error):
@@ -315,10 +247,6 @@ class Recorder:
             self._history_problem = str(error)
             self._failures += 1
             self._retry_at = time.monotonic() + delay
-        if history is not None and error.kind != LOCKED:
-            history.close()  # reopened next time: a remount or a freed disk needs a fresh handle
-            return None
-        return history
 
     def _stored(self, batch: list[Answer], recount: bool) -> None:
         """The batch is in the history: drop it from memory and the journal, count it. `recount`:
@@ -326,13 +254,12 @@ class Recorder:
         with self._cond:
             # Only the thread removes, and only from the front, so the batch is the first answers.
             del self._pending[: len(batch)]
-            for answer in batch:
-                day = self._day(answer.outcome.prompted_at)
-                if recount and day in self._days:
-                    del self._days[day]
-                    self._seed_wanted.add(day)
-                elif day in self._days:
-                    self._days[day] = add_outcome(self._days[day], answer.outcome.outcome)
+            days = [self._day(answer.outcome.prompted_at) for answer in batch]
+            if recount:
+                self._tally.read_again(days)
+            else:
+                for day, answer in zip(days, batch, strict=True):
+                    self._tally.written(day, answer.outcome.outcome)
             remaining = list(self._pending)
             self._journal_locked(lambda: self._journal.rewrite(remaining))
             self._cond.notify_all()
@@ -353,6 +280,14 @@ class Recorder:
 
     def _problem_locked(self) -> str | None:
         return self._history_problem or self._journal_problem or self._set_aside_note
+
+    def _note_aside(self, line: str) -> None:
+        with self._cond:
+            self._set_aside_note = line
+
+    def _reopened(self) -> None:
+        with self._cond:
+            self._tally.read_again()  # perhaps another file: each day is read again
 
     def _report(self, line: str | None) -> None:
         try:

@@ -72,7 +72,7 @@ def start_recorder(problems: ProblemWatch) -> Iterator[Callable[..., Recorder]]:
             "retry_delays": (0.05, 0.1),
         }
         options.update(kwargs)
-        recorder = Recorder.start(path, **options)
+        recorder = Recorder(path, **options).start()
         made.append(recorder)
         return recorder
 

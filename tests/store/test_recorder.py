@@ -15,8 +15,7 @@ from conftest import WAIT, answer, stored
 
 from deskbreak.core.outcomes import DONE, IGNORED, SKIPPED, SNOOZED
 from deskbreak.store.history import History
-from deskbreak.store.journal import Answer, Journal
-from deskbreak.store.recorder import journal_path_for
+from deskbreak.store.journal import Answer, Journal, journal_path_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -114,7 +113,7 @@ from zoneinfo import ZoneInfo
 from datetime import datetime, timedelta
 from deskbreak.core.outcomes import PromptOutcome
 from deskbreak.store.recorder import Recorder
-r = Recorder.start(Path(sys.argv[1]), zone=ZoneInfo("UTC"))
+r = Recorder(Path(sys.argv[1]), zone=ZoneInfo("UTC")).start()
 t0 = datetime(2026, 1, 1, 9, tzinfo=ZoneInfo("UTC"))
 for i in range(1_000_000):
     print(r.record(PromptOutcome(t0 + timedelta(seconds=i), "s", "done")).answer_id, flush=True)

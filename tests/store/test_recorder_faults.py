@@ -18,8 +18,7 @@ import pytest
 from conftest import WAIT, answer, stored
 
 from deskbreak.store.history import History
-from deskbreak.store.journal import Journal
-from deskbreak.store.recorder import journal_path_for
+from deskbreak.store.journal import Journal, journal_path_for
 
 
 def mount(args: list[str]) -> None:
