@@ -105,12 +105,15 @@ def start_control(daemon, paths: Paths, instance):
         return None
 
 
-def open_history(paths: Paths, zone, on_problem=lambda line: None):
+def open_history(paths: Paths, zone, on_problem=lambda line: None, known_stretch_ids=None):
     """The recorder: answers kept in memory and a journal at once, written to the history by a
-    thread of its own; never fails (a problem shows in `recorder.problem()` and `on_problem`)."""
+    thread of its own; never fails (a problem shows in `recorder.problem()` and `on_problem`).
+    `known_stretch_ids()`: the catalog's ids; done/skip naming another are refused."""
     from ..store.recorder import Recorder
 
-    return Recorder(paths.history_file, zone=zone, on_problem=on_problem).start()
+    return Recorder(
+        paths.history_file, zone=zone, on_problem=on_problem, known_stretch_ids=known_stretch_ids
+    ).start()
 
 
 def history_ports(history, config, zone) -> dict:

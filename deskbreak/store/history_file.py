@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +46,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SIDE_FILES = ("-wal", "-shm")
+_ROOM_FOR_ANSWERS = 64 * 1024  # less free space than this and the next write may fail
 
 # What is wrong with the history, for the recorder to decide between waiting and setting aside.
 LOCKED, DAMAGED, NEWER, FULL, READ_ONLY, NOT_A_FILE, UNUSABLE = (
@@ -213,3 +215,39 @@ def set_aside(path: Path, now: datetime) -> Path:
             DAMAGED,
         ) from None
     return aside
+
+
+def diagnose(path: Path) -> str | None:
+    """What the daemon would find wrong with the history at `path` (one line with the fix), or
+    None; for `doctor` when no daemon runs. Reads only: changes nothing, sets nothing aside."""
+    if path.is_dir():
+        return f"history {path} is a folder, not a file; move it away"
+    folder = path.parent if path.parent.exists() else None
+    try:
+        if folder is not None:
+            free = os.statvfs(folder)
+            if free.f_bavail * free.f_frsize < _ROOM_FOR_ANSWERS:
+                return f"history {path}: the disk is full; free some space"
+        if not path.exists():
+            return None
+        if not header_ok(path):
+            return f"history {path} is damaged; deskbreak sets it aside (kept) and starts afresh at its next start"
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                return (
+                    f"history {path}: written by a newer deskbreak (schema {version}, this one knows "
+                    f"{SCHEMA_VERSION}); upgrade deskbreak or move the file away"
+                )
+            if conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
+                return f"history {path} is damaged; deskbreak sets it aside (kept) and starts afresh at its next start"
+        finally:
+            conn.close()
+    except HistoryError as error:
+        return str(error)
+    except sqlite3.Error as error:
+        return str(describe(path, "read", error))
+    except OSError as error:
+        return str(describe_os(path, "read it", error))
+    return None

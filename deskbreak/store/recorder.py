@@ -13,8 +13,9 @@ history once) plus the answers still waiting. So neither a history write nor a h
 runs on the daemon's thread or decides whether the timer is armed.
 
 Threads: `record`, `problem`, `waiting` and `today_counts` may be called from any thread and only
-take the recorder's own lock briefly (for `record`, one small fsync'd append). `on_problem` is called
-from the recorder's thread, only when the problem line changes; it must not block.
+take the recorder's own lock briefly (for `record`, one small fsync'd append). `on_problem(line)` is called
+from the recorder's thread each time the problem line changes (None: all is well again; a line can
+come back after another cleared); it must not block.
 """
 
 from __future__ import annotations
