@@ -60,6 +60,9 @@ class HistoryWriter:
         once); else the handle is dropped (reopened next time: a remount or a freed disk needs a
         fresh one; a lock does not) and False."""
         if error.kind == DAMAGED and self._history is not None:
+            log.warning(
+                "history %s: SQLite reports damage (%s); setting it aside", self.path, error.__cause__
+            )
             self._set_aside(self._history)
             return True
         if error.kind != LOCKED:

@@ -202,3 +202,32 @@ def test_waiting_answers_survive_a_restart(tmp_path: Path, start_recorder) -> No
     assert start_recorder(db).flush(WAIT)
     assert [r[2] for r in stored(db)] == [r.answer_id for r in receipts]
     assert os.path.getsize(journal_path_for(db)) == 0
+
+
+OTHER_WRITER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("INSERT INTO prompts (prompted_at, prompted_utc, local_day, outcome) VALUES ('x', 'x', 'x', 'done')")
+conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+"""
+
+
+def test_damage_only_sqlite_sees_is_set_aside_too(tmp_path: Path, start_recorder, problems) -> None:
+    db = tmp_path / "history.sqlite3"
+    recorder = start_recorder(db)
+    for m in range(300):
+        recorder.record(answer(m))
+    assert recorder.flush(WAIT)
+    # Another process writes, so the recorder's connection must read the pages again, not its cache.
+    subprocess.run([sys.executable, "-c", OTHER_WRITER, str(db)], check=True)
+    raw = bytearray(db.read_bytes())
+    raw[4096:] = b"\xa5" * (len(raw) - 4096)  # the header page is fine, every other page is not
+    with open(db, "r+b") as f:
+        f.write(bytes(raw))
+    after = recorder.record(answer(1000))
+    assert recorder.flush(WAIT)
+    line = problems.wait_for(lambda line: line is not None)
+    assert line is not None and "was damaged: kept as" in line
+    (aside,) = tmp_path.glob("history.sqlite3.corrupt-*[0-9]")
+    assert aside.read_bytes() == bytes(raw)
+    assert [r[2] for r in stored(db)] == [after.answer_id]
