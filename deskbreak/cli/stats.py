@@ -123,6 +123,7 @@ def print_summary(summary, catalog) -> None:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from ..store.export import write_csv, write_json
+    from ..store.private import open_private_text
 
     history = _open_history()
     if history is None:
@@ -131,7 +132,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     with history:
         try:
             if args.output:
-                with args.output.open("w", encoding="utf-8", newline="") as out:
+                # The whole history of one person: a new file is theirs alone (0600).
+                with open_private_text(args.output) as out:
                     count = write(history.export_rows(), out)
                 print(f"{count} prompts written to {args.output}", file=sys.stderr)
             else:

@@ -106,46 +106,29 @@ def start_control(daemon, paths: Paths, instance):
         return None
 
 
-def open_history(paths: Paths, zone):
-    """The history store, or None (prompts go on; the reason is logged in one line)."""
-    from ..store.history import History, HistoryError
+def open_history(paths: Paths, zone, on_problem=lambda line: None, known_stretch_ids=None):
+    """The recorder: answers kept in memory and a journal at once, written to the history by a
+    thread of its own; never fails (a problem shows in `recorder.problem()` and `on_problem`).
+    `known_stretch_ids()`: the catalog's ids; done/skip naming another are refused."""
+    from ..store.recorder import Recorder
 
-    try:
-        history = History.open(paths.history_file, zone=zone)
-    except HistoryError as error:
-        log.error("%s; prompts go on but are not recorded", error)
-        return None
-    if history.set_aside is not None:
-        log.warning("the history file was damaged: kept as %s, a new one started", history.set_aside)
-    return history
+    return Recorder(
+        paths.history_file, zone=zone, on_problem=on_problem, known_stretch_ids=known_stretch_ids
+    ).start()
 
 
 def history_ports(history, config, zone) -> dict:
-    """The daemon's record / today-line ports backed by the history (same numbers as `stats`).
-
-    Today's counts are cached until the next record or the next day, so a status bar polling
-    `deskbreak status` every few seconds costs no disk reads.
-    """
+    """The daemon's record / today-line ports backed by the recorder (same numbers as `stats`,
+    plus the answers still waiting). Today's counts are in memory: `status` never reads the disk.
+    `zone` is the recorder's own (kept in the signature for the caller)."""
     from ..core.stats import today_line
 
     if history is None:
         return {}
-    cache: dict = {}
-
-    def record(outcome) -> None:
-        cache.clear()
-        history.record(outcome)
-
-    def today(now):
-        day = now.astimezone(zone).date()
-        if cache.get("day") != day:
-            cache.update(day=day, counts=next(iter(history.day_counts(day, day)), None))
-        return cache["counts"]
-
     return {
-        "record": record,
-        "today_line": lambda now: today_line(today(now), config.goals.daily_stretches),
-        "today_counts": lambda now: _counts_dict(today(now)),
+        "record": history.record,
+        "today_line": lambda now: today_line(history.today_counts(now), config.goals.daily_stretches),
+        "today_counts": lambda now: _counts_dict(history.today_counts(now)),
     }
 
 

@@ -1,74 +1,55 @@
 """The history store: one SQLite row per prompt and its outcome (stdlib sqlite3, no ORM).
 
-Durability: WAL journal with `synchronous=FULL`. Every `record` is its own transaction, committed
-before it returns, so killing the daemon (even with SIGKILL) never loses an answered prompt; FULL
-(rather than NORMAL) also keeps the last commits through a power cut or an empty laptop battery,
-at the cost of one fsync per row - a handful a day, which costs nothing here.
+Durability: WAL journal with `synchronous=FULL`. Every write is its own transaction, committed
+before it returns; FULL (rather than NORMAL) also keeps the last commits through a power cut, at
+the cost of one fsync per write - a handful a day, which costs nothing here. The daemon does not
+write here directly: its answers go through the recorder (store/recorder.py), which journals them
+first and writes them from a thread of its own.
 
-Threads: one connection opened with `check_same_thread=False`, every use guarded by one lock, so
-the daemon may record from its worker thread while another thread answers `status`. Other
+Threads: one connection opened with `check_same_thread=False`, every use guarded by one lock. Other
 processes (`deskbreak stats`, `history export`) open their own connection; WAL lets them read while
 the daemon writes.
 
-Failures to open are one-line `HistoryError`s naming the file. A corrupt file is the one case we
-act on: it is renamed aside (with its -wal/-shm) to `<name>.corrupt-YYYYmmdd-HHMMSS`, never deleted,
-and a fresh history starts; `History.set_aside` tells the daemon so it can say so.
+Opening, checking, migrating and setting aside the file: store/history_file.py.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
-from ..core.outcomes import DONE, OUTCOMES, PromptOutcome
+from ..core.outcomes import DONE, PromptOutcome
 from ..core.stats import DayCounts, add_outcome
 from .export import EXPORT_COLUMNS, ExportRow
+from .history_file import (
+    DAMAGED,
+    SCHEMA_VERSION,
+    Damaged,
+    HistoryError,
+    connect,
+    describe,
+    describe_os,
+    set_aside,
+)
+
+__all__ = ["SCHEMA_VERSION", "History", "HistoryError"]
 
 log = logging.getLogger(__name__)
 
-# MIGRATIONS[n] takes a database from user_version n to n + 1. Append, never edit.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE prompts (
-            id INTEGER PRIMARY KEY,
-            prompted_at TEXT NOT NULL,     -- ISO 8601 with the local UTC offset
-            prompted_utc TEXT NOT NULL,    -- fixed-width UTC 'YYYY-MM-DDTHH:MM:SS.ffffffZ': sorts
-            local_day TEXT NOT NULL,       -- YYYY-MM-DD of the prompt in local time
-            stretch_id TEXT,
-            outcome TEXT NOT NULL CHECK (outcome IN ({})),
-            answered_at TEXT,
-            held_seconds INTEGER
-        )""".format(", ".join(f"'{o}'" for o in OUTCOMES)),
-        "CREATE INDEX prompts_by_time ON prompts (prompted_utc)",
-        # Covering index for the per-day GROUP BYs behind `stats`.
-        "CREATE INDEX prompts_by_day ON prompts (local_day, outcome, stretch_id)",
-    ),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
 _INSERT = (
     "INSERT INTO prompts (prompted_at, prompted_utc, local_day, stretch_id, outcome,"
-    " answered_at, held_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " answered_at, held_seconds, answer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
-
-_CORRUPT = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
-_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-
-
-class HistoryError(Exception):
-    """The history file cannot be used; the message is one line and names the file."""
-
-
-class _Corrupt(Exception):
-    pass
-
-
-def _code(exc: sqlite3.Error) -> int:
-    return (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+_INSERT_ONCE = _INSERT + " ON CONFLICT (answer_id) DO NOTHING"
+# The smallest file SQLite writes for a WAL history (one page): anything shorter was truncated.
+_SMALLEST = 512
+_HEADER = b"SQLite format 3\x00"
 
 
 def _utc_text(moment: datetime) -> str:
@@ -82,10 +63,20 @@ class History:
         self, path: Path, conn: sqlite3.Connection, zone: tzinfo | None, set_aside: Path | None
     ) -> None:
         self.path = path
-        self.set_aside = set_aside  # where a corrupt file went, if this open moved one
+        self.set_aside = set_aside  # where a damaged file went, if this open moved one
         self._conn = conn
         self._zone = zone
         self._lock = threading.Lock()
+        # Held open for the life of the connection: closing any descriptor of the database file
+        # drops every POSIX lock this process holds on it (SQLite's included), so another
+        # process could then think itself the last user and delete our -wal. Read through this.
+        try:
+            self._watch_fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError as exc:
+            conn.close()
+            raise describe_os(path, "read it", exc) from None
+        st = os.fstat(self._watch_fd)
+        self._identity: tuple[int, int] | None = (st.st_dev, st.st_ino)
 
     @classmethod
     def open(
@@ -96,48 +87,56 @@ class History:
         busy_timeout: float = 5.0,
         clock: Callable[[], datetime] = datetime.now,
     ) -> History:
-        """Open or create the history at `path` (and its parent directories), migrating it.
+        """Open or create the history at `path` (0600; its folders 0700), migrating it.
 
         `zone`: the user's time zone, giving each row's `local_day`; without it, the prompt's own
         UTC offset decides (so the daemon, whose core works in UTC, should pass its zone).
         `busy_timeout`: seconds to wait for another process's lock before `HistoryError`.
-        `clock`: only names a corrupt file set aside.
+        `clock`: only names a damaged file set aside.
         """
         path = Path(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise HistoryError(f"history {path}: cannot create its folder: {exc}") from None
+            return cls(path, connect(path, busy_timeout), zone, None)
+        except Damaged as exc:
+            aside = set_aside(path, clock())
+            log.warning("history %s was damaged (%s); moved to %s and started afresh", path, exc, aside.name)
         try:
-            return cls(path, _connect(path, busy_timeout), zone, None)
-        except _Corrupt as exc:
-            aside = _set_aside(path, clock())
-            log.warning("history %s was corrupt (%s); moved to %s and started afresh", path, exc, aside.name)
-        try:
-            return cls(path, _connect(path, busy_timeout), zone, aside)
-        except _Corrupt as exc:  # pragma: no cover - a fresh file that is corrupt: give up
-            raise HistoryError(f"history {path}: still corrupt after a fresh start: {exc}") from None
+            return cls(path, connect(path, busy_timeout), zone, aside)
+        except Damaged as exc:  # pragma: no cover - a fresh file that is damaged: give up
+            raise HistoryError(f"history {path}: still damaged after a fresh start: {exc}", DAMAGED) from None
 
     # --- writing ---
 
     def record(self, outcome: PromptOutcome) -> int:
         """Store one prompt and its outcome, committed before returning; returns the row id."""
         with self._guard("record"):
-            cur = self._conn.execute(_INSERT, self._row(outcome))
+            cur = self._conn.execute(_INSERT, (*self._row(outcome), None))
             return int(cur.lastrowid or 0)
 
     def record_many(self, outcomes: Iterable[PromptOutcome]) -> int:
         """Store many outcomes in one transaction (imports, benchmarks); returns how many."""
-        rows = [self._row(o) for o in outcomes]
+        rows = [(*self._row(o), None) for o in outcomes]
+        self._write(_INSERT, rows)
+        return len(rows)
+
+    def record_answers(self, answers: Sequence[tuple[str, PromptOutcome]]) -> int:
+        """Store (answer id, outcome) pairs in order in one transaction; an id already stored is
+        ignored, so a replayed journal lands each answer once. Returns how many were new."""
+        return self._write(_INSERT_ONCE, [(*self._row(o), answer_id) for answer_id, o in answers])
+
+    def _write(self, statement: str, rows: list[tuple[object, ...]]) -> int:
         with self._guard("record"):
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                self._conn.executemany(_INSERT, rows)
+                before = self._conn.total_changes
+                self._conn.executemany(statement, rows)
+                added = self._conn.total_changes - before
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
-        return len(rows)
+        return added
 
     def _row(self, outcome: PromptOutcome) -> tuple[object, ...]:
         prompted = outcome.prompted_at.astimezone(self._zone) if self._zone else outcome.prompted_at
@@ -153,6 +152,33 @@ class History:
             answered.isoformat() if answered else None,
             outcome.held_seconds,
         )
+
+    # --- the file under us ---
+
+    def file_state(self) -> str:
+        """ "ok"; "damaged" (truncated or overwritten under us: SQLite may not notice while its
+        cache holds the pages); or "moved" (deleted or replaced: reopen the path)."""
+        try:
+            if _identity(self.path) != self._identity:
+                return "moved"
+            if os.fstat(self._watch_fd).st_size < _SMALLEST or os.pread(self._watch_fd, 16, 0) != _HEADER:
+                return "damaged"
+        except OSError:
+            return "moved"
+        return "ok"
+
+    def set_aside_and_close(self, now: datetime) -> Path:
+        """Rename this damaged file (kept, never deleted) out of the way, then close it; the
+        caller opens a fresh history at `path`. Renamed first, so closing (which checkpoints and
+        removes the -wal by name) can touch only the file set aside, never a fresh one."""
+        with self._lock:
+            aside = set_aside(self.path, now)
+            try:
+                self._conn.close()
+            except sqlite3.Error as exc:
+                log.debug("closing the damaged history: %s", exc)
+            self._close_watch()
+        return aside
 
     # --- reading ---
 
@@ -211,7 +237,7 @@ class History:
     def integrity_ok(self) -> bool:
         try:
             with self._guard("check"):
-                return self._conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+                return bool(self._conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)])
         except HistoryError:
             return False
 
@@ -234,6 +260,12 @@ class History:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+            self._close_watch()
+
+    def _close_watch(self) -> None:
+        if self._watch_fd >= 0:
+            os.close(self._watch_fd)
+            self._watch_fd = -1
 
     def __enter__(self) -> History:
         return self
@@ -243,99 +275,19 @@ class History:
 
     @contextmanager
     def _guard(self, action: str) -> Iterator[None]:
-        """Hold the connection lock; sqlite3 errors leave as one-line HistoryErrors."""
+        """Hold the connection lock; sqlite3 and OS errors leave as one-line HistoryErrors."""
         with self._lock:
             try:
                 yield
             except sqlite3.Error as exc:
-                raise HistoryError(_describe(self.path, action, exc)) from exc
+                raise describe(self.path, action, exc) from exc
+            except OSError as exc:
+                raise describe_os(self.path, action, exc) from exc
 
 
-def _describe(path: Path, action: str, exc: sqlite3.Error) -> str:
-    if _code(exc) in _BUSY:
-        return f"history {path}: locked by another process ({action} gave up waiting)"
-    if _code(exc) in _CORRUPT:
-        return f"history {path}: the file is damaged ({exc}); restart deskbreak to set it aside"
-    return f"history {path}: {action} failed: {exc}"
-
-
-def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
-    """Open, check and migrate. Raises _Corrupt (caller sets the file aside) or HistoryError
-    (caller must not touch the file)."""
-    if not _header_ok(path):
-        # Caught before SQLite opens it: closing a connection to a non-database would delete
-        # its -wal, and we keep everything of a corrupt history.
-        raise _Corrupt("file is not a database")
+def _identity(path: Path) -> tuple[int, int] | None:
     try:
-        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise HistoryError(f"history {path}: cannot be opened: {exc}") from None
-    try:
-        # Read-only probes first: a file we refuse is left exactly as it was.
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise HistoryError(
-                f"history {path}: written by a newer deskbreak (schema {version}, "
-                f"this one knows {SCHEMA_VERSION}); upgrade deskbreak"
-            )
-        check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-        if check != "ok":
-            raise _Corrupt(check)
-        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        if mode != "wal":
-            log.warning("history %s: journal mode is %s, not wal", path, mode)
-        conn.execute("PRAGMA synchronous=FULL")
-        _migrate(conn, version)
-        return conn
-    except BaseException as exc:
-        conn.close()
-        if isinstance(exc, sqlite3.Error):
-            if _code(exc) in _CORRUPT:
-                raise _Corrupt(str(exc)) from None
-            raise HistoryError(_describe(path, "open", exc)) from None
-        raise
-
-
-def _header_ok(path: Path) -> bool:
-    try:
-        with open(path, "rb") as f:
-            head = f.read(16)
-    except FileNotFoundError:
-        return True
-    except OSError as exc:
-        raise HistoryError(f"history {path}: cannot be read: {exc}") from None
-    return head in (b"", b"SQLite format 3\x00")
-
-
-def _migrate(conn: sqlite3.Connection, version: int) -> None:
-    if version == SCHEMA_VERSION:
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]  # another process may have won
-        for step in range(version, SCHEMA_VERSION):
-            for statement in MIGRATIONS[step]:
-                conn.execute(statement)
-            log.info("history schema migrated to version %d", step + 1)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-
-
-def _set_aside(path: Path, now: datetime) -> Path:
-    """Rename a corrupt history (and its -wal/-shm, which belong with it) out of the way."""
-    base = f"{path.name}.corrupt-{now:%Y%m%d-%H%M%S}"
-    aside, n = path.with_name(base), 1
-    while aside.exists():
-        aside, n = path.with_name(f"{base}-{n}"), n + 1
-    try:
-        path.rename(aside)
-        for suffix in ("-wal", "-shm"):
-            side = path.with_name(path.name + suffix)
-            if side.exists():
-                side.rename(aside.with_name(aside.name + suffix))
-    except OSError as exc:
-        raise HistoryError(f"history {path}: corrupt, and could not be moved aside: {exc}") from None
-    return aside
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)

@@ -85,3 +85,20 @@ def test_a_corrupt_history_is_set_aside_not_wiped(home, capsys):
     assert cli.main(["stats", "--json"]) == 0
     aside = list(path.parent.glob("history.sqlite3.corrupt-*"))
     assert len(aside) == 1 and aside[0].read_bytes().startswith(b"not a database")
+
+
+def test_history_export_to_a_new_file_is_private(home, capsys, tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "mine.csv"
+        assert cli.main(["history", "export", "--csv", "-o", str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    history = default_paths().history_file
+    assert (
+        stat.S_IMODE(history.stat().st_mode) == 0o600 and stat.S_IMODE(history.parent.stat().st_mode) == 0o700
+    )

@@ -63,7 +63,7 @@ def test_wal_user_version_and_indexes(db: Path) -> None:
     History.open(db).close()
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     plan = " ".join(
         r[-1]
         for r in conn.execute(
