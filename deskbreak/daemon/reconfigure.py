@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..ports import NotifierError, Prompt
+from ..ports import Notice, NotifierError
 
 if TYPE_CHECKING:
     from .service import Daemon
@@ -76,8 +76,8 @@ def open_editor(daemon: Daemon) -> dict[str, Any]:
 
 
 def notify_config_error(daemon: Daemon, text: str) -> None:
-    notice = Prompt("", "deskbreak: config not applied", text, 0, daemon.ports.icon_path, 0, kind="message")
+    notice = Notice("deskbreak: config not applied", text, daemon.ports.icon_path)
     try:
-        daemon.ports.notifier.show(notice)
+        daemon.ports.notifier.notify(notice)
     except NotifierError as error:
         log.warning("could not show the config error: %s", error)

@@ -57,8 +57,16 @@ class Senses:
         )
         return moment, returned
 
+    def use_calendar(self, ics: tuple[str, ...], zone: tzinfo) -> None:
+        """A newly applied config's calendars (or none), read in the schedule's zone."""
+        try:
+            self.calendar = load_calendar(ics, zone)
+        except Exception as error:  # a broken .ics must never stop the prompts
+            log.warning("calendar not read: %s", error)
+            self.calendar = None
+
     def close(self) -> None:
-        close = getattr(self.probe, "close", None)
+        close = getattr(self.probe, "close", None)  # optional in the probe's protocol
         if close:
             close()
 
@@ -72,7 +80,7 @@ def build_senses(ics: tuple[str, ...], zone: tzinfo, probe: Any = None) -> Sense
     return Senses(probe, load_calendar(ics, zone))
 
 
-def load_calendar(ics: tuple[str, ...], zone: tzinfo):
+def load_calendar(ics: tuple[str, ...], zone: tzinfo) -> BusyCalendar | None:
     if not ics:
         return None
     from ..adapters.calendar import BusyCalendar

@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 from html import escape
 
-from ...ports import DISMISSED, DONE, SHOW, SKIP, SNOOZE, ActionHandler, NotifierError, Prompt
+from ...ports import DISMISSED, DONE, SHOW, SKIP, SNOOZE, ActionHandler, Notice, NotifierError, Prompt
 from .bus import BusConnection
 from .server import IFACE, NAME, PATH, server_info
 from .server import server_address as _server
@@ -97,6 +97,21 @@ class FreedesktopNotifier:
                 except _Lost as exc2:
                     raise NotifierError(str(exc2)) from exc2.__cause__
 
+    def notify(self, notice: Notice) -> None:
+        """A notice of its own (it never replaces the prompt): no actions, so no buttons and no
+        default action; its id is not kept, so its signals are ignored and `withdraw` leaves it."""
+        with self._lock:
+            fresh = self._conn is None
+            try:
+                self._guarded(self._notify, notice)
+            except _Lost as exc:
+                if fresh:
+                    raise NotifierError(str(exc)) from exc.__cause__
+                try:
+                    self._guarded(self._notify, notice)
+                except _Lost as exc2:
+                    raise NotifierError(str(exc2)) from exc2.__cause__
+
     def _guarded(self, step, *args) -> None:
         """Run `step`; whatever the bus or the server does comes out as NotifierError (or _Lost, a
         NotifierError too, when the connection is gone), never as another exception."""
@@ -148,22 +163,10 @@ class FreedesktopNotifier:
                 "skip",
                 "Skip",
             ]
-        body = escape(prompt.body, quote=False) if "body-markup" in caps else prompt.body
-        hints = {
-            "urgency": ("y", 1),
-            "resident": ("b", False),
-            "desktop-entry": ("s", "deskbreak"),
-        }
-        if prompt.icon_path:
-            hints["image-path"] = ("s", prompt.icon_path)
-        expire = prompt.timeout_seconds * 1000 if prompt.timeout_seconds > 0 else -1
         with self._state:
             replaces = self._shown.id if self._shown else 0
-        reply = self._call(
-            "Notify",
-            "susssasa{sv}i",
-            ("deskbreak", replaces, self._app_icon, prompt.title, body, actions, hints, expire),
-            whole=True,
+        reply = self._send(
+            caps, replaces, prompt.title, prompt.body, prompt.icon_path, prompt.timeout_seconds, actions
         )
         from jeepney import HeaderFields
 
@@ -171,6 +174,38 @@ class FreedesktopNotifier:
         with self._state:
             self._shown = _Shown(reply.body[0], prompt.snooze_minutes, sender)
         log.debug("notification %d shown by %s", reply.body[0], sender)
+
+    def _notify(self, notice: Notice) -> None:
+        caps = self._capabilities()
+        reply = self._send(caps, 0, notice.title, notice.body, notice.icon_path, notice.timeout_seconds, [])
+        log.debug("notice %d shown: %s", reply.body[0], notice.title)
+
+    def _send(
+        self,
+        caps: set[str],
+        replaces: int,
+        title: str,
+        body: str,
+        icon_path: str | None,
+        timeout_seconds: int,
+        actions: list[str],
+    ):
+        """One Notify call; its whole reply (the id, and the sender our signals must come from)."""
+        text = escape(body, quote=False) if "body-markup" in caps else body
+        hints = {
+            "urgency": ("y", 1),
+            "resident": ("b", False),
+            "desktop-entry": ("s", "deskbreak"),
+        }
+        if icon_path:
+            hints["image-path"] = ("s", icon_path)
+        expire = timeout_seconds * 1000 if timeout_seconds > 0 else -1
+        return self._call(
+            "Notify",
+            "susssasa{sv}i",
+            ("deskbreak", replaces, self._app_icon, title, text, actions, hints, expire),
+            whole=True,
+        )
 
     def _call(self, method: str, signature: str | None = None, body: tuple = (), whole: bool = False):
         from jeepney import DBusErrorResponse, HeaderFields, new_method_call
