@@ -58,8 +58,13 @@ class Notifier(Protocol):
     daemon then falls back to the next notifier in its chain.
     """
 
-    name: str  # e.g. "freedesktop", "plyer", "log"
-    has_actions: bool
+    @property
+    def name(self) -> str:
+        """The backend in use, e.g. "freedesktop", "plyer", "log"."""
+
+    @property
+    def has_actions(self) -> bool:
+        """Whether prompts get buttons."""
 
     def show(self, prompt: Prompt) -> None: ...
 

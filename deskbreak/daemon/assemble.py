@@ -19,17 +19,20 @@ import threading
 from collections.abc import Callable
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.catalog import Catalog
 from ..core.config import Config
 from ..paths import Paths
+from ..ports import Notifier, Tray
 from .service import HEARTBEAT_OFF_HOURS, HEARTBEAT_OFF_HOURS_WITH_RESUME_SIGNAL, Daemon, Ports
 
 if TYPE_CHECKING:
     from ..store.history import History
-    from .control import ControlServer, InstanceLock
+    from .control import ControlServer
+    from .instance import InstanceLock
 
 log = logging.getLogger("deskbreak")
 
@@ -89,8 +92,8 @@ class LateDaemon:
 @dataclass(frozen=True)
 class Assembly:
     daemon: Daemon
-    tray: Any  # the Tray port: `run` owns the main thread
-    notifier: Any  # the Notifier port (the safety note goes through it)
+    tray: Tray  # `run` owns the main thread
+    notifier: Notifier  # the safety note goes through it
     icon_path: str | None
 
 
@@ -99,10 +102,12 @@ def assemble(
     config_path: Path,
     catalog: Catalog,
     paths: Paths,
-    instance: InstanceLock,
+    instance: InstanceLock | None,
     stack: ExitStack,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Assembly:
-    """Build and start everything but the tray's loop; every resource is on `stack`."""
+    """Build and start everything but the tray's loop; every resource is on `stack`. `instance`: the
+    single-instance lock the control socket keeps (None: it takes one itself)."""
     from ..adapters.notify import choose_notifier
     from ..adapters.tray import choose_tray
     from .timer import Timer
@@ -110,7 +115,7 @@ def assemble(
     late = LateDaemon()
     icon = icon_path()
     notifier = stack.enter_context(closing(choose_notifier(late.on_action, icon)))
-    tray = choose_tray(late.on_command)
+    tray: Tray = choose_tray(late.on_command)  # type: ignore[no-untyped-call]  # the tray chooser is untyped
     window = stack.enter_context(
         closing(window_launcher(paths, tray.has_menu, config_path, late.window_failed))
     )
@@ -128,6 +133,7 @@ def assemble(
         Ports(
             notifier=notifier,
             tray=tray,
+            clock=clock,
             record=history.record if history is not None else lambda outcome: None,
             day_counts=history.day_counts if history is not None else None,
             icon_path=icon,
@@ -242,9 +248,9 @@ def start_config_watch(late: LateDaemon, config_path: Path) -> Any:
     return watcher
 
 
-def start_control(daemon: Daemon, paths: Paths, instance: InstanceLock) -> ControlServer:
+def start_control(daemon: Daemon, paths: Paths, instance: InstanceLock | None) -> ControlServer:
     """The control socket (`deskbreak status` & co.); CannotStart says why not."""
-    from .control import AlreadyRunning, ControlError
+    from .instance import AlreadyRunning, ControlError
     from .remote import serve
 
     try:

@@ -23,8 +23,8 @@ def config_file_of(daemon: Daemon) -> Path | None:
 
 
 def reload_config(daemon: Daemon, reason: str) -> dict[str, Any]:
-    from ..core import config as config_model
     from ..core import config_change
+    from ..core.config_checks import ConfigError
     from ..store import config_file
 
     path = config_file_of(daemon)
@@ -40,7 +40,7 @@ def reload_config(daemon: Daemon, reason: str) -> dict[str, Any]:
         return {"ok": False, "error": daemon.config_error, "config": str(path)}
     try:
         new = config_file.load(path)
-    except config_model.ConfigError as error:
+    except ConfigError as error:
         with daemon._lock:
             daemon.config_error = str(error)
         log.warning("config not applied (%s), keeping the last good one:\n%s", reason, error)

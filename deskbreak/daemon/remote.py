@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..core import protocol
-from ..core.schedule import windows_from
+from ..core.workhours import windows_from
 from .today import COUNT_FIELDS
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .control import ControlServer, InstanceLock
+    from .control import ControlServer
+    from .instance import InstanceLock
     from .service import Daemon
 
 

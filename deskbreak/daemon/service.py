@@ -21,10 +21,11 @@ from typing import Any
 
 from ..core import forecast, views
 from ..core import schedule as core
-from ..core.catalog import Catalog
+from ..core.catalog import Catalog, Stretch
 from ..core.config import Config
 from ..core.outcomes import PromptOutcome
 from ..core.stats import Counts, today_line
+from ..core.workhours import Plan, window_at
 from ..ports import GuidedWindow, Notifier, NotifierError, Senses, Tray
 from .timer import Alarm
 from .today import StoredToday, TallyToday, Today, counts_dict
@@ -71,12 +72,12 @@ def resolve_zone(name: str) -> tzinfo:
     return tzlocal.get_localzone()
 
 
-def build_plan(config: Config, catalog: Catalog) -> tuple[core.Plan, Catalog]:
+def build_plan(config: Config, catalog: Catalog) -> tuple[Plan, Catalog]:
     full = catalog.for_user(config.stretches.level, config.stretches.custom)
     eligible = full.eligible(config.stretches.postures, config.stretches.exclude)
     focus = [s.id for s in eligible if set(s.areas) & set(config.stretches.focus)]
     zone = resolve_zone(config.schedule.timezone)
-    return core.Plan.from_config(config, zone, [s.id for s in eligible], focus), full
+    return Plan.from_config(config, zone, [s.id for s in eligible], focus), full
 
 
 class Daemon:
@@ -178,7 +179,7 @@ class Daemon:
         """Read the probes, only in work hours and when not paused; a return from a break re-plans.
         `present`: the user is following the guided window (a quiet keyboard is no break then)."""
         senses = self.ports.senses
-        if senses is None or self.state.phase is core.Phase.PAUSED or core.window_at(now, self.plan) is None:
+        if senses is None or self.state.phase is core.Phase.PAUSED or window_at(now, self.plan) is None:
             return core.Moment()
         moment, returned = senses.read(now, self.plan.late_limit, present=present)
         if returned is not None:
@@ -335,7 +336,7 @@ class Daemon:
             return  # the window stands in for the notification
         self._notify(stretch)
 
-    def _notify(self, stretch) -> None:
+    def _notify(self, stretch: Stretch) -> None:
         timeout = self.plan.schedule.prompt_timeout_minutes * 60
         picture = self.ports.picture(stretch.id) or self.ports.icon_path  # the stretch, not the app
         prompt = views.prompt_for(stretch, self.plan.schedule.snooze_minutes, picture, timeout)
@@ -368,7 +369,7 @@ class Daemon:
         """Re-arm the one timer for the core's next instant, capped by the heartbeat."""
         now = self.now()
         wake = core.next_wakeup(self.state, self.plan)
-        in_window = core.window_at(now, self.plan) is not None and self.state.phase is not core.Phase.PAUSED
+        in_window = window_at(now, self.plan) is not None and self.state.phase is not core.Phase.PAUSED
         beat = now + (HEARTBEAT_IN_WINDOW if in_window else self.off_hours_heartbeat)
         run_at = beat if wake is None else min(max(wake, now), beat)
         self._last_beat = run_at

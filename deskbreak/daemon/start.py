@@ -15,7 +15,7 @@ from ..paths import Paths, default_paths
 from ..ports import Notice, Notifier, NotifierError
 
 if TYPE_CHECKING:
-    from .control import InstanceLock
+    from .instance import InstanceLock
 
 log = logging.getLogger("deskbreak")
 
@@ -46,7 +46,7 @@ def setup_logging(paths: Paths, verbose: bool) -> None:
 
 def acquire_instance(paths: Paths) -> InstanceLock | None:
     """The single-instance lock, or None after saying why on stderr (another daemon, a bad dir)."""
-    from .control import AlreadyRunning, ControlError, InstanceLock
+    from .instance import AlreadyRunning, ControlError, InstanceLock
 
     try:
         return InstanceLock(paths.runtime_dir).acquire()
@@ -90,7 +90,7 @@ def safety_note_on_first_run(paths: Paths, notifier: Notifier, icon: str | None)
 def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     from ..assets import builtin_catalog
     from ..core.catalog import CatalogError
-    from ..core.config import ConfigError
+    from ..core.config_checks import ConfigError
     from ..store.config_file import load_config
     from .assemble import CannotStart, assemble
 

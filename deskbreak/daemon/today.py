@@ -11,7 +11,7 @@ Threads: called by the daemon under its lock; `record` and `counts` may also com
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Protocol
@@ -47,7 +47,7 @@ class StoredToday:
     def __init__(
         self,
         store: Callable[[PromptOutcome], object],
-        day_counts: Callable[[date, date], list],
+        day_counts: Callable[[date, date], Sequence[Counts]],
     ) -> None:
         self._store = store
         self._day_counts = day_counts

@@ -13,8 +13,10 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from ...ports import DISMISSED, DONE, SHOW, SKIP, SNOOZE, ActionHandler, Notice, NotifierError, Prompt
 from .bus import BusConnection
@@ -63,7 +65,7 @@ class FreedesktopNotifier:
         self._state = threading.Lock()  # guards _shown (shared with the signal thread)
         self._shown: _Shown | None = None
         self._conn: BusConnection | None = None
-        self._queue: queue.Queue | None = None
+        self._queue: queue.Queue[Any] | None = None
 
     @staticmethod
     def probe(bus_address: str | None = None, timeout: float = 1.0) -> str | None:
@@ -112,7 +114,7 @@ class FreedesktopNotifier:
                 except _Lost as exc2:
                     raise NotifierError(str(exc2)) from exc2.__cause__
 
-    def _guarded(self, step, *args) -> None:
+    def _guarded(self, step: Callable[..., object], *args: object) -> None:
         """Run `step`; whatever the bus or the server does comes out as NotifierError (or _Lost, a
         NotifierError too, when the connection is gone), never as another exception."""
         try:
@@ -168,7 +170,7 @@ class FreedesktopNotifier:
         reply = self._send(
             caps, replaces, prompt.title, prompt.body, prompt.icon_path, prompt.timeout_seconds, actions
         )
-        from jeepney import HeaderFields
+        from jeepney import HeaderFields  # type: ignore[import-untyped]  # jeepney ships no types
 
         sender = reply.header.fields.get(HeaderFields.sender, "")
         with self._state:
@@ -189,7 +191,7 @@ class FreedesktopNotifier:
         icon_path: str | None,
         timeout_seconds: int,
         actions: list[str],
-    ):
+    ) -> Any:
         """One Notify call; its whole reply (the id, and the sender our signals must come from)."""
         text = escape(body, quote=False) if "body-markup" in caps else body
         hints = {
@@ -207,10 +209,14 @@ class FreedesktopNotifier:
             whole=True,
         )
 
-    def _call(self, method: str, signature: str | None = None, body: tuple = (), whole: bool = False):
+    def _call(
+        self, method: str, signature: str | None = None, body: tuple[Any, ...] = (), whole: bool = False
+    ) -> Any:
         from jeepney import DBusErrorResponse, HeaderFields, new_method_call
 
-        msg = new_method_call(_server(), method, signature, body)
+        msg = new_method_call(_server(), method, signature, body)  # type: ignore[no-untyped-call]  # server.py's
+        if self._conn is None:
+            raise _Lost("D-Bus session bus unreachable: not connected")
         try:
             reply = self._conn.call(msg, timeout=self._timeout)
         except TimeoutError as exc:
@@ -240,7 +246,7 @@ class FreedesktopNotifier:
             return
         from jeepney import MatchRule, message_bus, new_method_call
 
-        signals: queue.Queue = queue.Queue(maxsize=256)
+        signals: queue.Queue[Any] = queue.Queue(maxsize=256)
         try:
             conn = BusConnection(self._bus, signals, auth_timeout=self._timeout)
         except KeyError as exc:
@@ -283,14 +289,14 @@ class FreedesktopNotifier:
             conn.close()
 
     # -- the signal thread ------------------------------------------------------------------------
-    def _receive(self, signals: queue.Queue) -> None:
+    def _receive(self, signals: queue.Queue[Any]) -> None:
         while (msg := signals.get()) is not None:
             try:
                 self._handle(msg)
             except Exception:
                 log.exception("notification signal handler failed")
 
-    def _handle(self, msg) -> None:
+    def _handle(self, msg: Any) -> None:
         from jeepney import HeaderFields
 
         member = msg.header.fields.get(HeaderFields.member)
@@ -311,9 +317,10 @@ class FreedesktopNotifier:
                     return  # expired, withdrawn, or closed after a button or the body was clicked
                 action, arg = DISMISSED, None
             else:
-                action = ACTIONS.get(what)
-                if action is None or shown.answered:
+                chosen = ACTIONS.get(what)
+                if chosen is None or shown.answered:
                     return
+                action = chosen
                 if action == SHOW:
                     shown.opened = True  # the buttons may still be chosen afterwards
                 else:
@@ -322,7 +329,7 @@ class FreedesktopNotifier:
         log.debug("notification %d: %s", nid, action)
         self._on_action(action, arg)
 
-    def _owner_changed(self, sender: str | None, body: tuple) -> None:
+    def _owner_changed(self, sender: str | None, body: tuple[Any, ...]) -> None:
         if sender != DBUS_NAME or len(body) != 3 or body[0] != NAME:
             return
         with self._state:

@@ -95,7 +95,7 @@ class PlyerNotifier:
     def close(self) -> None:
         pass
 
-    def _kwargs(self, prompt: Notice) -> dict:
+    def _kwargs(self, prompt: Notice) -> dict[str, object]:
         icon = prompt.icon_path or self._app_icon
         if self._platform in ("win32", "cygwin") and not icon.lower().endswith(".ico"):
             icon = ""  # the Windows balloon only takes .ico files
