@@ -104,6 +104,9 @@ class Timer:
             scheduler, self._scheduler = self._scheduler, None
         if scheduler is not None:
             try:
+                # First, under the scheduler's job lock: a job that is firing right now is finished
+                # with, so no bookkeeping of it meets a stopped scheduler (JobLookupError on its thread).
+                scheduler.remove_all_jobs()
                 scheduler.shutdown(wait=False)
             except RuntimeError as error:  # already shut down
                 log.debug("timer not shut down: %s", error)
