@@ -27,6 +27,7 @@ from ..core.catalog import Catalog
 from ..core.config import Config
 from ..paths import Paths
 from ..ports import Notifier, Tray
+from .senses import Senses
 from .service import HEARTBEAT_OFF_HOURS, HEARTBEAT_OFF_HOURS_WITH_RESUME_SIGNAL, Daemon, Ports
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ def assemble(
     sleep_watcher = start_sleep_watch(late.resumed)
     if sleep_watcher is not None:
         stack.callback(sleep_watcher.stop)
-    senses = stack.enter_context(closing(start_senses(config)))
+    senses = stack.enter_context(closing(start_senses()))
     timer = stack.enter_context(closing(Timer(late.on_timer)))
     daemon = Daemon(
         config,
@@ -209,21 +210,17 @@ def open_history(paths: Paths) -> History | None:
     return history
 
 
-def start_senses(config: Config) -> Any:
-    """The idle probe and calendars; the probe knows nothing when it cannot be had (timing by the
-    clock), and the calendars follow every applied config."""
+def start_senses() -> Senses:
+    """The idle probe, which knows nothing when it cannot be had (timing by the clock). The daemon
+    gives it the config's calendars, when built and whenever a config is applied."""
+    from ..adapters.activity import choose_activity_probe
     from ..adapters.activity.base import NullProbe
-    from .senses import Senses, build_senses
-    from .service import resolve_zone
 
-    zone = resolve_zone(config.schedule.timezone)
     try:
-        return build_senses(config.calendar.ics, zone)
+        return Senses(choose_activity_probe())
     except Exception as error:  # a probe that fails at start must not stop the daemon
         log.warning("no activity detection (%s): timing by the clock", error)
-        senses = Senses(NullProbe(str(error)))
-        senses.use_calendar(config.calendar.ics, zone)
-        return senses
+        return Senses(NullProbe(str(error)))
 
 
 def start_sleep_watch(on_resume: Callable[[], None]) -> Any:

@@ -107,6 +107,8 @@ class Daemon(PromptEffects):
         self._timer_started = False  # the timer is armed once the tray is up (`start_timer`)
         self.config = config
         self.plan, self.catalog = build_plan(config, catalog)
+        if ports.senses is not None and config.calendar.ics:  # read here and in `apply_config` only
+            ports.senses.use_calendar(config.calendar.ics, self.plan.zone)
         now = self.now()
         # One deck per local day: `deskbreak next` without a daemon deals what one started now would.
         self.state = core.start(

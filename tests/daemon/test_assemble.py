@@ -185,3 +185,20 @@ def test_events_before_the_daemon_is_bound_are_dropped_and_after_it_reach_it():
     late.on_timer()
     late.window_failed("twist", "no display")
     assert daemon.fired.is_set() and daemon.failed == [("twist", "no display")]
+
+
+def test_the_calendar_of_the_starting_config_defers_prompts(home):
+    paths, notifier = home
+    meeting = busy_ics(paths.config_file.parent / "work.ics", START, START.replace(hour=13))
+    paths.config_file.write_text(config_text("Europe/Berlin", 6, meeting))
+    from deskbreak.store.config_file import load
+
+    clock = FakeClock(START)
+    with ExitStack() as stack:
+        assembly = assemble(
+            load(paths.config_file), paths.config_file, builtin_catalog(), paths, None, stack, clock
+        )
+        for _ in range(31):
+            clock.advance(minutes=1)
+            assembly.daemon.on_timer()
+        assert assembly.daemon.status()["held"]["reason"] == "meeting" and notifier.shown == []
