@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -32,8 +32,18 @@ class Prompt:
     snooze_minutes: int
     icon_path: str | None = None
     timeout_seconds: int = 0  # 0: the notifier's default
-    kind: str = "stretch"  # "stretch", or "message": a plain notice (e.g. a rejected config), no buttons
     details: str = ""  # the whole text for a terminal (every step, how to answer); "" = the body
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A plain message for the user (the safety note, a config that was not applied, a test): it
+    carries no actions, and showing one never replaces or withdraws the prompt on screen."""
+
+    title: str
+    body: str
+    icon_path: str | None = None
+    timeout_seconds: int = 0  # 0: the notifier's default
 
 
 # (action, argument) -> None. The argument is the snooze minutes for SNOOZE, else None.
@@ -41,17 +51,25 @@ ActionHandler = Callable[[str, "int | None"], None]
 
 
 class Notifier(Protocol):
-    """Shows a prompt to the user.
+    """Shows prompts (with their actions) and notices (without any) to the user.
 
-    Called from the daemon's worker threads, never from the tray loop; `show` may block briefly
-    (a D-Bus round trip) but never waits for the user. Failures raise NotifierError; the daemon
-    then falls back to the next notifier in its chain.
+    Called from the daemon's worker threads, never from the tray loop; `show` and `notify` may block
+    briefly (a D-Bus round trip) but never wait for the user. Failures raise NotifierError; the
+    daemon then falls back to the next notifier in its chain.
     """
 
-    name: str  # e.g. "freedesktop", "plyer", "log"
-    has_actions: bool
+    @property
+    def name(self) -> str:
+        """The backend in use, e.g. "freedesktop", "plyer", "log"."""
+
+    @property
+    def has_actions(self) -> bool:
+        """Whether prompts get buttons."""
 
     def show(self, prompt: Prompt) -> None: ...
+
+    def notify(self, notice: Notice) -> None:
+        """Show a notice: no buttons, no default action; the prompt on screen stays."""
 
     def withdraw(self) -> None:
         """Remove the prompt shown last, if the platform allows it (answered elsewhere)."""
@@ -129,6 +147,9 @@ class Senses(Protocol):
         self, now: datetime, natural_break: timedelta, present: bool = False
     ) -> tuple[Moment, Returned | None]:
         """`present`: the user follows the guided window (no break runs, none is reported)."""
+
+    def use_calendar(self, ics: tuple[str, ...], zone: tzinfo) -> None:
+        """Read the calendars of a newly applied config (`[calendar] ics`, in the schedule's zone)."""
 
     def close(self) -> None: ...
 

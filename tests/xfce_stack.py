@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 
 import pytest
-from desktop_stack import DesktopStack, session_stack, wait_for
+from desktop_stack import DesktopStack, session_stack, skip_or_fail, wait_for
 
 WATCHER = "org.kde.StatusNotifierWatcher"
 XFCONFD = "/usr/lib/x86_64-linux-gnu/xfce4/xfconf/xfconfd"
+XFCE4_NOTIFYD = "/usr/lib/x86_64-linux-gnu/xfce4/notifyd/xfce4-notifyd"
 PROGRAMS = {
     "Xvfb": "xvfb",
     "xdpyinfo": "x11-utils",
@@ -113,3 +115,32 @@ def xfce(tmp_path_factory: pytest.TempPathFactory):
     yield from session_stack(
         XfceStack(tmp_path_factory.mktemp("xfce")), missing_programs(), "xfce4-panel stack"
     )
+
+
+@pytest.fixture
+def xfce4_notifyd(desktop):
+    """xfce4-notifyd in place of dunst on the desktop stack (X11), dunst back afterwards."""
+    if not shutil.which(XFCE4_NOTIFYD) or not shutil.which("xdotool"):
+        skip_or_fail(f"{XFCE4_NOTIFYD} (apt package xfce4-notifyd) and xdotool are needed")
+    desktop.kill_dunst()
+    proc = subprocess.Popen(
+        [XFCE4_NOTIFYD],
+        env=desktop.env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for(
+            lambda: proc.poll() is None and desktop.bus_name_owner("org.freedesktop.Notifications"),
+            "xfce4-notifyd to own the notification name",
+        )
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        wait_for(
+            lambda: desktop.bus_name_owner("org.freedesktop.Notifications") is None, "the name to be free"
+        )
+        desktop.start_dunst()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
-from ..ports import NotifierError, Prompt
+from ..ports import Notice, NotifierError, Prompt
 
 
 class FakeClock:
@@ -27,6 +27,7 @@ class FakeNotifier:
 
     def __init__(self) -> None:
         self.shown: list[Prompt] = []
+        self.notices: list[Notice] = []
         self.withdrawn = 0
         self.fail_with: str | None = None
         self.closed = False
@@ -36,6 +37,12 @@ class FakeNotifier:
         if self.fail_with:
             raise NotifierError(self.fail_with)
         self.shown.append(prompt)
+        self.changed.set()
+
+    def notify(self, notice: Notice) -> None:
+        if self.fail_with:
+            raise NotifierError(self.fail_with)
+        self.notices.append(notice)
         self.changed.set()
 
     def withdraw(self) -> None:

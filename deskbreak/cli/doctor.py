@@ -207,17 +207,14 @@ def check_notifications(send_test: bool = False) -> Check:
         notifier = choose_notifier(lambda action, arg: None, str(icon) if icon else None)
         detail = f"{notifier.name} (buttons: {'yes' if notifier.has_actions else 'no'})"
         if send_test:
-            from ..ports import Prompt
+            from ..ports import Notice
 
-            notifier.show(
-                Prompt(
-                    "",
+            notifier.notify(
+                Notice(
                     "deskbreak: test",
                     "If you can read this, prompts reach you.",
-                    0,
                     str(icon) if icon else None,
                     10,
-                    kind="message",
                 )
             )
             detail += "; test prompt sent through " + notifier.name

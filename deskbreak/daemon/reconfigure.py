@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..ports import NotifierError, Prompt
+from ..ports import Notice, NotifierError
 
 if TYPE_CHECKING:
     from .service import Daemon
@@ -23,8 +23,8 @@ def config_file_of(daemon: Daemon) -> Path | None:
 
 
 def reload_config(daemon: Daemon, reason: str) -> dict[str, Any]:
-    from ..core import config as config_model
     from ..core import config_change
+    from ..core.config_checks import ConfigError
     from ..store import config_file
 
     path = config_file_of(daemon)
@@ -40,7 +40,7 @@ def reload_config(daemon: Daemon, reason: str) -> dict[str, Any]:
         return {"ok": False, "error": daemon.config_error, "config": str(path)}
     try:
         new = config_file.load(path)
-    except config_model.ConfigError as error:
+    except ConfigError as error:
         with daemon._lock:
             daemon.config_error = str(error)
         log.warning("config not applied (%s), keeping the last good one:\n%s", reason, error)
@@ -76,8 +76,8 @@ def open_editor(daemon: Daemon) -> dict[str, Any]:
 
 
 def notify_config_error(daemon: Daemon, text: str) -> None:
-    notice = Prompt("", "deskbreak: config not applied", text, 0, daemon.ports.icon_path, 0, kind="message")
+    notice = Notice("deskbreak: config not applied", text, daemon.ports.icon_path)
     try:
-        daemon.ports.notifier.show(notice)
+        daemon.ports.notifier.notify(notice)
     except NotifierError as error:
         log.warning("could not show the config error: %s", error)

@@ -1,9 +1,8 @@
 """The remote-control facade: one handler per socket command, each delegating to the daemon.
 
 `RemoteCommands(daemon)` is the ControlServer's handler. It turns wire arguments into the daemon's
-(a pause spec into an instant), and adds to `status` what a status bar needs: pid, version,
-schema and today's counts from `TodayTally`, an in-memory tally kept as outcomes are recorded
-(no disk read per poll).
+(a pause spec into an instant), and adds to `status` what a status bar needs: pid, version and
+schema (today's counts come from the daemon, which caches them: no disk read per poll).
 
 Threads: called on the control server's client threads; the daemon serialises the commands.
 """
@@ -11,81 +10,27 @@ Threads: called on the control server's client threads; the daemon serialises th
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Callable, Mapping
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..core import protocol
-from ..core.outcomes import DONE, IGNORED, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
-from ..core.schedule import windows_from
+from ..core.workhours import windows_from
+from .today import COUNT_FIELDS
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .control import ControlServer, InstanceLock
+    from .control import ControlServer
+    from .instance import InstanceLock
     from .service import Daemon
-
-COUNT_FIELDS = {
-    DONE: "done",
-    SNOOZED: "snoozed",
-    SKIPPED: "skipped",
-    IGNORED: "ignored",
-    NATURAL_BREAK: "natural_breaks",
-}  # the keys of `today` in the status
-
-
-class TodayTally:
-    """Today's outcome counts, kept in memory; a new local day starts from zero.
-
-    `record` may be called from any thread. `seed(day, counts)` starts the day from stored counts
-    (the history, read once at start-up)."""
-
-    def __init__(self, zone: Callable[[], tzinfo]):
-        self._zone = zone
-        self._lock = threading.Lock()
-        self._day: date | None = None
-        self._counts: dict[str, int] = {}
-
-    def seed(self, day: date, counts: Mapping[str, int]) -> None:
-        with self._lock:
-            self._day = day
-            self._counts = {name: int(counts.get(name, 0)) for name in COUNT_FIELDS.values()}
-
-    def record(self, outcome: PromptOutcome) -> None:
-        day = outcome.prompted_at.astimezone(self._zone()).date()
-        with self._lock:
-            if day != self._day:
-                if self._day is not None and day < self._day:
-                    return  # an outcome of an earlier day (a prompt answered after midnight)
-                self._day, self._counts = day, {}
-            name = COUNT_FIELDS.get(outcome.outcome)
-            if name:
-                self._counts[name] = self._counts.get(name, 0) + 1
-
-    def wrap(self, record: Callable[[PromptOutcome], None]) -> Callable[[PromptOutcome], None]:
-        """A record function that tallies, then stores with `record`."""
-
-        def tally_and_record(outcome: PromptOutcome) -> None:
-            self.record(outcome)
-            record(outcome)
-
-        return tally_and_record
-
-    def counts(self, now: datetime) -> dict[str, int]:
-        today = now.astimezone(self._zone()).date()
-        with self._lock:
-            mine = self._counts if today == self._day else {}
-            return {name: mine.get(name, 0) for name in COUNT_FIELDS.values()}
 
 
 class RemoteCommands:
     """The control socket's handler: `handler(cmd, arg) -> reply dict`."""
 
-    def __init__(self, daemon: Daemon, tally: TodayTally | None = None, pid: int | None = None):
+    def __init__(self, daemon: Daemon, pid: int | None = None):
         self.daemon = daemon
-        self.tally = tally or TodayTally(lambda: daemon.plan.zone)
         self.pid = pid if pid is not None else os.getpid()
 
     def __call__(self, cmd: str, arg: Any = None) -> dict[str, Any]:
@@ -156,7 +101,7 @@ class RemoteCommands:
                 fields[key] = (
                     datetime.fromisoformat(fields[key]).astimezone(zone).isoformat(timespec="seconds")
                 )
-        today = fields.get("today") or self.tally.counts(now)  # the history's counts, when wired
+        today = fields.get("today") or {}
         fields["today"] = {name: int(today.get(name, 0)) for name in COUNT_FIELDS.values()}
         return {"schema": protocol.SCHEMA, **fields, "pid": self.pid, "version": __version__}
 
@@ -168,19 +113,7 @@ class RemoteCommands:
 
 
 def serve(daemon: Daemon, socket_path: Path, lock: InstanceLock | None = None) -> ControlServer:
-    """Start the control socket for `daemon`. Without a history (today's counts from it), an
-    in-memory tally of the outcomes recorded in this run gives the counts and the tray's line."""
-    from ..core.stats import Counts, today_line
+    """Start the control socket for `daemon` (its commands and status, nothing rewired)."""
     from .control import ControlServer
-    from .service import Ports
 
-    commands = RemoteCommands(daemon)
-    ports, tally = daemon.ports, commands.tally
-    if ports.today_counts is None:
-        ports.record = tally.wrap(ports.record)
-        ports.today_counts = tally.counts
-        if ports.today_line is Ports.__dataclass_fields__["today_line"].default:
-            ports.today_line = lambda now: today_line(
-                Counts(**tally.counts(now)), daemon.config.goals.daily_stretches
-            )
-    return ControlServer(socket_path, commands, lock=lock).start()
+    return ControlServer(socket_path, RemoteCommands(daemon), lock=lock).start()

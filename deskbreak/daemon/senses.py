@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..core.presence import Presence, Returned, is_away, observe
 from ..core.schedule import Moment
@@ -57,22 +57,21 @@ class Senses:
         )
         return moment, returned
 
+    def use_calendar(self, ics: tuple[str, ...], zone: tzinfo) -> None:
+        """A newly applied config's calendars (or none), read in the schedule's zone."""
+        try:
+            self.calendar = load_calendar(ics, zone)
+        except Exception as error:  # a broken .ics must never stop the prompts
+            log.warning("calendar not read: %s", error)
+            self.calendar = None
+
     def close(self) -> None:
-        close = getattr(self.probe, "close", None)
+        close = getattr(self.probe, "close", None)  # optional in the probe's protocol
         if close:
             close()
 
 
-def build_senses(ics: tuple[str, ...], zone: tzinfo, probe: Any = None) -> Senses:
-    """The real senses: the platform's idle probe (chosen and logged once) and the calendars."""
-    if probe is None:
-        from ..adapters.activity import choose_activity_probe
-
-        probe = choose_activity_probe()
-    return Senses(probe, load_calendar(ics, zone))
-
-
-def load_calendar(ics: tuple[str, ...], zone: tzinfo):
+def load_calendar(ics: tuple[str, ...], zone: tzinfo) -> BusyCalendar | None:
     if not ics:
         return None
     from ..adapters.calendar import BusyCalendar

@@ -1,7 +1,9 @@
-"""The composition root: wires the schedule core to the clock, the timer, the notifier, the tray and
-the history. The only place that knows every adapter.
+"""The Daemon: drives the schedule core from the clock, the timer, the notifier, the tray and the
+history, all given to it complete in `Ports` (assembled once by daemon/assemble.py). Everything it
+derives from the config (plan, zone, goal, calendar, window policy) is recomputed in `apply_config`
+or read from `self.config` where it is used.
 
-Threads: the tray (or the headless wait) owns the main thread; APScheduler's thread fires the timer;
+Threads: the tray (or the headless wait) owns the main thread; the timer's thread fires `on_timer`;
 menu clicks and (later) control requests arrive on their own threads. All of them go through
 `Daemon.command`, which holds one lock while it drives the core, so the core is only ever stepped
 from one place at a time.
@@ -11,9 +13,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -22,32 +24,37 @@ from ..core import schedule as core
 from ..core.catalog import Catalog
 from ..core.config import Config
 from ..core.outcomes import PromptOutcome
-from ..ports import GuidedWindow, Notifier, NotifierError, Senses, Tray
+from ..core.stats import Counts, today_line
+from ..core.workhours import Plan, window_at
+from ..ports import GuidedWindow, Notifier, Senses, Tray
+from .effects import PromptEffects
+from .timer import Alarm
+from .today import StoredToday, TallyToday, Today, counts_dict
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_IN_WINDOW = timedelta(seconds=60)  # the tray ring moves at most once a minute
 HEARTBEAT_OFF_HOURS = timedelta(minutes=5)  # catches a resume from suspend (the timer is monotonic)
 HEARTBEAT_OFF_HOURS_WITH_RESUME_SIGNAL = timedelta(minutes=30)  # resumes are signalled (logind)
-JOB_ID = "deskbreak-core"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Ports:
-    """The outside world as the daemon sees it; tests pass fakes."""
+    """The outside world as the daemon sees it, complete when the daemon is built; tests pass fakes."""
 
     notifier: Notifier
     tray: Tray
-    record: Callable[[PromptOutcome], None] = lambda outcome: None
-    today_line: Callable[[datetime], str] = lambda now: "Today: no stretches yet"
-    today_counts: Callable[[datetime], dict] | None = None  # done, snoozed, ... for `status`
+    record: Callable[[PromptOutcome], object] = lambda outcome: None  # where outcomes are kept
+    # The store's counts per local day (first, last): today's line and `status`; None: counted in memory.
+    day_counts: Callable[[date, date], Sequence[Counts]] | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # How far the wall clock was set since the last call (daemon/wall_clock.py); zero: it was not.
     clock_jump: Callable[[], timedelta] = field(default=lambda: timedelta(0))
     icon_path: str | None = None
     senses: Senses | None = None  # idle probe + calendar; None times by the clock alone
-    window: GuidedWindow | None = None  # the guided window (#6); None: notifications only
+    window: GuidedWindow | None = None  # the guided window; None: notifications only
     picture: Callable[[str], str | None] = lambda stretch_id: None  # a stretch's picture file, if any
+    timer: Alarm | None = None  # None: nothing fires `on_timer` (a test steps it itself)
 
 
 def _answer_arg(arg: Any) -> tuple[int | None, str | None]:
@@ -68,28 +75,48 @@ def resolve_zone(name: str) -> tzinfo:
     return tzlocal.get_localzone()
 
 
-def build_plan(config: Config, catalog: Catalog) -> tuple[core.Plan, Catalog]:
+def build_plan(config: Config, catalog: Catalog) -> tuple[Plan, Catalog]:
     full = catalog.for_user(config.stretches.level, config.stretches.custom)
     eligible = full.eligible(config.stretches.postures, config.stretches.exclude)
     focus = [s.id for s in eligible if set(s.areas) & set(config.stretches.focus)]
     zone = resolve_zone(config.schedule.timezone)
-    return core.Plan.from_config(config, zone, [s.id for s in eligible], focus), full
+    return Plan.from_config(config, zone, [s.id for s in eligible], focus), full
 
 
-class Daemon:
-    def __init__(self, config: Config, catalog: Catalog, ports: Ports, seed: int | None = None):
+class Daemon(PromptEffects):
+    def __init__(
+        self,
+        config: Config,
+        catalog: Catalog,
+        ports: Ports,
+        seed: int | None = None,
+        *,
+        config_path: Path | None = None,
+        off_hours_heartbeat: timedelta = HEARTBEAT_OFF_HOURS,
+    ):
+        """`config_path`: the file `reload` re-reads (else `config.source`). `off_hours_heartbeat`:
+        how long the timer may sleep outside work hours (longer when resumes are signalled)."""
         self.ports = ports
+        self.config_path = config_path
+        self.off_hours_heartbeat = off_hours_heartbeat
+        self._today: Today = (
+            StoredToday(ports.record, ports.day_counts)
+            if ports.day_counts is not None
+            else TallyToday(ports.record)
+        )
         self._builtin = catalog
         self._lock = threading.RLock()
+        self._timer_started = False  # the timer is armed once the tray is up (`start_timer`)
         self.config = config
         self.plan, self.catalog = build_plan(config, catalog)
+        if ports.senses is not None and config.calendar.ics:  # read here and in `apply_config` only
+            ports.senses.use_calendar(config.calendar.ics, self.plan.zone)
         now = self.now()
         # One deck per local day: `deskbreak next` without a daemon deals what one started now would.
         self.state = core.start(
             now, seed=seed if seed is not None else forecast.daily_seed(now, self.plan.zone)
         )
         self._recorded: list[str] = []  # what the current command's answer recorded, in words
-        self._scheduler: Any = None
         self._last_beat: datetime | None = None  # when the armed timer should fire
         self.stopped = threading.Event()
 
@@ -108,30 +135,23 @@ class Daemon:
             return now
 
     def start_timer(self) -> None:
-        from .timer import load  # APScheduler without asyncio (less RSS)
-
-        BackgroundScheduler, ThreadPoolExecutor, _ = load()
-        self._scheduler = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(1)},
-            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
-            timezone=UTC,
-        )
-        self._scheduler.start()
+        """The tray is up: arm the timer (called once, by the tray's `run`)."""
         with self._lock:
+            self._timer_started = True
             self._arm()
         log.info("started: %s", views.headline(self.state, self.now(), self.plan, self.catalog))
 
     def stop(self) -> None:
+        """Quit (`deskbreak quit`, a signal, the tray's Quit): no more firing, the prompt on screen
+        withdrawn (its buttons would go nowhere), then the tray ends `run`; the assembly closes the
+        rest, the notifier last."""
         if self.stopped.is_set():
             return
         self.stopped.set()
-        if self._scheduler is not None:
-            try:
-                self._scheduler.shutdown(wait=False)
-            except RuntimeError as error:  # a signal while start_timer is still starting it
-                log.debug("timer not shut down: %s", error)
         try:
-            self.ports.notifier.close()
+            if self.ports.timer is not None:
+                self.ports.timer.stop()
+            self._withdraw()
         finally:
             self.ports.tray.stop()
 
@@ -156,8 +176,6 @@ class Daemon:
             self._apply(transition)
             self._arm()
 
-    off_hours_heartbeat: timedelta = HEARTBEAT_OFF_HOURS
-
     def resumed(self) -> None:
         """The machine woke from suspend (a signal from the OS): decide at once, not at the next beat."""
         if not self.stopped.is_set():
@@ -175,7 +193,7 @@ class Daemon:
         """Read the probes, only in work hours and when not paused; a return from a break re-plans.
         `present`: the user is following the guided window (a quiet keyboard is no break then)."""
         senses = self.ports.senses
-        if senses is None or self.state.phase is core.Phase.PAUSED or core.window_at(now, self.plan) is None:
+        if senses is None or self.state.phase is core.Phase.PAUSED or window_at(now, self.plan) is None:
             return core.Moment()
         moment, returned = senses.read(now, self.plan.late_limit, present=present)
         if returned is not None:
@@ -247,7 +265,6 @@ class Daemon:
 
         return parse_pause(spec, now, plan.zone, first)
 
-    config_path: Path | None = None  # the file `reload` re-reads (set by daemon/start.py); else config.source
     config_error: str | None = None  # why the last reload was not applied (one line per problem)
 
     def reload(self, reason: str = "request") -> dict[str, Any]:
@@ -266,123 +283,46 @@ class Daemon:
         return open_editor(self)
 
     def apply_config(self, config: Config) -> None:
-        """Use a new, already validated config; the state carries over and the timer re-plans."""
+        """Use a new, already validated config; the state carries over and the timer re-plans.
+        The plan, zone and catalog are rebuilt here, the calendars re-read; the goal and the window
+        policy are read from `self.config` where they are used."""
         with self._lock:
+            old_zone, old_ics = self.plan.zone, self.config.calendar.ics
             self.config = config
             self.plan, self.catalog = build_plan(config, self._builtin)
+            senses = self.ports.senses
+            if senses is not None and (config.calendar.ics != old_ics or self.plan.zone != old_zone):
+                senses.use_calendar(config.calendar.ics, self.plan.zone)
             self._arm()
-
-    # --- effects out ---
-
-    def _apply(self, transition: core.Transition) -> None:
-        self.state = transition.state
-        for effect in transition.effects:
-            if isinstance(effect, core.Record):
-                self._record(effect.outcome)
-            elif isinstance(effect, core.ShowPrompt):
-                self._show(effect.stretch_id)
-            elif isinstance(effect, core.WithdrawPrompt):
-                self._withdraw()
-
-    def _record(self, outcome: PromptOutcome) -> None:
-        try:
-            self.ports.record(outcome)
-        except Exception:  # a history failure must not stop prompting; it is logged with its cause
-            log.exception("could not record %s for %s", outcome.outcome, outcome.stretch_id)
-            return
-        line = self._answer_line(outcome)
-        self._recorded.append(line)
-        log.info("recorded: %s", line)
-
-    def _answer_line(self, outcome: PromptOutcome) -> str:
-        """`Standing back extension done · 2 of 6 today`, with today's count after this record."""
-        stretch = self.catalog.get(outcome.stretch_id) if outcome.stretch_id else None
-        name = stretch.name if stretch else (outcome.stretch_id or "a stretch")
-        counts = self.ports.today_counts(self.now()) if self.ports.today_counts is not None else {}
-        return views.answer_line(
-            outcome,
-            name,
-            int((counts or {}).get("done", 0)),
-            self.config.goals.daily_stretches,
-            self.plan.zone,
-            self.state.snoozed_until,
-        )
-
-    _window_asked = False  # `show` runs: its prompt opens in the guided window, focused
-
-    def _asking_window(self, transition: core.Transition) -> core.Transition:
-        self._window_asked = transition.error is None
-        return transition
-
-    def _show(self, stretch_id: str) -> None:
-        stretch = self.catalog.get(stretch_id)
-        asked, self._window_asked = self._window_asked, False
-        if stretch is None:
-            log.warning("stretch %r is not in the catalog any more", stretch_id)
-            return
-        window = self.ports.window
-        if window is not None and window.for_prompt(
-            stretch_id, asked, self.config.prompt.window == "with_prompt"
-        ):
-            return  # the window stands in for the notification
-        self._notify(stretch)
-
-    def _notify(self, stretch) -> None:
-        timeout = self.plan.schedule.prompt_timeout_minutes * 60
-        picture = self.ports.picture(stretch.id) or self.ports.icon_path  # the stretch, not the app
-        prompt = views.prompt_for(stretch, self.plan.schedule.snooze_minutes, picture, timeout)
-        take_notice = getattr(self.ports.window, "take_notice", None)
-        notice = take_notice() if take_notice else None
-        if notice:  # the window could not open: the user learns why once, first (servers cut long bodies)
-            prompt = replace(prompt, body=f"{notice}\n{prompt.body}")
-        try:
-            self.ports.notifier.show(prompt)
-        except NotifierError as error:
-            log.warning("prompt for %s not shown: %s", stretch.name, error)
-
-    def window_failed(self, stretch_id: str, reason: str) -> None:
-        """The guided window started but could not open (called from its watcher thread): show the
-        prompt as a notification after all, if it is still the one due."""
-        with self._lock:
-            if self.state.phase is not core.Phase.PROMPTING or self.state.stretch_id != stretch_id:
-                return
-            stretch = self.catalog.get(stretch_id)
-            if stretch is not None:
-                self._notify(stretch)
-
-    def _withdraw(self) -> None:
-        try:
-            self.ports.notifier.withdraw()
-        except NotifierError as error:
-            log.debug("could not withdraw the prompt: %s", error)
 
     def _arm(self) -> None:
         """Re-arm the one timer for the core's next instant, capped by the heartbeat."""
         now = self.now()
         wake = core.next_wakeup(self.state, self.plan)
-        in_window = core.window_at(now, self.plan) is not None and self.state.phase is not core.Phase.PAUSED
+        in_window = window_at(now, self.plan) is not None and self.state.phase is not core.Phase.PAUSED
         beat = now + (HEARTBEAT_IN_WINDOW if in_window else self.off_hours_heartbeat)
         run_at = beat if wake is None else min(max(wake, now), beat)
         self._last_beat = run_at
         self.ports.tray.update(
-            views.tray_view(self.state, now, self.plan, self.catalog, self.ports.today_line(now))
+            views.tray_view(self.state, now, self.plan, self.catalog, self.today_line(now))
         )
-        if self._scheduler is None:
-            return
-        from .timer import load
-
-        DateTrigger = load()[2]
-        self._scheduler.add_job(self.on_timer, DateTrigger(run_date=run_at), id=JOB_ID, replace_existing=True)
+        if self._timer_started and self.ports.timer is not None:
+            self.ports.timer.arm(run_at)
 
     # --- queries ---
+
+    def today_line(self, now: datetime) -> str:
+        """ "Today: 2 of 8 done": today in the zone in use, against the goal in use."""
+        counts = self._today.counts(now, self.plan.zone)
+        return today_line(counts, self.config.goals.daily_stretches)
 
     def status(self, now: datetime | None = None) -> dict[str, Any]:
         now = now or self.now()
         with self._lock:
             fields = views.status(self.state, now, self.plan, self.catalog)
-            fields["today_line"] = self.ports.today_line(now)
-            if self.ports.today_counts is not None:
-                fields["today"] = self.ports.today_counts(now)
+            counts = self._today.counts(now, self.plan.zone)
+            fields["today_line"] = today_line(counts, self.config.goals.daily_stretches)
+            fields["today"] = counts_dict(counts)
             fields["notifier"] = self.ports.notifier.name
             fields["tray"] = self.ports.tray.name
             fields["idle_probe"] = self.ports.senses.probe_name if self.ports.senses else "none"

@@ -16,7 +16,6 @@ from deskbreak.adapters.fakes import FakeClock, FakeNotifier
 from deskbreak.adapters.tray.headless import HeadlessTray
 from deskbreak.core import config as config_model
 from deskbreak.core.catalog import Catalog, Stretch
-from deskbreak.daemon.remote import RemoteCommands
 from deskbreak.daemon.senses import Senses
 from deskbreak.daemon.service import Daemon, Ports
 
@@ -70,10 +69,7 @@ def rig():
         picture=lambda sid: f"/pictures/{sid}.png" if sid != "side-bend" else None,
         icon_path="/app/icon.png",
     )
-    daemon = Daemon(config, CATALOG, ports, seed=1)
-    remote = RemoteCommands(daemon)  # the socket's facade: today's tally, as `deskbreak run` wires it
-    ports.record = remote.tally.wrap(ports.record)
-    ports.today_counts = remote.tally.counts
+    daemon = Daemon(config, CATALOG, ports, seed=1)  # without a history: today is tallied in memory
     return daemon, clock, probe, window, recorded
 
 

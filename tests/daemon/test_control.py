@@ -20,6 +20,7 @@ from deskbreak.adapters.fakes import FakeClock, FakeNotifier
 from deskbreak.adapters.tray.headless import HeadlessTray
 from deskbreak.core import config as config_model
 from deskbreak.core.catalog import Catalog, Stretch
+from deskbreak.core.stats import Counts
 from deskbreak.daemon.control import (
     AlreadyRunning,
     ControlClient,
@@ -85,8 +86,8 @@ def rig(rundir, tmp_path):
         Catalog((stretch("twist"), stretch("bend"))),
         Ports(notifier=FakeNotifier(), tray=HeadlessTray(), clock=clock),
         seed=1,
+        config_path=config_file,
     )
-    daemon.config_path = config_file
     path = rundir / "control.sock"
     server = serve(daemon, path)
     server.client_timeout = 0.5
@@ -400,7 +401,7 @@ def test_today_comes_from_the_history_port_when_there_is_one(rundir):
         notifier=FakeNotifier(),
         tray=HeadlessTray(),
         clock=clock,
-        today_counts=lambda now: {"done": 7, "skipped": 1},
+        day_counts=lambda first, last: [Counts(done=7, skipped=1)],
     )
     daemon = Daemon(config_model.defaults(), Catalog((stretch("twist"),)), ports, seed=1)
     server = serve(daemon, rundir / "control.sock")
@@ -413,18 +414,18 @@ def test_today_comes_from_the_history_port_when_there_is_one(rundir):
 
 def test_the_tally_starts_a_new_local_day_from_zero():
     from deskbreak.core.outcomes import PromptOutcome
-    from deskbreak.daemon.remote import TodayTally
+    from deskbreak.daemon.today import TallyToday, counts_dict
 
-    tally = TodayTally(lambda: BERLIN)
+    tally = TallyToday()
     late = datetime(2026, 11, 23, 23, 50, tzinfo=BERLIN)
-    tally.record(PromptOutcome(late, "twist", "done"))
-    tally.record(PromptOutcome(late, None, "missed_while_asleep"))
-    assert tally.counts(late)["done"] == 1
+    tally.record(PromptOutcome(late, "twist", "done"), BERLIN)
+    tally.record(PromptOutcome(late, None, "missed_while_asleep"), BERLIN)
+    assert counts_dict(tally.counts(late, BERLIN))["done"] == 1
     after_midnight = datetime(2026, 11, 24, 0, 10, tzinfo=BERLIN)
-    assert tally.counts(after_midnight)["done"] == 0
-    tally.record(PromptOutcome(after_midnight, "twist", "skipped"))
-    tally.record(PromptOutcome(late, "twist", "done"))  # yesterday's, answered late: not today's
-    assert tally.counts(after_midnight) == {
+    assert counts_dict(tally.counts(after_midnight, BERLIN))["done"] == 0
+    tally.record(PromptOutcome(after_midnight, "twist", "skipped"), BERLIN)
+    tally.record(PromptOutcome(late, "twist", "done"), BERLIN)  # yesterday's, answered late: not today's
+    assert counts_dict(tally.counts(after_midnight, BERLIN)) == {
         "done": 0,
         "snoozed": 0,
         "skipped": 1,

@@ -11,6 +11,7 @@ from deskbreak.adapters.tray.headless import HeadlessTray
 from deskbreak.core import config as config_model
 from deskbreak.core.catalog import Catalog, Stretch
 from deskbreak.daemon.service import Daemon, Ports
+from deskbreak.daemon.timer import Timer
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -90,12 +91,14 @@ def test_a_failing_notifier_never_stops_the_daemon(rig):
 
 
 def test_a_failing_history_never_stops_the_daemon(rig):
+    from dataclasses import replace
+
     daemon, _clock, _notifier, _tray, _recorded = rig
 
     def broken(outcome):
         raise OSError("disk full")
 
-    daemon.ports.record = broken
+    daemon = Daemon(daemon.config, CATALOG, replace(daemon.ports, record=broken), seed=1)
     daemon.command("now")
     assert daemon.command("done")["ok"]
 
@@ -137,7 +140,8 @@ def test_the_real_timer_fires_and_quit_stops_the_daemon():
     started = datetime.now(BERLIN) - timedelta(seconds=61)
     clock = FakeClock(started)
     notifier, tray = FakeNotifier(), HeadlessTray()
-    daemon = Daemon(config, CATALOG, Ports(notifier=notifier, tray=tray, clock=clock), seed=1)
+    timer = Timer(lambda: daemon.on_timer())  # late-bound: the daemon is built next
+    daemon = Daemon(config, CATALOG, Ports(notifier=notifier, tray=tray, clock=clock, timer=timer), seed=1)
     clock.now = datetime.now(BERLIN)
     runner = threading.Thread(target=tray.run, args=(daemon.start_timer,))
     runner.start()
@@ -147,7 +151,8 @@ def test_the_real_timer_fires_and_quit_stops_the_daemon():
     finally:
         daemon.command("quit")
         runner.join(5)
-    assert not runner.is_alive() and notifier.closed
+        timer.close()
+    assert not runner.is_alive() and notifier.withdrawn == 1, "quitting withdraws the prompt on screen"
 
 
 def test_a_resume_signal_decides_at_once_without_a_burst(rig):
@@ -163,12 +168,14 @@ def test_a_resume_signal_decides_at_once_without_a_burst(rig):
 
 
 def test_a_return_from_a_natural_break_restarts_the_count_from_the_return(rig):
+    from dataclasses import replace
+
     from deskbreak.adapters.activity.fake import FakeActivityProbe
     from deskbreak.daemon.senses import Senses
 
     daemon, clock, _notifier, _tray, recorded = rig
     probe = FakeActivityProbe()
-    daemon.ports.senses = Senses(probe)
+    daemon = Daemon(daemon.config, CATALOG, replace(daemon.ports, senses=Senses(probe)), seed=1)
     probe.set(idle=1.0, locked=False)
     beat(daemon, clock, 10)  # 09:10, typing
     probe.set(idle=0.0)

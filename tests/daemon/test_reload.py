@@ -26,8 +26,8 @@ def live(tmp_path):
         CATALOG,
         Ports(notifier=notifier, tray=HeadlessTray(), clock=clock),
         seed=1,
+        config_path=path,
     )
-    daemon.config_path = path
     return daemon, path, notifier, clock
 
 
@@ -55,8 +55,9 @@ def test_a_bad_edit_keeps_the_old_schedule_and_status_shows_the_error(live):
     assert reply == {"ok": False, "error": line, "config": str(path)}
     assert daemon.config.schedule.interval_minutes == 45
     assert daemon.status()["config_error"] == line
-    (notice,) = notifier.shown
-    assert (notice.title, notice.body, notice.kind) == ("deskbreak: config not applied", line, "message")
+    (notice,) = notifier.notices
+    assert (notice.title, notice.body) == ("deskbreak: config not applied", line)
+    assert notifier.shown == [], "a notice, not a prompt: it carries no buttons"
     path.write_text(GOOD)
     assert daemon.reload("fixed")["ok"]
     assert daemon.status()["config_error"] is None
@@ -131,12 +132,13 @@ def test_the_trays_edit_opens_the_editor_without_waiting(live, monkeypatch):
 def test_edit_creates_a_missing_config_first(live, monkeypatch, tmp_path):
     import deskbreak.adapters.editor as config_edit
 
-    daemon, *_ = live
-    daemon.config_path = tmp_path / "new" / "config.toml"
+    live_daemon, *_ = live
+    new_path = tmp_path / "new" / "config.toml"
+    daemon = Daemon(live_daemon.config, CATALOG, live_daemon.ports, seed=1, config_path=new_path)
     monkeypatch.setenv("VISUAL", "ed")
     monkeypatch.setattr(config_edit.subprocess, "Popen", lambda argv, **kw: None)
     assert daemon.command("edit")["ok"]
-    assert "interval_minutes = 45" in daemon.config_path.read_text()
+    assert "interval_minutes = 45" in new_path.read_text()
 
 
 def test_the_stretch_level_applies_on_reload(live):

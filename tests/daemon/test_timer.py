@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,3 +47,45 @@ def test_with_asyncio_already_loaded_the_plain_import_runs():
     out = run("import asyncio\n" + CHECK)
     assert "asyncio loaded: True" in out
     assert "fired: True" in out
+
+
+def test_the_timer_fires_once_at_the_instant_armed_last():
+    from datetime import UTC, datetime, timedelta
+
+    from deskbreak.daemon.timer import Timer
+
+    fired: list[datetime] = []
+    done = threading.Event()
+
+    def on_fire() -> None:
+        fired.append(datetime.now(UTC))
+        done.set()
+
+    timer = Timer(on_fire)
+    try:
+        timer.arm(datetime.now(UTC) + timedelta(hours=1))
+        armed = datetime.now(UTC)
+        timer.arm(armed + timedelta(seconds=0.2))  # replaces the hour
+        assert done.wait(5)
+        assert len(fired) == 1 and fired[0] >= armed + timedelta(seconds=0.2)
+    finally:
+        timer.close()
+
+
+def test_a_stopped_timer_fires_no_more_and_ignores_arm():
+    from datetime import UTC, datetime, timedelta
+
+    from deskbreak.daemon.timer import Timer
+
+    fired = threading.Event()
+    timer = Timer(fired.set)
+    timer.arm(datetime.now(UTC) + timedelta(seconds=0.3))
+    timer.stop()
+    timer.arm(datetime.now(UTC))
+    assert not fired.wait(1)
+    timer.close()  # after stop: nothing left to release, and no error
+
+
+def test_the_daemon_names_no_apscheduler():
+    source = (ROOT / "deskbreak" / "daemon" / "service.py").read_text()
+    assert "apscheduler" not in source.lower() and "add_job" not in source

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from ...ports import Notifier, NotifierError, Prompt
+from ...ports import Notice, Notifier, NotifierError, Prompt
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +39,17 @@ class FallbackNotifier:
         return bool(self._current.has_actions)
 
     def show(self, prompt: Prompt) -> None:
+        self._first_that_works(lambda notifier: notifier.show(prompt), "the prompt")
+
+    def notify(self, notice: Notice) -> None:
+        self._first_that_works(lambda notifier: notifier.notify(notice), "the notice")
+
+    def _first_that_works(self, send: Callable[[Notifier], None], what: str) -> None:
         with self._lock:
             errors: list[str] = []
             for notifier in self.chain:
                 try:
-                    notifier.show(prompt)
+                    send(notifier)
                 except NotifierError as exc:
                     errors.append(f"{notifier.name}: {exc}")
                     continue
@@ -53,7 +59,7 @@ class FallbackNotifier:
                     continue
                 self._use(notifier, errors)
                 return
-            raise NotifierError("no notifier could show the prompt (" + "; ".join(errors) + ")")
+            raise NotifierError(f"no notifier could show {what} (" + "; ".join(errors) + ")")
 
     def _use(self, notifier: Notifier, errors: list[str]) -> None:
         previous = self._current

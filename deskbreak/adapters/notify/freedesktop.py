@@ -13,10 +13,12 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
-from ...ports import DISMISSED, DONE, SHOW, SKIP, SNOOZE, ActionHandler, NotifierError, Prompt
+from ...ports import DISMISSED, DONE, SHOW, SKIP, SNOOZE, ActionHandler, Notice, NotifierError, Prompt
 from .bus import BusConnection
 from .server import IFACE, NAME, PATH, server_info
 from .server import server_address as _server
@@ -63,7 +65,7 @@ class FreedesktopNotifier:
         self._state = threading.Lock()  # guards _shown (shared with the signal thread)
         self._shown: _Shown | None = None
         self._conn: BusConnection | None = None
-        self._queue: queue.Queue | None = None
+        self._queue: queue.Queue[Any] | None = None
 
     @staticmethod
     def probe(bus_address: str | None = None, timeout: float = 1.0) -> str | None:
@@ -97,7 +99,22 @@ class FreedesktopNotifier:
                 except _Lost as exc2:
                     raise NotifierError(str(exc2)) from exc2.__cause__
 
-    def _guarded(self, step, *args) -> None:
+    def notify(self, notice: Notice) -> None:
+        """A notice of its own (it never replaces the prompt): no actions, so no buttons and no
+        default action; its id is not kept, so its signals are ignored and `withdraw` leaves it."""
+        with self._lock:
+            fresh = self._conn is None
+            try:
+                self._guarded(self._notify, notice)
+            except _Lost as exc:
+                if fresh:
+                    raise NotifierError(str(exc)) from exc.__cause__
+                try:
+                    self._guarded(self._notify, notice)
+                except _Lost as exc2:
+                    raise NotifierError(str(exc2)) from exc2.__cause__
+
+    def _guarded(self, step: Callable[..., object], *args: object) -> None:
         """Run `step`; whatever the bus or the server does comes out as NotifierError (or _Lost, a
         NotifierError too, when the connection is gone), never as another exception."""
         try:
@@ -148,34 +165,58 @@ class FreedesktopNotifier:
                 "skip",
                 "Skip",
             ]
-        body = escape(prompt.body, quote=False) if "body-markup" in caps else prompt.body
-        hints = {
-            "urgency": ("y", 1),
-            "resident": ("b", False),
-            "desktop-entry": ("s", "deskbreak"),
-        }
-        if prompt.icon_path:
-            hints["image-path"] = ("s", prompt.icon_path)
-        expire = prompt.timeout_seconds * 1000 if prompt.timeout_seconds > 0 else -1
         with self._state:
             replaces = self._shown.id if self._shown else 0
-        reply = self._call(
-            "Notify",
-            "susssasa{sv}i",
-            ("deskbreak", replaces, self._app_icon, prompt.title, body, actions, hints, expire),
-            whole=True,
+        reply = self._send(
+            caps, replaces, prompt.title, prompt.body, prompt.icon_path, prompt.timeout_seconds, actions
         )
-        from jeepney import HeaderFields
+        from jeepney import HeaderFields  # type: ignore[import-untyped]  # jeepney ships no types
 
         sender = reply.header.fields.get(HeaderFields.sender, "")
         with self._state:
             self._shown = _Shown(reply.body[0], prompt.snooze_minutes, sender)
         log.debug("notification %d shown by %s", reply.body[0], sender)
 
-    def _call(self, method: str, signature: str | None = None, body: tuple = (), whole: bool = False):
+    def _notify(self, notice: Notice) -> None:
+        caps = self._capabilities()
+        reply = self._send(caps, 0, notice.title, notice.body, notice.icon_path, notice.timeout_seconds, [])
+        log.debug("notice %d shown: %s", reply.body[0], notice.title)
+
+    def _send(
+        self,
+        caps: set[str],
+        replaces: int,
+        title: str,
+        body: str,
+        icon_path: str | None,
+        timeout_seconds: int,
+        actions: list[str],
+    ) -> Any:
+        """One Notify call; its whole reply (the id, and the sender our signals must come from)."""
+        text = escape(body, quote=False) if "body-markup" in caps else body
+        hints = {
+            "urgency": ("y", 1),
+            "resident": ("b", False),
+            "desktop-entry": ("s", "deskbreak"),
+        }
+        if icon_path:
+            hints["image-path"] = ("s", icon_path)
+        expire = timeout_seconds * 1000 if timeout_seconds > 0 else -1
+        return self._call(
+            "Notify",
+            "susssasa{sv}i",
+            ("deskbreak", replaces, self._app_icon, title, text, actions, hints, expire),
+            whole=True,
+        )
+
+    def _call(
+        self, method: str, signature: str | None = None, body: tuple[Any, ...] = (), whole: bool = False
+    ) -> Any:
         from jeepney import DBusErrorResponse, HeaderFields, new_method_call
 
-        msg = new_method_call(_server(), method, signature, body)
+        msg = new_method_call(_server(), method, signature, body)  # type: ignore[no-untyped-call]  # server.py's
+        if self._conn is None:
+            raise _Lost("D-Bus session bus unreachable: not connected")
         try:
             reply = self._conn.call(msg, timeout=self._timeout)
         except TimeoutError as exc:
@@ -205,7 +246,7 @@ class FreedesktopNotifier:
             return
         from jeepney import MatchRule, message_bus, new_method_call
 
-        signals: queue.Queue = queue.Queue(maxsize=256)
+        signals: queue.Queue[Any] = queue.Queue(maxsize=256)
         try:
             conn = BusConnection(self._bus, signals, auth_timeout=self._timeout)
         except KeyError as exc:
@@ -248,14 +289,14 @@ class FreedesktopNotifier:
             conn.close()
 
     # -- the signal thread ------------------------------------------------------------------------
-    def _receive(self, signals: queue.Queue) -> None:
+    def _receive(self, signals: queue.Queue[Any]) -> None:
         while (msg := signals.get()) is not None:
             try:
                 self._handle(msg)
             except Exception:
                 log.exception("notification signal handler failed")
 
-    def _handle(self, msg) -> None:
+    def _handle(self, msg: Any) -> None:
         from jeepney import HeaderFields
 
         member = msg.header.fields.get(HeaderFields.member)
@@ -276,9 +317,10 @@ class FreedesktopNotifier:
                     return  # expired, withdrawn, or closed after a button or the body was clicked
                 action, arg = DISMISSED, None
             else:
-                action = ACTIONS.get(what)
-                if action is None or shown.answered:
+                chosen = ACTIONS.get(what)
+                if chosen is None or shown.answered:
                     return
+                action = chosen
                 if action == SHOW:
                     shown.opened = True  # the buttons may still be chosen afterwards
                 else:
@@ -287,7 +329,7 @@ class FreedesktopNotifier:
         log.debug("notification %d: %s", nid, action)
         self._on_action(action, arg)
 
-    def _owner_changed(self, sender: str | None, body: tuple) -> None:
+    def _owner_changed(self, sender: str | None, body: tuple[Any, ...]) -> None:
         if sender != DBUS_NAME or len(body) != 3 or body[0] != NAME:
             return
         with self._state:

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Mapping
 from html import escape
 
-from ...ports import NotifierError, Prompt
+from ...ports import Notice, NotifierError, Prompt
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,12 @@ class PlyerNotifier:
         return route(platform)
 
     def show(self, prompt: Prompt) -> None:
+        self._send(Notice(prompt.title, prompt.body, prompt.icon_path, prompt.timeout_seconds))
+
+    def notify(self, notice: Notice) -> None:
+        self._send(notice)  # a plain notification either way: no buttons here
+
+    def _send(self, prompt: Notice) -> None:
         how = route(self._platform)
         if how is None:
             raise NotifierError(f"no plain notification route on {self._platform} (install notify-send)")
@@ -89,7 +95,7 @@ class PlyerNotifier:
     def close(self) -> None:
         pass
 
-    def _kwargs(self, prompt: Prompt) -> dict:
+    def _kwargs(self, prompt: Notice) -> dict[str, object]:
         icon = prompt.icon_path or self._app_icon
         if self._platform in ("win32", "cygwin") and not icon.lower().endswith(".ico"):
             icon = ""  # the Windows balloon only takes .ico files
@@ -101,7 +107,7 @@ class PlyerNotifier:
             "timeout": prompt.timeout_seconds or DEFAULT_TIMEOUT_SECONDS,
         }
 
-    def _notify_send(self, prompt: Prompt) -> None:
+    def _notify_send(self, prompt: Notice) -> None:
         argv = [
             "notify-send",
             "--app-name=deskbreak",

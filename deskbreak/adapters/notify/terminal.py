@@ -6,7 +6,7 @@ import logging
 import sys
 from typing import TextIO
 
-from ...ports import Prompt
+from ...ports import Notice, Prompt
 
 log = logging.getLogger(__name__)
 
@@ -19,12 +19,17 @@ class LogNotifier:
         self._stream = stream  # None: sys.stderr at the time of the prompt
 
     def show(self, prompt: Prompt) -> None:
-        is_stretch = getattr(prompt, "kind", "stretch") == "stretch"
-        log.info("%s%s", "stretch time: " if is_stretch else "", prompt.title)
-        heading = f"deskbreak: {prompt.title}" if is_stretch else prompt.title
+        log.info("stretch time: %s", prompt.title)
         # A terminal has room: every step, the caution and how to answer (`details`), not the
         # notification's short body.
-        text = f"\n== {heading} ==\n{prompt.details or prompt.body}\n"
+        self._write(f"deskbreak: {prompt.title}", prompt.details or prompt.body)
+
+    def notify(self, notice: Notice) -> None:
+        log.info("%s", notice.title)
+        self._write(notice.title, notice.body)
+
+    def _write(self, heading: str, text: str) -> None:
+        text = f"\n== {heading} ==\n{text}\n"
         try:
             stream = self._stream or sys.stderr
             if stream is not None:  # pythonw has no stderr

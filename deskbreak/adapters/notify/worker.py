@@ -23,20 +23,21 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 
-from ...ports import Notifier, NotifierError, Prompt
+from ...ports import Notice, Notifier, NotifierError, Prompt
 
 log = logging.getLogger(__name__)
 
 CALL_TIMEOUT = 5.0  # seconds before a call to the notification server is given up on
 QUEUE_CAPACITY = 4
 MAX_ABANDONED = 2
-SHOW, WITHDRAW = "show", "withdraw"
+SHOW, NOTIFY, WITHDRAW = "show", "notify", "withdraw"
 
 
 @dataclass
 class _Call:
     kind: str
     prompt: Prompt | None = None
+    notice: Notice | None = None
     finished: threading.Event = field(default_factory=threading.Event)
     abandoned: bool = False
 
@@ -76,12 +77,17 @@ class NotifierWorker:
     def show(self, prompt: Prompt) -> None:
         self._submit(_Call(SHOW, prompt))
 
+    def notify(self, notice: Notice) -> None:
+        self._submit(_Call(NOTIFY, notice=notice))
+
     def withdraw(self) -> None:
         self._submit(_Call(WITHDRAW))
 
     def close(self) -> None:
         """Stop the worker (queued calls are dropped) and close the wrapped notifier, waiting at most
-        `timeout` for it: a hung server must not hold up the daemon's exit."""
+        `timeout` for it: a hung server must not hold up the daemon's exit. Calls already queued
+        (the withdrawal of the prompt on screen, at quit) run first, within the same bound."""
+        self.wait_idle(self.timeout)
         with self._wake:
             self._closed = True
             self._calls.clear()
@@ -158,6 +164,9 @@ class NotifierWorker:
             if call.kind == SHOW:
                 assert call.prompt is not None
                 self.inner.show(call.prompt)
+            elif call.kind == NOTIFY:
+                assert call.notice is not None
+                self.inner.notify(call.notice)
             elif call.kind == WITHDRAW:
                 self.inner.withdraw()
             else:

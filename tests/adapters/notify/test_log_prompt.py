@@ -39,3 +39,11 @@ def test_the_notification_body_is_short_with_the_caution_and_the_way_to_the_wind
     assert lines[:4] == ["1. Stand tall.", "2. Hands on your hips.", "3. Lean back gently.", "…"]
     assert "Caution: Skip it if leaning back hurts." in lines
     assert lines[-1] == views.FULL_STEPS
+
+
+def test_a_notice_on_the_terminal_is_its_title_and_text_without_answers():
+    from deskbreak.ports import Notice
+
+    out = io.StringIO()
+    LogNotifier(out).notify(Notice("Stretch safely", "Stretch gently, never bouncing."))
+    assert out.getvalue() == "\n== Stretch safely ==\nStretch gently, never bouncing.\n"

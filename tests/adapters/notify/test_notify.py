@@ -12,7 +12,7 @@ from deskbreak.adapters.notify import freedesktop as notify_freedesktop
 from deskbreak.adapters.notify import portable as notify_plyer
 from deskbreak.adapters.notify.chain import FallbackNotifier
 from deskbreak.adapters.notify.terminal import LogNotifier
-from deskbreak.ports import NotifierError, Prompt
+from deskbreak.ports import Notice, NotifierError, Prompt
 
 PROMPT = Prompt("side-stretch", "Standing side stretch", "Reach up and lean.\nHold 15 s, 2 a side.", 10)
 BUS = {"DBUS_SESSION_BUS_ADDRESS": "unix:path=/run/user/1000/bus"}
@@ -31,6 +31,11 @@ class FakeNotifier:
         if self.failing is not None:
             raise self.failing
         self.shown.append(prompt.stretch_id)
+
+    def notify(self, notice: Notice) -> None:
+        if self.failing is not None:
+            raise self.failing
+        self.shown.append(f"notice: {notice.title}")
 
     def withdraw(self) -> None:
         self.withdrawn += 1
@@ -224,3 +229,14 @@ def test_plyer_route_reaches_dunst_through_notify_send(desktop):
     newest = desktop.dunst_history()[0]
     assert (newest["appname"], newest["summary"]) == ("deskbreak", "Standing side stretch")
     assert newest["icon_path"] == "/icons/deskbreak.png"
+
+
+def test_a_notice_takes_the_first_notifier_that_works_and_never_withdraws_the_prompt():
+    dbus, plyer = FakeNotifier("freedesktop", True), FakeNotifier("plyer")
+    chain = FallbackNotifier([dbus, plyer])
+    dbus.failing = NotifierError("no notification server on the D-Bus session bus")
+    chain.notify(Notice("deskbreak: config not applied", "line 3: ..."))
+    assert plyer.shown == ["notice: deskbreak: config not applied"] and dbus.shown == []
+    plyer.failing = NotifierError("notify-send failed (exit 1)")
+    with pytest.raises(NotifierError, match="no notifier could show the notice"):
+        chain.notify(Notice("Stretch safely", "..."))

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from deskbreak.adapters.notify.freedesktop import FreedesktopNotifier
-from deskbreak.ports import DISMISSED, DONE, SHOW, SKIP, SNOOZE, NotifierError, Prompt
+from deskbreak.ports import DISMISSED, DONE, SHOW, SKIP, SNOOZE, Notice, NotifierError, Prompt
 
 TWIST = Prompt(
     stretch_id="seated-twist",
@@ -242,3 +242,15 @@ def test_no_session_bus(monkeypatch, actions):
     assert FreedesktopNotifier.probe() is None
     with pytest.raises(NotifierError, match="DBUS_SESSION_BUS_ADDRESS"):
         FreedesktopNotifier(actions).show(TWIST)
+
+
+@pytest.mark.desktop
+def test_a_notice_stands_beside_the_prompt_and_a_withdraw_leaves_it(desktop, notifier, actions):
+    notifier.show(TWIST)
+    prompt = notifier.shown_id
+    notifier.notify(Notice("deskbreak: config not applied", "config.toml:3: schedule.interval_minutes"))
+    assert notifier.shown_id == prompt, "the notice never replaces the prompt"
+    assert desktop.dunst_displayed() == 2
+    notifier.withdraw()
+    assert wait_until(lambda: desktop.dunst_displayed() == 1), "the notice stays"
+    assert [e["summary"] for e in desktop.dunst_history()][:1] == ["deskbreak: config not applied"]

@@ -3,11 +3,10 @@ against real xfce4-notifyd under Xvfb: prompts keep their buttons, and the butto
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
-from desktop_stack import skip_or_fail, wait_for
+from desktop_stack import wait_for
 
 from deskbreak.adapters.notify import choose_notifier
 from deskbreak.adapters.notify.freedesktop import FreedesktopNotifier
@@ -18,7 +17,6 @@ pytestmark = pytest.mark.desktop
 
 PROMPT = Prompt("seated-twist", "Seated spinal twist", "Sit tall & turn <slowly>.", 7)
 BUTTONS = {"default": "Show stretch", "done": "Done", "snooze": "Snooze 7 min", "skip": "Skip"}
-XFCE4_NOTIFYD = "/usr/lib/x86_64-linux-gnu/xfce4/notifyd/xfce4-notifyd"
 
 
 class Calls(list):
@@ -90,35 +88,7 @@ def test_choose_notifier_and_server_info_on_mako(wayland):
         chain.close()
 
 
-# -- xfce4-notifyd (X11; needs its own start, the desktop stack runs dunst) ---------------------------
-@pytest.fixture
-def xfce4_notifyd(desktop):
-    if not shutil.which(XFCE4_NOTIFYD) or not shutil.which("xdotool"):
-        skip_or_fail(f"{XFCE4_NOTIFYD} (apt package xfce4-notifyd) and xdotool are needed")
-    desktop.kill_dunst()
-    proc = subprocess.Popen(
-        [XFCE4_NOTIFYD],
-        env=desktop.env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_for(
-            lambda: proc.poll() is None and desktop.bus_name_owner("org.freedesktop.Notifications"),
-            "xfce4-notifyd to own the notification name",
-        )
-        yield proc
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        wait_for(
-            lambda: desktop.bus_name_owner("org.freedesktop.Notifications") is None, "the name to be free"
-        )
-        desktop.start_dunst()
-
-
+# -- xfce4-notifyd (X11): the `xfce4_notifyd` fixture lives in tests/xfce_stack.py -------------------
 def notification_window(desktop) -> tuple[int, int, int, int]:
     """x, y, width, height of xfce4-notifyd's notification window."""
 

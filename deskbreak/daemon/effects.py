@@ -1,0 +1,125 @@
+"""The Daemon's effects out: what a core transition asks for (record an outcome, show or withdraw
+a prompt), carried out through the daemon's ports. A base class of `Daemon`, kept apart so the
+Daemon reads as its events in and its queries; every method runs under the daemon's lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from ..core import schedule as core
+from ..core import views
+from ..core.catalog import Catalog, Stretch
+from ..core.config import Config
+from ..core.outcomes import PromptOutcome
+from ..core.workhours import Plan
+from ..ports import NotifierError
+from .today import Today
+
+if TYPE_CHECKING:
+    from .service import Ports
+
+log = logging.getLogger("deskbreak.daemon.service")  # one logger name for the Daemon's lines
+
+
+class PromptEffects:
+    """Effects of the core's transitions; the attributes are the Daemon's."""
+
+    ports: Ports
+    config: Config
+    plan: Plan
+    catalog: Catalog
+    state: core.State
+    _lock: threading.RLock
+    _today: Today
+    _recorded: list[str]
+
+    def now(self) -> datetime:
+        """The daemon's clock, in UTC (the core works in UTC)."""
+        return self.ports.clock().astimezone(UTC)
+
+    def _apply(self, transition: core.Transition) -> None:
+        self.state = transition.state
+        for effect in transition.effects:
+            if isinstance(effect, core.Record):
+                self._record(effect.outcome)
+            elif isinstance(effect, core.ShowPrompt):
+                self._show(effect.stretch_id)
+            elif isinstance(effect, core.WithdrawPrompt):
+                self._withdraw()
+
+    def _record(self, outcome: PromptOutcome) -> None:
+        try:
+            self._today.record(outcome, self.plan.zone)
+        except Exception:  # a history failure must not stop prompting; it is logged with its cause
+            log.exception("could not record %s for %s", outcome.outcome, outcome.stretch_id)
+            return
+        line = self._answer_line(outcome)
+        self._recorded.append(line)
+        log.info("recorded: %s", line)
+
+    def _answer_line(self, outcome: PromptOutcome) -> str:
+        """`Standing back extension done · 2 of 6 today`, with today's count after this record."""
+        stretch = self.catalog.get(outcome.stretch_id) if outcome.stretch_id else None
+        name = stretch.name if stretch else (outcome.stretch_id or "a stretch")
+        counts = self._today.counts(self.now(), self.plan.zone)
+        return views.answer_line(
+            outcome,
+            name,
+            counts.done if counts else 0,
+            self.config.goals.daily_stretches,
+            self.plan.zone,
+            self.state.snoozed_until,
+        )
+
+    _window_asked = False  # `show` runs: its prompt opens in the guided window, focused
+
+    def _asking_window(self, transition: core.Transition) -> core.Transition:
+        self._window_asked = transition.error is None
+        return transition
+
+    def _show(self, stretch_id: str) -> None:
+        stretch = self.catalog.get(stretch_id)
+        asked, self._window_asked = self._window_asked, False
+        if stretch is None:
+            log.warning("stretch %r is not in the catalog any more", stretch_id)
+            return
+        window = self.ports.window
+        if window is not None and window.for_prompt(
+            stretch_id, asked, self.config.prompt.window == "with_prompt"
+        ):
+            return  # the window stands in for the notification
+        self._notify(stretch)
+
+    def _notify(self, stretch: Stretch) -> None:
+        timeout = self.plan.schedule.prompt_timeout_minutes * 60
+        picture = self.ports.picture(stretch.id) or self.ports.icon_path  # the stretch, not the app
+        prompt = views.prompt_for(stretch, self.plan.schedule.snooze_minutes, picture, timeout)
+        take_notice = getattr(self.ports.window, "take_notice", None)  # optional in the port
+        notice = take_notice() if take_notice else None
+        if notice:  # the window could not open: the user learns why once, first (servers cut long bodies)
+            prompt = replace(prompt, body=f"{notice}\n{prompt.body}")
+        try:
+            self.ports.notifier.show(prompt)
+        except NotifierError as error:
+            log.warning("prompt for %s not shown: %s", stretch.name, error)
+
+    def window_failed(self, stretch_id: str, reason: str) -> None:
+        """The guided window started but could not open (called from its watcher thread): show the
+        prompt as a notification after all, if it is still the one due."""
+        with self._lock:
+            if self.state.phase is not core.Phase.PROMPTING or self.state.stretch_id != stretch_id:
+                return
+            stretch = self.catalog.get(stretch_id)
+            if stretch is not None:
+                self._notify(stretch)
+
+    def _withdraw(self) -> None:
+        try:
+            self.ports.notifier.withdraw()
+        except NotifierError as error:
+            log.debug("could not withdraw the prompt: %s", error)
