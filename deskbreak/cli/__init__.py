@@ -57,14 +57,6 @@ def build_parser() -> argparse.ArgumentParser:
     stretches.add_argument("--json", action="store_true")
     stretches.add_argument("--config", type=Path)
 
-    upcoming = sub.add_parser(
-        "next",
-        help="the next prompt times and stretches (from the running daemon, else predicted from the config)",
-    )
-    upcoming.add_argument("-n", "--count", type=int, default=5)
-    upcoming.add_argument("--json", action="store_true")
-    upcoming.add_argument("--config", type=Path)
-
     from .control import add_control_parsers
 
     add_control_parsers(sub)
@@ -96,11 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
     args = build_parser().parse_args(argv)
     command = args.command
-    handlers = {"run": cmd_run, "config": cmd_config, "stretches": cmd_stretches, "next": cmd_next}
-    handlers.update(_admin_handlers())
     from .control import control_handlers
 
+    handlers = {"run": cmd_run, "config": cmd_config, "stretches": cmd_stretches}
+    handlers.update(_admin_handlers())
     handlers.update(control_handlers())
+    handlers["next"] = cmd_next  # asks the daemon, else predicts offline
     try:
         return handlers[command](args)
     except KeyboardInterrupt:
@@ -254,12 +247,13 @@ def _offline_next(args: argparse.Namespace, count: int) -> list | None:
     from ..core import forecast
     from ..core import schedule as core
     from ..core.views import next_lines
-    from ..daemon.service import build_plan
+    from ..core.workhours import build_plan
+    from ..daemon.zone import resolve_zone
 
     config = _load_or_report(args)
     if config is None:
         return None
-    plan, catalog = build_plan(config, builtin_catalog())
+    plan, catalog = build_plan(config, builtin_catalog(), resolve_zone(config.schedule.timezone))
     now = datetime.now(UTC)
     state = core.start(now, seed=forecast.daily_seed(now, plan.zone))  # as the daemon seeds itself
     return next_lines(forecast.upcoming_prompts(state, now, plan, count), catalog, plan.zone)

@@ -13,16 +13,21 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..core import forecast, views
+from ..core import forecast, views, workhours
 from ..core import schedule as core
 from ..core.catalog import Catalog
+from ..core.commands import check as check_command
 from ..core.config import Config
 from ..core.outcomes import PromptOutcome
+from ..core.outlook import Outlook, outlook
+from ..core.protocol import ProtocolError
 from ..ports import GuidedWindow, Notifier, NotifierError, Senses, Tray
+from .commands import HANDLERS
+from .zone import resolve_zone
 
 log = logging.getLogger(__name__)
 
@@ -48,30 +53,9 @@ class Ports:
     picture: Callable[[str], str | None] = lambda stretch_id: None  # a stretch's picture file, if any
 
 
-def _answer_arg(arg: Any) -> tuple[int | None, str | None]:
-    """`done`/`skip` arguments: the seconds held (an int, the old form) or {"held_seconds": n,
-    "stretch": id} from the guided window, which names the stretch on its screen."""
-    if isinstance(arg, dict):
-        return arg.get("held_seconds"), arg.get("stretch")
-    return (arg if isinstance(arg, int) else None), None
-
-
-def resolve_zone(name: str) -> tzinfo:
-    if name:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo(name)
-    import tzlocal
-
-    return tzlocal.get_localzone()
-
-
 def build_plan(config: Config, catalog: Catalog) -> tuple[core.Plan, Catalog]:
-    full = catalog.for_user(config.stretches.level, config.stretches.custom)
-    eligible = full.eligible(config.stretches.postures, config.stretches.exclude)
-    focus = [s.id for s in eligible if set(s.areas) & set(config.stretches.focus)]
-    zone = resolve_zone(config.schedule.timezone)
-    return core.Plan.from_config(config, zone, [s.id for s in eligible], focus), full
+    """The plan in the zone the config names (or the machine's)."""
+    return workhours.build_plan(config, catalog, resolve_zone(config.schedule.timezone))
 
 
 class Daemon:
@@ -108,7 +92,8 @@ class Daemon:
         self._scheduler.start()
         with self._lock:
             self._arm()
-        log.info("started: %s", views.headline(self.state, self.now(), self.plan, self.catalog))
+        look = outlook(self.state, self.now(), self.plan)
+        log.info("started: %s", views.headline(look, self.state, self.catalog, self.plan.zone))
 
     def stop(self) -> None:
         if self.stopped.is_set():
@@ -176,65 +161,42 @@ class Daemon:
         return moment
 
     def command(self, name: str, arg: Any = None) -> dict[str, Any]:
-        """Run one user command (from the tray, a notification button, the window or the CLI)."""
+        """Run one command of the table (from the tray, a notification button, the window or the
+        socket): an unknown name or a bad argument is refused in one line before anything runs."""
+        try:
+            check_command(name, arg)
+        except ProtocolError as error:
+            return {"ok": False, "error": str(error)}
         with self._lock:
             now = self.now()
             self._guided(now)  # the window's prompt is still due: no timeout while it shows
-            self._apply(core.tick(self.state, now, self.plan))
+            self._catch_up(now)
             self._recorded = []
-            held, shown = _answer_arg(arg)
-            handlers: dict[str, Callable[[], core.Transition | None]] = {
-                "now": lambda: core.prompt_now(self.state, now, self.plan),
-                "done": lambda: core.done(self.state, now, self.plan, held, shown),
-                "snooze": lambda: core.snooze(self.state, now, self.plan, arg),
-                "skip": lambda: core.skip(self.state, now, self.plan, shown),
-                "another": lambda: core.another(self.state, now, self.plan),
-                "pause": lambda: core.pause(self.state, now, self.plan, arg),
-                "resume": lambda: core.resume(self.state, now, self.plan),
-                "status": lambda: None,
-                # The guided window (#6): the prompt (new, or the one shown) opens in the window.
-                "show": lambda: self._asking_window(core.prompt_now(self.state, now, self.plan)),
-            }
-            if name == "pause" and isinstance(arg, str):  # the tray's spec: "30m", "tomorrow"...
-                try:
-                    arg = self.pause_until(arg, now)
-                except ValueError as error:
-                    return {"ok": False, "error": str(error), **self.status(now)}
-            if name == "reload":
-                return {**self.reload("command"), **self.status(now)}
-            if name == "edit":  # the tray's "Edit schedule…": the config watcher applies the save
-                return {**self.open_editor(), **self.status(now)}
-            if name == "quit":
-                threading.Thread(target=self.stop, name="deskbreak-quit", daemon=True).start()
-                return {"ok": True}
-            if name == "next":  # what this daemon will deal, for `deskbreak next`
-                upcoming = forecast.upcoming_prompts(self.state, now, self.plan, arg or 5)
-                return {"ok": True, "upcoming": views.next_lines(upcoming, self.catalog, self.plan.zone)}
-            if name not in handlers:
-                return {"ok": False, "error": f"unknown command {name!r}"}
-            transition = handlers[name]()
-            error = transition.error if transition else None
-            if transition and not error:
+            answer = HANDLERS[name](self, now, arg)
+            reply: dict[str, Any] = {"ok": True, **answer.fields}
+            transition = answer.transition
+            if transition is not None and transition.error:
+                reply.update(ok=False, error=transition.error)
+            elif transition is not None:
+                if answer.in_window:
+                    self._asking_window(transition)
                 self._apply(transition)
-            self._arm()
-            reply = {"ok": error is None, **self.status(now)}
-            if error:
-                reply["error"] = error
+            if not answer.with_status:
+                return reply
+            look = outlook(self.state, now, self.plan)  # once: the timer, the tray and the reply read it
+            self._arm(look)
+            reply.update(self._status_fields(look))
             if self._recorded:
                 reply["recorded"] = "; ".join(self._recorded)
             return reply
 
-    def pause_until(self, spec: str, now: datetime) -> datetime | None:
-        """When a pause given as a spec ("30m", "2h", "tomorrow", "forever") ends; ValueError if bad."""
-        from ..core.protocol import parse_pause
-        from ..core.schedule import windows_from
-
-        plan = self.plan
-
-        def first(day):
-            return next((start for start, _end in windows_from(day, plan.schedule, plan.zone)), None)
-
-        return parse_pause(spec, now, plan.zone, first)
+    def _catch_up(self, now: datetime) -> None:
+        """Bring the state to `now` before a command (a timeout, the end of a pause or snooze). A
+        prompt that falls due is left to the timer, armed for now: it reads the probes first, so a
+        status poll never shows a prompt over a full-screen video or a meeting."""
+        transition = core.tick(self.state, now, self.plan)
+        if not any(isinstance(effect, core.ShowPrompt) for effect in transition.effects):
+            self._apply(transition)
 
     config_path: Path | None = None  # the file `reload` re-reads (set by daemon/start.py); else config.source
     config_error: str | None = None  # why the last reload was not applied (one line per problem)
@@ -345,17 +307,17 @@ class Daemon:
         except NotifierError as error:
             log.debug("could not withdraw the prompt: %s", error)
 
-    def _arm(self) -> None:
-        """Re-arm the one timer for the core's next instant, capped by the heartbeat."""
-        now = self.now()
-        wake = core.next_wakeup(self.state, self.plan)
-        in_window = core.window_at(now, self.plan) is not None and self.state.phase is not core.Phase.PAUSED
+    def _arm(self, look: Outlook | None = None) -> None:
+        """Re-arm the one timer for the core's next instant, capped by the heartbeat. `look`: the
+        outlook the caller derived for this event already."""
+        look = look or outlook(self.state, self.now(), self.plan)
+        now, wake = look.now, look.wake
+        in_window = look.window is not None and self.state.phase is not core.Phase.PAUSED
         beat = now + (HEARTBEAT_IN_WINDOW if in_window else self.off_hours_heartbeat)
         run_at = beat if wake is None else min(max(wake, now), beat)
         self._last_beat = run_at
-        self.ports.tray.update(
-            views.tray_view(self.state, now, self.plan, self.catalog, self.ports.today_line(now))
-        )
+        today_line = self.ports.today_line(now)
+        self.ports.tray.update(views.tray_view(look, self.state, self.plan, self.catalog, today_line))
         if self._scheduler is None:
             return
         from .timer import load
@@ -366,15 +328,19 @@ class Daemon:
     # --- queries ---
 
     def status(self, now: datetime | None = None) -> dict[str, Any]:
+        """The status fields (`deskbreak status --json` without the socket's envelope)."""
         now = now or self.now()
         with self._lock:
-            fields = views.status(self.state, now, self.plan, self.catalog)
-            fields["today_line"] = self.ports.today_line(now)
-            if self.ports.today_counts is not None:
-                fields["today"] = self.ports.today_counts(now)
-            fields["notifier"] = self.ports.notifier.name
-            fields["tray"] = self.ports.tray.name
-            fields["idle_probe"] = self.ports.senses.probe_name if self.ports.senses else "none"
-            fields["config"] = self.config.source
-            fields["config_error"] = self.config_error
-            return fields
+            return self._status_fields(outlook(self.state, now, self.plan))
+
+    def _status_fields(self, look: Outlook) -> dict[str, Any]:
+        fields = views.status(look, self.state, self.catalog, self.plan.zone)
+        fields["today_line"] = self.ports.today_line(look.now)
+        if self.ports.today_counts is not None:
+            fields["today"] = self.ports.today_counts(look.now)
+        fields["notifier"] = self.ports.notifier.name
+        fields["tray"] = self.ports.tray.name
+        fields["idle_probe"] = self.ports.senses.probe_name if self.ports.senses else "none"
+        fields["config"] = self.config.source
+        fields["config_error"] = self.config_error
+        return fields
