@@ -10,11 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+
+if TYPE_CHECKING:
+    from ..core.config import Config
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_NOT_RUNNING = 0, 1, 2, 3
 
@@ -102,8 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _admin_handlers():
-    """autostart, doctor and logs (issue #7); each module imports what it needs when it runs."""
+def _admin_handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
+    """autostart, doctor, logs, stats and history; each module imports what it needs when it runs."""
     from .autostart import cmd_autostart
     from .doctor import cmd_doctor
     from .logs import cmd_logs
@@ -126,8 +130,8 @@ def _config_path(args: argparse.Namespace) -> tuple[Path, bool]:
     return (given, True) if given else (default_paths().config_file, False)
 
 
-def _load_or_report(args: argparse.Namespace):
-    from ..core.config import ConfigError
+def _load_or_report(args: argparse.Namespace) -> Config | None:
+    from ..core.config_checks import ConfigError
     from ..store.config_file import load_config
 
     path, explicit = _config_path(args)
@@ -139,7 +143,7 @@ def _load_or_report(args: argparse.Namespace):
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from ..core.config import ConfigError
+    from ..core.config_checks import ConfigError
 
     if args.config_command in ("edit", "set"):
         from .config import cmd_edit, cmd_set
@@ -242,7 +246,7 @@ def cmd_next(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _offline_next(args: argparse.Namespace, count: int) -> list | None:
+def _offline_next(args: argparse.Namespace, count: int) -> list[dict[str, Any]] | None:
     from ..assets import builtin_catalog
     from ..core import forecast
     from ..core import schedule as core

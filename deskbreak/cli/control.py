@@ -73,7 +73,8 @@ def add_control_parsers(sub: Any) -> None:
             parser.add_argument("operand", nargs="*", metavar=operand.metavar, help=operand.help)
         elif operand is not None:
             parser.add_argument("operand", nargs="?", type=int, metavar=operand.metavar, help=operand.help)
-        CLI_OPTIONS.get(name, lambda parser: None)(parser)
+        if name in CLI_OPTIONS:
+            CLI_OPTIONS[name](parser)
 
 
 def request_of(args: argparse.Namespace) -> tuple[str, Any]:

@@ -9,7 +9,7 @@ checked here, once, wherever it comes from. A new command is one entry here and 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -112,7 +112,7 @@ _EVERYWHERE: frozenset[Surface] = frozenset({"cli", "tray", "notification", "win
 def _command(
     name: str,
     summary: str,
-    surfaces: set[Surface],
+    surfaces: Iterable[Surface],
     check: Check | None = None,
     operand: Operand | None = None,
 ) -> Command:
@@ -127,15 +127,15 @@ COMMANDS: Mapping[str, Command] = {
         _command(
             "show", "the stretch due, or one now, in the guided stretch window", _EVERYWHERE - {"window"}
         ),
-        _command("done", "mark the open (or snoozed) prompt's stretch done", set(_EVERYWHERE), _done),
+        _command("done", "mark the open (or snoozed) prompt's stretch done", _EVERYWHERE, _done),
         _command(
             "snooze",
             "snooze the prompt (default: the configured minutes)",
-            set(_EVERYWHERE),
+            _EVERYWHERE,
             _snooze,
             Operand("MINUTES", f"1 to {MAX_SNOOZE}"),
         ),
-        _command("skip", "skip the prompt", set(_EVERYWHERE), _skip),
+        _command("skip", "skip the prompt", _EVERYWHERE, _skip),
         _command("another", "offer a different stretch for the open prompt", {"cli", "window"}),
         _command(
             "pause",

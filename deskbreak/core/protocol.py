@@ -106,7 +106,7 @@ _UNTIL = re.compile(r"until\s+(\d{1,2}):(\d{2})")
 PAUSE_HELP = "expected 30m, 2h, 90 (minutes), until HH:MM, tomorrow or forever"
 
 
-def pause_spec(text: str) -> tuple[str, Any]:
+def pause_spec(text: str) -> tuple[str, timedelta | time | None]:
     """The kind and value of a pause spec: ("for", timedelta), ("until", time), ("tomorrow", None)
     or ("forever", None). ProtocolError (one line) for anything else."""
     spec = " ".join(text.lower().split())
@@ -148,9 +148,9 @@ def parse_pause(
     local_now = now.astimezone(zone)
     if kind == "forever":
         return None
-    if kind == "for":
+    if isinstance(value, timedelta):  # "for"
         return (now.astimezone(UTC) + value).astimezone(zone)
-    if kind == "until":
+    if isinstance(value, time):  # "until"
         at = _wall(local_now.date(), value, zone)
         return at if at > now else _wall(local_now.date() + timedelta(days=1), value, zone)
     tomorrow = local_now.date() + timedelta(days=1)

@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 MAX_CLIENTS = 16
 CLIENT_TIMEOUT = 5.0  # seconds a client may stay silent before it is dropped
 
-Handler = Callable[[str, Any], dict]
+Handler = Callable[[str, Any], dict[str, Any]]
 
 
 def _token() -> str:
