@@ -170,7 +170,8 @@ class Daemon:
         with self._lock:
             now = self.now()
             self._guided(now)  # the window's prompt is still due: no timeout while it shows
-            self._catch_up(now)
+            look = self._catch_up(now)
+            state, plan = self.state, self.plan
             self._recorded = []
             answer = HANDLERS[name](self, now, arg)
             reply: dict[str, Any] = {"ok": True, **answer.fields}
@@ -183,20 +184,26 @@ class Daemon:
                 self._apply(transition)
             if not answer.with_status:
                 return reply
-            look = outlook(self.state, now, self.plan)  # once: the timer, the tray and the reply read it
-            self._arm(look)
+            if self.state is not state or self.plan is not plan:  # the command changed them: look again
+                look = outlook(self.state, now, self.plan)
+            self._arm(look)  # the timer, the tray and the reply read the one outlook
             reply.update(self._status_fields(look))
             if self._recorded:
                 reply["recorded"] = "; ".join(self._recorded)
             return reply
 
-    def _catch_up(self, now: datetime) -> None:
-        """Bring the state to `now` before a command (a timeout, the end of a pause or snooze). A
-        prompt that falls due is left to the timer, armed for now: it reads the probes first, so a
-        status poll never shows a prompt over a full-screen video or a meeting."""
+    def _catch_up(self, now: datetime) -> Outlook:
+        """Bring the state to `now` before a command (a timeout, the end of a pause or snooze) and
+        return its outlook. A prompt that falls due is left to the timer, armed for now: it reads
+        the probes first, so a status poll never shows a prompt over a full-screen video or a meeting."""
+        look = outlook(self.state, now, self.plan)
+        if (look.wake is None or look.wake > look.now) and self.state.anchor <= look.now:
+            return look  # nothing to decide before now: a tick would change nothing
         transition = core.tick(self.state, now, self.plan)
-        if not any(isinstance(effect, core.ShowPrompt) for effect in transition.effects):
-            self._apply(transition)
+        if any(isinstance(effect, core.ShowPrompt) for effect in transition.effects):
+            return look
+        self._apply(transition)
+        return outlook(self.state, now, self.plan)
 
     config_path: Path | None = None  # the file `reload` re-reads (set by daemon/start.py); else config.source
     config_error: str | None = None  # why the last reload was not applied (one line per problem)
