@@ -13,8 +13,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from . import rotation as rot
+from .breaks import credit_idle, guiding, natural_break
 from .config import ActivityConfig
-from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
+from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, SKIPPED, SNOOZED, PromptOutcome
 from .state import (
     UNKNOWN_MOMENT,
     Effect,
@@ -168,17 +169,6 @@ def _hold(state: State, now: datetime, plan: Plan, moment: Moment) -> Transition
     return _prompt(unheld(state), now, plan)
 
 
-def credit_idle(state: State, began: datetime, ended: datetime, plan: Plan) -> Transition:
-    """With `count = "active"`: a short idle stretch does not count towards the interval."""
-    began, ended = as_utc(began), as_utc(ended)
-    if state.phase is not Phase.WAITING or plan.activity.count != "active" or ended <= began:
-        return Transition(state)
-    counted_from = max(began, state.anchor)
-    if ended <= counted_from:
-        return Transition(state)
-    return Transition(replace(state, anchor=state.anchor + (ended - counted_from)))
-
-
 def prompt_now(state: State, now: datetime, plan: Plan) -> Transition:
     """The user asked for a stretch now (any phase; a pause ends)."""
     now = as_utc(now)
@@ -297,38 +287,6 @@ def resume(state: State, now: datetime, plan: Plan) -> Transition:
     return Transition(waiting(state, now))
 
 
-def natural_break(
-    state: State, began: datetime, ended: datetime, plan: Plan, asleep: bool = False
-) -> Transition:
-    """The user was away (idle, locked, asleep) from `began` to `ended`: count from their return.
-
-    A prompt that fell due while the machine slept is recorded as missed_while_asleep. A quiet
-    stretch while the guided window showed the prompt is no break: the user was stretching.
-    """
-    began, ended = as_utc(began), as_utc(ended)
-    if state.phase is Phase.PAUSED:
-        return Transition(state)
-    if (
-        state.phase is Phase.PROMPTING
-        and not asleep
-        and state.guided_at is not None
-        and state.guided_at >= began
-    ):
-        return Transition(state)
-    effects: tuple[Effect, ...] = (Record(PromptOutcome(began, None, NATURAL_BREAK, ended)),)
-    due = next_prompt_at(state.anchor, plan) if state.phase is Phase.WAITING else None
-    if asleep and due is not None and began <= due <= ended:
-        missed = PromptOutcome(due, rot.peek(state.rotation, plan.eligible, plan.focus), MISSED_WHILE_ASLEEP)
-        effects = (Record(missed), *effects)
-    if state.phase is Phase.PROMPTING:
-        effects = (
-            WithdrawPrompt(),
-            Record(PromptOutcome(state.prompted_at or began, state.stretch_id, IGNORED, ended)),
-            *effects,
-        )
-    return Transition(waiting(state, max(ended, state.anchor)), effects)
-
-
 def _prompt(state: State, now: datetime, plan: Plan) -> Transition:
     stretch = rot.peek(state.rotation, plan.eligible, plan.focus)
     if stretch is None:
@@ -343,11 +301,3 @@ def _prompt(state: State, now: datetime, plan: Plan) -> Transition:
         rotation=rot.advance(state.rotation, plan.eligible, plan.focus),
     )
     return Transition(prompting, (ShowPrompt(stretch),))
-
-
-def guiding(state: State, now: datetime) -> Transition:
-    """The guided window is showing the open prompt at `now`: it stays due while the user follows
-    it (its timeout counts from the last instant the window was seen open)."""
-    if state.phase is not Phase.PROMPTING:
-        return Transition(state)
-    return Transition(replace(state, guided_at=as_utc(now)))
