@@ -93,11 +93,8 @@ class RemoteCommands:
         reply = self.daemon.command(cmd, arg)
         return self._envelope(reply) if "state" in reply else reply
 
-    def status(self) -> dict[str, Any]:
-        """The `status --json` shape (schema 1; documented in the README)."""
-        return self._envelope(self.daemon.status())
-
     def _envelope(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """The `status --json` shape (schema 1; documented in the README)."""
         today = fields.get("today") or self.tally.counts(self.daemon.now())  # the history's, when wired
         fields["today"] = {name: int(today.get(name, 0)) for name in COUNT_FIELDS.values()}
         return {"schema": protocol.SCHEMA, **fields, "pid": self.pid, "version": __version__}
