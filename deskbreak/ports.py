@@ -82,21 +82,9 @@ class NotifierError(RuntimeError):
     """A notification could not be shown."""
 
 
-# Commands the daemon accepts from the tray, the window and the control socket (same names as the CLI).
-COMMANDS = (
-    "status",
-    "now",
-    "done",
-    "snooze",
-    "skip",
-    "pause",
-    "resume",
-    "reload",
-    "quit",
-    "edit",
-    "show",
-)
-# (command, argument) -> None; called from the tray's loop thread: must not block.
+# (command, argument) -> None: a command of `core.commands.COMMANDS` (the one table of names the tray,
+# the window, the socket and the CLI share) and its argument; called from the tray's loop thread:
+# must not block.
 CommandHandler = Callable[[str, "object | None"], None]
 
 

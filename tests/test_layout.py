@@ -27,14 +27,18 @@ CORE_STDLIB = {
     "typing",
     "zoneinfo",
 }
-# Which top-level parts of deskbreak each folder may import.
+# Which top-level parts of deskbreak each folder may import: cli -> daemon -> adapters -> store ->
+# core -> ports/paths. The socket's client is neutral: the CLI, the daemon and the windows' processes
+# (adapters) all speak through it, and it knows only the core's protocol.
+BELOW_ADAPTERS = {"core", "store", "ports", "paths", "assets", "control_client"}
 MAY_IMPORT = {
     "core": {"core", "ports"},
     "store": {"core", "store", "ports", "paths", "assets"},
-    "adapters": {"core", "store", "adapters", "ports", "paths", "assets"},
+    "adapters": BELOW_ADAPTERS | {"adapters"},
+    "daemon": BELOW_ADAPTERS | {"adapters", "daemon"},
+    "cli": BELOW_ADAPTERS | {"adapters", "daemon", "cli"},
 }
-# The windows run in their own processes and answer the daemon through its socket client.
-CONTROL_CLIENT = {"deskbreak.daemon.control", "deskbreak.daemon.instance"}
+TOP_MAY_IMPORT = {"control_client.py": {"core", "paths"}}
 CLOCK_CALLS = {"now", "utcnow", "today", "time", "monotonic", "sleep"}
 
 
@@ -89,13 +93,22 @@ def test_each_layer_imports_only_what_it_may(folder):
     wrong = []
     for path in modules(folder):
         for name, line in imported(path):
-            if name in CONTROL_CLIENT and path.parent.name == "window":
-                continue
             if name.startswith("deskbreak.") and name.split(".")[1] not in MAY_IMPORT[folder]:
                 wrong.append(f"{path.relative_to(PACKAGE)}:{line} imports {name}")
     assert wrong == []
 
 
-def test_only_the_ports_paths_and_assets_sit_at_the_top():
+@pytest.mark.parametrize("module", sorted(TOP_MAY_IMPORT))
+def test_the_socket_client_imports_only_the_core(module):
+    path = PACKAGE / module
+    wrong = [
+        f"{module}:{line} imports {name}"
+        for name, line in imported(path)
+        if name.startswith("deskbreak.") and name.split(".")[1] not in TOP_MAY_IMPORT[module]
+    ]
+    assert wrong == []
+
+
+def test_only_the_ports_paths_assets_and_the_socket_client_sit_at_the_top():
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__.py", "__main__.py", "assets.py", "paths.py", "ports.py"]
+    assert top == ["__init__.py", "__main__.py", "assets.py", "control_client.py", "paths.py", "ports.py"]

@@ -138,7 +138,9 @@ def test_commands_stay_silent_and_never_crash_whatever_the_temporary_folder_hold
     else:
         private(planted_path)
         os.chown(planted_path, NOBODY, NOBODY)
-    env = environment(home, XDG_RUNTIME_DIR=str(xdg), TMPDIR=str(tmp))
+    # The state folder named too: default_paths(env) reads the XDG variables, not HOME.
+    state = home / "state"
+    env = environment(home, XDG_RUNTIME_DIR=str(xdg), XDG_STATE_HOME=str(state), TMPDIR=str(tmp))
     short = run_cli(env, "status", "--short")
     assert (short.returncode, short.stdout, short.stderr) == (3, "", "")
     status = run_cli(env, "status")

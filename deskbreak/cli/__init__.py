@@ -10,11 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+
+if TYPE_CHECKING:
+    from ..core.config import Config
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_NOT_RUNNING = 0, 1, 2, 3
 
@@ -57,14 +61,6 @@ def build_parser() -> argparse.ArgumentParser:
     stretches.add_argument("--json", action="store_true")
     stretches.add_argument("--config", type=Path)
 
-    upcoming = sub.add_parser(
-        "next",
-        help="the next prompt times and stretches (from the running daemon, else predicted from the config)",
-    )
-    upcoming.add_argument("-n", "--count", type=int, default=5)
-    upcoming.add_argument("--json", action="store_true")
-    upcoming.add_argument("--config", type=Path)
-
     from .control import add_control_parsers
 
     add_control_parsers(sub)
@@ -96,11 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
     args = build_parser().parse_args(argv)
     command = args.command
-    handlers = {"run": cmd_run, "config": cmd_config, "stretches": cmd_stretches, "next": cmd_next}
-    handlers.update(_admin_handlers())
     from .control import control_handlers
 
+    handlers = {"run": cmd_run, "config": cmd_config, "stretches": cmd_stretches}
+    handlers.update(_admin_handlers())
     handlers.update(control_handlers())
+    handlers["next"] = cmd_next  # asks the daemon, else predicts offline
     try:
         return handlers[command](args)
     except KeyboardInterrupt:
@@ -109,8 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _admin_handlers():
-    """autostart, doctor and logs (issue #7); each module imports what it needs when it runs."""
+def _admin_handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
+    """autostart, doctor, logs, stats and history; each module imports what it needs when it runs."""
     from .autostart import cmd_autostart
     from .doctor import cmd_doctor
     from .logs import cmd_logs
@@ -133,8 +130,8 @@ def _config_path(args: argparse.Namespace) -> tuple[Path, bool]:
     return (given, True) if given else (default_paths().config_file, False)
 
 
-def _load_or_report(args: argparse.Namespace):
-    from ..core.config import ConfigError
+def _load_or_report(args: argparse.Namespace) -> Config | None:
+    from ..core.config_checks import ConfigError
     from ..store.config_file import load_config
 
     path, explicit = _config_path(args)
@@ -146,7 +143,7 @@ def _load_or_report(args: argparse.Namespace):
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from ..core.config import ConfigError
+    from ..core.config_checks import ConfigError
 
     if args.config_command in ("edit", "set"):
         from .config import cmd_edit, cmd_set
@@ -249,17 +246,18 @@ def cmd_next(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _offline_next(args: argparse.Namespace, count: int) -> list | None:
+def _offline_next(args: argparse.Namespace, count: int) -> list[dict[str, Any]] | None:
     from ..assets import builtin_catalog
     from ..core import forecast
     from ..core import schedule as core
     from ..core.views import next_lines
-    from ..daemon.service import build_plan
+    from ..core.workhours import build_plan
+    from ..daemon.zone import resolve_zone
 
     config = _load_or_report(args)
     if config is None:
         return None
-    plan, catalog = build_plan(config, builtin_catalog())
+    plan, catalog = build_plan(config, builtin_catalog(), resolve_zone(config.schedule.timezone))
     now = datetime.now(UTC)
     state = core.start(now, seed=forecast.daily_seed(now, plan.zone))  # as the daemon seeds itself
     return next_lines(forecast.upcoming_prompts(state, now, plan, count), catalog, plan.zone)

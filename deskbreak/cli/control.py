@@ -1,4 +1,6 @@
-"""The CLI's remote-control commands: `deskbreak status|now|done|snooze|skip|pause|resume|reload|quit`.
+"""The CLI's remote-control commands: one subcommand for each command the table
+(`core/commands.py`) offers on the CLI: `deskbreak status|now|show|done|snooze|skip|another|pause|
+resume|next|reload|quit`.
 
 Each sends one request over the control socket and turns the reply into output and an exit code:
 0 ok, 1 the daemon refused (its error is printed), 2 a bad argument, 3 no daemon running.
@@ -13,67 +15,89 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+
+from ..core import commands
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_NOT_RUNNING = 0, 1, 2, 3
 NOT_RUNNING = "deskbreak is not running (start it with: deskbreak run)"
 QUIT_WAIT = 5.0  # seconds `quit` waits for the daemon to be gone
 
 
-CONTROL_COMMANDS = ("status", "now", "done", "snooze", "skip", "pause", "resume", "reload", "quit")
-
-
 def control_handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
-    return dict.fromkeys(CONTROL_COMMANDS, cmd_control)
+    """Every command the table offers on the CLI runs through `cmd_control` (`next` has its own)."""
+    return dict.fromkeys(commands.reached_from("cli"), cmd_control)
 
 
-def add_control_parsers(sub: Any) -> None:
-    """Register the remote-control subcommands on `sub` (argparse subparsers)."""
-    status = sub.add_parser("status", help="what the running daemon is doing")
-    form = status.add_mutually_exclusive_group()
+def _status_options(parser: argparse.ArgumentParser) -> None:
+    form = parser.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="the full status as JSON (schema 1)")
     form.add_argument(
         "--short",
         action="store_true",
         help="one short line for a status bar; silent (exit 3) when no daemon runs",
     )
-    status.add_argument(
+    parser.add_argument(
         "--ascii",
         action="store_true",
         help="with --short: plain text, no emoji (for bars whose font has none)",
     )
-    now = sub.add_parser("now", help="prompt a stretch now")
-    now.add_argument("--window", action="store_true", help="in the guided stretch window")
-    sub.add_parser("done", help="mark the open (or snoozed) prompt's stretch done")
-    snooze = sub.add_parser("snooze", help="snooze the prompt (default: the configured minutes)")
-    snooze.add_argument("minutes", nargs="?", type=int, metavar="MINUTES", help="1 to 240")
-    sub.add_parser("skip", help="skip the prompt")
-    pause = sub.add_parser("pause", help="no prompts for a while (default: until you resume)")
-    pause.add_argument(
-        "spec", nargs="*", metavar="SPEC", help="30m, 2h, 90 (minutes), until HH:MM, tomorrow or forever"
-    )
-    sub.add_parser("resume", help="end a pause")
-    sub.add_parser("reload", help="re-read the config file")
-    sub.add_parser("quit", help="stop the daemon")
+
+
+def _now_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--window", action="store_true", help="in the guided stretch window (as `show`)")
+
+
+def _next_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-n", "--count", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--config", type=Path, help="predict from this config, not the running daemon")
+
+
+# The options a command has on the CLI only (how to print, where to read), beside the table's operand.
+CLI_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "status": _status_options,
+    "now": _now_options,
+    "next": _next_options,
+}
+
+
+def add_control_parsers(sub: Any) -> None:
+    """A subcommand on `sub` (argparse subparsers) for every command the table offers on the CLI."""
+    for name in commands.reached_from("cli"):
+        command = commands.COMMANDS[name]
+        parser = sub.add_parser(name, help=command.summary)
+        operand = command.operand
+        if operand is not None and operand.words:
+            parser.add_argument("operand", nargs="*", metavar=operand.metavar, help=operand.help)
+        elif operand is not None:
+            parser.add_argument("operand", nargs="?", type=int, metavar=operand.metavar, help=operand.help)
+        if name in CLI_OPTIONS:
+            CLI_OPTIONS[name](parser)
+
+
+def request_of(args: argparse.Namespace) -> tuple[str, Any]:
+    """The command and argument the parsed command line sends."""
+    name, operand = args.command, getattr(args, "operand", None)
+    if name == "now" and args.window:
+        name = "show"  # the daemon opens the guided window for the prompt
+    if isinstance(operand, list):
+        return name, " ".join(operand) or None
+    return name, operand
 
 
 def cmd_control(args: argparse.Namespace) -> int:
-    from ..core import protocol
+    from ..core.protocol import ProtocolError
 
-    name, arg = args.command, None
-    if name == "now" and getattr(args, "window", False):
-        name = "show"  # the daemon opens the guided window for the prompt
-    if name == "snooze" and args.minutes is not None:
-        arg = args.minutes
-    if name == "pause" and args.spec:
-        arg = " ".join(args.spec)
+    name, arg = request_of(args)
     short = name == "status" and args.short
     if name == "status" and args.ascii and not short:
         print("deskbreak: --ascii goes with --short", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        protocol.check_arg(name, arg)
-    except protocol.ProtocolError as error:
+        commands.check(name, arg)
+    except ProtocolError as error:
         print(f"deskbreak: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     # A status bar polls --short every few seconds: with no daemon it must not fill the bar's log.
@@ -99,7 +123,7 @@ def cmd_control(args: argparse.Namespace) -> int:
 
 def send(cmd: str, arg: Any = None, quiet_when_not_running: bool = False) -> dict[str, Any] | int:
     """The daemon's reply, or an exit code after printing why there is none."""
-    from ..daemon.control import ControlClient, ControlError, NotRunning
+    from ..control_client import ControlClient, ControlError, NotRunning
     from ..paths import default_paths
 
     try:
@@ -114,7 +138,7 @@ def send(cmd: str, arg: Any = None, quiet_when_not_running: bool = False) -> dic
 
 
 def _wait_gone() -> int:
-    from ..daemon.control import ControlClient, ControlError, NotRunning
+    from ..control_client import ControlClient, ControlError, NotRunning
     from ..paths import default_paths
 
     client = ControlClient(default_paths().socket_file)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from . import rotation as rot
-from .schedule import Phase, Plan, State, _utc, next_prompt_at
+from .schedule import Phase, Plan, State, as_utc, next_prompt_at
 
 
 def upcoming_prompts(
@@ -15,7 +15,7 @@ def upcoming_prompts(
     """The next `count` prompt times and stretches if every prompt were done at once (for `next`):
     the open or snoozed prompt first, then what the rotation deals from the state's own anchor (so
     the first time is the status's `next_prompt_at`)."""
-    now = _utc(now)
+    now = as_utc(now)
     result: list[tuple[datetime, str | None]] = []
     anchor, rotation = state.anchor, state.rotation
     if state.phase in (Phase.PROMPTING, Phase.SNOOZED):

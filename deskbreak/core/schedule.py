@@ -9,126 +9,87 @@ ranges in the configured zone, so a window that spans a DST change is as long as
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from . import rotation as rot
+from .breaks import credit_idle, guiding, natural_break
 from .config import ActivityConfig
-from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
-from .workhours import Plan, _utc, next_prompt_at, window_at, windows_from  # noqa: F401 (re-exported)
+from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, SKIPPED, SNOOZED, PromptOutcome
+from .state import (
+    UNKNOWN_MOMENT,
+    Effect,
+    Moment,
+    Phase,
+    Record,
+    ShowPrompt,
+    State,
+    Transition,
+    WithdrawPrompt,
+    next_wakeup,
+    prompt_deadline,
+    start,
+    unheld,
+    upcoming_stretch,
+    waiting,
+)
+from .workhours import Plan, as_utc, next_prompt_at, window_at, windows_from
 
-
-class Phase(StrEnum):
-    WAITING = "waiting"  # counting down to the next prompt (or off hours: no window now)
-    PROMPTING = "prompting"  # a prompt is shown and unanswered
-    SNOOZED = "snoozed"  # the prompt comes back at `snoozed_until`
-    PAUSED = "paused"  # no prompts until `paused_until` (None: until resumed)
-
-
-@dataclass(frozen=True)
-class State:
-    phase: Phase
-    anchor: datetime  # the interval counts from here (start, last answer, return from a break)
-    rotation: rot.Rotation = field(default_factory=rot.Rotation)
-    stretch_id: str | None = None  # the stretch of the shown or snoozed prompt
-    prompted_at: datetime | None = None
-    snoozed_until: datetime | None = None
-    paused_until: datetime | None = None
-    # A due prompt held back (busy, away, mid-sentence): since when, why, and when to look again.
-    held_since: datetime | None = None
-    hold_reason: str | None = None
-    recheck_at: datetime | None = None
-    # The guided window showed the prompt at this instant: the user is with it (not away, not
-    # ignoring it), so the prompt's timeout counts from here.
-    guided_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Moment:
-    """What the probes say about the user at a due instant (unknown values are False / None)."""
-
-    fullscreen: bool = False
-    inhibited: bool = False  # the desktop's do-not-disturb
-    meeting_until: datetime | None = None  # a busy calendar event runs until then
-    idle_seconds: float | None = None
-    away: bool = False  # idle or locked long enough to be a natural break
-
+# The daemon and the tests read the whole schedule through this module (`core.Phase`, `core.tick`).
+__all__ = [
+    "Effect",
+    "Moment",
+    "Phase",
+    "Plan",
+    "Record",
+    "ShowPrompt",
+    "State",
+    "Transition",
+    "WithdrawPrompt",
+    "another",
+    "as_utc",
+    "credit_idle",
+    "done",
+    "guiding",
+    "hold_reason",
+    "natural_break",
+    "next_prompt_at",
+    "next_wakeup",
+    "pause",
+    "prompt_deadline",
+    "prompt_now",
+    "resume",
+    "skip",
+    "snooze",
+    "start",
+    "tick",
+    "unheld",
+    "upcoming_stretch",
+    "waiting",
+    "window_at",
+    "windows_from",
+]
 
 RECHECK = timedelta(seconds=30)  # how often a held prompt looks again at a busy moment
 SETTLE_RECHECK = timedelta(seconds=1)
 SETTLE_QUIET_SECONDS = 2.0  # this long without input is a pause in typing
 
 
-# --- effects: what the daemon must do after a transition ---
-
-
-@dataclass(frozen=True)
-class ShowPrompt:
-    stretch_id: str
-    again: bool = False  # the same stretch coming back after a snooze
-
-
-@dataclass(frozen=True)
-class WithdrawPrompt:
-    pass
-
-
-@dataclass(frozen=True)
-class Record:
-    outcome: PromptOutcome
-
-
-Effect = ShowPrompt | WithdrawPrompt | Record
-
-
-@dataclass(frozen=True)
-class Transition:
-    state: State
-    effects: tuple[Effect, ...] = ()
-    error: str | None = None  # why the event was refused (the state is unchanged then)
-
-
-def start(now: datetime, seed: int = 0, rotation: rot.Rotation | None = None) -> State:
-    """The state of a daemon that starts at `now`: a user who just sat down is not prompted at once."""
-    return State(Phase.WAITING, anchor=_utc(now), rotation=rotation or rot.Rotation(seed=seed))
-
-
-def next_wakeup(state: State, plan: Plan) -> datetime | None:
-    """The next instant at which the core has something to decide (the daemon arms a timer for it)."""
-    if state.phase is Phase.WAITING:
-        return state.recheck_at or next_prompt_at(state.anchor, plan)
-    if state.phase is Phase.PROMPTING and state.prompted_at is not None:
-        return _deadline(state, plan)
-    if state.phase is Phase.SNOOZED:
-        return state.snoozed_until
-    if state.phase is Phase.PAUSED:
-        return state.paused_until
-    return None
-
-
-def upcoming_stretch(state: State, plan: Plan) -> str | None:
-    """The stretch the next prompt will offer (the snoozed one if a snooze is running)."""
-    if state.phase in (Phase.PROMPTING, Phase.SNOOZED) and state.stretch_id:
-        return state.stretch_id
-    return rot.peek(state.rotation, plan.eligible, plan.focus)
-
-
 # --- transitions ---
 
 
-def tick(state: State, now: datetime, plan: Plan, moment: Moment = Moment()) -> Transition:
+def tick(state: State, now: datetime, plan: Plan, moment: Moment = UNKNOWN_MOMENT) -> Transition:
     """The timer fired (or the daemon woke up): decide once what is due at `now`.
 
     `moment` is what the probes say; a due prompt waits for a fitting moment (see `_hold`).
     """
-    now = _utc(now)
+    now = as_utc(now)
     if state.phase is Phase.WAITING:
         if state.anchor > now:  # the clock was set back: count from the new now
             state = replace(state, anchor=now)
         due = next_prompt_at(state.anchor, plan)
         if due is None or due > now:
-            return Transition(_unheld(state))
+            return Transition(unheld(state))
         if state.held_since is None and now - due > plan.late_limit:
             # Slept through it (suspend, a stopped process): one record, no burst, count from now.
             missed = PromptOutcome(
@@ -139,25 +100,25 @@ def tick(state: State, now: datetime, plan: Plan, moment: Moment = Moment()) -> 
             return Transition(state)
         if window_at(now, plan) is None:
             # Held past the window's end, or woke just after it: never prompt outside work hours.
-            return Transition(_waiting(state, now), error="the work window ended before a fitting moment")
+            return Transition(waiting(state, now), error="the work window ended before a fitting moment")
         return _hold(state, now, plan, moment)
     if state.phase is Phase.PROMPTING:
         assert state.prompted_at is not None
-        deadline = _deadline(state, plan)
+        deadline = prompt_deadline(state, plan)
         if now < deadline:
             return Transition(state)
         outcome = PromptOutcome(state.prompted_at, state.stretch_id, IGNORED, deadline)
-        return Transition(_waiting(state, min(now, deadline)), (WithdrawPrompt(), Record(outcome)))
+        return Transition(waiting(state, min(now, deadline)), (WithdrawPrompt(), Record(outcome)))
     if state.phase is Phase.SNOOZED:
         assert state.snoozed_until is not None
         if now < state.snoozed_until:
             return Transition(state)
         if window_at(now, plan) is None or now - state.snoozed_until > plan.late_limit:
-            return Transition(_waiting(state, now))  # the snooze ran into off hours or a sleep
+            return Transition(waiting(state, now))  # the snooze ran into off hours or a sleep
         again = replace(state, phase=Phase.PROMPTING, prompted_at=now, snoozed_until=None)
         return Transition(again, (ShowPrompt(state.stretch_id or "", again=True),))
     if state.paused_until is not None and now >= state.paused_until:
-        return Transition(_waiting(state, now))
+        return Transition(waiting(state, now))
     return Transition(state)
 
 
@@ -187,11 +148,11 @@ def _hold(state: State, now: datetime, plan: Plan, moment: Moment) -> Transition
         if now < limit:
             recheck = min(now + RECHECK, limit)
             if moment.meeting_until is not None and reason == "meeting":
-                recheck = min(max(_utc(moment.meeting_until), now + SETTLE_RECHECK), limit)
+                recheck = min(max(as_utc(moment.meeting_until), now + SETTLE_RECHECK), limit)
             return Transition(replace(state, held_since=held_since, hold_reason=reason, recheck_at=recheck))
         if not activity.show_after_max_defer:
             return Transition(
-                _waiting(state, now), error=f"dropped after {activity.max_defer_minutes} min ({reason})"
+                waiting(state, now), error=f"dropped after {activity.max_defer_minutes} min ({reason})"
             )
     elif (
         activity.settle_seconds
@@ -205,23 +166,12 @@ def _hold(state: State, now: datetime, plan: Plan, moment: Moment) -> Transition
                     state, held_since=settling_since, hold_reason="typing", recheck_at=now + SETTLE_RECHECK
                 )
             )
-    return _prompt(_unheld(state), now, plan)
-
-
-def credit_idle(state: State, began: datetime, ended: datetime, plan: Plan) -> Transition:
-    """With `count = "active"`: a short idle stretch does not count towards the interval."""
-    began, ended = _utc(began), _utc(ended)
-    if state.phase is not Phase.WAITING or plan.activity.count != "active" or ended <= began:
-        return Transition(state)
-    counted_from = max(began, state.anchor)
-    if ended <= counted_from:
-        return Transition(state)
-    return Transition(replace(state, anchor=state.anchor + (ended - counted_from)))
+    return _prompt(unheld(state), now, plan)
 
 
 def prompt_now(state: State, now: datetime, plan: Plan) -> Transition:
     """The user asked for a stretch now (any phase; a pause ends)."""
-    now = _utc(now)
+    now = as_utc(now)
     if state.phase is Phase.PROMPTING:
         return Transition(state, (ShowPrompt(state.stretch_id or "", again=True),))
     if state.phase is Phase.SNOOZED:
@@ -239,12 +189,12 @@ def done(
     With no prompt open, only a named stretch is recorded (done from the guide on their own,
     also while paused); a bare `done` then is refused, so a second `done` records nothing.
     """
-    now = _utc(now)
+    now = as_utc(now)
     if state.phase in (Phase.PROMPTING, Phase.SNOOZED):
         outcome = PromptOutcome(
             state.prompted_at or now, stretch_id or state.stretch_id, DONE, now, held_seconds
         )
-        return Transition(_waiting(state, now), (WithdrawPrompt(), Record(outcome)))
+        return Transition(waiting(state, now), (WithdrawPrompt(), Record(outcome)))
     if stretch_id is None:
         return Transition(state, error=f"no prompt to mark done ({_no_prompt_because(state, plan)})")
     outcome = PromptOutcome(now, stretch_id, DONE, now, held_seconds)
@@ -253,7 +203,7 @@ def done(
     rotation = state.rotation
     if stretch_id == rot.peek(rotation, plan.eligible, plan.focus):  # the next one, done early
         rotation = rot.advance(rotation, plan.eligible, plan.focus)
-    return Transition(_waiting(replace(state, rotation=rotation), now), (Record(outcome),))
+    return Transition(waiting(replace(state, rotation=rotation), now), (Record(outcome),))
 
 
 def _no_prompt_because(state: State, plan: Plan) -> str:
@@ -266,7 +216,7 @@ def _no_prompt_because(state: State, plan: Plan) -> str:
 
 
 def snooze(state: State, now: datetime, plan: Plan, minutes: int | None = None) -> Transition:
-    now = _utc(now)
+    now = as_utc(now)
     minutes = minutes or plan.schedule.snooze_minutes
     if not 1 <= minutes <= 240:
         return Transition(state, error="snooze minutes must be from 1 to 240")
@@ -282,16 +232,16 @@ def snooze(state: State, now: datetime, plan: Plan, minutes: int | None = None) 
 
 def skip(state: State, now: datetime, plan: Plan, stretch_id: str | None = None) -> Transition:
     """Skip the open (or snoozed) prompt; `stretch_id`: the stretch the guided window showed."""
-    now = _utc(now)
+    now = as_utc(now)
     if state.phase not in (Phase.PROMPTING, Phase.SNOOZED):
         return Transition(state, error="no prompt to skip")
     outcome = PromptOutcome(state.prompted_at or now, stretch_id or state.stretch_id, SKIPPED, now)
-    return Transition(_waiting(state, now), (WithdrawPrompt(), Record(outcome)))
+    return Transition(waiting(state, now), (WithdrawPrompt(), Record(outcome)))
 
 
 def another(state: State, now: datetime, plan: Plan) -> Transition:
     """Offer a different stretch for the prompt being shown."""
-    now = _utc(now)
+    now = as_utc(now)
     if state.phase is not Phase.PROMPTING:
         return Transition(state, error="no prompt to change")
     stretch = rot.peek(state.rotation, plan.eligible, plan.focus)
@@ -311,15 +261,15 @@ def pause(state: State, now: datetime, plan: Plan, until: datetime | None) -> Tr
     completion rate and the streak); nor does the prompt stay due while reminders are paused. The
     guided window may still record the stretch it shows as done (`done` with its id).
     """
-    now = _utc(now)
-    until = _utc(until) if until is not None else None
+    now = as_utc(now)
+    until = as_utc(until) if until is not None else None
     if until is not None and until <= now:
         return Transition(state, error="pause must end in the future")
     effects: tuple[Effect, ...] = ()
     if state.phase in (Phase.PROMPTING, Phase.SNOOZED):
         effects = (WithdrawPrompt(),)
     paused = replace(
-        _unheld(state),
+        unheld(state),
         phase=Phase.PAUSED,
         paused_until=until,
         stretch_id=None,
@@ -331,48 +281,16 @@ def pause(state: State, now: datetime, plan: Plan, until: datetime | None) -> Tr
 
 
 def resume(state: State, now: datetime, plan: Plan) -> Transition:
-    now = _utc(now)
+    now = as_utc(now)
     if state.phase is not Phase.PAUSED:
         return Transition(state, error="not paused")
-    return Transition(_waiting(state, now))
-
-
-def natural_break(
-    state: State, began: datetime, ended: datetime, plan: Plan, asleep: bool = False
-) -> Transition:
-    """The user was away (idle, locked, asleep) from `began` to `ended`: count from their return.
-
-    A prompt that fell due while the machine slept is recorded as missed_while_asleep. A quiet
-    stretch while the guided window showed the prompt is no break: the user was stretching.
-    """
-    began, ended = _utc(began), _utc(ended)
-    if state.phase is Phase.PAUSED:
-        return Transition(state)
-    if (
-        state.phase is Phase.PROMPTING
-        and not asleep
-        and state.guided_at is not None
-        and state.guided_at >= began
-    ):
-        return Transition(state)
-    effects: tuple[Effect, ...] = (Record(PromptOutcome(began, None, NATURAL_BREAK, ended)),)
-    due = next_prompt_at(state.anchor, plan) if state.phase is Phase.WAITING else None
-    if asleep and due is not None and began <= due <= ended:
-        missed = PromptOutcome(due, rot.peek(state.rotation, plan.eligible, plan.focus), MISSED_WHILE_ASLEEP)
-        effects = (Record(missed), *effects)
-    if state.phase is Phase.PROMPTING:
-        effects = (
-            WithdrawPrompt(),
-            Record(PromptOutcome(state.prompted_at or began, state.stretch_id, IGNORED, ended)),
-            *effects,
-        )
-    return Transition(_waiting(state, max(ended, state.anchor)), effects)
+    return Transition(waiting(state, now))
 
 
 def _prompt(state: State, now: datetime, plan: Plan) -> Transition:
     stretch = rot.peek(state.rotation, plan.eligible, plan.focus)
     if stretch is None:
-        return Transition(_waiting(state, now), error="no eligible stretches")
+        return Transition(waiting(state, now), error="no eligible stretches")
     prompting = replace(
         state,
         phase=Phase.PROMPTING,
@@ -383,37 +301,3 @@ def _prompt(state: State, now: datetime, plan: Plan) -> Transition:
         rotation=rot.advance(state.rotation, plan.eligible, plan.focus),
     )
     return Transition(prompting, (ShowPrompt(stretch),))
-
-
-def guiding(state: State, now: datetime) -> Transition:
-    """The guided window is showing the open prompt at `now`: it stays due while the user follows
-    it (its timeout counts from the last instant the window was seen open)."""
-    if state.phase is not Phase.PROMPTING:
-        return Transition(state)
-    return Transition(replace(state, guided_at=_utc(now)))
-
-
-def _deadline(state: State, plan: Plan) -> datetime:
-    """When the open prompt counts as ignored: the timeout after it was shown or last guided."""
-    assert state.prompted_at is not None
-    seen = max(state.prompted_at, state.guided_at or state.prompted_at)
-    return seen + timedelta(minutes=plan.schedule.prompt_timeout_minutes)
-
-
-def _waiting(state: State, anchor: datetime) -> State:
-    return replace(
-        _unheld(state),
-        phase=Phase.WAITING,
-        anchor=anchor,
-        stretch_id=None,
-        prompted_at=None,
-        snoozed_until=None,
-        paused_until=None,
-        guided_at=None,
-    )
-
-
-def _unheld(state: State) -> State:
-    if state.held_since is None and state.recheck_at is None:
-        return state
-    return replace(state, held_since=None, hold_reason=None, recheck_at=None)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from ..ports import Prompt, TrayView
 from .catalog import Catalog, Stretch
 from .outcomes import DONE, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
-from .schedule import Phase, Plan, State, next_prompt_at, next_wakeup, upcoming_stretch, window_at
+from .outlook import Outlook
+from .state import Phase, State
+from .workhours import Plan
 
 FULL_STEPS = "All steps and a timer: click this prompt, or the tray icon."
 HOW_TO_ANSWER = "Answer with: deskbreak done · deskbreak snooze [MINUTES] · deskbreak skip"
@@ -54,65 +56,37 @@ def answer_line(
 
 
 def _clock(at: datetime, now: datetime) -> str:
-    """`14:30` today, `Mon 09:00` on another day."""
+    """`14:30` today, `Mon 09:00` on another day (both in the same zone)."""
     return at.strftime("%H:%M") if at.date() == now.date() else at.strftime("%a %H:%M")
 
 
-def phase_name(state: State, now: datetime, plan: Plan) -> str:
-    """working | due | snoozed | paused | off (waiting outside a work window)."""
-    if state.phase is Phase.PROMPTING:
-        return "due"
-    if state.phase is Phase.SNOOZED:
-        return "snoozed"
-    if state.phase is Phase.PAUSED:
-        return "paused"
-    return "working" if window_at(now, plan) else "off"
-
-
-def headline(state: State, now: datetime, plan: Plan, catalog: Catalog) -> str:
+def headline(look: Outlook, state: State, catalog: Catalog, zone: tzinfo) -> str:
     """One line: what comes next, or why nothing does."""
-    zone_now = now.astimezone(plan.zone)
-    name = _name(catalog, upcoming_stretch(state, plan))
+    zone_now = look.now.astimezone(zone)
+    name = _name(catalog, look.stretch_id)
     if state.phase is Phase.PROMPTING:
         return f"Stretch due · {name}"
     if state.phase is Phase.SNOOZED and state.snoozed_until:
-        return f"Snoozed until {_clock(state.snoozed_until.astimezone(plan.zone), zone_now)} · {name}"
+        return f"Snoozed until {_clock(state.snoozed_until.astimezone(zone), zone_now)} · {name}"
     if state.phase is Phase.PAUSED:
         if state.paused_until is None:
             return "Paused until you resume"
-        return f"Paused until {_clock(state.paused_until.astimezone(plan.zone), zone_now)}"
+        return f"Paused until {_clock(state.paused_until.astimezone(zone), zone_now)}"
     if state.hold_reason:
         return f"Stretch due · {name} · waiting for a better moment ({state.hold_reason})"
-    due = next_prompt_at(state.anchor, plan)
-    if due is None:
+    if look.next_prompt_at is None:
         return "No work hours ahead"
-    due = due.astimezone(plan.zone)
-    if window_at(now, plan) is None:
-        window = window_at(due, plan)
-        start = (window[0] if window else due).astimezone(plan.zone)
-        return f"Off until {start.strftime('%a %H:%M')}"
-    return f"Next stretch {_clock(due, zone_now)} · {name}"
+    if look.off_until is not None:
+        return f"Off until {look.off_until.astimezone(zone).strftime('%a %H:%M')}"
+    return f"Next stretch {_clock(look.next_prompt_at.astimezone(zone), zone_now)} · {name}"
 
 
-def progress(state: State, now: datetime, plan: Plan) -> float:
-    """How near the next prompt is, 0..1 (the tray icon's ring)."""
-    if state.phase is not Phase.WAITING:
-        return 1.0 if state.phase is Phase.PROMPTING else 0.0
-    due = next_prompt_at(state.anchor, plan)
-    window = window_at(now, plan)
-    if due is None or window is None:
-        return 0.0
-    began = max(state.anchor, window[0])
-    total = (due - began).total_seconds()
-    return 0.0 if total <= 0 else min(1.0, max(0.0, (now - began).total_seconds() / total))
-
-
-def tray_view(state: State, now: datetime, plan: Plan, catalog: Catalog, today_line: str) -> TrayView:
+def tray_view(look: Outlook, state: State, plan: Plan, catalog: Catalog, today_line: str) -> TrayView:
     answering = state.phase in (Phase.PROMPTING, Phase.SNOOZED)
     return TrayView(
-        phase=phase_name(state, now, plan),
-        progress=progress(state, now, plan),
-        title=headline(state, now, plan, catalog),
+        phase=look.phase,
+        progress=look.progress,
+        title=headline(look, state, catalog, plan.zone),
         today_line=today_line,
         snooze_choices=plan.schedule.snooze_choices,
         can_stretch_now=state.phase is not Phase.PROMPTING and bool(plan.eligible),
@@ -122,26 +96,28 @@ def tray_view(state: State, now: datetime, plan: Plan, catalog: Catalog, today_l
     )
 
 
-def status(state: State, now: datetime, plan: Plan, catalog: Catalog) -> dict[str, Any]:
-    """The fields of `deskbreak status --json` that come from the core."""
-    wake = next_wakeup(state, plan)
-    due = next_prompt_at(state.anchor, plan) if state.phase is Phase.WAITING else wake
-    stretch_id = upcoming_stretch(state, plan)
+def status(look: Outlook, state: State, catalog: Catalog, zone: tzinfo) -> dict[str, Any]:
+    """The fields of `deskbreak status --json` that come from the core; every instant written with
+    the schedule zone's offset (the wire's one place for it)."""
     return {
-        "state": phase_name(state, now, plan),
-        "headline": headline(state, now, plan, catalog),
-        "next_prompt_at": _iso(due if state.phase is not Phase.PAUSED else None),
-        "stretch": {"id": stretch_id, "name": _name(catalog, stretch_id)} if stretch_id else None,
-        "prompted_at": _iso(state.prompted_at),
-        "snoozed_until": _iso(state.snoozed_until),
-        "paused_until": _iso(state.paused_until),
-        "held": {"reason": state.hold_reason, "since": _iso(state.held_since)} if state.hold_reason else None,
-        "progress": round(progress(state, now, plan), 3),
+        "state": look.phase,
+        "headline": headline(look, state, catalog, zone),
+        "next_prompt_at": _iso(look.next_prompt_at, zone),
+        "stretch": {"id": look.stretch_id, "name": _name(catalog, look.stretch_id)}
+        if look.stretch_id
+        else None,
+        "prompted_at": _iso(state.prompted_at, zone),
+        "snoozed_until": _iso(state.snoozed_until, zone),
+        "paused_until": _iso(state.paused_until, zone),
+        "held": {"reason": state.hold_reason, "since": _iso(state.held_since, zone)}
+        if state.hold_reason
+        else None,
+        "progress": round(look.progress, 3),
     }
 
 
-def _iso(at: datetime | None) -> str | None:
-    return at.isoformat(timespec="seconds") if at else None
+def _iso(at: datetime | None, zone: tzinfo) -> str | None:
+    return at.astimezone(zone).isoformat(timespec="seconds") if at else None
 
 
 def _name(catalog: Catalog, stretch_id: str | None) -> str:
@@ -149,10 +125,7 @@ def _name(catalog: Catalog, stretch_id: str | None) -> str:
     return stretch.name if stretch else (stretch_id or "a stretch")
 
 
-def next_lines(upcoming: list[tuple[datetime, str | None]], catalog: Catalog, zone) -> list[dict[str, Any]]:
-    return [
-        {"at": _iso(at.astimezone(zone)), "stretch": sid, "name": _name(catalog, sid)} for at, sid in upcoming
-    ]
-
-
-ONE_MINUTE = timedelta(minutes=1)
+def next_lines(
+    upcoming: list[tuple[datetime, str | None]], catalog: Catalog, zone: tzinfo
+) -> list[dict[str, Any]]:
+    return [{"at": _iso(at, zone), "stretch": sid, "name": _name(catalog, sid)} for at, sid in upcoming]

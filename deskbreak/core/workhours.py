@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from .catalog import Catalog
 from .config import ActivityConfig, Config, ScheduleConfig
 
 SEARCH_DAYS = 400  # how far ahead to look for a work window (a year of days off is still found)
@@ -38,7 +39,16 @@ class Plan:
         )
 
 
-def _utc(at: datetime) -> datetime:
+def build_plan(config: Config, catalog: Catalog, zone: tzinfo) -> tuple[Plan, Catalog]:
+    """The plan for `config` in `zone` (looked up by the shell: a zone name may mean the machine's
+    local zone) and the user's catalog (their level and custom stretches) it deals from."""
+    full = catalog.for_user(config.stretches.level, config.stretches.custom)
+    eligible = full.eligible(config.stretches.postures, config.stretches.exclude)
+    focus = [s.id for s in eligible if set(s.areas) & set(config.stretches.focus)]
+    return Plan.from_config(config, zone, [s.id for s in eligible], focus), full
+
+
+def as_utc(at: datetime) -> datetime:
     """Instants are compared and added in UTC: adding to a zoned datetime would add wall-clock time."""
     if at.tzinfo is None:
         raise ValueError("the schedule core needs timezone-aware datetimes")
@@ -66,7 +76,7 @@ def windows_from(
 
 def window_at(now: datetime, plan: Plan) -> tuple[datetime, datetime] | None:
     """The work window containing `now`, if any."""
-    now = _utc(now)
+    now = as_utc(now)
     local_day = now.astimezone(plan.zone).date()
     for start_at, end_at in windows_from(local_day - timedelta(days=1), plan.schedule, plan.zone, days=3):
         if start_at <= now < end_at:
@@ -80,7 +90,7 @@ def next_prompt_at(anchor: datetime, plan: Plan) -> datetime | None:
     Inside a work window, `interval_minutes` after the later of the window's start and the anchor,
     and at least `min_minutes_before_end` before the window ends; else in a later window.
     """
-    anchor = _utc(anchor)
+    anchor = as_utc(anchor)
     interval = timedelta(minutes=plan.schedule.interval_minutes)
     margin = timedelta(minutes=plan.schedule.min_minutes_before_end)
     first_day = anchor.astimezone(plan.zone).date() - timedelta(days=1)

@@ -1,4 +1,5 @@
-"""The control socket: a local server in the daemon and a client for `deskbreak status` & co.
+"""The control socket's server, in the daemon (its client, for `deskbreak status` & co and the
+windows, is `deskbreak.control_client`).
 
 Threads: `ControlServer.start` runs an accept loop on its own thread and one short-lived thread
 per client (at most MAX_CLIENTS at once). Every request line must arrive whole within
@@ -21,7 +22,6 @@ answers on (a crashed daemon) is removed before binding.
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import os
@@ -35,20 +35,27 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..core import protocol
-from ..paths import MISSING, current_uid, folder_problem
-from .instance import LOCK_NAME, read_pid
-from .instance import AlreadyRunning as AlreadyRunning  # re-exported: callers import them from here
-from .instance import ControlError as ControlError
-from .instance import InstanceLock as InstanceLock
-from .instance import ensure_private_dir as ensure_private_dir
+from ..control_client import USE_TCP, ControlClient, ControlError, NotRunning
+from ..core import commands, protocol
+from .instance import LOCK_NAME, AlreadyRunning, InstanceLock, ensure_private_dir, read_pid
+
+# The daemon's commands and `doctor` reach the client through here too.
+__all__ = [
+    "USE_TCP",
+    "AlreadyRunning",
+    "ControlClient",
+    "ControlError",
+    "ControlServer",
+    "InstanceLock",
+    "NotRunning",
+    "ensure_private_dir",
+]
 
 log = logging.getLogger(__name__)
 
 MAX_CLIENTS = 16
 CLIENT_TIMEOUT = 2.0  # seconds a client has to send a whole request line, however it trickles
 EVICTED_GRACE = 0.5  # how long the accept loop waits for a hung-up client's slot to come free
-USE_TCP = sys.platform == "win32"
 
 Handler = Callable[[str, Any], dict[str, Any]]
 
@@ -58,10 +65,6 @@ def _token() -> str:
     import secrets
 
     return secrets.token_hex(16)
-
-
-class NotRunning(Exception):
-    """No daemon answers on the control socket."""
 
 
 class ControlServer:
@@ -283,6 +286,7 @@ class ControlServer:
     def _answer(self, line: bytes) -> dict[str, Any]:
         try:
             request = protocol.decode_request(line)
+            commands.check(request.cmd, request.arg)  # refused at the door, as the daemon would
         except protocol.ProtocolError as error:
             return protocol.error_reply(str(error))
         try:
@@ -298,67 +302,3 @@ def _send(conn: socket.socket, reply: dict[str, Any]) -> None:
         conn.sendall(protocol.encode_reply(reply))
     except OSError:
         pass
-
-
-class ControlClient:
-    def __init__(self, socket_path: Path, tcp: bool = USE_TCP):
-        self.path = socket_path
-        self.tcp = tcp
-
-    def request(self, cmd: str, arg: Any = None, timeout: float = 2.0) -> dict[str, Any]:
-        """One round trip. NotRunning when nobody listens; ControlError for a silent or odd daemon."""
-        sock = self._connect(timeout)
-        try:
-            try:
-                sock.sendall(protocol.encode_request(cmd, arg))
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # a daemon that answers at once ("busy") may hang up first: its reply is still there
-            line = sock.makefile("rb").readline(protocol.MAX_REPLY + 1)
-        except TimeoutError:
-            raise ControlError(f"the daemon did not answer within {timeout:g} s") from None
-        except OSError as error:
-            raise ControlError(f"the daemon hung up: {error.strerror or error}") from None
-        finally:
-            sock.close()
-        if not line:
-            raise ControlError("the daemon closed the connection without an answer")
-        try:
-            return protocol.decode_reply(line)
-        except protocol.ProtocolError as error:
-            raise ControlError(str(error)) from None
-
-    def _connect(self, timeout: float) -> socket.socket:
-        try:
-            if self.tcp:
-                self._check_folder()
-                info = json.loads(self.path.read_text(encoding="ascii"))
-                sock = socket.create_connection(("127.0.0.1", int(info["port"])), timeout=timeout)
-                sock.sendall(f"{info['token']}\n".encode("ascii"))
-                return sock
-            self._check_folder()
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.settimeout(timeout)
-            try:
-                sock.connect(str(self.path))
-            except BaseException:
-                sock.close()
-                raise
-            return sock
-        except (FileNotFoundError, ConnectionRefusedError, ValueError, KeyError):
-            raise NotRunning() from None
-        except TimeoutError:
-            raise ControlError(f"the daemon did not accept within {timeout:g} s") from None
-        except OSError as error:
-            if error.errno in (errno.ENOENT, errno.ECONNREFUSED, errno.ENOTDIR):
-                raise NotRunning() from None
-            raise ControlError(f"cannot reach the daemon at {self.path}: {error.strerror or error}") from None
-
-    def _check_folder(self) -> None:
-        """Talk only to a daemon in a folder that is ours and closed to others (no symbolic link):
-        another user's socket could answer in our daemon's name."""
-        folder = self.path.parent
-        problem = folder_problem(folder, current_uid())
-        if problem == MISSING:
-            raise NotRunning()
-        if problem is not None:
-            raise ControlError(f"{folder} {problem}: refusing to use the control socket there")

@@ -14,6 +14,8 @@ import stat
 import sys
 from pathlib import Path
 
+from ..control_client import ControlError
+
 LOCK_NAME = "deskbreak.lock"
 
 
@@ -21,10 +23,6 @@ class AlreadyRunning(Exception):
     def __init__(self, pid: int | None):
         super().__init__(f"deskbreak is already running (pid {pid if pid else 'unknown'})")
         self.pid = pid
-
-
-class ControlError(Exception):
-    """The socket or its directory cannot be used safely, or the daemon's answer was unusable."""
 
 
 def ensure_private_dir(path: Path) -> None:

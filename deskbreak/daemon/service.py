@@ -15,21 +15,26 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..core import clock_shift, forecast, views
+from ..core import clock_shift, forecast, views, workhours
 from ..core import schedule as core
 from ..core.catalog import Catalog
+from ..core.commands import check as check_command
 from ..core.config import Config
 from ..core.outcomes import PromptOutcome
+from ..core.outlook import Outlook, outlook
+from ..core.protocol import ProtocolError
 from ..core.stats import Counts, today_line
 from ..core.workhours import Plan, window_at
 from ..ports import GuidedWindow, Notifier, Senses, Tray
+from .commands import HANDLERS
 from .effects import PromptEffects
 from .timer import Alarm
 from .today import StoredToday, TallyToday, Today, counts_dict
+from .zone import resolve_zone
 
 log = logging.getLogger(__name__)
 
@@ -57,30 +62,9 @@ class Ports:
     timer: Alarm | None = None  # None: nothing fires `on_timer` (a test steps it itself)
 
 
-def _answer_arg(arg: Any) -> tuple[int | None, str | None]:
-    """`done`/`skip` arguments: the seconds held (an int, the old form) or {"held_seconds": n,
-    "stretch": id} from the guided window, which names the stretch on its screen."""
-    if isinstance(arg, dict):
-        return arg.get("held_seconds"), arg.get("stretch")
-    return (arg if isinstance(arg, int) else None), None
-
-
-def resolve_zone(name: str) -> tzinfo:
-    if name:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo(name)
-    import tzlocal
-
-    return tzlocal.get_localzone()
-
-
 def build_plan(config: Config, catalog: Catalog) -> tuple[Plan, Catalog]:
-    full = catalog.for_user(config.stretches.level, config.stretches.custom)
-    eligible = full.eligible(config.stretches.postures, config.stretches.exclude)
-    focus = [s.id for s in eligible if set(s.areas) & set(config.stretches.focus)]
-    zone = resolve_zone(config.schedule.timezone)
-    return Plan.from_config(config, zone, [s.id for s in eligible], focus), full
+    """The plan in the zone the config names (or the machine's)."""
+    return workhours.build_plan(config, catalog, resolve_zone(config.schedule.timezone))
 
 
 class Daemon(PromptEffects):
@@ -139,7 +123,8 @@ class Daemon(PromptEffects):
         with self._lock:
             self._timer_started = True
             self._arm()
-        log.info("started: %s", views.headline(self.state, self.now(), self.plan, self.catalog))
+        look = outlook(self.state, self.now(), self.plan)
+        log.info("started: %s", views.headline(look, self.state, self.catalog, self.plan.zone))
 
     def stop(self) -> None:
         """Quit (`deskbreak quit`, a signal, the tray's Quit): no more firing, the prompt on screen
@@ -205,65 +190,49 @@ class Daemon(PromptEffects):
         return moment
 
     def command(self, name: str, arg: Any = None) -> dict[str, Any]:
-        """Run one user command (from the tray, a notification button, the window or the CLI)."""
+        """Run one command of the table (from the tray, a notification button, the window or the
+        socket): an unknown name or a bad argument is refused in one line before anything runs."""
+        try:
+            check_command(name, arg)
+        except ProtocolError as error:
+            return {"ok": False, "error": str(error)}
         with self._lock:
             now = self.now()
             self._guided(now)  # the window's prompt is still due: no timeout while it shows
-            self._apply(core.tick(self.state, now, self.plan))
+            look = self._catch_up(now)
+            state, plan = self.state, self.plan
             self._recorded = []
-            held, shown = _answer_arg(arg)
-            handlers: dict[str, Callable[[], core.Transition | None]] = {
-                "now": lambda: core.prompt_now(self.state, now, self.plan),
-                "done": lambda: core.done(self.state, now, self.plan, held, shown),
-                "snooze": lambda: core.snooze(self.state, now, self.plan, arg),
-                "skip": lambda: core.skip(self.state, now, self.plan, shown),
-                "another": lambda: core.another(self.state, now, self.plan),
-                "pause": lambda: core.pause(self.state, now, self.plan, arg),
-                "resume": lambda: core.resume(self.state, now, self.plan),
-                "status": lambda: None,
-                # The guided window (#6): the prompt (new, or the one shown) opens in the window.
-                "show": lambda: self._asking_window(core.prompt_now(self.state, now, self.plan)),
-            }
-            if name == "pause" and isinstance(arg, str):  # the tray's spec: "30m", "tomorrow"...
-                try:
-                    arg = self.pause_until(arg, now)
-                except ValueError as error:
-                    return {"ok": False, "error": str(error), **self.status(now)}
-            if name == "reload":
-                return {**self.reload("command"), **self.status(now)}
-            if name == "edit":  # the tray's "Edit schedule…": the config watcher applies the save
-                return {**self.open_editor(), **self.status(now)}
-            if name == "quit":
-                threading.Thread(target=self.stop, name="deskbreak-quit", daemon=True).start()
-                return {"ok": True}
-            if name == "next":  # what this daemon will deal, for `deskbreak next`
-                upcoming = forecast.upcoming_prompts(self.state, now, self.plan, arg or 5)
-                return {"ok": True, "upcoming": views.next_lines(upcoming, self.catalog, self.plan.zone)}
-            if name not in handlers:
-                return {"ok": False, "error": f"unknown command {name!r}"}
-            transition = handlers[name]()
-            error = transition.error if transition else None
-            if transition and not error:
+            answer = HANDLERS[name](self, now, arg)
+            reply: dict[str, Any] = {"ok": True, **answer.fields}
+            transition = answer.transition
+            if transition is not None and transition.error:
+                reply.update(ok=False, error=transition.error)
+            elif transition is not None:
+                if answer.in_window:
+                    self._asking_window(transition)
                 self._apply(transition)
-            self._arm()
-            reply = {"ok": error is None, **self.status(now)}
-            if error:
-                reply["error"] = error
+            if not answer.with_status:
+                return reply
+            if self.state is not state or self.plan is not plan:  # the command changed them: look again
+                look = outlook(self.state, now, self.plan)
+            self._arm(look)  # the timer, the tray and the reply read the one outlook
+            reply.update(self._status_fields(look))
             if self._recorded:
                 reply["recorded"] = "; ".join(self._recorded)
             return reply
 
-    def pause_until(self, spec: str, now: datetime) -> datetime | None:
-        """When a pause given as a spec ("30m", "2h", "tomorrow", "forever") ends; ValueError if bad."""
-        from ..core.protocol import parse_pause
-        from ..core.schedule import windows_from
-
-        plan = self.plan
-
-        def first(day):
-            return next((start for start, _end in windows_from(day, plan.schedule, plan.zone)), None)
-
-        return parse_pause(spec, now, plan.zone, first)
+    def _catch_up(self, now: datetime) -> Outlook:
+        """Bring the state to `now` before a command (a timeout, the end of a pause or snooze) and
+        return its outlook. A prompt that falls due is left to the timer, armed for now: it reads
+        the probes first, so a status poll never shows a prompt over a full-screen video or a meeting."""
+        look = outlook(self.state, now, self.plan)
+        if (look.wake is None or look.wake > look.now) and self.state.anchor <= look.now:
+            return look  # nothing to decide before now: a tick would change nothing
+        transition = core.tick(self.state, now, self.plan)
+        if any(isinstance(effect, core.ShowPrompt) for effect in transition.effects):
+            return look
+        self._apply(transition)
+        return outlook(self.state, now, self.plan)
 
     config_error: str | None = None  # why the last reload was not applied (one line per problem)
 
@@ -295,16 +264,17 @@ class Daemon(PromptEffects):
                 senses.use_calendar(config.calendar.ics, self.plan.zone)
             self._arm()
 
-    def _arm(self) -> None:
-        """Re-arm the one timer for the core's next instant, capped by the heartbeat."""
-        now = self.now()
-        wake = core.next_wakeup(self.state, self.plan)
-        in_window = window_at(now, self.plan) is not None and self.state.phase is not core.Phase.PAUSED
+    def _arm(self, look: Outlook | None = None) -> None:
+        """Re-arm the one timer for the core's next instant, capped by the heartbeat. `look`: the
+        outlook the caller derived for this event already."""
+        look = look or outlook(self.state, self.now(), self.plan)
+        now, wake = look.now, look.wake
+        in_window = look.window is not None and self.state.phase is not core.Phase.PAUSED
         beat = now + (HEARTBEAT_IN_WINDOW if in_window else self.off_hours_heartbeat)
         run_at = beat if wake is None else min(max(wake, now), beat)
         self._last_beat = run_at
         self.ports.tray.update(
-            views.tray_view(self.state, now, self.plan, self.catalog, self.today_line(now))
+            views.tray_view(look, self.state, self.plan, self.catalog, self.today_line(now))
         )
         if self._timer_started and self.ports.timer is not None:
             self.ports.timer.arm(run_at)
@@ -317,15 +287,19 @@ class Daemon(PromptEffects):
         return today_line(counts, self.config.goals.daily_stretches)
 
     def status(self, now: datetime | None = None) -> dict[str, Any]:
+        """The status fields (`deskbreak status --json` without the socket's envelope)."""
         now = now or self.now()
         with self._lock:
-            fields = views.status(self.state, now, self.plan, self.catalog)
-            counts = self._today.counts(now, self.plan.zone)
-            fields["today_line"] = today_line(counts, self.config.goals.daily_stretches)
-            fields["today"] = counts_dict(counts)
-            fields["notifier"] = self.ports.notifier.name
-            fields["tray"] = self.ports.tray.name
-            fields["idle_probe"] = self.ports.senses.probe_name if self.ports.senses else "none"
-            fields["config"] = self.config.source
-            fields["config_error"] = self.config_error
-            return fields
+            return self._status_fields(outlook(self.state, now, self.plan))
+
+    def _status_fields(self, look: Outlook) -> dict[str, Any]:
+        fields = views.status(look, self.state, self.catalog, self.plan.zone)
+        counts = self._today.counts(look.now, self.plan.zone)
+        fields["today_line"] = today_line(counts, self.config.goals.daily_stretches)
+        fields["today"] = counts_dict(counts)
+        fields["notifier"] = self.ports.notifier.name
+        fields["tray"] = self.ports.tray.name
+        fields["idle_probe"] = self.ports.senses.probe_name if self.ports.senses else "none"
+        fields["config"] = self.config.source
+        fields["config_error"] = self.config_error
+        return fields

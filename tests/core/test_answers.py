@@ -47,7 +47,7 @@ def test_a_guided_prompt_does_not_time_out_while_the_window_shows_it():
         assert after.state.phase is Phase.PROMPTING and not records(after), minute
         state = after.state
     closed_at = NINE_45 + timedelta(minutes=24)
-    assert core.next_wakeup(state, p) == core._utc(closed_at) + timedelta(minutes=10)
+    assert core.next_wakeup(state, p) == core.as_utc(closed_at) + timedelta(minutes=10)
     assert core.tick(state, closed_at + timedelta(minutes=9), p).state.phase is Phase.PROMPTING
     timed_out = core.tick(state, closed_at + timedelta(minutes=10), p)
     assert [r.outcome for r in records(timed_out)] == [IGNORED]
@@ -80,7 +80,7 @@ def test_done_from_the_window_records_the_stretch_it_showed():
     done = core.done(state, NINE_45 + timedelta(minutes=2), p, 40, stretch_id=on_screen)
     (outcome,) = records(done)
     assert (outcome.stretch_id, outcome.outcome, outcome.held_seconds) == (on_screen, DONE, 40)
-    assert outcome.prompted_at == core._utc(NINE_45)
+    assert outcome.prompted_at == core.as_utc(NINE_45)
 
 
 def test_done_after_the_prompt_was_answered_records_the_shown_stretch_never_the_upcoming_one():
@@ -147,16 +147,16 @@ def test_upcoming_starts_at_the_status_next_prompt_time():
     state = core.start(NINE_45 - timedelta(minutes=30), seed=3)  # 15 minutes to go
     upcoming = forecast.upcoming_prompts(state, NINE_45, p, 3)
     assert upcoming[0] == (core.next_prompt_at(state.anchor, p), core.upcoming_stretch(state, p))
-    assert upcoming[0][0] == core._utc(NINE_45 + timedelta(minutes=15))
+    assert upcoming[0][0] == core.as_utc(NINE_45 + timedelta(minutes=15))
     assert len({sid for _, sid in upcoming}) == 3
 
 
 def test_upcoming_lists_the_open_then_the_snoozed_prompt_first():
     state, p = prompting()
-    assert forecast.upcoming_prompts(state, NINE_45, p, 2)[0] == (core._utc(NINE_45), state.stretch_id)
+    assert forecast.upcoming_prompts(state, NINE_45, p, 2)[0] == (core.as_utc(NINE_45), state.stretch_id)
     snoozed = core.snooze(state, NINE_45, p, 5).state
     first = forecast.upcoming_prompts(snoozed, NINE_45, p, 2)[0]
-    assert first == (core._utc(NINE_45 + timedelta(minutes=5)), state.stretch_id)
+    assert first == (core.as_utc(NINE_45 + timedelta(minutes=5)), state.stretch_id)
 
 
 def test_upcoming_while_paused_until_resumed_is_empty():
@@ -181,7 +181,7 @@ def test_the_daily_seed_deals_one_deck_per_local_day():
 def test_the_protocol_takes_the_windows_answer_and_next():
     import pytest
 
-    from deskbreak.core import protocol
+    from deskbreak.core import commands, protocol
 
     for cmd, arg in (
         ("done", 30),
@@ -192,7 +192,7 @@ def test_the_protocol_takes_the_windows_answer_and_next():
         ("next", 5),
         ("next", None),
     ):
-        protocol.check_arg(cmd, arg)
+        commands.check(cmd, arg)
     for cmd, arg in (
         ("done", {"stretch": "Seated Twist"}),
         ("done", {"held_seconds": 4000}),
@@ -205,4 +205,4 @@ def test_the_protocol_takes_the_windows_answer_and_next():
         ("next", "5"),
     ):
         with pytest.raises(protocol.ProtocolError):
-            protocol.check_arg(cmd, arg)
+            commands.check(cmd, arg)

@@ -50,17 +50,6 @@ def test_replies_round_trip():
         (b'"status"', "request must be a JSON object"),
         (b'{"arg": 3}', 'request needs "cmd"'),
         (b'{"cmd": 3}', 'request needs "cmd"'),
-        (b'{"cmd": "fly"}', "unknown command 'fly'"),
-        (b'{"cmd": "status", "arg": 1}', "status takes no argument"),
-        (b'{"cmd": "snooze", "arg": "10"}', "snooze minutes must be a whole number from 1 to 240"),
-        (b'{"cmd": "snooze", "arg": 0}', "snooze minutes must be"),
-        (b'{"cmd": "snooze", "arg": 241}', "snooze minutes must be"),
-        (b'{"cmd": "snooze", "arg": true}', "snooze minutes must be"),
-        (b'{"cmd": "snooze", "arg": 2.5}', "snooze minutes must be"),
-        (b'{"cmd": "done", "arg": -1}', "done takes the seconds held"),
-        (b'{"cmd": "pause", "arg": 30}', "pause takes a spec string"),
-        (b'{"cmd": "pause", "arg": "soon"}', "pause: got 'soon'"),
-        (b'{"cmd": "pause", "arg": {"a": 1}}', "pause takes a spec string"),
         (b"[" * 100_000, "request too long"),
         (b"[" * 5000 + b"]" * 5000, "request is not JSON"),
     ],
@@ -85,20 +74,6 @@ def test_random_bytes_never_raise_anything_but_protocol_errors(data):
         decode_request(data)
     except ProtocolError as error:
         assert "\n" not in str(error)
-
-
-@given(
-    st.recursive(
-        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
-    ),
-    st.sampled_from(protocol.COMMANDS),
-)
-def test_any_json_argument_is_accepted_or_refused_cleanly(arg, cmd):
-    try:
-        assert decode_request(json.dumps({"cmd": cmd, "arg": arg}).encode()).cmd == cmd
-    except ProtocolError:
-        pass
 
 
 # --- pause specs ---

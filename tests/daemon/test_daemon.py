@@ -117,7 +117,7 @@ def test_tray_title_tells_what_comes_next_or_why_nothing_does(rig):
     daemon, clock, _notifier, tray, _recorded = rig
     daemon.command("status")
     assert tray.view.title.startswith("Next stretch 09:45 · ")
-    daemon.command("pause", clock.now + timedelta(hours=1))
+    daemon.command("pause", "1h")
     assert tray.view.title == "Paused until 10:00" and tray.view.can_resume
     daemon.command("resume")
     clock.now = datetime(2026, 11, 23, 18, 0, tzinfo=BERLIN)

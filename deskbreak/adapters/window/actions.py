@@ -45,8 +45,7 @@ def enabled(state: str) -> dict[str, bool]:
 
 
 def request(cmd: str, arg: Any = None) -> dict[str, Any]:
-    from ...daemon.control import ControlClient, NotRunning
-    from ...daemon.instance import ControlError
+    from ...control_client import ControlClient, ControlError, NotRunning
     from ...paths import default_paths
 
     try:
@@ -116,16 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     message = tk.StringVar(root)
 
     def send(cmd: str, arg: Any) -> None:
-        if cmd == "edit":
-            from ...paths import default_paths
-            from ..editor import open_detached
-
-            reply = {
-                "ok": open_detached(default_paths().config_file) is not None,
-                "error": "no editor found: set $VISUAL or $EDITOR",
-            }
-        else:
-            reply = request(cmd, arg)
+        reply = request(cmd, arg)  # `edit` too: the daemon opens the editor, as for the tray's menu
         if reply.get("ok"):
             root.destroy()
         else:

@@ -125,8 +125,7 @@ class GuideWindow:
 
     def send(self, cmd: str, arg: Any = None) -> dict[str, Any] | None:
         """The daemon's reply; None (and the window says so) when no daemon answers."""
-        from ...daemon.control import NotRunning
-        from ...daemon.instance import ControlError
+        from ...control_client import ControlError, NotRunning
 
         self.sent.append((cmd, arg))
         try:
@@ -286,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     if stretch is None:
         print(f"deskbreak: no stretch {args.stretch!r} (known: {', '.join(catalog.ids())})", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from ...daemon.control import ControlClient
+    from ...control_client import ControlClient
     from ...paths import default_paths
 
     try:

@@ -1,0 +1,173 @@
+"""The daemon's commands: every name the tray, the notification buttons, the guided window, the
+control socket and the CLI use, with the argument each takes and where a user reaches it. Pure.
+
+This is the one vocabulary: the daemon binds one handler to each name (`daemon/commands.py`, which
+refuses to load if the two differ), the CLI builds its subcommands from it, and every request is
+checked here, once, wherever it comes from. A new command is one entry here and one handler there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from .protocol import PAUSE_HELP, ProtocolError, pause_spec, show_value
+
+Surface = Literal["cli", "tray", "notification", "window"]
+MAX_SNOOZE = 240  # minutes
+MAX_HELD = 3600  # seconds a stretch may be held
+MAX_NEXT = 50  # prompts `next` may ask for
+_STRETCH_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+# Why an argument is refused (one line), or None when it is fine; never called with None.
+Check = Callable[[object], "str | None"]
+
+
+@dataclass(frozen=True)
+class Operand:
+    """A command's one positional argument on the CLI."""
+
+    metavar: str
+    help: str
+    words: bool = False  # the rest of the line, joined by spaces (a pause spec); else a whole number
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    summary: str  # one line: the CLI's help
+    check: Check  # the argument's type and range (every argument is optional)
+    surfaces: frozenset[Surface]  # where a user reaches it; the control socket accepts every command
+    operand: Operand | None = None  # the CLI's positional argument
+
+
+def _nothing(name: str) -> Check:
+    return lambda arg: f"{name} takes no argument"
+
+
+def _int_in(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _answer(arg: object, with_held: bool) -> bool:
+    """An answer from the guided window: the stretch on its screen (and the seconds held)."""
+    if not isinstance(arg, dict) or not arg:
+        return False
+    known = {"stretch", "held_seconds"} if with_held else {"stretch"}
+    if set(arg) - known:
+        return False
+    stretch = arg.get("stretch")
+    if stretch is not None and not (
+        isinstance(stretch, str) and len(stretch) <= 64 and _STRETCH_ID.fullmatch(stretch)
+    ):
+        return False
+    held = arg.get("held_seconds")
+    return held is None or _int_in(held, 0, MAX_HELD)
+
+
+def _snooze(arg: object) -> str | None:
+    if _int_in(arg, 1, MAX_SNOOZE):
+        return None
+    return f"snooze minutes must be a whole number from 1 to {MAX_SNOOZE}, got {show_value(arg)}"
+
+
+def _done(arg: object) -> str | None:
+    if _int_in(arg, 0, MAX_HELD) or _answer(arg, with_held=True):
+        return None
+    return (
+        f'done takes the seconds held (0 to {MAX_HELD}) or {{"held_seconds": n, "stretch": id}}, '
+        f"got {show_value(arg)}"
+    )
+
+
+def _skip(arg: object) -> str | None:
+    return (
+        None
+        if _answer(arg, with_held=False)
+        else f'skip takes nothing or {{"stretch": id}}, got {show_value(arg)}'
+    )
+
+
+def _pause(arg: object) -> str | None:
+    if not isinstance(arg, str):
+        return f'pause takes a spec string like "30m", got {show_value(arg)}'
+    try:
+        pause_spec(arg)
+    except ProtocolError as error:
+        return str(error)
+    return None
+
+
+def _next(arg: object) -> str | None:
+    if _int_in(arg, 1, MAX_NEXT):
+        return None
+    return f"next takes how many prompts, 1 to {MAX_NEXT}, got {show_value(arg)}"
+
+
+_EVERYWHERE: frozenset[Surface] = frozenset({"cli", "tray", "notification", "window"})
+
+
+def _command(
+    name: str,
+    summary: str,
+    surfaces: Iterable[Surface],
+    check: Check | None = None,
+    operand: Operand | None = None,
+) -> Command:
+    return Command(name, summary, check or _nothing(name), frozenset(surfaces), operand)
+
+
+COMMANDS: Mapping[str, Command] = {
+    command.name: command
+    for command in (
+        _command("status", "what the running daemon is doing", {"cli", "tray", "window"}),
+        _command("now", "prompt a stretch now", {"cli"}),
+        _command(
+            "show", "the stretch due, or one now, in the guided stretch window", _EVERYWHERE - {"window"}
+        ),
+        _command("done", "mark the open (or snoozed) prompt's stretch done", _EVERYWHERE, _done),
+        _command(
+            "snooze",
+            "snooze the prompt (default: the configured minutes)",
+            _EVERYWHERE,
+            _snooze,
+            Operand("MINUTES", f"1 to {MAX_SNOOZE}"),
+        ),
+        _command("skip", "skip the prompt", _EVERYWHERE, _skip),
+        _command("another", "offer a different stretch for the open prompt", {"cli", "window"}),
+        _command(
+            "pause",
+            "no prompts for a while (default: until you resume)",
+            {"cli", "tray", "window"},
+            _pause,
+            Operand("SPEC", PAUSE_HELP.removeprefix("expected "), words=True),
+        ),
+        _command("resume", "end a pause", {"cli", "tray", "window"}),
+        _command(
+            "next",
+            "the next prompt times and stretches (from the running daemon, else predicted from the config)",
+            {"cli"},
+            _next,
+        ),
+        _command("reload", "re-read the config file", {"cli", "tray"}),
+        _command("edit", "open the config file in your editor, without waiting", {"tray"}),
+        _command("quit", "stop the daemon", {"cli", "tray"}),
+    )
+}
+
+
+def check(name: str, arg: object = None) -> None:
+    """Refuse an unknown command or an argument of the wrong type or range: one-line ProtocolError."""
+    command = COMMANDS.get(name)
+    if command is None:
+        raise ProtocolError(f"unknown command {name[:40]!r}")
+    problem = command.check(arg) if arg is not None else None
+    if problem is not None:
+        raise ProtocolError(problem)
+
+
+def reached_from(surface: Surface) -> tuple[str, ...]:
+    """The names a user reaches from `surface`, in the table's order."""
+    return tuple(name for name, command in COMMANDS.items() if surface in command.surfaces)
