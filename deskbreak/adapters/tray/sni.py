@@ -24,10 +24,12 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from jeepney import DBus, DBusAddress, HeaderFields, MatchRule, MessageType, new_method_call
 
+from ..dbus import open_session_bus, session_bus_address
 from . import dbusmenu
 from .bus import BusServer, Failure
 from .icon import PystrayTray
@@ -60,30 +62,14 @@ def pixmaps(image, sizes=SIZES) -> list[tuple[int, int, bytes]]:
     return out
 
 
-def session_bus_address(environ=os.environ) -> str | None:
-    """The session bus address: the variable, else systemd's per-user socket."""
-    address = environ.get("DBUS_SESSION_BUS_ADDRESS")
-    if address:
-        return address
-    runtime = environ.get("XDG_RUNTIME_DIR")
-    if runtime and os.path.exists(os.path.join(runtime, "bus")):
-        return f"unix:path={runtime}/bus"
-    return None
-
-
-def watcher_owner(environ=os.environ) -> str | None:
+def watcher_owner(environ: Mapping[str, str] = os.environ) -> str | None:
     """The unique name of the org.kde.StatusNotifierWatcher on the session bus, or None (for doctor)."""
-    from jeepney.io.blocking import open_dbus_connection
-
-    address = session_bus_address(environ)
-    if address is None:
-        return None
     try:
-        with open_dbus_connection(address) as conn:
-            reply = conn.send_and_get_reply(DBus().GetNameOwner(WATCHER), timeout=2)
-    except (OSError, ValueError, RuntimeError, TimeoutError):
+        with open_session_bus(environ) as bus:
+            reply = bus.call(DBus().GetNameOwner(WATCHER), timeout=2)
+    except (OSError, TimeoutError):  # NoBus, a lost connection
         return None
-    return None if reply.header.message_type == MessageType.error else reply.body[0]
+    return None if reply.header.message_type == MessageType.error else str(reply.body[0])
 
 
 class ItemObject:
@@ -141,7 +127,7 @@ class SniIcon(pystray_base().Icon):
         self.bus_name = f"{ITEM}-{os.getpid()}-{next(_names)}"
         address = address or session_bus_address()
         if address is None:
-            raise NoWatcher("no session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
+            raise NoWatcher("no session bus")
         self._bus = BusServer(address)
         try:
             self._set_up()
@@ -272,7 +258,8 @@ class SniIcon(pystray_base().Icon):
         """Release the name first and wait (briefly) for the bus to confirm: hosts drop the item on
         the NameOwnerChanged that follows. Then end the loop."""
         released = threading.Event()
-        if self._owns_name and threading.current_thread() is not self._loop:
+        may_wait = threading.current_thread() is not self._loop and not self._bus.on_reader_thread()
+        if self._owns_name and may_wait:
             self._let_the_host_settle()
             with contextlib.suppress(OSError):
                 self._bus.call(DBus().ReleaseName(self.bus_name), lambda reply: released.set())
