@@ -12,7 +12,8 @@ from PIL import Image
 from deskbreak.adapters import tray as chooser
 from deskbreak.adapters.tray.headless import HeadlessTray
 from deskbreak.adapters.tray.pictures import draw_icon
-from deskbreak.adapters.tray.sni import SIZES, NoWatcher, pixmaps
+from deskbreak.adapters.tray.sni import NoWatcher
+from deskbreak.adapters.tray.sni_item import SIZES, pixmaps
 
 
 def test_pixmaps_are_argb32_in_network_byte_order_in_every_size():
