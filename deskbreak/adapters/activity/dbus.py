@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from jeepney import DBusAddress, MessageFlag, Properties, new_method_call
-from jeepney.io.blocking import open_dbus_connection
 from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
+from ..dbus import open_session_bus
 from .base import ActivitySample, LogOnce
 
 log = logging.getLogger(__name__)
@@ -35,31 +35,27 @@ BANNERS = ("gsettings", "get", "org.gnome.desktop.notifications", "show-banners"
 BANNERS_TTL = 5.0
 
 
-def session_bus_address(environ: Mapping[str, str]) -> str:
-    if address := environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        return address
-    if os.path.exists(path := f"/run/user/{os.getuid()}/bus"):
-        return f"unix:path={path}"
-    raise OSError("no session D-Bus (DBUS_SESSION_BUS_ADDRESS unset)")
-
-
 class DesktopBus:
     """Blocking calls on one session-bus connection; never starts (D-Bus-activates) a service."""
 
     def __init__(self, environ: Mapping[str, str] = os.environ, connection: Any = None) -> None:
-        self._conn = connection or open_dbus_connection(session_bus_address(environ))
+        self._conn = connection or open_session_bus(environ, auth_timeout=1.0)
         self._log = LogOnce(log)
         self._gnome = "GNOME" in environ.get("XDG_CURRENT_DESKTOP", "").upper()
         self._gsettings = shutil.which("gsettings", path=environ.get("PATH")) if self._gnome else None
         self._banners: tuple[float, bool | None] = (float("-inf"), None)
 
-    def call(self, address: DBusAddress, method: str, signature: str = "", body: tuple = ()) -> tuple:
+    def call(
+        self, address: DBusAddress, method: str, signature: str = "", body: tuple[Any, ...] = ()
+    ) -> tuple[Any, ...]:
         """Raises DBusErrorResponse (no such service/method), TimeoutError, OSError."""
         msg = new_method_call(address, method, signature or None, body)
         msg.header.flags |= MessageFlag.no_auto_start
-        return unwrap_msg(self._conn.send_and_get_reply(msg, timeout=TIMEOUT))
+        return tuple(unwrap_msg(self._conn.call(msg, timeout=TIMEOUT)))
 
-    def try_call(self, address: DBusAddress, method: str, signature: str = "", body: tuple = ()) -> Any:
+    def try_call(
+        self, address: DBusAddress, method: str, signature: str = "", body: tuple[Any, ...] = ()
+    ) -> Any:
         """The first value of the reply, or None (a missing service is normal, anything else logged once)."""
         try:
             return self.call(address, method, signature, body)[0]

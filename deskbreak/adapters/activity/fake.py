@@ -6,6 +6,7 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Mapping
+from typing import Any
 
 from .base import UNKNOWN, ActivitySample
 
@@ -33,7 +34,7 @@ class FakeActivityProbe:
         inhibited: bool | object | None = _KEEP,
     ) -> None:
         """Change the named fields; the others keep their values."""
-        changes = {
+        changes: dict[str, Any] = {
             field: value
             for field, value in (
                 ("idle_seconds", idle),

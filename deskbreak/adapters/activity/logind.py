@@ -3,7 +3,7 @@
 `IdleHint` is set by the session (gnome-session, KDE's power management, swayidle or xss-lock with
 hints), not by logind itself, so a session that never sets it always reads "not idle". While idle,
 `IdleSinceHintMonotonic` (µs, CLOCK_MONOTONIC) dates it exactly; `LockedHint` is the lock state.
-The system bus address comes from DBUS_SYSTEM_BUS_ADDRESS (jeepney's "SYSTEM"), so tests can bring
+The system bus address comes from DBUS_SYSTEM_BUS_ADDRESS (adapters/dbus.py), so tests can bring
 their own logind.
 """
 
@@ -13,7 +13,9 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping
+from typing import Any
 
+from ..dbus import open_system_bus
 from .base import UNKNOWN, ActivitySample, LogOnce
 
 log = logging.getLogger(__name__)
@@ -31,12 +33,10 @@ class LogindIdleProbe:
         self, environ: Mapping[str, str] = os.environ, *, clock: Callable[[], float] = time.monotonic
     ) -> None:
         from jeepney import DBusAddress
-        from jeepney.io.blocking import open_dbus_connection
 
         self._clock = clock
         self._log = LogOnce(log)
-        address = environ.get("DBUS_SYSTEM_BUS_ADDRESS") or "SYSTEM"
-        self._conn = open_dbus_connection(address)  # raises when there is no system bus
+        self._conn = open_system_bus(environ, auth_timeout=1.0)  # raises when there is no system bus
         self._session = DBusAddress(AUTO_SESSION, LOGIN1, SESSION_IFACE)
         try:
             self._props()  # raises when logind or our session is missing
@@ -44,16 +44,13 @@ class LogindIdleProbe:
             self._conn.close()
             raise
 
-    def _props(self) -> dict:
+    def _props(self) -> dict[str, Any]:
         from jeepney import MessageFlag, Properties
         from jeepney.wrappers import unwrap_msg
 
         msg = Properties(self._session).get_all()
         msg.header.flags |= MessageFlag.no_auto_start
-        return {
-            k: v
-            for k, (_sig, v) in unwrap_msg(self._conn.send_and_get_reply(msg, timeout=TIMEOUT))[0].items()
-        }
+        return {k: v for k, (_sig, v) in unwrap_msg(self._conn.call(msg, timeout=TIMEOUT))[0].items()}
 
     def sample(self) -> ActivitySample:
         try:

@@ -16,9 +16,13 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from .base import UNKNOWN, ActivitySample, LogOnce
 from .wayland_wire import WaylandConnection, WaylandError
+
+if TYPE_CHECKING:
+    from .dbus import DesktopBus
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +120,7 @@ class WaylandIdleProbe:
                 self._log("lost", "wayland idle probe: connection lost (%s); idle time unknown", exc)
 
 
-def _desktop_bus(environ: Mapping[str, str]):
+def _desktop_bus(environ: Mapping[str, str]) -> DesktopBus | None:
     """The session-bus helper for lock and do-not-disturb, or None without a session bus."""
     try:
         from .dbus import DesktopBus

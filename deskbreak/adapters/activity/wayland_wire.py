@@ -17,6 +17,7 @@ import socket
 import struct
 import sys
 from collections.abc import Callable, Mapping
+from typing import Any
 
 DISPLAY_ID = 1
 HEADER = struct.Struct("=II")
@@ -39,7 +40,7 @@ def socket_path(environ: Mapping[str, str]) -> str:
     return os.path.join(runtime, name)
 
 
-def encode(fmt: str, args: tuple) -> bytes:
+def encode(fmt: str, args: tuple[Any, ...]) -> bytes:
     """Arguments by type letter: u uint, i int, f fixed (a float), o object id, n new id, s string."""
     out = bytearray()
     for kind, value in zip(fmt, args, strict=True):
@@ -57,8 +58,9 @@ def encode(fmt: str, args: tuple) -> bytes:
     return bytes(out)
 
 
-def decode(fmt: str, data: bytes) -> list:
-    values, pos = [], 0
+def decode(fmt: str, data: bytes) -> list[Any]:
+    values: list[Any] = []
+    pos = 0
     for kind in fmt:
         if kind in "uon":
             values.append(struct.unpack_from(ORDER + "I", data, pos)[0])
@@ -103,7 +105,7 @@ class WaylandConnection:
             self.handlers[oid] = handler
         return oid
 
-    def request(self, oid: int, opcode: int, fmt: str = "", *args) -> None:
+    def request(self, oid: int, opcode: int, fmt: str = "", *args: Any) -> None:
         body = encode(fmt, args)
         try:
             self.sock.sendall(HEADER.pack(oid, (HEADER.size + len(body)) << 16 | opcode) + body)

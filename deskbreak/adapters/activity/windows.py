@@ -58,8 +58,8 @@ class WindowsIdleProbe:
         if not self._user32.GetLastInputInfo(ctypes.pointer(info)):
             self._log("input", "GetLastInputInfo failed")
             return None
-        now = self._kernel32.GetTickCount() % WRAP
-        return ((now - info.dwTime) % WRAP) / 1000.0
+        now = int(self._kernel32.GetTickCount()) % WRAP
+        return ((now - int(info.dwTime)) % WRAP) / 1000.0
 
     def notification_state(self) -> tuple[bool | None, bool | None, bool | None]:
         if self._shell32 is None:

@@ -11,12 +11,16 @@ import logging
 import os
 import threading
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
 
 from Xlib import X, Xatom
 from Xlib import display as xdisplay
 from Xlib import error as xerror
 
 from .base import ActivitySample, LogOnce
+
+if TYPE_CHECKING:
+    from .dbus import DesktopBus
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +30,9 @@ AUTO: object = object()
 class XorgIdleProbe:
     name = "x11"
 
-    def __init__(self, environ: Mapping[str, str] = os.environ, bus: object | None = AUTO) -> None:
+    def __init__(
+        self, environ: Mapping[str, str] = os.environ, bus: DesktopBus | object | None = AUTO
+    ) -> None:
         """`bus`: a DesktopBus for lock and do-not-disturb state; AUTO connects; None does without."""
         self._display = xdisplay.Display(environ.get("DISPLAY"))
         try:
@@ -44,12 +50,14 @@ class XorgIdleProbe:
         except Exception:
             self._display.close()
             raise
-        self._bus = _desktop_bus(environ) if bus is AUTO else bus
+        self._bus: DesktopBus | None = (
+            _desktop_bus(environ) if bus is AUTO else cast("DesktopBus | None", bus)
+        )
         self._lock = threading.Lock()
         self._log = LogOnce(log)
 
     def idle_seconds(self) -> float:
-        return self._root.screensaver_query_info().idle / 1000.0
+        return float(self._root.screensaver_query_info().idle) / 1000.0
 
     def fullscreen(self) -> bool | None:
         active = self._root.get_full_property(self._active, X.AnyPropertyType)
@@ -67,6 +75,8 @@ class XorgIdleProbe:
         return state is not None and self._fullscreen in state.value
 
     def sample(self) -> ActivitySample:
+        idle: float | None
+        fullscreen: bool | None
         with self._lock:
             try:
                 idle, fullscreen = self.idle_seconds(), self.fullscreen()
@@ -88,7 +98,7 @@ class XorgIdleProbe:
             self._bus.close()
 
 
-def _desktop_bus(environ: Mapping[str, str]):
+def _desktop_bus(environ: Mapping[str, str]) -> DesktopBus | None:
     """The session bus for lock and do-not-disturb state, or None (then those fields stay None)."""
     try:
         from .dbus import DesktopBus

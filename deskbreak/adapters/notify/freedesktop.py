@@ -19,7 +19,7 @@ from html import escape
 from typing import Any
 
 from ...ports import DISMISSED, DONE, SHOW, SKIP, SNOOZE, ActionHandler, Notice, NotifierError, Prompt
-from .bus import BusConnection
+from ..dbus import BusConnection, session_bus_address
 from .server import IFACE, NAME, PATH, server_info
 from .server import server_address as _server
 
@@ -53,13 +53,13 @@ class FreedesktopNotifier:
         on_action: ActionHandler,
         app_icon: str | None = None,
         *,
-        bus_address: str | None = None,  # None: the session bus from DBUS_SESSION_BUS_ADDRESS
+        bus_address: str | None = None,  # None: the session bus (adapters/dbus.py finds it)
         timeout: float = CALL_TIMEOUT,
     ) -> None:
         self.has_actions = False  # known after the first successful show
         self._on_action = on_action
         self._app_icon = app_icon or ""
-        self._bus = bus_address or "SESSION"
+        self._bus = bus_address or session_bus_address() or "SESSION"
         self._timeout = timeout
         self._lock = threading.Lock()  # one show/withdraw/close at a time
         self._state = threading.Lock()  # guards _shown (shared with the signal thread)

@@ -8,7 +8,7 @@ import queue
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .bus import BusConnection
+from ..dbus import BusConnection, session_bus_address
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def server_info(bus_address: str | None = None, timeout: float = 1.0) -> ServerI
 
     signals: queue.Queue[Message] = queue.Queue(maxsize=1)
     try:
-        conn = BusConnection(bus_address or "SESSION", signals, auth_timeout=timeout)
+        conn = BusConnection(bus_address or session_bus_address() or "SESSION", signals, auth_timeout=timeout)
     except Exception as exc:
         log.debug("no D-Bus session bus: %s", exc)
         return None

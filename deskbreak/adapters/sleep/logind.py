@@ -9,8 +9,13 @@ no polling.
 from __future__ import annotations
 
 import logging
+import os
+import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..dbus import BusConnection, add_match, system_bus_address
 
 log = logging.getLogger(__name__)
 
@@ -21,35 +26,40 @@ LOGIND_MANAGER = "org.freedesktop.login1.Manager"
 class LogindSleepWatcher:
     name = "logind"
 
-    def __init__(self, on_resume: Callable[[], None], bus: str = "SYSTEM"):
-        from jeepney import MatchRule, message_bus
-        from jeepney.io.blocking import Proxy, open_dbus_connection
+    def __init__(
+        self, on_resume: Callable[[], None], bus: str | None = None, environ: Mapping[str, str] = os.environ
+    ) -> None:
+        """`bus`: the address of the bus logind is on (default: the system bus)."""
+        from jeepney import MatchRule
 
         self._on_resume = on_resume
-        self._connection = open_dbus_connection(bus=bus)  # raises when there is no system bus
-        self._rule = MatchRule(
-            type="signal", interface=LOGIND_MANAGER, member="PrepareForSleep", path=LOGIND_PATH
-        )
-        Proxy(message_bus, self._connection, timeout=2).AddMatch(self._rule)
+        self._signals: queue.Queue[Any] = queue.Queue(maxsize=64)
+        # raises (NoBus) when there is no system bus
+        self._connection = BusConnection(bus or system_bus_address(environ), self._signals)
+        rule = MatchRule(type="signal", interface=LOGIND_MANAGER, member="PrepareForSleep", path=LOGIND_PATH)
+        try:
+            add_match(self._connection, rule)
+        except BaseException:
+            self._connection.close()
+            raise
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._listen, name="deskbreak-sleep", daemon=True)
         self._thread.start()
 
     def _listen(self) -> None:
-        try:
-            with self._connection.filter(self._rule) as queue:
-                while not self._stopped.is_set():
-                    message = self._connection.recv_until_filtered(queue)
-                    if message.body and message.body[0] is False:
-                        log.info("resumed from suspend")
-                        self._on_resume()
-        except Exception as error:  # the bus went away or we were stopped: fall back to the heartbeat
-            if not self._stopped.is_set():
-                log.warning("no resume notifications any more (%s): the heartbeat catches resumes", error)
+        # None: the connection ended, lost (fall back to the heartbeat) or stopped
+        while (message := self._signals.get()) is not None:
+            if message.body and message.body[0] is False:
+                log.info("resumed from suspend")
+                try:
+                    self._on_resume()
+                except Exception:  # a failing handler must not end resume notifications
+                    log.exception("handling a resume failed")
+        if not self._stopped.is_set():
+            log.warning(
+                "no resume notifications any more (the system bus went away): the heartbeat catches resumes"
+            )
 
     def stop(self) -> None:
         self._stopped.set()
-        try:
-            self._connection.close()
-        except OSError:
-            pass
+        self._connection.close()

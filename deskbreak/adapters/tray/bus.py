@@ -1,34 +1,26 @@
-"""A small D-Bus object server on one blocking jeepney connection (the tray's own, not shared).
+"""A small D-Bus object server on the tray's own connection (adapters/dbus.py's BusConnection).
 
-`serve()` is the loop: it receives every message, answers method calls on the exported objects
-(their own interface, org.freedesktop.DBus.Properties, Introspectable and Peer), hands signals to
-`on_signal`, and replies to our own asynchronous calls to their callbacks. Our outgoing calls never
-wait inside the loop: a watcher that calls us back before it answers our registration (KDE's does)
-would otherwise dead-lock against us.
+The connection's reader thread answers method calls on the exported objects (their own interface,
+org.freedesktop.DBus.Properties, Introspectable and Peer), hands signals to `on_signal`, and replies
+to our own asynchronous calls to their callbacks. Our outgoing calls never wait on that thread: a
+watcher that calls us back before it answers our registration (KDE's does) would otherwise
+dead-lock against us.
 
-Threads: `serve` runs on one thread (the tray's loop); `send`, `call` and `emit` may come from any
-thread (one lock keeps messages whole on the socket); `call_and_wait` only before `serve` starts.
-`close` ends `serve` from any thread.
+Threads: handlers run on the connection's reader thread; `serve` blocks the tray's loop thread until
+the connection ends; `call`, `emit` may come from any thread; `call_and_wait` from any thread but
+the reader's. `close` ends `serve` from any thread.
 """
 
 from __future__ import annotations
 
 import logging
-import socket
-import threading
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from jeepney import (
-    DBusAddress,
-    HeaderFields,
-    MessageFlag,
-    MessageType,
-    new_error,
-    new_method_return,
-    new_signal,
-)
-from jeepney.io.blocking import open_dbus_connection
+from ..dbus import BusConnection
+
+if TYPE_CHECKING:
+    from jeepney import Message
 
 log = logging.getLogger(__name__)
 
@@ -61,97 +53,63 @@ class Exported(Protocol):
 
     def properties(self) -> dict[str, tuple[str, Any]]: ...  # name -> (signature, value)
 
-    def call(self, member: str, body: tuple) -> tuple[str, tuple]: ...  # -> (signature, body); raises Failure
+    def call(self, member: str, body: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]: ...  # raises Failure
 
 
 class BusServer:
-    def __init__(self, address: str = "SESSION") -> None:
-        self._conn = open_dbus_connection(address)
-        self.unique_name: str = self._conn.unique_name
+    def __init__(self, address: str) -> None:
         self.objects: dict[str, tuple[Exported, str]] = {}  # path -> (object, its interface's XML)
-        self.on_signal: Callable[[Any], None] = lambda message: None
-        self._lock = threading.Lock()
-        self._pending: dict[int, Callable[[Any], None]] = {}
-        self._closed = threading.Event()
-        self._serving = False
+        self.on_signal: Callable[[Message], None] = lambda message: None
+        self._closing = False
+        self._conn = BusConnection(
+            address, on_signal=lambda message: self.on_signal(message), on_method_call=self._answer
+        )
+        self.unique_name: str = self._conn.unique_name
 
     def export(self, path: str, obj: Exported, xml: str) -> None:
         self.objects[path] = (obj, xml)
 
+    def on_reader_thread(self) -> bool:
+        return self._conn.on_reader_thread()
+
     # --- sending ---
 
-    def send(self, message) -> int:
-        with self._lock:
-            serial = next(self._conn.outgoing_serial)
-            self._conn.send(message, serial=serial)
-            return serial
+    def call(self, message: Message, on_reply: Callable[[Message], None] | None = None) -> None:
+        """Send a method call; `on_reply(reply)` runs on the reader thread when its answer comes."""
+        self._conn.call_async(message, on_reply)
 
-    def call(self, message, on_reply: Callable[[Any], None] | None = None) -> None:
-        """Send a method call; `on_reply(reply)` runs on the loop thread when its answer comes."""
-        with self._lock:
-            serial = next(self._conn.outgoing_serial)
-            if on_reply is not None:
-                self._pending[serial] = on_reply
-            self._conn.send(message, serial=serial)
+    def call_and_wait(self, message: Message, timeout: float = 2.0) -> Message:
+        """A blocking call (never from a handler); the reply message (may be an error)."""
+        return self._conn.call(message, timeout)
 
-    def call_and_wait(self, message, timeout: float = 2.0):
-        """A blocking call, for set-up before `serve` runs; the reply message (may be an error)."""
-        with self._lock:
-            return self._conn.send_and_get_reply(message, timeout=timeout)
+    def emit(self, path: str, interface: str, member: str, signature: str, body: tuple[Any, ...]) -> None:
+        from jeepney import DBusAddress, new_signal
 
-    def emit(self, path: str, interface: str, member: str, signature: str, body: tuple) -> None:
-        if self._closed.is_set():
+        if self._conn.lost:
             return
         try:
-            self.send(new_signal(DBusAddress(path, interface=interface), member, signature or None, body))
+            self._conn.send(
+                new_signal(DBusAddress(path, interface=interface), member, signature or None, body)
+            )
         except OSError as error:
             log.debug("signal %s not sent: %s", member, error)
 
     # --- the loop ---
 
     def serve(self) -> None:
-        """Handle messages until `close()` (or the bus goes away: OSError/ConnectionResetError)."""
-        self._serving = True
-        try:
-            while not self._closed.is_set():
-                message = self._conn.receive()
-                kind = message.header.message_type
-                if kind == MessageType.method_call:
-                    self._answer(message)
-                elif kind == MessageType.signal:
-                    self._safely(self.on_signal, message)
-                else:
-                    done = self._pending.pop(message.header.fields.get(HeaderFields.reply_serial, -1), None)
-                    if done is not None:
-                        self._safely(done, message)
-        except (OSError, ValueError) as error:  # ValueError: the socket closed under the selector
-            if not self._closed.is_set():
-                raise ConnectionError(f"the session bus went away: {error}") from error
-        finally:
-            self._closed.set()
-            self._conn.close()
-
-    @staticmethod
-    def _safely(handler: Callable[[Any], None], message) -> None:
-        try:
-            handler(message)
-        except Exception:  # a bug in one handler must not end the loop (and with it the tray)
-            log.exception("handling a D-Bus message failed: %s", message.header.fields)
+        """Wait until `close()`; ConnectionError when the bus goes away first."""
+        self._conn.closed.wait()
+        if not self._closing:
+            raise ConnectionError("the session bus went away")
 
     def close(self) -> None:
-        """End `serve` (shutdown wakes its blocking read; serve then closes the connection) or, if it
-        is not running, close the connection here; the bus then drops our names."""
-        if self._closed.is_set():
-            return
-        self._closed.set()
-        try:
-            self._conn.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        if not self._serving:
-            self._conn.close()
+        """End `serve` and close the connection; the bus then drops our names."""
+        self._closing = True
+        self._conn.close()
 
-    def _answer(self, message) -> None:
+    def _answer(self, message: Message) -> None:
+        from jeepney import HeaderFields, MessageFlag, new_error, new_method_return
+
         fields = message.header.fields
         path, interface, member = (
             fields.get(HeaderFields.path, ""),
@@ -167,9 +125,14 @@ class BusServer:
             log.exception("D-Bus method %s.%s on %s failed", interface, member, path)
             reply = new_error(message, "org.freedesktop.DBus.Error.Failed", "s", (str(error),))
         if not message.header.flags & MessageFlag.no_reply_expected:
-            self.send(reply)
+            try:
+                self._conn.send(reply)
+            except OSError as error:
+                log.debug("reply to %s not sent: %s", member, error)
 
-    def _dispatch(self, path: str, interface: str | None, member: str, body: tuple) -> tuple[str, tuple]:
+    def _dispatch(
+        self, path: str, interface: str | None, member: str, body: tuple[Any, ...]
+    ) -> tuple[str, tuple[Any, ...]]:
         if interface == INTROSPECTABLE and member == "Introspect":
             return "s", (self.introspect(path),)
         if interface == PEER and member == "Ping":
@@ -183,7 +146,7 @@ class BusServer:
             return obj.call(member, body)
         raise Failure("org.freedesktop.DBus.Error.UnknownInterface", f"{path} has no interface {interface}")
 
-    def _properties(self, obj: Exported, member: str, body: tuple) -> tuple[str, tuple]:
+    def _properties(self, obj: Exported, member: str, body: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
         if body and body[0] not in ("", obj.interface):
             raise Failure("org.freedesktop.DBus.Error.UnknownInterface", f"no interface {body[0]}")
         props = obj.properties()

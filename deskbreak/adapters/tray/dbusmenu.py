@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +59,7 @@ def label(text: str) -> str:
     return text.replace("_", "__")
 
 
-def item_props(item) -> Props:
+def item_props(item: Any) -> Props:  # a pystray MenuItem
     if item is pystray_base().Menu.SEPARATOR:
         return (("type", ("s", "separator")),)
     props: dict[str, tuple[str, Any]] = {"label": ("s", label(str(item.text)))}
@@ -73,10 +73,10 @@ def item_props(item) -> Props:
     return tuple(sorted(props.items()))
 
 
-def shown(items) -> list:
+def shown(items: Iterable[Any]) -> list[Any]:
     """The items a menu shows: visible ones, no separator at either end or twice in a row."""
     separator = pystray_base().Menu.SEPARATOR
-    out: list = []
+    out: list[Any] = []
     for item in items:
         if not item.visible or (item is separator and (not out or out[-1] is separator)):
             continue
@@ -86,12 +86,12 @@ def shown(items) -> list:
     return out
 
 
-def build_layout(menu) -> Layout:
+def build_layout(menu: Any) -> Layout:  # a pystray Menu
     """The dbusmenu tree of a pystray Menu (or None: an empty menu)."""
     items: dict[int, Any] = {}
     counter = iter(range(1, 1 << 31))
 
-    def nodes(submenu) -> tuple[Node, ...]:
+    def nodes(submenu: Any) -> tuple[Node, ...]:
         out = []
         for item in shown(submenu.items if submenu else ()):
             item_id = next(counter)
@@ -104,7 +104,7 @@ def build_layout(menu) -> Layout:
     return Layout(root, items)
 
 
-def to_dbus(node: Node, depth: int = -1, names: frozenset[str] = frozenset()) -> tuple:
+def to_dbus(node: Node, depth: int = -1, names: frozenset[str] = frozenset()) -> tuple[Any, ...]:
     """A node as GetLayout's (ia{sv}av) value; depth -1 is the whole subtree, 0 the node alone."""
     props = {k: v for k, v in node.props if not names or k in names}
     children = [] if depth == 0 else [(NODE, to_dbus(c, depth - 1, names)) for c in node.children]
@@ -121,7 +121,7 @@ class MenuService:
         self,
         menu: Callable[[], Any],
         activate: Callable[[Any], None],
-        emit: Callable[[str, str, tuple], None],
+        emit: Callable[[str, str, tuple[Any, ...]], None],
     ) -> None:
         self._menu, self._activate, self._emit = menu, activate, emit
         self._lock = threading.Lock()
@@ -150,7 +150,7 @@ class MenuService:
             "IconThemePath": ("as", []),
         }
 
-    def call(self, member: str, body: tuple) -> tuple[str, tuple]:
+    def call(self, member: str, body: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
         self.last_activity = time.monotonic()
         with self._lock:
             layout, revision = self.layout, self.revision

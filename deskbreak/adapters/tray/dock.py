@@ -24,7 +24,8 @@ import os
 import select
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -161,11 +162,11 @@ class DockWatch:
                 self._request_dock(manager, window)
                 check_at = time.monotonic() + self.settle * 2 ** (attempt - 1)
 
-    def _events(self):
+    def _events(self) -> Iterator[Any]:
         while self._d.pending_events():
             yield self._d.next_event()
 
-    def _reason(self, event, manager: int, watched: int) -> str | None:
+    def _reason(self, event: Any, manager: int, watched: int) -> str | None:
         from Xlib import X
 
         if event.type == X.ClientMessage and event.client_type == self._manager_atom:
@@ -189,7 +190,7 @@ class DockWatch:
     def _manager(self) -> int:
         from Xlib import X
 
-        owner = self._d.get_selection_owner(self._tray_atom)
+        owner: Any = self._d.get_selection_owner(self._tray_atom)  # a Window, or X.NONE (0)
         owner_id = int(getattr(owner, "id", owner) or 0)
         if owner_id:  # hear it go away
             owner.change_attributes(event_mask=X.StructureNotifyMask)

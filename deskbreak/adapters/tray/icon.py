@@ -25,10 +25,14 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ...ports import CommandHandler, TrayView
 from .model import pystray_base
 from .pictures import draw_icon, picture_key
+
+if TYPE_CHECKING:
+    from .dock import DockWatch
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +53,7 @@ def default_command(view: TrayView) -> str:
 
 
 class PystrayTray:
-    def __init__(self, on_command: CommandHandler, icon_factory: Callable[..., object] | None = None) -> None:
+    def __init__(self, on_command: CommandHandler, icon_factory: Callable[..., Any] | None = None) -> None:
         """`icon_factory` makes the pystray Icon (default: pystray's own backend; sni.py passes SniIcon)."""
         if icon_factory is None:
             import pystray  # raises Xlib errors (not ImportError) without a display: adapters/tray/__init__.py catches them
@@ -59,12 +63,12 @@ class PystrayTray:
         self.view = STARTING
         self._key = picture_key(STARTING.phase, STARTING.progress)
         self._lock = threading.Lock()
-        self._watch = None
+        self._watch: DockWatch | None = None
         self._stopping = threading.Event()
         self._xorg_closed: threading.Event | None = None
-        self._window: subprocess.Popen | None = None
+        self._window: subprocess.Popen[bytes] | None = None
         self._said_no_window = False  # the actions window could not open: said once
-        self._icon = icon_factory(
+        self._icon: Any = icon_factory(
             "deskbreak", draw_icon(STARTING.phase, 0, ICON_SIZE), STARTING.title, menu=self._menu()
         )
         self.name = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
@@ -81,10 +85,13 @@ class PystrayTray:
 
     # --- the menu ---
 
-    def _menu(self):
+    def _menu(self) -> Any:  # a pystray Menu
         base = pystray_base()
         Menu, Item = base.Menu, base.MenuItem
-        view = lambda: self.view  # noqa: E731 - every callable reads the latest view
+
+        def view() -> TrayView:  # every callable reads the latest view
+            return self.view
+
         return Menu(
             Item("Default", self._default, default=True, visible=False),
             # The guided window, as prompt.window = "on_click" promises (it falls back to a
@@ -145,7 +152,7 @@ class PystrayTray:
             )
             threading.Thread(target=self._watch_actions_window, args=(self._window,), daemon=True).start()
 
-    def _watch_actions_window(self, proc) -> None:
+    def _watch_actions_window(self, proc: subprocess.Popen[bytes]) -> None:
         from ..window.availability import exit_reason
 
         reason = exit_reason(proc.wait())
@@ -171,7 +178,7 @@ class PystrayTray:
         self._icon.update_menu()
 
     def run(self, on_ready: Callable[[], None]) -> None:
-        def setup(icon) -> None:
+        def setup(icon: Any) -> None:
             if self._stopping.is_set():  # stopped (a signal) before the loop ran: end it now
                 icon.stop()
                 return

@@ -16,21 +16,25 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
+
+if TYPE_CHECKING:
+    from PIL.ImageDraw import ImageDraw as Pen
 
 
 class _FreeTypeOnDemand(ModuleType):
     """Stands in for PIL.ImageFont's FreeType binding until text is drawn, then loads it for good."""
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         from PIL import ImageFont, _imagingft
 
         ImageFont.core = _imagingft
         return getattr(_imagingft, name)
 
 
-def _image_draw():
+def _image_draw() -> ModuleType:
     """PIL.ImageDraw imports ImageFont, which loads FreeType, HarfBuzz and FriBiDi: ~1.3 MB of the
     daemon's ~33 MB RSS (bench/README.md), while the icons draw no text. So when nothing has loaded
     ImageFont yet, its binding is hidden during that import and replaced by a stand-in that loads
@@ -105,10 +109,10 @@ def _draw(phase: str, ring: float, size: int) -> Image.Image:
     else:
         pen.ellipse(box, outline=GREY, width=width)
         _figure(pen, big, GREY)
-    return image.resize((size, size), Image.LANCZOS)
+    return image.resize((size, size), Image.Resampling.LANCZOS)
 
 
-def _figure(pen: ImageDraw.ImageDraw, big: int, colour) -> None:
+def _figure(pen: Pen, big: int, colour: tuple[int, int, int, int]) -> None:
     """A figure stretching, arms up in a Y: a head, a spine and two raised arms."""
     c, stroke = big / 2, max(SCALE, big // 12)
     head = big * 0.085
@@ -118,7 +122,7 @@ def _figure(pen: ImageDraw.ImageDraw, big: int, colour) -> None:
     pen.line((c, big * 0.47, c + big * 0.17, big * 0.30), fill=colour, width=stroke)
 
 
-def _zed(pen: ImageDraw.ImageDraw, big: int, width: int) -> None:
+def _zed(pen: Pen, big: int, width: int) -> None:
     left, right, top, bottom = big * 0.32, big * 0.68, big * 0.32, big * 0.68
     stroke = max(SCALE * 2, width)
     pen.line((left, top, right, top, left, bottom, right, bottom), fill=BLUE, width=stroke, joint="curve")

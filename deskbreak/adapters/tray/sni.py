@@ -12,8 +12,9 @@ Clicks: the host calls Activate on a left click (ItemIsMenu is false): the menu'
 i.e. the state's default action; SecondaryActivate (middle click) does the same. A right click
 shows the dbusmenu, drawn by the host itself, so ContextMenu has nothing to do.
 
-Threads: `run` (pystray's `_run`) serves the bus on the calling thread until `stop`; property
-changes (`icon`, `title`, `update_menu`, `status`) come from any thread and only send signals.
+Threads: the connection's reader thread (adapters/dbus.py) answers the host's calls and runs the
+menu's actions; `run` (pystray's `_run`) blocks the calling thread until `stop`; property changes
+(`icon`, `title`, `update_menu`, `status`) come from any thread and only send signals.
 """
 
 from __future__ import annotations
@@ -24,22 +25,26 @@ import logging
 import os
 import threading
 import time
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from jeepney import DBus, DBusAddress, HeaderFields, MatchRule, MessageType, new_method_call
+from jeepney import DBus, DBusAddress, HeaderFields, MatchRule, Message, MessageType, new_method_call
 
+from ...ports import CommandHandler, TrayView
+from ..dbus import open_session_bus, session_bus_address
 from . import dbusmenu
-from .bus import BusServer, Failure
+from .bus import BusServer
 from .icon import PystrayTray
 from .model import pystray_base
+from .sni_item import ITEM, ITEM_PATH, ITEM_XML, ItemObject, pixmaps
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 log = logging.getLogger(__name__)
 
 WATCHER = "org.kde.StatusNotifierWatcher"
 WATCHER_PATH = "/StatusNotifierWatcher"
-ITEM = "org.kde.StatusNotifierItem"
-ITEM_PATH = "/StatusNotifierItem"
-SIZES = (16, 22, 24, 32, 48, 64)  # hosts pick the nearest; 22 and 24 are the usual panel sizes
 _names = itertools.count(1)
 
 
@@ -47,91 +52,31 @@ class NoWatcher(RuntimeError):
     """No org.kde.StatusNotifierWatcher on the session bus: nobody would show the item."""
 
 
-def pixmaps(image, sizes=SIZES) -> list[tuple[int, int, bytes]]:
-    """IconPixmap's a(iiay): (width, height, ARGB32 bytes, network byte order) per size."""
-    from PIL import Image
-
-    rgba = image.convert("RGBA")
-    out = []
-    for size in sizes:
-        scaled = rgba if rgba.size == (size, size) else rgba.resize((size, size), Image.LANCZOS)
-        red, green, blue, alpha = scaled.split()
-        out.append((size, size, Image.merge("RGBA", (alpha, red, green, blue)).tobytes()))
-    return out
-
-
-def session_bus_address(environ=os.environ) -> str | None:
-    """The session bus address: the variable, else systemd's per-user socket."""
-    address = environ.get("DBUS_SESSION_BUS_ADDRESS")
-    if address:
-        return address
-    runtime = environ.get("XDG_RUNTIME_DIR")
-    if runtime and os.path.exists(os.path.join(runtime, "bus")):
-        return f"unix:path={runtime}/bus"
-    return None
-
-
-def watcher_owner(environ=os.environ) -> str | None:
+def watcher_owner(environ: Mapping[str, str] = os.environ) -> str | None:
     """The unique name of the org.kde.StatusNotifierWatcher on the session bus, or None (for doctor)."""
-    from jeepney.io.blocking import open_dbus_connection
-
-    address = session_bus_address(environ)
-    if address is None:
-        return None
     try:
-        with open_dbus_connection(address) as conn:
-            reply = conn.send_and_get_reply(DBus().GetNameOwner(WATCHER), timeout=2)
-    except (OSError, ValueError, RuntimeError, TimeoutError):
+        with open_session_bus(environ) as bus:
+            reply = bus.call(DBus().GetNameOwner(WATCHER), timeout=2)
+    except (OSError, TimeoutError):  # NoBus, a lost connection
         return None
-    return None if reply.header.message_type == MessageType.error else reply.body[0]
+    return None if reply.header.message_type == MessageType.error else str(reply.body[0])
 
 
-class ItemObject:
-    """org.kde.StatusNotifierItem at /StatusNotifierItem: the icon's properties and its clicks."""
-
-    interface = ITEM
-
-    def __init__(self, icon: SniIcon) -> None:
-        self.icon = icon
-
-    def properties(self) -> dict[str, tuple[str, Any]]:
-        icon = self.icon
-        title = icon.title or icon.name
-        return {
-            "Category": ("s", "ApplicationStatus"),
-            "Id": ("s", icon.name),
-            "Title": ("s", title),
-            "Status": ("s", icon.status),
-            "WindowId": ("i", 0),
-            "IconThemePath": ("s", ""),
-            "IconName": ("s", ""),
-            "IconPixmap": ("a(iiay)", icon.pixmaps),
-            "OverlayIconName": ("s", ""),
-            "OverlayIconPixmap": ("a(iiay)", []),
-            "AttentionIconName": ("s", ""),
-            "AttentionIconPixmap": ("a(iiay)", icon.pixmaps),
-            "AttentionMovieName": ("s", ""),
-            "ToolTip": ("(sa(iiay)ss)", ("", [], title, icon.description)),
-            "ItemIsMenu": ("b", False),
-            "Menu": ("o", dbusmenu.PATH),
-        }
-
-    def call(self, member: str, body: tuple) -> tuple[str, tuple]:
-        if member in ("Activate", "SecondaryActivate"):
-            log.debug("tray: %s at %s", member, body)
-            self.icon.activate()
-        elif member not in ("ContextMenu", "Scroll"):  # the host draws the menu; scrolling means nothing here
-            raise Failure("org.freedesktop.DBus.Error.UnknownMethod", f"no method {member} on {ITEM}")
-        return "", ()
-
-
-class SniIcon(pystray_base().Icon):
+class SniIcon(pystray_base().Icon):  # type: ignore[misc]  # pystray ships no types: its Icon is Any
     HAS_DEFAULT_ACTION = True
     HAS_MENU = True
     HAS_MENU_RADIO = True
     HAS_NOTIFICATION = False
 
-    def __init__(self, name, icon=None, title=None, menu=None, address: str | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        name: str,
+        icon: Image | None = None,
+        title: str | None = None,
+        menu: Any = None,
+        address: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         """Connects and checks for a watcher now, so a tray chooser can fall back at once: raises
         NoWatcher, or OSError / ConnectionError / ValueError from the bus."""
         super().__init__(name, icon, title, menu, **kwargs)
@@ -141,7 +86,7 @@ class SniIcon(pystray_base().Icon):
         self.bus_name = f"{ITEM}-{os.getpid()}-{next(_names)}"
         address = address or session_bus_address()
         if address is None:
-            raise NoWatcher("no session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
+            raise NoWatcher("no session bus")
         self._bus = BusServer(address)
         try:
             self._set_up()
@@ -196,19 +141,19 @@ class SniIcon(pystray_base().Icon):
         """The default action, as a left click on any pystray backend (Icon.__call__)."""
         self()
 
-    def _activate_item(self, item) -> None:
+    def _activate_item(self, item: Any) -> None:  # a pystray MenuItem
         try:
             item(self)
         finally:
             self.update_menu()
 
-    def _emit(self, member: str, signature: str = "", body: tuple = ()) -> None:
+    def _emit(self, member: str, signature: str = "", body: tuple[Any, ...] = ()) -> None:
         self._bus.emit(ITEM_PATH, ITEM, member, signature, body)
 
     # --- watcher registration ---
 
     def _register(self) -> None:
-        def answered(reply) -> None:
+        def answered(reply: Message) -> None:
             if reply.header.message_type == MessageType.error:
                 log.warning("the StatusNotifierWatcher refused the tray icon: %s", reply.body)
             else:
@@ -219,7 +164,7 @@ class SniIcon(pystray_base().Icon):
             new_method_call(watcher, "RegisterStatusNotifierItem", "s", (self.bus_name,)), answered
         )
 
-    def _on_signal(self, message) -> None:
+    def _on_signal(self, message: Message) -> None:
         if message.header.fields.get(HeaderFields.member) != "NameOwnerChanged" or message.body[0] != WATCHER:
             return
         new_owner = message.body[2]
@@ -272,7 +217,8 @@ class SniIcon(pystray_base().Icon):
         """Release the name first and wait (briefly) for the bus to confirm: hosts drop the item on
         the NameOwnerChanged that follows. Then end the loop."""
         released = threading.Event()
-        if self._owns_name and threading.current_thread() is not self._loop:
+        may_wait = threading.current_thread() is not self._loop and not self._bus.on_reader_thread()
+        if self._owns_name and may_wait:
             self._let_the_host_settle()
             with contextlib.suppress(OSError):
                 self._bus.call(DBus().ReleaseName(self.bus_name), lambda reply: released.set())
@@ -296,32 +242,13 @@ class SniIcon(pystray_base().Icon):
 class SniTray(PystrayTray):
     """The Tray port on a StatusNotifierItem: PystrayTray's menu and default actions on SniIcon."""
 
-    def __init__(self, on_command, address: str | None = None) -> None:
-        super().__init__(on_command, icon_factory=lambda *args, **kw: SniIcon(*args, address=address, **kw))
+    def __init__(self, on_command: CommandHandler, address: str | None = None) -> None:
+        def icon(name: str, image: Image, title: str, menu: Any) -> SniIcon:
+            return SniIcon(name, image, title, menu=menu, address=address)
+
+        super().__init__(on_command, icon_factory=icon)
         self.bus_name, self.watcher = self._icon.bus_name, self._icon.watcher
 
-    def update(self, view) -> None:
+    def update(self, view: TrayView) -> None:
         self._icon.set_status("NeedsAttention" if view.phase == "due" else "Active", view.today_line)
         super().update(view)
-
-
-ITEM_XML = """<interface name="org.kde.StatusNotifierItem">
-  <property name="Category" type="s" access="read"/><property name="Id" type="s" access="read"/>
-  <property name="Title" type="s" access="read"/><property name="Status" type="s" access="read"/>
-  <property name="WindowId" type="i" access="read"/><property name="IconThemePath" type="s" access="read"/>
-  <property name="IconName" type="s" access="read"/><property name="IconPixmap" type="a(iiay)" access="read"/>
-  <property name="OverlayIconName" type="s" access="read"/>
-  <property name="OverlayIconPixmap" type="a(iiay)" access="read"/>
-  <property name="AttentionIconName" type="s" access="read"/>
-  <property name="AttentionIconPixmap" type="a(iiay)" access="read"/>
-  <property name="AttentionMovieName" type="s" access="read"/>
-  <property name="ToolTip" type="(sa(iiay)ss)" access="read"/>
-  <property name="ItemIsMenu" type="b" access="read"/><property name="Menu" type="o" access="read"/>
-  <method name="ContextMenu"><arg name="x" type="i" direction="in"/><arg name="y" type="i" direction="in"/></method>
-  <method name="Activate"><arg name="x" type="i" direction="in"/><arg name="y" type="i" direction="in"/></method>
-  <method name="SecondaryActivate"><arg name="x" type="i" direction="in"/><arg name="y" type="i" direction="in"/></method>
-  <method name="Scroll"><arg name="delta" type="i" direction="in"/><arg name="orientation" type="s" direction="in"/></method>
-  <signal name="NewTitle"/><signal name="NewIcon"/><signal name="NewAttentionIcon"/>
-  <signal name="NewOverlayIcon"/><signal name="NewToolTip"/>
-  <signal name="NewStatus"><arg name="status" type="s"/></signal>
-</interface>"""

@@ -10,6 +10,11 @@ Threads: everything runs on the icon's loop thread, in its X event handlers, on 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+    from PIL.ImageFont import FreeTypeFont, ImageFont
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +23,7 @@ PAD, GAP = 6, 4  # px inside the box; between the icon and the box
 INK, PAPER, EDGE = (33, 33, 33), (255, 255, 225), (120, 120, 120)
 
 
-def add_tooltip(icon) -> None:
+def add_tooltip(icon: Any) -> None:  # a pystray xorg Icon
     """Hook the tooltip into the icon's event loop (call before `icon.run`)."""
     from Xlib import X
 
@@ -28,7 +33,7 @@ def add_tooltip(icon) -> None:
     handlers[X.EnterNotify] = tip.show
     handlers[X.LeaveNotify] = lambda event: tip.hide()
 
-    def on_press(event) -> None:
+    def on_press(event: Any) -> None:
         tip.hide()
         pressed(event)
 
@@ -41,11 +46,12 @@ def add_tooltip(icon) -> None:
 
 
 class _Tooltip:
-    def __init__(self, icon) -> None:
+    def __init__(self, icon: Any) -> None:
         self._icon = icon
-        self._window = None
+        self._window: Any = None  # an Xlib window, made at the first show
+        self._gc: Any = None
 
-    def show(self, event) -> None:
+    def show(self, event: Any) -> None:
         from Xlib import X
         from Xlib import error as xerror
 
@@ -68,7 +74,7 @@ class _Tooltip:
             self._window.unmap()
             self._icon._display.flush()
 
-    def _create(self):
+    def _create(self) -> Any:
         from Xlib import X
 
         screen = self._icon._display.screen()
@@ -105,13 +111,13 @@ class _Tooltip:
         return x, y
 
 
-def _render(text: str):
+def _render(text: str) -> Image:
     """The title on a pale box, one line."""
     from PIL import Image, ImageDraw
 
     font = _font()
     left, top, right, bottom = font.getbbox(text)
-    width, height = right - left + 2 * PAD, bottom - top + 2 * PAD
+    width, height = int(right - left) + 2 * PAD, int(bottom - top) + 2 * PAD  # float only from a bitmap font
     picture = Image.new("RGB", (width, height), PAPER)
     pen = ImageDraw.Draw(picture)
     pen.rectangle((0, 0, width - 1, height - 1), outline=EDGE)
@@ -119,7 +125,7 @@ def _render(text: str):
     return picture
 
 
-def _font():
+def _font() -> FreeTypeFont | ImageFont:
     from PIL import ImageFont
 
     for name in ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):

@@ -24,6 +24,11 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +36,14 @@ DISPATCHED = ("_show", "_hide", "_update_icon", "_update_title", "_stop")
 CALL_TIMEOUT = 5.0
 
 
-def fix_clicks(icon) -> None:
+def fix_clicks(icon: Any) -> None:  # a pystray xorg Icon, as below
     from Xlib import X
 
     icon._window.change_attributes(event_mask=X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask)
     icon._display.flush()
 
 
-def fix_docking(icon) -> None:
+def fix_docking(icon: Any) -> None:
     """pystray docks on every icon update; ask a tray host only when not asked (or not docked)."""
     from Xlib import X
 
@@ -59,7 +64,7 @@ def fix_docking(icon) -> None:
     icon._assert_docked = assert_docked
 
 
-def fix_drawing(icon) -> None:
+def fix_drawing(icon: Any) -> None:
     """Draw the picture square, centred and blended over the tray's background."""
     from PIL import Image
     from Xlib import X
@@ -76,7 +81,7 @@ def fix_drawing(icon) -> None:
             window.clear_area(0, 0, width, height)  # the tray's background, through ParentRelative
             back = _background(window, width, height)
             side = max(1, min(width, height))
-            picture = icon._icon.convert("RGBA").resize((side, side), Image.LANCZOS)
+            picture = icon._icon.convert("RGBA").resize((side, side), Image.Resampling.LANCZOS)
             back.alpha_composite(picture, ((width - side) // 2, (height - side) // 2))
             window.put_pil_image(icon._gc, 0, 0, back.convert("RGB"))
         except (xerror.BadDrawable, xerror.BadMatch, xerror.BadWindow):
@@ -85,7 +90,7 @@ def fix_drawing(icon) -> None:
     icon._draw = draw
 
 
-def _background(window, width: int, height: int):
+def _background(window: Any, width: int, height: int) -> Image.Image:
     """What the tray painted under the icon, as an RGBA image (grey where it cannot be read)."""
     from PIL import Image
     from Xlib import X
@@ -96,7 +101,7 @@ def _background(window, width: int, height: int):
     return Image.new("RGBA", (width, height), (128, 128, 128, 255))
 
 
-def route_calls(icon) -> threading.Event:
+def route_calls(icon: Any) -> threading.Event:
     """Replace the icon's cross-thread dispatchers with ones that use a connection of their own.
     Set the returned event before stopping the icon: other calls then return at once."""
     from Xlib import X, display
@@ -108,7 +113,7 @@ def route_calls(icon) -> threading.Event:
 
     closed = threading.Event()
 
-    def wait(name: str):
+    def wait(name: str) -> Any:
         deadline = time.monotonic() + CALL_TIMEOUT
         while time.monotonic() < deadline and (name == "_stop" or not closed.is_set()):
             try:
@@ -119,7 +124,7 @@ def route_calls(icon) -> threading.Event:
             log.warning("the tray icon's loop did not answer %s within %.0f s", name, CALL_TIMEOUT)
         return None
 
-    def dispatcher(name: str):
+    def dispatcher(name: str) -> Callable[[], None]:
         original = getattr(icon, name).__func__.__wrapped__  # the loop-thread body (bound)
         atom = sender.intern_atom(f"_PYSTRAY_{name.upper()}")
 

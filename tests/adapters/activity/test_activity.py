@@ -275,7 +275,7 @@ class FakeBusConnection:
         self.calls: list[tuple[str, str]] = []
         self.closed = False
 
-    def send_and_get_reply(self, msg, timeout=None):
+    def call(self, msg, timeout=None):
         assert timeout is not None and timeout <= 0.1
         assert msg.header.flags & MessageFlag.no_auto_start
         fields = msg.header.fields

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from desktop_stack import wait_for
 
-from deskbreak.adapters.activity import choose_activity_probe
+from deskbreak.adapters.activity import choose_activity_probe, pick_activity_probe
 from deskbreak.adapters.activity.wayland import WaylandIdleProbe
 from deskbreak.adapters.activity.wayland_wire import WaylandConnection, WaylandError, decode, encode
 
@@ -81,6 +81,17 @@ def test_choose_picks_wayland_on_sway(wayland):
         assert probe.name == "wayland"
     finally:
         probe.close()
+
+
+def test_sway_started_from_a_text_console_still_gets_the_wayland_probe(wayland):
+    """sway started from a tty keeps XDG_SESSION_TYPE=tty: WAYLAND_DISPLAY decides."""
+    env = {k: v for k, v in wayland.env.items() if k != "DESKBREAK_IDLE_PROBE"}
+    choice = pick_activity_probe({**env, "XDG_SESSION_TYPE": "tty"}, "linux")
+    try:
+        assert choice.name == choice.adapter.name == "wayland"
+        assert [failure.name for failure in choice.failures] == ["gnome"]  # no Mutter on sway
+    finally:
+        choice.adapter.close()
 
 
 def test_a_compositor_that_goes_away_gives_unknown_not_an_exception(wayland, tmp_path):

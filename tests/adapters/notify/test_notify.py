@@ -114,7 +114,7 @@ def test_override(routes, override, expected):
 def test_unknown_override_is_reported_and_ignored(routes, caplog):
     chain = choose_notifier(ignore, None, {**BUS, "DESKBREAK_NOTIFIER": "growl"}, platform="linux")
     assert names(chain) == ["freedesktop", "plyer", "log"]
-    assert "DESKBREAK_NOTIFIER='growl' is not one of freedesktop, plyer, log" in caplog.text
+    assert "DESKBREAK_NOTIFIER=growl is not one of freedesktop, plyer, log" in caplog.text
 
 
 def test_fallback_for_the_prompt_logged_once_and_recovery(caplog):

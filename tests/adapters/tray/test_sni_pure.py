@@ -10,8 +10,10 @@ import sys
 from PIL import Image
 
 from deskbreak.adapters import tray as chooser
+from deskbreak.adapters.tray.headless import HeadlessTray
 from deskbreak.adapters.tray.pictures import draw_icon
-from deskbreak.adapters.tray.sni import SIZES, pixmaps, session_bus_address
+from deskbreak.adapters.tray.sni import NoWatcher
+from deskbreak.adapters.tray.sni_item import SIZES, pixmaps
 
 
 def test_pixmaps_are_argb32_in_network_byte_order_in_every_size():
@@ -28,13 +30,6 @@ def test_pixmaps_are_argb32_in_network_byte_order_in_every_size():
 def test_pixmaps_of_two_states_differ():
     working, due = pixmaps(draw_icon("working", 0.5, 64)), pixmaps(draw_icon("due", 0, 64))
     assert working[-1][2] != due[-1][2]
-
-
-def test_session_bus_address_falls_back_to_the_user_socket(tmp_path):
-    assert session_bus_address({"DBUS_SESSION_BUS_ADDRESS": "unix:path=/x"}) == "unix:path=/x"
-    assert session_bus_address({"XDG_RUNTIME_DIR": str(tmp_path)}) is None
-    (tmp_path / "bus").touch()
-    assert session_bus_address({"XDG_RUNTIME_DIR": str(tmp_path)}) == f"unix:path={tmp_path}/bus"
 
 
 def test_the_sni_tray_imports_neither_gtk_nor_a_pystray_backend():
@@ -82,13 +77,30 @@ def test_forced_sni_without_a_watcher_runs_headless(caplog):
     assert "DESKBREAK_TRAY=sni, but no StatusNotifierItem tray (no session bus)" in caplog.text
 
 
-def test_sni_first_then_pystray(monkeypatch):
+def test_sni_first_then_pystray():
     tried = []
-    monkeypatch.setattr(
-        chooser, "sni_tray", lambda on_command, environ: (tried.append(1), (None, "no watcher"))[1]
-    )
-    assert chooser.choose_tray(None, {}).name == "headless"  # no watcher, no display
+
+    def no_watcher(on_command, address):
+        tried.append(1)
+        raise NoWatcher("no watcher")
+
+    def no_pystray(on_command):
+        raise ImportError("no pystray here")
+
+    factories = {"sni": no_watcher, "pystray": no_pystray, "headless": HeadlessTray}
+    bus = {"DBUS_SESSION_BUS_ADDRESS": "unix:path=/x"}
+    choice = chooser.pick_tray(None, bus, "linux", factories)
+    assert choice.adapter.name == choice.name == "headless"  # no watcher, no display
     assert tried == [1]
-    chooser.choose_tray(None, {"PYSTRAY_BACKEND": "dummy"})  # PYSTRAY_BACKEND alone: pystray, no SNI attempt
-    chooser.choose_tray(None, {"DESKBREAK_TRAY": "pystray"})
+    assert [str(f) for f in choice.failures] == [
+        "sni: NoWatcher: no watcher",
+        "pystray: no display ($DISPLAY and $WAYLAND_DISPLAY are unset)",
+    ]
+    # PYSTRAY_BACKEND alone: pystray, no SNI attempt
+    choice = chooser.pick_tray(None, {**bus, "PYSTRAY_BACKEND": "dummy", "DISPLAY": ":9"}, "linux", factories)
+    assert [str(f) for f in choice.failures] == ["pystray: ImportError: no pystray here"]
+    choice = chooser.pick_tray(
+        None, {**bus, "DESKBREAK_TRAY": "pystray", "DISPLAY": ":9"}, "linux", factories
+    )
+    assert choice.forced == "DESKBREAK_TRAY=pystray" and choice.name == "headless"
     assert tried == [1]
