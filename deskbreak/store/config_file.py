@@ -31,7 +31,8 @@ class UnusableFile(OSError):
 
 
 def _size(count: int) -> str:
-    return f"{count / (1 << 20):.1f} MiB".replace(".0 MiB", " MiB") if count >= 1 << 20 else f"{count} bytes"
+    """A cap: "1 MiB", "16 MiB", "1024 bytes"."""
+    return f"{count >> 20} MiB" if count and count % (1 << 20) == 0 else f"{count} bytes"
 
 
 def _file_type(mode: int) -> str:
@@ -56,7 +57,7 @@ def read_regular(path: Path, limit: int) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise UnusableFile(path, _file_type(info.st_mode), limit)
         if info.st_size > limit:
-            raise UnusableFile(path, _size(info.st_size), limit)
+            raise UnusableFile(path, f"a file of {info.st_size} bytes", limit)
         chunks, total = [], 0
         while total <= limit:
             chunk = os.read(fd, min(1 << 16, limit + 1 - total))
@@ -127,7 +128,7 @@ def ics_problem(path: Path) -> str | None:
     if not stat.S_ISREG(info.st_mode):
         return f"{wanted} (this is {_file_type(info.st_mode)})"
     if info.st_size > ICS_MAX_BYTES:
-        return f"{wanted} (this is {_size(info.st_size)})"
+        return f"{wanted} (this is a file of {info.st_size} bytes)"
     if not os.access(path, os.R_OK):
         return f"{wanted} that you may read"
     return None
