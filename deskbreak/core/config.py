@@ -17,7 +17,7 @@ from typing import Any
 from . import catalog as catalog_model
 from .config_checks import MAX_NESTING, MISSING, ConfigError, Problem, Raw, Reader, nesting_depth
 from .config_kinds import WorkWindow, custom_ids, parse_window
-from .config_lines import key_lines, key_on_line, last_key_line
+from .config_lines import key_lines, key_on_line, last_key_line, long_key_path
 from .config_schema import SECTIONS, SETTINGS, WEEKDAYS, default, keys_in
 
 __all__ = [
@@ -35,6 +35,8 @@ __all__ = [
 ]
 
 TOP_LEVEL = SECTIONS
+_TOO_DEEP = Raw(f"lists or tables nested more than {MAX_NESTING} levels deep")
+_AT_MOST = f"at most {MAX_NESTING} levels of nested lists and tables"
 
 
 @dataclass(frozen=True)
@@ -118,8 +120,7 @@ def defaults() -> Config:
 def _too_deep(r: Reader, doc: dict[str, Any]) -> dict[str, Any]:
     """`doc` without the values nested past MAX_NESTING, each reported: walking them would exhaust
     the stack, and no real setting nests that deep."""
-    expected = f"at most {MAX_NESTING} levels of nested lists and tables"
-    too_deep = Raw(f"lists or tables nested more than {MAX_NESTING} levels deep")
+    expected, too_deep = _AT_MOST, _TOO_DEEP
     kept: dict[str, Any] = {}
     for name, value in doc.items():
         if nesting_depth(value) <= MAX_NESTING:
@@ -210,8 +211,8 @@ def _toml_problem(error: tomllib.TOMLDecodeError | RecursionError, text: str) ->
         key = key_on_line(text, line) if line else None
         return Problem(
             key[0] if key else "line",
-            Raw(f"lists or tables nested more than {MAX_NESTING} levels deep"),
-            f"at most {MAX_NESTING} levels of nested lists and tables",
+            _TOO_DEEP,
+            _AT_MOST,
             line,
             True,
         )
@@ -233,9 +234,24 @@ def _toml_problem(error: tomllib.TOMLDecodeError | RecursionError, text: str) ->
     return Problem("line", Raw(raw.strip()) if raw.strip() else MISSING, expected, number, True)
 
 
+def _table_before(text: str, number: int) -> str:
+    """The [table] a key on line `number` belongs to, as far as the headers before it say."""
+    table = ""
+    for line in text.splitlines()[: number - 1]:
+        stripped = line.strip()
+        if stripped.startswith("[") and "=" not in stripped:
+            table = stripped.strip("[]").split("]")[0].strip().replace('"', "")
+    return table
+
+
 def read_toml(text: str, path: str = "<config>") -> dict[str, Any]:
     """The TOML document in `text` (a leading byte-order mark is fine), or a one-line ConfigError."""
     text = text.removeprefix(BOM)
+    if (long := long_key_path(text, MAX_NESTING)) is not None:
+        number, parts, header = long
+        table = "" if header else (_table_before(text, number) + ".").lstrip(".")
+        name = ".".join(parts[:2]) if header and parts[0] in SECTIONS else table + parts[0]
+        raise ConfigError(path, [Problem(name, _TOO_DEEP, _AT_MOST, number)])
     try:
         return tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as error:

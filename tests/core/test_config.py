@@ -296,3 +296,15 @@ def test_a_byte_order_mark_inside_the_file_is_named():
 def test_a_syntax_error_names_the_key_on_its_line_what_is_there_and_what_was_expected(text, expected):
     (line,) = problems_of(text)
     assert line.startswith(expected)
+
+
+def test_a_key_path_of_thousands_of_parts_is_refused_before_toml_spends_minutes_on_it():
+    text = "[schedule]\n" + "x" + ".x" * 200_000 + " = 1\n"  # tomllib's time grows with the square
+    (line,) = problems_of(text)
+    assert line.startswith("cfg.toml:2: schedule.x: got lists or tables nested more than 16 levels deep")
+
+
+def test_many_dots_in_values_or_in_a_list_are_not_mistaken_for_a_key_path():
+    floats = ", ".join("1.5" for _ in range(40))
+    lines = problems_of(f'[schedule]\nsnooze_choices = [\n  {floats}\n]\ntimezone = "{"a." * 20}"\n')
+    assert [line.split(": ")[1] for line in lines] == ["schedule.snooze_choices", "schedule.timezone"]
