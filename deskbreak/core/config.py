@@ -180,16 +180,36 @@ def parse(
 
 BOM = "\ufeff"
 
-# What tomllib's messages mean, said as what was expected there.
-_TOML_EXPECTED = {
-    "Invalid value": 'a value after "=": a number, "text", true or false, [a list] or {a table}',
-    "Invalid statement": "a key = value line, a [table] header or a # comment",
-    "Expected '=' after a key in a key/value pair": 'a "=" after the key, then a value',
-    "Unclosed array": 'a "]" closing the list (its items separated by commas)',
-    "Unclosed inline table": 'a "}" closing the inline table (its entries separated by commas)',
-    "Unterminated string": "a closing quote on the same line",
-    "Expected newline or end of document after a statement": "one key = value per line",
-}
+# What tomllib's messages mean, said as what was expected there (first match wins).
+_TOML_EXPECTED = (
+    ("Invalid value", 'a value after "=": a number, "text", true or false, [a list] or {a table}'),
+    ("Invalid statement", "a key = value line, a [table] header or a # comment"),
+    ("Expected '=' after a key", 'a "=" after the key, then a value'),
+    ("Unclosed array", 'a "]" closing the list (its items separated by commas)'),
+    ("Unclosed inline table", 'a "}" closing the inline table (its entries separated by commas)'),
+    ("Illegal character '\\n'", "a closing quote on the same line"),
+    ("Unterminated string", "a closing quote on the same line"),
+    ("Expected newline or end of document", "one key = value per line"),
+    ("Expected ']' at the end of a table", 'a "]" closing the [table] header'),
+    ("Expected ']]' at the end of an array", 'a "]]" closing the [[table]] header'),
+    ("Cannot declare", "each [table] declared once"),
+    ("Cannot overwrite", "each key set once"),
+    ("Cannot redefine", "each key set once"),
+    ("Cannot mutate", "each key set once"),
+    ("Duplicate inline table key", "each key set once"),
+    ("Invalid date or datetime", 'a real date such as 2026-12-24, or the text in quotes ("09:00-12:30")'),
+    ("Invalid initial character for a key", 'a key of letters, digits, "_" and "-", or one in quotes'),
+    ("Illegal character", "no control characters in text (write them as \\uXXXX)"),
+    ("Found invalid character", "no control characters in text (write them as \\uXXXX)"),
+    ("Unescaped", 'each backslash written as "\\\\" (or the text in single quotes)'),
+    ("Invalid hex value", 'a "\\u" followed by 4 hex digits (or the text in single quotes)'),
+    ("Escaped character", 'a "\\u" followed by 4 hex digits (or the text in single quotes)'),
+)
+
+
+def _toml_expected(reason: str) -> str:
+    found = (expected for start, expected in _TOML_EXPECTED if reason.startswith(start))
+    return next(found, f"valid TOML ({reason})")
 
 
 def _deep_line(text: str) -> int | None:
@@ -220,9 +240,7 @@ def _toml_problem(error: tomllib.TOMLDecodeError | RecursionError, text: str) ->
     found = re.search(r"at line (\d+)", message)
     reason = re.sub(r"\s*\((at line \d+, column \d+|at end of document)\)", "", message)
     number = int(found.group(1)) if found else last_key_line(text)
-    expected = _TOML_EXPECTED.get(reason, reason[:1].lower() + reason[1:])
-    if reason == "Illegal character '\\n'":
-        expected = "a closing quote on the same line"
+    expected = _toml_expected(reason)
     lines = text.splitlines()
     raw = lines[number - 1] if number and number <= len(lines) else ""
     if BOM in raw:
@@ -231,7 +249,10 @@ def _toml_problem(error: tomllib.TOMLDecodeError | RecursionError, text: str) ->
     if key is not None:
         name, rest = key
         return Problem(name, Raw(rest) if rest else MISSING, expected, number, True)
-    return Problem("line", Raw(raw.strip()) if raw.strip() else MISSING, expected, number, True)
+    stripped = raw.strip()
+    table = stripped.split("#", 1)[0].strip("[] \t").replace('"', "") if stripped.startswith("[") else ""
+    name = table if re.fullmatch(r"[A-Za-z0-9_.\-]+", table) else "line"
+    return Problem(name, Raw(stripped) if stripped else MISSING, expected, number, True)
 
 
 def _table_before(text: str, number: int) -> str:

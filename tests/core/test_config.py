@@ -288,6 +288,18 @@ def test_a_byte_order_mark_inside_the_file_is_named():
             'cfg.toml:2: not valid TOML: prompt.window: got "on_click, expected a closing quote on the same line',
         ),
         (
+            "[schedule]\ninterval_minutes = 40\n[schedule]\n",
+            "cfg.toml:3: not valid TOML: schedule: got [schedule], expected each [table] declared once",
+        ),
+        (
+            "[schedule\ninterval_minutes = 40\n",
+            'cfg.toml:1: not valid TOML: schedule: got [schedule, expected a "]" closing the [table] header',
+        ),
+        (
+            '[schedule]\ntimezone = "Europe\\Berlin"\n',
+            'cfg.toml:2: not valid TOML: schedule.timezone: got "Europe\\Berlin", expected each backslash',
+        ),
+        (
             "interval_minutes 45\n",
             'cfg.toml:1: not valid TOML: line: got interval_minutes 45, expected a "=" after the key',
         ),
