@@ -6,8 +6,6 @@ schema, write them again with `python -m deskbreak.core.config_docs` (it prints 
 
 from __future__ import annotations
 
-import textwrap
-
 from .config_kinds import Whole, toml_literal
 from .config_schema import SECTIONS, SETTINGS, Setting, settings_in
 
@@ -26,7 +24,14 @@ README_END = "<!-- end of config table -->"
 
 
 def _comment(text: str) -> list[str]:
-    return textwrap.wrap(text, WIDTH - 2, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False)
+    """`text` as "# " comment lines of at most WIDTH characters, broken between words."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= WIDTH:
+            lines[-1] += " " + word
+        else:
+            lines.append("# " + word)
+    return lines
 
 
 def _help(setting: Setting) -> str:
