@@ -17,6 +17,7 @@ from ..core.config import Config
 from ..core.config_checks import MAX_NESTING, MISSING, ConfigError, Problem, Raw, nesting_depth
 from ..core.config_lines import key_lines, line_for
 from ..core.config_schema import CONFIG_MAX_BYTES, ICS_MAX_BYTES
+from ..core.config_text import BOM, read_toml
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ def check(path: Path) -> Config:
     large), so `config check` reports what the daemon would only log."""
     text = read_text(path)
     config = config_model.loads(text, str(path), builtin_ids())
-    lines = key_lines(text.removeprefix(config_model.BOM))
+    lines = key_lines(text.removeprefix(BOM))
     problems = []
     for index, name in enumerate(config.calendar.ics):
         expected = ics_problem(Path(name).expanduser())
@@ -224,8 +225,8 @@ def set_key(text: str, key: str, raw_value: str, path: str = "<config>") -> str:
     import tomlkit
     from tomlkit.exceptions import ParseError
 
-    text = text.removeprefix(config_model.BOM)
-    doc_check = config_model.read_toml(text, path)  # a one-line ConfigError when it is not TOML
+    text = text.removeprefix(BOM)
+    doc_check = read_toml(text, path)  # a one-line ConfigError when it is not TOML
     if nesting_depth(doc_check) > MAX_NESTING:
         config_model.parse(doc_check, path, text)  # names the key nested too deeply
     parts = [p.strip() for p in key.split(".")]
