@@ -7,7 +7,7 @@ schema, write them again with `python -m deskbreak.core.config_docs` (it prints 
 from __future__ import annotations
 
 from .config_kinds import Whole, toml_literal
-from .config_schema import SECTIONS, SETTINGS, Setting, settings_in
+from .config_schema import CONFIG_MAX_BYTES, ICS_MAX_BYTES, SECTIONS, SETTINGS, Setting, settings_in
 
 WIDTH = 100
 
@@ -69,7 +69,17 @@ def readme_table() -> str:
             rows[-1][0].append(setting)
         else:
             rows.append(([setting], default, accepted, meaning))
-    lines = [README_START, "", "| key | default | accepted | meaning |", "|---|---|---|---|"]
+    lines = [
+        README_START,
+        "",
+        f"The config is read only from a regular UTF-8 file of at most {CONFIG_MAX_BYTES >> 20} MiB (a "
+        "byte-order mark at its start is fine): a pipe, a device or a folder is refused in one line, "
+        "never waited on. `config check` also checks that each `calendar.ics` entry is a regular file "
+        f"of at most {ICS_MAX_BYTES >> 20} MiB; the running daemon reads no other.",
+        "",
+        "| key | default | accepted | meaning |",
+        "|---|---|---|---|",
+    ]
     for settings, default, accepted, meaning in rows:
         keys = " / ".join(_key_cell(s) for s in settings)
         lines.append(f"| {keys} | {default} | {accepted} | {meaning} |")
