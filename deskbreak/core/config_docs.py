@@ -75,7 +75,7 @@ def readme_table() -> str:
         f"The config is read only from a regular UTF-8 file of at most {CONFIG_MAX_BYTES >> 20} MiB (a "
         "byte-order mark at its start is fine): a pipe, a device or a folder is refused in one line, "
         "never waited on. `config check` also checks that each `calendar.ics` entry is a regular file "
-        f"of at most {ICS_MAX_BYTES >> 20} MiB; the running daemon reads no other.",
+        f"of at most {ICS_MAX_BYTES >> 20} MiB; the daemon skips any other .ics file, and logs why.",
         "",
         "| key | default | accepted | meaning |",
         "|---|---|---|---|",
