@@ -230,8 +230,8 @@ def set_key(text: str, key: str, raw_value: str, path: str = "<config>") -> str:
     if nesting_depth(doc_check) > MAX_NESTING:
         config_model.parse(doc_check, path, text)  # names the key nested too deeply
     parts = [p.strip() for p in key.split(".")]
-    if not all(parts):
-        raise EditError(f"{path}: {key!r} is not a key path such as schedule.interval_minutes")
+    if not all(parts) or len(parts) > MAX_NESTING:
+        raise EditError(f"{path}: {key[:60]!r} is not a key path such as schedule.interval_minutes")
     try:
         doc = tomlkit.parse(text)
     except ParseError as error:  # pragma: no cover - tomllib accepted it
