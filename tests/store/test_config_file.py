@@ -139,5 +139,5 @@ def test_set_keeps_working_on_a_file_that_starts_with_a_byte_order_mark():
 
 
 def test_set_refuses_a_key_path_of_absurd_length_in_one_line():
-    with pytest.raises(config_file.EditError, match="is not a key path such as schedule.interval_minutes"):
+    with pytest.raises(config_file.EditError, match=r"is not a key path such as schedule\.interval_minutes"):
         config_file.set_key("", "a" + ".a" * 3000, "1", "c.toml")
