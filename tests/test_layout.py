@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "deskbreak"
 # The core may use these standard modules and nothing that reads a clock, a file, a socket or a GUI.
 CORE_STDLIB = {
     "__future__",
+    "collections",
     "csv",
     "dataclasses",
     "datetime",
