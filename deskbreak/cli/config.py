@@ -31,7 +31,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     apply, which is fine too."""
     from ..store import config_file
 
-    path = _named(args) or _path(args)
+    path = _path(args)
     if _named(args) is None and not os.path.lexists(path):
         print(f"ok: no config file at {path}: the built-in defaults apply")
         return EXIT_OK
@@ -54,9 +54,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     from ..core.config_toml import dump
     from ..store.config_file import load_config
 
-    named = _named(args)
     try:
-        config = load_config(named or _path(args), explicit=named is not None)
+        config = load_config(_path(args), explicit=_named(args) is not None)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
