@@ -15,6 +15,8 @@ import pytest
 
 from deskbreak.adapters import editor
 from deskbreak.cli import main
+from deskbreak.core import config
+from deskbreak.core.config_toml import dump
 from deskbreak.store import config_file as config_edit
 
 CONFIG = """\
@@ -271,3 +273,16 @@ def test_check_refuses_a_calendar_file_that_is_a_device(tmp_path, capsys):
         f'{path}:2: calendar.ics[0]: got "/dev/zero", expected a regular .ics file of at most 16 MiB '
         "(this is a character device)\n"
     )
+
+
+def test_show_prints_the_effective_config_from_the_schema(conf, no_config, capsys):
+    assert main(["config", "show", "--config", str(conf)]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith(f"# effective config from {conf}\n") and 'fri = ["09:00-12:00"]' in shown
+    assert main(["config", "show"]) == 0  # no file: the defaults
+    assert capsys.readouterr().out == dump(config.defaults())
+
+
+def test_path_says_when_the_defaults_apply(no_config, capsys):
+    assert main(["config", "path"]) == 0
+    assert capsys.readouterr().out == f"{no_config} (not created yet: built-in defaults apply)\n"
