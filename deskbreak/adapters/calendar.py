@@ -11,7 +11,7 @@ RECURRENCE-ID overrides and cancelled instances), Google's X-WR-TIMEZONE normali
 
 Times with a TZID or in UTC are exact; floating times are read in `local_tz` (default: the
 system's zone, DST included). Events overlapping or touching (within `merge_gap`) form one stretch.
-Files are parsed once and re-read by `refresh_if_changed()` when their mtime or size changes;
+Only regular files of at most ICS_MAX_BYTES are read. Files are parsed once and re-read by `refresh_if_changed()` when their mtime or size changes;
 occurrences are expanded for a window of a few days around `now` and kept until `now` leaves it,
 so `busy_until` is cheap to call before every prompt. The clock is a parameter: no I/O in queries.
 """
@@ -29,6 +29,9 @@ from pathlib import Path
 import icalendar
 import recurring_ical_events
 import x_wr_timezone
+
+from ..core.config_schema import ICS_MAX_BYTES
+from ..store.config_file import UnusableFile, read_regular
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +96,8 @@ class BusyCalendar:
                 changed = True
                 source.stamp, source.calendars, source.error = stamp, [], None
                 try:
-                    data = source.path.read_bytes()
+                    # never a FIFO (it would block) nor more than the cap (a device never ends)
+                    data = read_regular(source.path, ICS_MAX_BYTES)
                     source.calendars = [
                         x_wr_timezone.to_standard(c)
                         for c in icalendar.Calendar.from_ical(data, multiple=True)
@@ -102,6 +106,8 @@ class BusyCalendar:
                         raise ValueError("no VCALENDAR")
                 except FileNotFoundError:
                     source.error = f"{source.path}: not found"
+                except UnusableFile as exc:
+                    source.error = f"{source.path}: not used: {exc.what}, expected {exc.expected}"
                 except OSError as exc:
                     source.error = f"{source.path}: cannot read ({exc.strerror or exc})"
                 except Exception as exc:
@@ -116,7 +122,7 @@ class BusyCalendar:
 
     def spans(self, start: datetime, end: datetime) -> list[BusySpan]:
         """The busy events overlapping [start, end), sorted by start."""
-        found = []
+        found: list[BusySpan] = []
         with self._lock:
             for source in self._sources:
                 try:

@@ -143,33 +143,9 @@ def _load_or_report(args: argparse.Namespace) -> Config | None:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from ..core.config_checks import ConfigError
+    from .config import cmd_config as run_config_command
 
-    if args.config_command in ("edit", "set"):
-        from .config import cmd_edit, cmd_set
-
-        return (cmd_edit if args.config_command == "edit" else cmd_set)(args)
-    from ..store.config_file import load_config
-
-    path, _explicit = _config_path(args)
-    if args.config_command == "path":
-        print(path if path.exists() else f"{path} (not created yet: built-in defaults apply)")
-        return EXIT_OK
-    if args.config_command == "check":
-        try:
-            load_config(path, explicit=True)
-        except ConfigError as error:
-            print(error, file=sys.stderr)
-            return EXIT_BAD_INPUT
-        print(f"ok: {path}")
-        return EXIT_OK
-    config = _load_or_report(args)
-    if config is None:
-        return EXIT_BAD_INPUT
-    from ..core.config_toml import dump
-
-    sys.stdout.write(dump(config))
-    return EXIT_OK
+    return run_config_command(args)
 
 
 def cmd_stretches(args: argparse.Namespace) -> int:

@@ -1,5 +1,5 @@
-"""`deskbreak config edit` and `deskbreak config set KEY VALUE`: change the config, validate it, and
-say what that does to the next prompts."""
+"""`deskbreak config check|path|show|edit|set`: check, locate and show the config; change it,
+validate it, and say what that does to the next prompts."""
 
 from __future__ import annotations
 
@@ -8,13 +8,62 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ..core.config import Config, ConfigError
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def add_parsers(config_sub: argparse._SubParsersAction) -> None:
+def cmd_config(args: argparse.Namespace) -> int:
+    handlers = {"check": cmd_check, "path": cmd_path, "show": cmd_show, "edit": cmd_edit, "set": cmd_set}
+    return handlers[args.config_command](args)
+
+
+def _named(args: argparse.Namespace) -> Path | None:
+    """The config file the user named (`config check PATH`, `--config PATH`), if any."""
+    given: Path | None = getattr(args, "path", None) or getattr(args, "config", None)
+    return given
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate the config and the files it names; with no file and none named, the defaults
+    apply, which is fine too."""
+    from ..store import config_file
+
+    path = _path(args)
+    if _named(args) is None and not os.path.lexists(path):
+        print(f"ok: no config file at {path}: the built-in defaults apply")
+        return EXIT_OK
+    try:
+        config_file.check(path)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"ok: {path}")
+    return EXIT_OK
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    path = _path(args)
+    print(path if path.exists() else f"{path} (not created yet: built-in defaults apply)")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from ..core.config_toml import dump
+    from ..store.config_file import load_config
+
+    try:
+        config = load_config(_path(args), explicit=_named(args) is not None)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    sys.stdout.write(dump(config))
+    return EXIT_OK
+
+
+def add_parsers(config_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     edit = config_sub.add_parser(
         "edit",
         help="open the config in $VISUAL/$EDITOR (created from the example on first use), then validate it",
@@ -31,14 +80,13 @@ def add_parsers(config_sub: argparse._SubParsersAction) -> None:
 def _path(args: argparse.Namespace) -> Path:
     from ..paths import default_paths
 
-    return getattr(args, "config", None) or default_paths().config_file
+    return _named(args) or default_paths().config_file
 
 
 def _current(path: Path) -> Config | None:
-    from ..store import config_file
-
     """The config in effect now: the file's, the defaults when there is none, None when invalid."""
     from ..core import config as config_model
+    from ..store import config_file
 
     if not path.exists():
         return config_model.defaults()
@@ -125,7 +173,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _has_display(environ) -> bool:
+def _has_display(environ: Any) -> bool:
     """Whether a desktop opener (xdg-open) can show anything: a display to open a window on."""
     return sys.platform in ("win32", "darwin") or bool(
         environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")
@@ -135,19 +183,16 @@ def _has_display(environ) -> bool:
 def cmd_set(args: argparse.Namespace) -> int:
     from ..assets import example_config_text
     from ..core import config as config_model
-    from ..store.config_file import EditError, set_key, write_atomically
+    from ..store.config_file import EditError, read_text, set_key, write_atomically
 
     path = _path(args)
     before = _current(path)
     try:
-        text = path.read_text("utf-8") if path.exists() else example_config_text()
+        text = read_text(path) if os.path.lexists(path) else example_config_text()
         result = set_key(text, args.key, args.value, str(path))
     except (ConfigError, EditError) as error:
         print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"cannot read {path}: {error}", file=sys.stderr)
-        return EXIT_FAILURE
     try:
         if not path.parent.exists():
             path.parent.mkdir(mode=0o700, parents=True)

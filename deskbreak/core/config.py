@@ -1,88 +1,99 @@
-"""The config model: defaults, validation of a raw TOML document, and one-line errors.
+"""The config model: the frozen Config, and validation of a TOML text or document into it.
 
-`parse(doc)` turns the raw dict from tomllib into a frozen `Config` once; nothing after it sees a
-dict. Every problem becomes one line `PATH:LINE: key.path: got VALUE, expected ...`.
+`loads(text)` / `parse(doc)` turn the file into a frozen `Config` once; nothing after it sees a
+dict. Every key's default, kind and help live in `config_schema`; every problem becomes one line
+`PATH:LINE: key.path: got VALUE, expected ...`.
 """
 
 from __future__ import annotations
 
-import difflib
-import itertools
-import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from . import catalog as catalog_model
-from .config_checks import _MISSING, ConfigError, Problem, _iso_date, _Reader, _valid_timezone
+from .config_checks import MAX_NESTING, MISSING, ConfigError, Problem, Reader, nesting_depth
+from .config_kinds import WorkWindow, custom_ids, parse_window
 from .config_lines import key_lines
+from .config_schema import SECTIONS, SETTINGS, WEEKDAYS, default, keys_in
+from .config_text import BOM, NESTED_TOO_DEEP, NESTING_EXPECTED, read_toml
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DEFAULT_DAY = ("09:00-12:30", "13:30-17:30")
+__all__ = [
+    "WEEKDAYS",
+    "Config",
+    "ConfigError",
+    "Problem",
+    "WorkWindow",
+    "default_week",
+    "defaults",
+    "key_lines",
+    "loads",
+    "parse",
+    "parse_window",
+    "read_toml",
+]
 
-
-@dataclass(frozen=True)
-class WorkWindow:
-    """A range of local wall-clock time in one day, in minutes after midnight (end may be 1440)."""
-
-    start_minute: int
-    end_minute: int
-
-    def __str__(self) -> str:
-        return f"{_hhmm(self.start_minute)}-{_hhmm(self.end_minute)}"
+TOP_LEVEL = SECTIONS
 
 
 @dataclass(frozen=True)
 class ScheduleConfig:
-    interval_minutes: int = 45
-    timezone: str = ""  # IANA name; "" means the machine's local zone
-    week: tuple[tuple[WorkWindow, ...], ...] = ()  # 7 entries, Monday first
-    days_off: tuple[date, ...] = ()
-    prompt_timeout_minutes: int = 10
-    snooze_minutes: int = 10
-    snooze_choices: tuple[int, ...] = (5, 10, 20)
-    min_minutes_before_end: int = 10
+    interval_minutes: int = default("schedule.interval_minutes")
+    timezone: str = default("schedule.timezone")  # IANA name; "" means the machine's local zone
+    week: tuple[tuple[WorkWindow, ...], ...] = tuple(default(f"schedule.{d}") for d in WEEKDAYS)
+    days_off: tuple[date, ...] = default("schedule.days_off")
+    prompt_timeout_minutes: int = default("schedule.prompt_timeout_minutes")
+    snooze_minutes: int = default("schedule.snooze_minutes")
+    snooze_choices: tuple[int, ...] = default("schedule.snooze_choices")
+    min_minutes_before_end: int = default("schedule.min_minutes_before_end")
 
 
 @dataclass(frozen=True)
 class StretchesConfig:
-    postures: tuple[str, ...] = ("seated", "standing")
-    exclude: tuple[str, ...] = ()
-    focus: tuple[str, ...] = ()
-    custom: tuple[catalog_model.Stretch, ...] = ()
-    # "beginner" (the default: a new install is "at first", and seed 001 says hold 5-10 s at first,
-    # building up to 30 s) caps built-in holds at catalog.BEGINNER_MAX_HOLD; "regular" uses them in full.
-    level: str = "beginner"
+    postures: tuple[str, ...] = default("stretches.postures")
+    exclude: tuple[str, ...] = default("stretches.exclude")
+    focus: tuple[str, ...] = default("stretches.focus")
+    custom: tuple[catalog_model.Stretch, ...] = default("stretches.custom")
+    level: str = default("stretches.level")  # "beginner" caps built-in holds; "regular" uses them
 
 
 @dataclass(frozen=True)
 class PromptConfig:
-    window: str = "on_click"  # "on_click" | "with_prompt"
-    sound: bool = True
+    window: str = default("prompt.window")  # "on_click" | "with_prompt"
+    sound: bool = default("prompt.sound")
 
 
 @dataclass(frozen=True)
 class ActivityConfig:
-    natural_break_minutes: int = 5
-    count: str = "active"  # "active" | "clock"
-    settle_seconds: int = 10
-    max_defer_minutes: int = 30
-    show_after_max_defer: bool = True
-    defer_when_fullscreen: bool = True
-    defer_when_inhibited: bool = True
-    defer_during_meetings: bool = True
+    natural_break_minutes: int = default("activity.natural_break_minutes")
+    count: str = default("activity.count")  # "active" | "clock"
+    settle_seconds: int = default("activity.settle_seconds")
+    max_defer_minutes: int = default("activity.max_defer_minutes")
+    show_after_max_defer: bool = default("activity.show_after_max_defer")
+    defer_when_fullscreen: bool = default("activity.defer_when_fullscreen")
+    defer_when_inhibited: bool = default("activity.defer_when_inhibited")
+    defer_during_meetings: bool = default("activity.defer_during_meetings")
 
 
 @dataclass(frozen=True)
 class CalendarConfig:
-    ics: tuple[str, ...] = ()
+    ics: tuple[str, ...] = default("calendar.ics")
 
 
 @dataclass(frozen=True)
 class GoalsConfig:
-    daily_stretches: int = 6
+    daily_stretches: int = default("goals.daily_stretches")
+
+
+_SECTION_TYPES: dict[str, type[Any]] = {
+    "schedule": ScheduleConfig,
+    "stretches": StretchesConfig,
+    "prompt": PromptConfig,
+    "activity": ActivityConfig,
+    "calendar": CalendarConfig,
+    "goals": GoalsConfig,
+}
 
 
 @dataclass(frozen=True)
@@ -96,209 +107,32 @@ class Config:
     source: str = "<defaults>"
 
 
-def _hhmm(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
 def default_week() -> tuple[tuple[WorkWindow, ...], ...]:
-    workday = tuple(parse_window(text) for text in DEFAULT_DAY)
-    return (workday,) * 5 + ((), ())
+    return ScheduleConfig().week
 
 
 def defaults() -> Config:
-    return Config(schedule=ScheduleConfig(week=default_week()))
+    return Config()
 
 
-_WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-
-
-def parse_window(text: str) -> WorkWindow:
-    match = _WINDOW.match(text)
-    if not match:
-        raise ValueError(text)
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
-    start, end = h1 * 60 + m1, h2 * 60 + m2
-    if h1 > 23 or m1 > 59 or m2 > 59 or end > 1440 or end <= start:
-        raise ValueError(text)
-    return WorkWindow(start, end)
-
-
-_SCHEDULE_KEYS = (
-    "interval_minutes",
-    "timezone",
-    *WEEKDAYS,
-    "days_off",
-    "prompt_timeout_minutes",
-    "snooze_minutes",
-    "snooze_choices",
-    "min_minutes_before_end",
-)
-
-
-def _parse_schedule(r: _Reader, doc: dict) -> ScheduleConfig:
-    t = r.table(doc, "schedule", _SCHEDULE_KEYS)
-    base = ScheduleConfig()
-    week = list(default_week())
-    for index, day in enumerate(WEEKDAYS):
-        if day not in t:
-            continue
-        ranges = t[day]
-        if not isinstance(ranges, list):
-            r.problem(f"schedule.{day}", ranges, 'a list of "HH:MM-HH:MM" ranges, [] for a day off')
-            continue
-        windows = []
-        for position, text in enumerate(ranges):
-            try:
-                windows.append(parse_window(text) if isinstance(text, str) else parse_window(""))
-            except ValueError:
-                r.problem(
-                    f"schedule.{day}[{position}]",
-                    text,
-                    'a range "HH:MM-HH:MM" with the start before the end (end up to 24:00)',
-                )
-        windows.sort(key=lambda w: w.start_minute)
-        for earlier, later in itertools.pairwise(windows):
-            if later.start_minute < earlier.end_minute:
-                r.problem(f"schedule.{day}", ranges, f"ranges that do not overlap ({earlier} and {later} do)")
-                break
-        week[index] = tuple(windows)
-    choices = r.get(
-        t,
-        "schedule",
-        "snooze_choices",
-        list(base.snooze_choices),
-        lambda v: (
-            isinstance(v, list) and 0 < len(v) <= 6 and all(type(x) is int and 1 <= x <= 240 for x in v)
-        ),
-        "a list of 1-6 whole minutes from 1 to 240",
-    )
-    return ScheduleConfig(
-        interval_minutes=r.integer(t, "schedule", "interval_minutes", base.interval_minutes, 1, 480),
-        timezone=r.get(
-            t,
-            "schedule",
-            "timezone",
-            base.timezone,
-            lambda v: isinstance(v, str) and _valid_timezone(v),
-            'an IANA time zone such as "Europe/Berlin", or "" for the local zone',
-        ),
-        week=tuple(week),
-        days_off=tuple(
-            date.fromisoformat(d)
-            for d in r.string_list(t, "schedule", "days_off", _iso_date, 'ISO dates such as "2026-12-24"')
-        ),
-        prompt_timeout_minutes=r.integer(
-            t, "schedule", "prompt_timeout_minutes", base.prompt_timeout_minutes, 1, 240
-        ),
-        snooze_minutes=r.integer(t, "schedule", "snooze_minutes", base.snooze_minutes, 1, 240),
-        snooze_choices=tuple(sorted(set(choices))),
-        min_minutes_before_end=r.integer(
-            t, "schedule", "min_minutes_before_end", base.min_minutes_before_end, 0, 240
-        ),
-    )
-
-
-def _known_list(
-    r: _Reader, table: dict, name: str, known: Iterable[str] | None, what: str
-) -> tuple[str, ...]:
-    """`stretches.<name>`: a list of known names (`known` None: any non-empty string); an
-    unknown one is a problem with a did-you-mean, like an unknown key."""
-    key = f"stretches.{name}"
-    choices = sorted(set(known)) if known is not None else None
-    value = r.get(table, "stretches", name, [], lambda v: isinstance(v, list), f"a list of {what}s")
-    good = []
-    for index, item in enumerate(value):
-        if isinstance(item, str) and item and (choices is None or item in choices):
-            good.append(item)
-            continue
-        hint = (
-            difflib.get_close_matches(item, choices, n=1, cutoff=0.7)
-            if choices and isinstance(item, str)
-            else []
-        )
-        expected = (
-            f'a known {what} (did you mean "{hint[0]}"?)'
-            if hint
-            else (
-                f"a known {what} (see `deskbreak stretches`)"
-                if what == "stretch id" and choices
-                else f"a known {what}: {', '.join(choices)}"
-                if choices
-                else f"a {what}"
-            )
-        )
-        r.problem(f"{key}[{index}]", item, expected)
-    return tuple(good)
-
-
-def _custom_ids(entries: list) -> set[str]:
-    return {e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)}
-
-
-def _parse_stretches(r: _Reader, doc: dict, builtin_ids: Iterable[str] | None = None) -> StretchesConfig:
-    t = r.table(doc, "stretches", ("postures", "exclude", "focus", "custom", "level"))
-    postures = r.string_list(
-        t,
-        "stretches",
-        "postures",
-        lambda p: p in catalog_model.POSTURES,
-        " or ".join(f'"{p}"' for p in catalog_model.POSTURES),
-    )
-    if "postures" in t and isinstance(t["postures"], list) and not t["postures"]:
-        r.problem("stretches.postures", [], "at least one posture")
-    custom = []
-    raw_custom = t.get("custom", [])
-    if not isinstance(raw_custom, list):
-        r.problem("stretches.custom", raw_custom, "an array of tables [[stretches.custom]]")
-        raw_custom = []
-    for index, entry in enumerate(raw_custom):
-        prefix = f"stretches.custom[{index}]"
-        if not isinstance(entry, dict):
-            r.problem(prefix, entry, "a table with id, name, posture, areas, steps, ...")
-            continue
-        entry = {"source": "user", **entry}
-        problems = catalog_model.stretch_problems(entry)
-        for name, value, expected in problems:
-            r.problem(f"{prefix}.{name}", _MISSING if name not in entry else value, expected)
-        if not problems:
-            custom.append(catalog_model.stretch_from_entry(entry))
-    return StretchesConfig(
-        postures=postures if postures else StretchesConfig.postures,
-        exclude=_known_list(
-            r,
-            t,
-            "exclude",
-            None
-            if builtin_ids is None
-            # a broken custom
-            else {*builtin_ids, *_custom_ids(raw_custom)},
-            "stretch id",
-        ),  # is its own error
-        focus=_known_list(r, t, "focus", catalog_model.AREAS, "body area"),
-        custom=tuple(custom),
-        level=r.choice(t, "stretches", "level", StretchesConfig.level, catalog_model.LEVELS),
-    )
-
-
-def _parse_activity(r: _Reader, doc: dict) -> ActivityConfig:
-    keys = tuple(ActivityConfig.__dataclass_fields__)
-    t = r.table(doc, "activity", keys)
-    d = ActivityConfig()
-    return ActivityConfig(
-        natural_break_minutes=r.integer(
-            t, "activity", "natural_break_minutes", d.natural_break_minutes, 1, 120
-        ),
-        count=r.choice(t, "activity", "count", d.count, ("active", "clock")),
-        settle_seconds=r.integer(t, "activity", "settle_seconds", d.settle_seconds, 0, 120),
-        max_defer_minutes=r.integer(t, "activity", "max_defer_minutes", d.max_defer_minutes, 0, 480),
-        show_after_max_defer=r.boolean(t, "activity", "show_after_max_defer", d.show_after_max_defer),
-        defer_when_fullscreen=r.boolean(t, "activity", "defer_when_fullscreen", d.defer_when_fullscreen),
-        defer_when_inhibited=r.boolean(t, "activity", "defer_when_inhibited", d.defer_when_inhibited),
-        defer_during_meetings=r.boolean(t, "activity", "defer_during_meetings", d.defer_during_meetings),
-    )
-
-
-TOP_LEVEL = ("schedule", "stretches", "prompt", "activity", "calendar", "goals")
+def _too_deep(r: Reader, doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` without the values nested past MAX_NESTING, each reported: walking them would exhaust
+    the stack, and no real setting nests that deep."""
+    expected, too_deep = NESTING_EXPECTED, NESTED_TOO_DEEP
+    kept: dict[str, Any] = {}
+    for name, value in doc.items():
+        if nesting_depth(value) <= MAX_NESTING:
+            kept[name] = value
+        elif name in SECTIONS and isinstance(value, dict):
+            kept[name] = {}
+            for inner, item in value.items():
+                if nesting_depth(item, MAX_NESTING - 1) < MAX_NESTING:
+                    kept[name][inner] = item
+                else:
+                    r.problem(f"{name}.{inner}", too_deep, expected)
+        else:
+            r.problem(name, too_deep, expected)
+    return kept
 
 
 def parse(
@@ -307,40 +141,41 @@ def parse(
     """Validate a raw TOML document into a Config, or raise ConfigError listing every problem.
     `builtin_ids`: the catalog's stretch ids, which `stretches.exclude` may name (with the
     config's own custom ones); None leaves the ids unchecked."""
-    r = _Reader(key_lines(text))
+    r = Reader(key_lines(text))
+    doc = _too_deep(r, doc)
     r.table({"": doc}, "", TOP_LEVEL)
-    for name in TOP_LEVEL:
+    tables: dict[str, dict[str, Any]] = {}
+    for name in SECTIONS:
         if name in doc and not isinstance(doc[name], dict):
             r.problem(name, doc[name], f"a table [{name}]")
-    clean = {k: v for k, v in doc.items() if k in TOP_LEVEL and isinstance(v, dict)}
-    schedule = _parse_schedule(r, clean)
-    stretches = _parse_stretches(r, clean, builtin_ids)
-    pt = r.table(clean, "prompt", ("window", "sound"))
-    prompt = PromptConfig(
-        window=r.choice(pt, "prompt", "window", "on_click", ("on_click", "with_prompt")),
-        sound=r.boolean(pt, "prompt", "sound", True),
+        clean = {name: doc[name]} if isinstance(doc.get(name), dict) else {}
+        tables[name] = r.table(clean, name, keys_in(name))
+    known_ids = (
+        None
+        if builtin_ids is None
+        else frozenset({*builtin_ids, *custom_ids(tables["stretches"].get("custom"))})
     )
-    activity = _parse_activity(r, clean)
-    ct = r.table(clean, "calendar", ("ics",))
-    calendar = CalendarConfig(
-        ics=r.string_list(ct, "calendar", "ics", lambda s: bool(s.strip()), "paths of .ics files")
-    )
-    gt = r.table(clean, "goals", ("daily_stretches",))
-    goals = GoalsConfig(daily_stretches=r.integer(gt, "goals", "daily_stretches", 6, 1, 50))
-    if not any(schedule.week) and not r.problems:
+    fields: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
+    for setting in SETTINGS:
+        table = tables[setting.section]
+        value: object = MISSING
+        if setting.name in table:
+            value = setting.kind.read(setting.key, table[setting.name], r, known_ids)
+        if value is MISSING:
+            value = setting.value()
+        if setting.index is None:
+            fields[setting.section][setting.field] = value
+        else:
+            fields[setting.section].setdefault(setting.field, []).append(value)
+    fields["schedule"]["week"] = tuple(fields["schedule"]["week"])
+    sections = {name: _SECTION_TYPES[name](**values) for name, values in fields.items()}
+    if not any(sections["schedule"].week) and not r.problems:
         r.problem("schedule", "no work windows", "at least one day with a work window")
     if r.problems:
         raise ConfigError(path, sorted(r.problems, key=lambda p: p.line or 0))
-    return Config(schedule, stretches, prompt, activity, calendar, goals, source=path)
+    return Config(**sections, source=path)
 
 
 def loads(text: str, path: str = "<config>", builtin_ids: Iterable[str] | None = None) -> Config:
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        line = re.search(r"at line (\d+)", str(error))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise ConfigError(
-            path, [Problem("toml", _MISSING, message, int(line.group(1)) if line else None)]
-        ) from None
-    return parse(doc, path, text, builtin_ids)
+    doc = read_toml(text, path)
+    return parse(doc, path, text.removeprefix(BOM), builtin_ids)

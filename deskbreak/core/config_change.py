@@ -10,12 +10,14 @@ from datetime import datetime, tzinfo
 
 from . import forecast
 from . import schedule as core
-from .config import WEEKDAYS, Config
+from .config import Config
+from .config_schema import SETTINGS
+from .workhours import Plan
 
 COUNT = 3
 
 
-def upcoming_times(state: core.State, now: datetime, plan: core.Plan, count: int = COUNT) -> list[datetime]:
+def upcoming_times(state: core.State, now: datetime, plan: Plan, count: int = COUNT) -> list[datetime]:
     return [at for at, _ in forecast.upcoming_prompts(state, now, plan, count)]
 
 
@@ -38,17 +40,7 @@ def prompts_line(before: Sequence[datetime], after: Sequence[datetime], zone: tz
 
 def changed_keys(old: Config, new: Config) -> list[str]:
     """Dotted names of the settings that differ (the schedule's weekdays by name)."""
-    keys: list[str] = []
-    for section in ("schedule", "stretches", "prompt", "activity", "calendar", "goals"):
-        a, b = getattr(old, section), getattr(new, section)
-        for name in a.__dataclass_fields__:
-            if name == "week":
-                keys += [
-                    f"schedule.{day}" for day, x, y in zip(WEEKDAYS, a.week, b.week, strict=False) if x != y
-                ]
-            elif getattr(a, name) != getattr(b, name):
-                keys.append(f"{section}.{name}")
-    return keys
+    return [s.key for s in SETTINGS if s.get(old) != s.get(new)]
 
 
 def summary(

@@ -1,31 +1,48 @@
-"""The pieces of config validation: a problem, the error that lists them, and typed readers that
-record a problem and fall back to the default instead of raising at the first one."""
+"""The pieces of config validation: a problem, the error that lists them, a reader that records a
+problem and carries on (so one run reports every problem), and the value checks the schema uses."""
 
 from __future__ import annotations
 
 import difflib
+import enum
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .config_lines import _line_for
+from .config_lines import line_for
+
+
+class Missing(enum.Enum):
+    """No value at all (a required key left out), as opposed to a bad one."""
+
+    MISSING = "missing"
+
+
+MISSING = Missing.MISSING
+
+# A real config nests four levels (stretches.custom[0].steps[0]); far deeper is a mistake or an
+# attack, and walking it would exhaust the interpreter's stack.
+MAX_NESTING = 16
 
 
 @dataclass(frozen=True)
 class Problem:
     key: str
-    value: Any
+    value: object
     expected: str
     line: int | None = None
+    # For a file TOML cannot read, what the parser said is wrong; the key then names the key on
+    # the line, when there is one.
+    toml_error: bool = False
 
     def format(self, path: str) -> str:
         where = f"{path}:{self.line}" if self.line else path
-        if self.key == "toml":
-            return f"{where}: not valid TOML: {self.expected}"
-        got = "nothing" if self.value is _MISSING else _show(self.value)
+        got = "nothing" if self.value is MISSING else show(self.value)
+        if self.toml_error:
+            return f"{where}: not valid TOML: {self.key}: got {got}, expected {self.expected}"
         return f"{where}: {self.key}: got {got}, expected {self.expected}"
 
 
@@ -38,109 +55,98 @@ class ConfigError(ValueError):
         super().__init__("\n".join(p.format(path) for p in problems))
 
 
-_MISSING = object()
+class Raw(str):
+    """Text shown as it is, not quoted: a piece of TOML as written, or a description of a value."""
 
 
-def _show(value: Any) -> str:
+def show(value: object) -> str:
+    """A value as the user wrote it, on one line, at most 80 characters."""
     try:
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        text = repr(value)
+        text = str(value) if isinstance(value, Raw) else json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        text = "(a value that cannot be shown)"
     # One line, always: escape line separators and other unprintable characters JSON lets through.
     text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-# --- validation helpers: each returns the value or records a Problem and returns the default ---
+def nesting_depth(value: object, limit: int = MAX_NESTING) -> int:
+    """How deeply lists and tables nest in `value`, counted without recursion and up to `limit + 1`."""
+    deepest = 0
+    pending: list[tuple[object, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if not isinstance(item, (list, dict)):
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > limit:
+            return deepest
+        children = item.values() if isinstance(item, dict) else item
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
 
 
-class _Reader:
-    def __init__(self, lines: dict[str, int]):
+def did_you_mean(value: object, options: tuple[str, ...] | list[str], cutoff: float = 0.6) -> str:
+    """' (did you mean "x"?)' for a string close to one of `options`, else ""."""
+    if not isinstance(value, str) or value in options:
+        return ""
+    hint = difflib.get_close_matches(value, options, n=1, cutoff=cutoff)
+    return f' (did you mean "{hint[0]}"?)' if hint else ""
+
+
+class Reader:
+    """Collects problems with the line each key is on, so every one of them is reported at once."""
+
+    def __init__(self, lines: Mapping[str, int]):
         self.problems: list[Problem] = []
         self.lines = lines
 
-    def problem(self, key: str, value: Any, expected: str) -> None:
-        self.problems.append(Problem(key, value, expected, _line_for(self.lines, key)))
+    def problem(self, key: str, value: object, expected: str) -> None:
+        self.problems.append(Problem(key, value, expected, line_for(self.lines, key)))
 
-    def table(self, doc: dict, key: str, known: tuple[str, ...]) -> dict:
+    def table(self, doc: Mapping[str, Any], key: str, known: tuple[str, ...]) -> dict[str, Any]:
+        """The table `doc[key]` (empty when absent), each unknown key in it reported."""
         value = doc.get(key, {})
         if not isinstance(value, dict):
             self.problem(key, value, "a table")
             return {}
         for name in value:
             if name not in known:
-                hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-                expected = (
-                    f'a known key (did you mean "{hint[0]}"?)' if hint else f"one of {', '.join(known)}"
-                )
-                self.problems.append(
-                    Problem(
-                        f"{key}.{name}" if key else name,
-                        value[name],
-                        expected,
-                        _line_for(self.lines, f"{key}.{name}" if key else name),
-                    )
-                )
+                hint = did_you_mean(name, known)
+                expected = f"a known key{hint}" if hint else f"one of {', '.join(known)}"
+                self.problem(f"{key}.{name}" if key else name, value[name], expected)
         return value
 
-    def get(
-        self, table: dict, prefix: str, name: str, default: Any, check: Callable[[Any], bool], expected: str
-    ) -> Any:
-        if name not in table:
-            return default
-        value = table[name]
-        if not check(value):
-            self.problem(f"{prefix}.{name}", value, expected)
-            return default
-        return value
 
-    def integer(self, table: dict, prefix: str, name: str, default: int, low: int, high: int) -> int:
-        return self.get(
-            table,
-            prefix,
-            name,
-            default,
-            lambda v: type(v) is int and low <= v <= high,
-            f"a whole number from {low} to {high}",
-        )
-
-    def boolean(self, table: dict, prefix: str, name: str, default: bool) -> bool:
-        return self.get(table, prefix, name, default, lambda v: type(v) is bool, "true or false")
-
-    def choice(self, table: dict, prefix: str, name: str, default: str, options: tuple[str, ...]) -> str:
-        expected = " or ".join(f'"{o}"' for o in options)
-        value = table.get(name)
-        hint = difflib.get_close_matches(value, options, n=1, cutoff=0.6) if isinstance(value, str) else []
-        if hint and value not in options:  # a typo such as "beginer": name the value it was meant to be
-            expected += f' (did you mean "{hint[0]}"?)'
-        return self.get(table, prefix, name, default, lambda v: v in options, expected)
-
-    def string_list(
-        self, table: dict, prefix: str, name: str, check: Callable[[str], bool], expected: str
-    ) -> tuple[str, ...]:
-        value = self.get(table, prefix, name, [], lambda v: isinstance(v, list), f"a list of {expected}")
-        good = []
-        for index, item in enumerate(value):
-            if isinstance(item, str) and check(item):
-                good.append(item)
-            else:
-                self.problem(f"{prefix}.{name}[{index}]", item, expected)
-        return tuple(good)
+def valid_timezone(name: str) -> bool:
+    """An IANA zone name this machine knows, or "" (the local zone)."""
+    return name == "" or timezone_problem(name) is None
 
 
-def _valid_timezone(name: str) -> bool:
+# An IANA name is ASCII parts (Area/Location, e.g. America/Argentina/Buenos_Aires, Etc/GMT+5) of at
+# most 14 characters by the tz database's own rule; 40 leaves room for older aliases.
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]{1,40}(/[A-Za-z0-9_+\-]{1,40}){0,3}")
+
+
+def timezone_problem(name: str) -> str | None:
+    """Why `name` is not a usable zone ("" for the local zone is fine), or None."""
+    expected = 'an IANA time zone such as "Europe/Berlin", or "" for the local zone'
     if name == "":
-        return True
+        return None
+    if not _ZONE_NAME.fullmatch(name):
+        return expected
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    except IsADirectoryError:  # a folder of the tz database ("America", "Europe", "US")
+        return f'a zone inside the region "{name}", such as "{name}/<City>"'
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return expected
+    return None
 
 
-def _iso_date(text: str) -> bool:
+def iso_date(text: str) -> bool:
     try:
         date.fromisoformat(text)
     except ValueError:

@@ -7,30 +7,132 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..core import config as config_model
 from ..core.config import Config
-from ..core.config_checks import _MISSING, ConfigError, Problem
+from ..core.config_checks import MAX_NESTING, MISSING, ConfigError, Problem, Raw, nesting_depth
+from ..core.config_lines import key_lines, line_for
+from ..core.config_schema import CONFIG_MAX_BYTES, ICS_MAX_BYTES
+from ..core.config_text import BOM, read_toml
 
 log = logging.getLogger(__name__)
 
 
-def load(path: Path) -> Config:
-    """Read and validate a config file; a missing or unreadable file is a ConfigError too."""
+class UnusableFile(OSError):
+    """A path that is not a regular file, or one larger than its cap: `what` says what it is."""
+
+    def __init__(self, path: Path, what: str, limit: int):
+        self.what = what
+        self.expected = f"a regular file of at most {_size(limit)}"
+        super().__init__(f"{path}: {what}, expected {self.expected}")
+
+
+def _size(count: int) -> str:
+    """A cap: "1 MiB", "16 MiB", "1024 bytes"."""
+    return f"{count >> 20} MiB" if count and count % (1 << 20) == 0 else f"{count} bytes"
+
+
+def _file_type(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; anything else raises UnusableFile
+    (an OSError) without blocking: a FIFO is opened non-blocking and refused after fstat, and a
+    device or a file still growing is never read past the cap."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     try:
-        text = path.read_text("utf-8")
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnusableFile(path, _file_type(info.st_mode), limit)
+        if info.st_size > limit:
+            raise UnusableFile(path, f"a file of {info.st_size} bytes", limit)
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 16, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:
+            raise UnusableFile(path, f"more than {_size(limit)}", limit)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path) -> str:
+    """The config file's text, or a one-line ConfigError: missing, not a regular file, too large,
+    unreadable, or not UTF-8."""
+    try:
+        data = read_regular(path, CONFIG_MAX_BYTES)
     except FileNotFoundError:
         raise ConfigError(
-            str(path), [Problem("file", _MISSING, "a config file (or none given, for defaults)")]
+            str(path), [Problem("file", MISSING, "a config file (or none given, for defaults)")]
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(
-            str(path), [Problem("file", _MISSING, f"a readable UTF-8 file ({error})")]
-        ) from None
-    return config_model.loads(text, str(path), builtin_ids())
+    except UnusableFile as error:
+        raise ConfigError(str(path), [Problem("file", Raw(error.what), error.expected)]) from None
+    except OSError as error:
+        why = Raw(f"a path that cannot be read ({error.strerror or error})")
+        raise ConfigError(str(path), [Problem("file", why, "a readable UTF-8 file")]) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        why = Raw(f"byte 0x{data[error.start]:02x}, which is not UTF-8")
+        raise ConfigError(str(path), [Problem("file", why, "a UTF-8 text file", line)]) from None
+
+
+def load(path: Path) -> Config:
+    """Read and validate a config file; a missing or unreadable file is a ConfigError too."""
+    return config_model.loads(read_text(path), str(path), builtin_ids())
+
+
+def check(path: Path) -> Config:
+    """`load`, and also the files the config names (each .ics: there, a regular file, not too
+    large), so `config check` reports what the daemon would only log."""
+    text = read_text(path)
+    config = config_model.loads(text, str(path), builtin_ids())
+    lines = key_lines(text.removeprefix(BOM))
+    problems = []
+    for index, name in enumerate(config.calendar.ics):
+        expected = ics_problem(Path(name).expanduser())
+        if expected is not None:
+            key = f"calendar.ics[{index}]"
+            problems.append(Problem(key, name, expected, line_for(lines, key)))
+    if problems:
+        raise ConfigError(str(path), problems)
+    return config
+
+
+def ics_problem(path: Path) -> str | None:
+    """What is wrong with an .ics path, as the end of "expected ...", or None when it is usable."""
+    wanted = f"a regular .ics file of at most {_size(ICS_MAX_BYTES)}"
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return f"{wanted} (there is no such file)"
+    except OSError as error:
+        return f"{wanted} ({error.strerror or error})"
+    if not stat.S_ISREG(info.st_mode):
+        return f"{wanted} (this is {_file_type(info.st_mode)})"
+    if info.st_size > ICS_MAX_BYTES:
+        return f"{wanted} (this is a file of {info.st_size} bytes)"
+    if not os.access(path, os.R_OK):
+        return f"{wanted} that you may read"
+    return None
 
 
 def builtin_ids() -> list[str]:
@@ -89,14 +191,29 @@ def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
 # --- config set ---
 
 
+class NestedTooDeep(ValueError):
+    """A `config set` value nesting lists or tables deeper than any setting does."""
+
+
 def parse_value(text: str) -> Any:
     """`40` → 40, `true` → True, `["09:00-12:00"]` → a list; anything that is not TOML → the string."""
+    import tomllib
+
     import tomlkit
     from tomlkit.exceptions import ParseError
 
+    line = f"value = {text}\n"
     try:
-        return tomlkit.parse(f"value = {text}\n")["value"]
-    except ParseError:
+        too_deep = nesting_depth(tomllib.loads(line)["value"]) > MAX_NESTING
+    except tomllib.TOMLDecodeError:
+        return text
+    except RecursionError:
+        too_deep = True
+    if too_deep:
+        raise NestedTooDeep(f"lists or tables nested more than {MAX_NESTING} levels deep")
+    try:
+        return tomlkit.parse(line)["value"]
+    except (ParseError, RecursionError):
         return text
 
 
@@ -105,18 +222,16 @@ def set_key(text: str, key: str, raw_value: str, path: str = "<config>") -> str:
 
     Raises EditError for a bad key, ConfigError (one line per problem) when the result is invalid.
     """
-    import tomllib
-
     import tomlkit
     from tomlkit.exceptions import ParseError
 
-    try:
-        tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        config_model.loads(text, path)  # raises the one-line "not valid TOML" ConfigError
+    text = text.removeprefix(BOM)
+    doc_check = read_toml(text, path)  # a one-line ConfigError when it is not TOML
+    if nesting_depth(doc_check) > MAX_NESTING:
+        config_model.parse(doc_check, path, text)  # names the key nested too deeply
     parts = [p.strip() for p in key.split(".")]
-    if not all(parts):
-        raise EditError(f"{key!r} is not a key path such as schedule.interval_minutes")
+    if not all(parts) or len(parts) > MAX_NESTING:
+        raise EditError(f"{path}: {key[:60]!r} is not a key path such as schedule.interval_minutes")
     try:
         doc = tomlkit.parse(text)
     except ParseError as error:  # pragma: no cover - tomllib accepted it
@@ -127,8 +242,12 @@ def set_key(text: str, key: str, raw_value: str, path: str = "<config>") -> str:
             table[part] = tomlkit.table()
         table = table[part]
         if not isinstance(table, dict):
-            raise EditError(f"{'.'.join(parts[: depth + 1])} is not a table, so {key} cannot be set")
-    table[parts[-1]] = parse_value(raw_value)
+            raise EditError(f"{path}: {'.'.join(parts[: depth + 1])} is not a table, so {key} cannot be set")
+    try:
+        table[parts[-1]] = parse_value(raw_value)
+    except NestedTooDeep as error:
+        expected = f"at most {MAX_NESTING} levels of nested lists and tables"
+        raise EditError(f"{path}: {key}: got {error}, expected {expected}") from None
     result = tomlkit.dumps(doc)
     config_model.loads(result, path, builtin_ids())
     return result

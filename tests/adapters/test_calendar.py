@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deskbreak.adapters.calendar import BusyCalendar
+from deskbreak.core.config_schema import ICS_MAX_BYTES
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -276,3 +278,32 @@ def test_x_wr_timezone_calendars_from_google(tmp_path: Path) -> None:
 def test_naive_now_is_refused(cal: BusyCalendar) -> None:
     with pytest.raises(ValueError):
         cal.busy_until(datetime(2024, 3, 4, 10, 15))
+
+
+def _load_in_a_thread(paths: list[Path]) -> BusyCalendar | str:
+    """BusyCalendar.load in a thread: the calendar, or "still reading" after 10 s."""
+    loaded: list[BusyCalendar] = []
+    worker = threading.Thread(
+        target=lambda: loaded.append(BusyCalendar.load(paths, local_tz=BERLIN)), daemon=True
+    )
+    worker.start()
+    worker.join(10)
+    return loaded[0] if loaded else "still reading"
+
+
+def test_files_that_are_not_regular_or_too_large_are_refused_without_reading_them(tmp_path: Path) -> None:
+    good = write_ics(tmp_path / "work.ics", STANDUP)
+    fifo = tmp_path / "pipe.ics"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.ics"
+    with huge.open("wb") as out:
+        out.truncate(ICS_MAX_BYTES + 1)
+    cal = _load_in_a_thread([fifo, Path("/dev/zero"), huge, good])
+    assert isinstance(cal, BusyCalendar), cal
+    wanted = "expected a regular file of at most 16 MiB"
+    assert cal.errors == (
+        f"{fifo}: not used: a named pipe (FIFO), {wanted}",
+        f"/dev/zero: not used: a character device, {wanted}",
+        f"{huge}: not used: a file of {ICS_MAX_BYTES + 1} bytes, {wanted}",
+    )
+    assert cal.busy_until(berlin(2024, 3, 4, 10, 15)) == berlin(2024, 3, 4, 10, 30)

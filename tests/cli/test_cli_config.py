@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import resource
 import shlex
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -12,6 +15,8 @@ import pytest
 
 from deskbreak.adapters import editor
 from deskbreak.cli import main
+from deskbreak.core import config
+from deskbreak.core.config_toml import dump
 from deskbreak.store import config_file as config_edit
 
 CONFIG = """\
@@ -160,3 +165,124 @@ def test_editor_choice_order_and_the_desktop_fallback():
         editor.editor_command(path, {"EDITOR": "vim"}, "linux", lambda n: "/x", terminal=False).argv[0]
         == "xdg-open"
     )
+
+
+# --- config check: no file, and files that once hung or gave a traceback
+
+
+@pytest.fixture
+def no_config(tmp_path, monkeypatch):
+    """A home whose config folder holds no config file."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("DESKBREAK_CONFIG", raising=False)
+    return tmp_path / "xdg" / "deskbreak" / "config.toml"
+
+
+def test_check_with_no_config_file_says_the_defaults_apply(no_config, capsys):
+    assert main(["config", "check"]) == 0
+    assert capsys.readouterr().out == f"ok: no config file at {no_config}: the built-in defaults apply\n"
+
+
+def test_check_of_a_named_file_that_is_missing_is_still_an_error(tmp_path, capsys):
+    assert main(["config", "check", str(tmp_path / "nope.toml")]) == 2
+    assert "file: got nothing, expected a config file" in capsys.readouterr().err
+
+
+def test_check_of_a_good_file_and_of_a_bad_one(conf, capsys):
+    assert main(["config", "check", str(conf)]) == 0
+    assert capsys.readouterr().out == f"ok: {conf}\n"
+    conf.write_text('[schedule]\ntimezone = "Europe"\n')
+    assert main(["config", "check", str(conf)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_set_of_a_region_as_the_zone_says_what_is_wrong_with_the_value(conf, capsys):
+    assert main(["config", "set", "schedule.timezone", "Europe", "--config", str(conf)]) == 2
+    assert capsys.readouterr().err == (
+        f'{conf}:6: schedule.timezone: got "Europe", expected a zone inside the region "Europe", '
+        'such as "Europe/<City>"\n'
+    )
+    assert conf.read_text() == CONFIG
+
+
+DEEP = "[schedule]\nmon = " + "[" * 3000 + "]" * 3000 + "\n"
+
+
+@pytest.mark.parametrize(
+    "command", [["config", "check"], ["config", "show", "--config"], ["next", "--config"]]
+)
+def test_a_deeply_nested_config_is_one_line_in_every_command(tmp_path, capsys, command):
+    path = tmp_path / "c.toml"
+    path.write_text(DEEP)
+    assert main([*command, str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"{path}:2: not valid TOML: schedule.mon: got lists or tables nested more than 16 levels deep, "
+        "expected at most 16 levels of nested lists and tables\n"
+    )
+
+
+def _deskbreak(tmp_path, *args, timeout=60):
+    """The real command in a child process: a hang ends in a timeout, and memory is capped so a
+    read without bound fails instead of eating the machine."""
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_STATE_HOME": str(tmp_path / "state")}
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+
+    def cap_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    return subprocess.run(
+        [sys.executable, "-m", "deskbreak", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        preexec_fn=cap_memory,
+    )
+
+
+def test_run_with_a_deeply_nested_config_exits_2_with_one_line(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(DEEP)
+    done = _deskbreak(tmp_path, "run", "--config", str(path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.endswith("expected at most 16 levels of nested lists and tables\n")
+    assert done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+@pytest.mark.parametrize(
+    "command", [["config", "check"], ["config", "set", "goals.daily_stretches", "8", "--config"]]
+)
+def test_a_path_that_is_not_a_regular_file_is_refused_at_once(tmp_path, special, command):
+    path = Path(special)
+    if special == "fifo":
+        path = tmp_path / "config.toml"
+        os.mkfifo(path)
+    done = _deskbreak(tmp_path, *command, str(path), timeout=30)
+    kind = "a named pipe (FIFO)" if special == "fifo" else "a character device"
+    assert done.returncode == 2
+    assert done.stderr == f"{path}: file: got {kind}, expected a regular file of at most 1 MiB\n"
+
+
+def test_check_refuses_a_calendar_file_that_is_a_device(tmp_path, capsys):
+    path = tmp_path / "c.toml"
+    path.write_text('[calendar]\nics = ["/dev/zero"]\n')
+    assert main(["config", "check", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f'{path}:2: calendar.ics[0]: got "/dev/zero", expected a regular .ics file of at most 16 MiB '
+        "(this is a character device)\n"
+    )
+
+
+def test_show_prints_the_effective_config_from_the_schema(conf, no_config, capsys):
+    assert main(["config", "show", "--config", str(conf)]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith(f"# effective config from {conf}\n") and 'fri = ["09:00-12:00"]' in shown
+    assert main(["config", "show"]) == 0  # no file: the defaults
+    assert capsys.readouterr().out == dump(config.defaults())
+
+
+def test_path_says_when_the_defaults_apply(no_config, capsys):
+    assert main(["config", "path"]) == 0
+    assert capsys.readouterr().out == f"{no_config} (not created yet: built-in defaults apply)\n"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -190,3 +191,132 @@ def test_key_lines_follow_tables_and_arrays_of_tables():
     lines = config.key_lines("a = 1\n[t]\nb = [\n  1,\n]\nc = 2\n[[t.arr]]\nd = 1\n[[t.arr]]\nd = 2\n")
     assert lines["a"] == 1 and lines["t.b"] == 3 and lines["t.c"] == 6
     assert lines["t.arr[0].d"] == 8 and lines["t.arr[1].d"] == 10
+
+
+# --- inputs that once escaped as a traceback: each is now one line naming file, key, value, expectation
+
+
+@pytest.mark.parametrize("region", ["America", "Europe", "US"])
+def test_a_time_zone_region_is_one_line_asking_for_a_zone_inside_it(region):
+    (line,) = problems_of(f'[schedule]\ntimezone = "{region}"\n')
+    assert line == (
+        f'cfg.toml:2: schedule.timezone: got "{region}", expected a zone inside the region "{region}", '
+        f'such as "{region}/<City>"'
+    )
+
+
+@pytest.mark.parametrize("name", ["a" * 300, "Europe/" + "b" * 300, "../../etc/passwd", "Europe/Berlin\x00"])
+def test_an_impossible_time_zone_name_is_one_line(name):
+    text = "[schedule]\ntimezone = " + json.dumps(name) + "\n"
+    (line,) = problems_of(text)
+    assert line.startswith("cfg.toml:2: schedule.timezone: got ") and line.endswith(
+        'expected an IANA time zone such as "Europe/Berlin", or "" for the local zone'
+    )
+    assert len(line) < 250
+
+
+DEEP = 3000  # past tomllib's and json's recursion limits
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("[schedule]\nmon = " + "[" * DEEP + "]" * DEEP, "schedule.mon"),
+        ("[schedule]\nmon = " + "[" * 400 + "]" * 400, "schedule.mon"),  # tomllib reads this one
+        ("[goals]\nx = " + "{a = " * DEEP + "1" + "}" * DEEP, "goals.x"),
+        ("[goals]\nx = " + "{a = " * 300 + "1" + "}" * 300, "goals.x"),
+        ("a" + ".a" * DEEP + " = 1", "a"),
+        ("[schedule]\nx" + ".x" * DEEP + " = 1", "schedule.x"),
+        ("[" + "a." * DEEP + "a]\nb = 1", "a"),
+        ("[" + "schedule." + "a." * DEEP + "a]", "schedule.a"),
+    ],
+    ids=[
+        "arrays",
+        "arrays-400",
+        "inline",
+        "inline-300",
+        "dotted",
+        "dotted-in-table",
+        "header",
+        "header-in-table",
+    ],
+)
+def test_values_nested_absurdly_deep_are_one_line_not_a_recursion_error(text, key):
+    lines = problems_of(text)
+    assert len(lines) == 1, lines
+    assert f"{key}: got lists or tables nested more than 16 levels deep, expected at most 16" in lines[0]
+    assert lines[0].startswith("cfg.toml")
+
+
+def test_sixteen_levels_are_still_read_and_checked_as_usual():
+    # the table [schedule] is the first level, the list `mon` the second
+    (line,) = problems_of("[schedule]\nmon = " + "[" * 15 + "]" * 15)
+    nested = "[" * 14 + "]" * 14
+    assert line.startswith(f"cfg.toml:2: schedule.mon[0]: got {nested}, expected a range")
+
+
+def test_a_byte_order_mark_at_the_start_is_accepted():
+    assert (
+        config.loads("\ufeff[schedule]\ninterval_minutes = 40\n", "cfg.toml").schedule.interval_minutes == 40
+    )
+
+
+def test_a_byte_order_mark_inside_the_file_is_named():
+    (line,) = problems_of("[schedule]\ninterval_minutes = 40\n\ufeffsnooze_minutes = 5\n")
+    assert (
+        line == "cfg.toml:3: not valid TOML: line: got a byte-order mark (U+FEFF), expected text without one"
+    )
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "[schedule]\n\ninterval_minutes =\n",
+            'cfg.toml:3: not valid TOML: schedule.interval_minutes: got nothing, expected a value after "="',
+        ),
+        (
+            "[schedule]\ninterval_minutes = = 3\n",
+            'cfg.toml:2: not valid TOML: schedule.interval_minutes: got = 3, expected a value after "="',
+        ),
+        (
+            '[schedule]\nmon = ["09:00-12:00"\n',
+            'cfg.toml:2: not valid TOML: schedule.mon: got ["09:00-12:00", expected a "]" closing the list',
+        ),
+        (
+            '[prompt]\nwindow = "on_click\n',
+            'cfg.toml:2: not valid TOML: prompt.window: got "on_click, expected a closing quote on the same line',
+        ),
+        (
+            "[schedule]\ninterval_minutes = 40\n[schedule]\n",
+            "cfg.toml:3: not valid TOML: schedule: got [schedule], expected each [table] declared once",
+        ),
+        (
+            "[schedule\ninterval_minutes = 40\n",
+            'cfg.toml:1: not valid TOML: schedule: got [schedule, expected a "]" closing the [table] header',
+        ),
+        (
+            '[schedule]\ntimezone = "Europe\\Berlin"\n',
+            'cfg.toml:2: not valid TOML: schedule.timezone: got "Europe\\Berlin", expected each backslash',
+        ),
+        (
+            "interval_minutes 45\n",
+            'cfg.toml:1: not valid TOML: line: got interval_minutes 45, expected a "=" after the key',
+        ),
+    ],
+)
+def test_a_syntax_error_names_the_key_on_its_line_what_is_there_and_what_was_expected(text, expected):
+    (line,) = problems_of(text)
+    assert line.startswith(expected)
+
+
+def test_a_key_path_of_thousands_of_parts_is_refused_before_toml_spends_minutes_on_it():
+    text = "[schedule]\n" + "x" + ".x" * 200_000 + " = 1\n"  # tomllib's time grows with the square
+    (line,) = problems_of(text)
+    assert line.startswith("cfg.toml:2: schedule.x: got lists or tables nested more than 16 levels deep")
+
+
+def test_many_dots_in_values_or_in_a_list_are_not_mistaken_for_a_key_path():
+    floats = ", ".join("1.5" for _ in range(40))
+    lines = problems_of(f'[schedule]\nsnooze_choices = [\n  {floats}\n]\ntimezone = "{"a." * 20}"\n')
+    assert [line.split(": ")[1] for line in lines] == ["schedule.snooze_choices", "schedule.timezone"]

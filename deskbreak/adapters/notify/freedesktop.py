@@ -170,7 +170,7 @@ class FreedesktopNotifier:
         reply = self._send(
             caps, replaces, prompt.title, prompt.body, prompt.icon_path, prompt.timeout_seconds, actions
         )
-        from jeepney import HeaderFields  # type: ignore[import-untyped]  # jeepney ships no types
+        from jeepney import HeaderFields
 
         sender = reply.header.fields.get(HeaderFields.sender, "")
         with self._state:
@@ -214,7 +214,7 @@ class FreedesktopNotifier:
     ) -> Any:
         from jeepney import DBusErrorResponse, HeaderFields, new_method_call
 
-        msg = new_method_call(_server(), method, signature, body)  # type: ignore[no-untyped-call]  # server.py's
+        msg = new_method_call(_server(), method, signature, body)
         if self._conn is None:
             raise _Lost("D-Bus session bus unreachable: not connected")
         try:
