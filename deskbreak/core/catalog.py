@@ -168,7 +168,11 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
             f"two position names of 1-{POSITION_NAME_MAX} characters, only when per_side is false",
         )
     caution = entry.get("caution")
-    if per_side is True and isinstance(caution, str) and _SIDE.search(caution + " " + str(entry.get("caution_short", ""))):
+    if (
+        per_side is True
+        and isinstance(caution, str)
+        and _SIDE.search(caution + " " + str(entry.get("caution_short", "")))
+    ):
         # A per-side stretch shows its caution unchanged on both sides, so a side named in it is wrong on one of them.
         problems.append(("caution", caution, "a caution that names no side (left or right)"))
     return problems

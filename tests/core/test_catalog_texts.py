@@ -13,7 +13,9 @@ BUILTIN = load_builtin()
 _SIDE = re.compile(r"\b(left|right)\b", re.IGNORECASE)
 _NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty)"
 # "five or more slow breaths", "for 20 seconds", "three slow, deep breaths"
-_COUNTED_HOLD = re.compile(_NUMBER + r"\b(,?\s+(or more|more|slow|deep|long|full))*,?\s+(breaths?|seconds?)\b")
+_COUNTED_HOLD = re.compile(
+    _NUMBER + r"\b(,?\s+(or more|more|slow|deep|long|full))*,?\s+(breaths?|seconds?)\b"
+)
 
 
 def good_entry(**changes: object) -> dict:
@@ -53,7 +55,11 @@ def test_a_side_in_a_per_side_caution_is_a_problem():
 
 
 def test_the_counted_hold_finder_finds_breath_and_second_counts():
-    for text in ("After five or more slow breaths, roll up.", "Take three slow, deep breaths.", "Hold 20 seconds."):
+    for text in (
+        "After five or more slow breaths, roll up.",
+        "Take three slow, deep breaths.",
+        "Hold 20 seconds.",
+    ):
         assert _COUNTED_HOLD.search(text.lower()), text
     assert not _COUNTED_HOLD.search("breathe slowly through the hold, five fingers spread")
 

@@ -76,7 +76,9 @@ def test_the_readme_safety_section_says_the_same():
 
 
 def test_the_catalog_header_points_at_the_note_instead_of_retelling_it():
-    header = (Path(__file__).resolve().parents[2] / "deskbreak" / "data" / "stretches.toml").read_text("utf-8")
+    header = (Path(__file__).resolve().parents[2] / "deskbreak" / "data" / "stretches.toml").read_text(
+        "utf-8"
+    )
     header = header.split("\n[[stretch]]", 1)[0]
     assert "deskbreak/core/safety.py" in header
     assert "keep breathing" not in header.lower(), "the note's facts live in one text"
