@@ -21,16 +21,17 @@ POSES = tomllib.loads((ASSETS / "poses.toml").read_text("utf-8"))
 
 
 def figures() -> ModuleType:
-    """assets/figures.py, imported without leaving bytecode in assets/ (the wheel ships that folder)."""
+    """assets/figures.py (a script beside its figure_canvas module), imported without leaving bytecode
+    in assets/ (the wheel ships that folder as it is)."""
     spec = importlib.util.spec_from_file_location("deskbreak_figures", ASSETS / "figures.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up while being defined
-    saved, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    saved = sys.dont_write_bytecode, list(sys.path)
+    sys.path.insert(0, str(ASSETS))
     try:
         spec.loader.exec_module(module)
     finally:
-        sys.dont_write_bytecode = saved
+        sys.dont_write_bytecode, sys.path[:] = saved[0], saved[1]
     return module
 
 
