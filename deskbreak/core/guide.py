@@ -14,7 +14,7 @@ holding (rep 1, cat) -> holding (rep 2, cow) ... -> finished. Every position is 
 counted in `held_seconds` and labelled with what to hold.
 
 `switch` (SWITCH_SECONDS) lets you turn round on the chair for the other side; `rest` (between
-reps; REST_SECONDS, or SHORT_REST_SECONDS for holds under 10 s such as pelvic tilts) is a breath
+reps; REST_SECONDS, or SHORT_REST_SECONDS for holds under 10 s such as trunk rotations) is a breath
 before the next rep. A new guide is not running: `start`/`resume` begins the countdown, `pause`
 freezes it. `advance(state, now)` returns the new state and the cues its transitions emit (a
 suspended laptop catches up in one call). `held_seconds` counts only the time spent holding.
