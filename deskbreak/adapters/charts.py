@@ -79,9 +79,9 @@ def chart_layout(days: Sequence[DayCounts], goal: int, size: tuple[int, int] = S
     left, right, plot_top = 52, width - 58, 104
     strip_top = height - 8 - strip_height
     axis_y = strip_top - 40
-    top_value = max([goal, *(d.done for d in days), 1])
-    step = _nice_step(top_value)
-    top_value = -(-int(top_value * 1.1) // step) * step or step
+    highest = max([goal, *(d.done for d in days), 1])
+    step = _nice_step(highest)
+    top_value = (highest // step + 1) * step  # a step of room above the goal and the tallest bar
     n = max(len(days), 1)
     slot = (right - left) / n
     return ChartLayout(
