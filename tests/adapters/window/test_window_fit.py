@@ -36,7 +36,10 @@ class LaptopStack(DesktopStack):
         self.env.pop("WAYLAND_DISPLAY", None)
         # The panel first: openbox manages the windows it finds at start-up, while a window mapped
         # during its start-up may be left unmanaged (its struts then never count).
-        self._panel = self._open_panel()
+        try:
+            self._panel = self._open_panel()
+        except Exception as error:  # python-xlib's own errors: start() retries RuntimeErrors
+            raise RuntimeError(f"cannot open the panel on {self.display}: {error!r}") from error
         self._spawn("openbox", ["openbox", "--sm-disable"], env=self.env)
         wait_for(
             lambda: self._alive("openbox") or self._root_property("_NET_WORKAREA")[:4] == list(WORKAREA),
