@@ -290,8 +290,8 @@ class Daemon(PromptEffects):
         """Today's counts; a store that fails to count costs the numbers, never a prompt or a reply."""
         try:
             return self._today.counts(now, self.plan.zone)
-        except Exception:
-            log.exception("cannot count today's answers")
+        except Exception as error:  # one line: a status bar polling every few seconds must not flood the log
+            log.warning("cannot count today's answers: %s", error)
             return None
 
     def status(self, now: datetime | None = None) -> dict[str, Any]:
