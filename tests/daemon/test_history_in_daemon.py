@@ -193,3 +193,16 @@ def test_an_unknown_stretch_id_is_refused_and_a_known_one_still_works(tmp_path: 
     assert reply["ok"] and reply["recorded"] == "Bend done · 1 of 6 today"
     assert rig.recorder.flush(WAIT)
     assert rows(db) == [("bend", "done")]
+
+
+def test_one_notice_per_new_history_problem() -> None:
+    from deskbreak.daemon.assemble import HistoryNotice
+
+    notifier = FakeNotifier()
+    notice = HistoryNotice(notifier, "/app/icon.png")
+    for line in ("disk full", "disk full", None, "disk full", "locked", None):
+        notice(line)
+    assert [(n.title, n.body) for n in notifier.notices] == [
+        ("deskbreak: history problem", "disk full"),
+        ("deskbreak: history problem", "locked"),
+    ]
