@@ -49,7 +49,7 @@ class SessionChoices:
         tray = self.tray.adapter
         why_no_window = unavailable_reason(environ)
         return {
-            "session": {
+            "environment": {
                 "display": environ.get("DISPLAY", ""),
                 "wayland_display": environ.get("WAYLAND_DISPLAY", ""),
                 "bus": session_bus_address(environ) or "",
