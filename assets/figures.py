@@ -1,8 +1,8 @@
 """Draw the stretch illustrations and the app icon: `python assets/figures.py`.
 
 Reads the pose of each stretch from `assets/poses.toml` (joint coordinates on a 480x360 canvas)
-and writes `assets/stretches/<id>.png` for every stretch in `deskbreak/data/stretches.toml`, plus
-`assets/icon.png`. Figures are drawn at 4x and downscaled for antialiasing; the output is
+and writes `assets/stretches/<id>.png` for every stretch in `deskbreak/data/stretches.toml`, its
+small notification variant `assets/stretches/small/<id>.png`, plus `assets/icon.png`. Figures are drawn at 4x and downscaled for antialiasing; the output is
 deterministic, so regenerating without changes leaves the PNGs byte-identical.
 
     python assets/figures.py              # all stretches and the icon
@@ -20,29 +20,36 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+# The wheel ships this folder as it is: importing the sibling module must leave no __pycache__ here.
+sys.dont_write_bytecode = True
+from figure_canvas import (  # noqa: E402  (a sibling module: run as `python assets/figures.py`)
+    CARD,
+    CARD_EDGE,
+    FAR,
+    FLOOR,
+    HEIGHT,
+    MAT,
+    NEAR,
+    OUTLINE,
+    PROP,
+    PROP_DARK,
+    SCALE,
+    STRAP,
+    STROKES,
+    WALL,
+    WIDTH,
+    Canvas,
+    Strokes,
+    arrow,
+    bezier,
+)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CATALOG = ROOT / "deskbreak" / "data" / "stretches.toml"
 POSES = HERE / "poses.toml"
 OUT = HERE / "stretches"
 
-WIDTH, HEIGHT = 480, 360
-SCALE = 4  # supersampling factor
-
-CARD = (236, 241, 245, 255)        # soft light card: reads on light and dark windows alike
-CARD_EDGE = (214, 223, 231, 255)
-NEAR = (38, 84, 112, 255)          # the figure
-FAR = (122, 158, 182, 255)         # limbs on the far side of the body
-PROP = (176, 160, 141, 255)        # chair
-PROP_DARK = (150, 133, 114, 255)
-FLOOR = (190, 200, 209, 255)
-MAT = (214, 226, 222, 255)
-WALL = (205, 212, 219, 255)
-ACCENT = (226, 122, 52, 255)       # movement arrows
-
-# Capsule widths on the 480x360 canvas.
-TORSO_W, NECK_W, UPPER_ARM_W, FOREARM_W, THIGH_W, SHIN_W = 30, 12, 14, 12, 18, 15
-HEAD_R = 19
 JOINTS = ("shoulders", "elbows", "hands", "hips", "knees", "feet")
 
 
@@ -54,92 +61,6 @@ def load_catalog_ids() -> list[str]:
 def load_poses() -> dict[str, dict]:
     with POSES.open("rb") as f:
         return tomllib.load(f)
-
-
-class Canvas:
-    """A supersampled drawing surface that takes coordinates on the 480x360 canvas."""
-
-    def __init__(self, width: int = WIDTH, height: int = HEIGHT, scale: int = SCALE) -> None:
-        self.width, self.height, self.k = width, height, scale
-        self.zoom, self.anchor = 1.0, (width / 2, height)
-        self.image = Image.new("RGBA", (width * scale, height * scale), (0, 0, 0, 0))
-        self.draw = ImageDraw.Draw(self.image)
-
-    def p(self, point) -> tuple[float, float]:
-        (ax, ay), z = self.anchor, self.zoom
-        return (((point[0] - ax) * z + ax) * self.k, ((point[1] - ay) * z + ay) * self.k)
-
-    def zoomed(self, zoom: float, anchor) -> None:
-        """Scale what is drawn next (points and sizes) by `zoom` around `anchor`."""
-        self.zoom, self.anchor = zoom, tuple(anchor)
-
-    def dot(self, center, radius: float, fill) -> None:
-        x, y = self.p(center)
-        r = radius * self.k * self.zoom
-        self.draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
-
-    def capsule(self, points, width: float, fill) -> None:
-        """A thick polyline with round ends and joints."""
-        pts = [self.p(q) for q in points]
-        if len(pts) > 1:
-            self.draw.line(pts, fill=fill, width=round(width * self.k * self.zoom), joint="curve")
-        for q in points:
-            self.dot(q, width / 2, fill)
-
-    def polygon(self, points, fill) -> None:
-        self.draw.polygon([self.p(q) for q in points], fill=fill)
-
-    def rounded(self, box, radius: float, fill, outline=None, width: float = 0) -> None:
-        (x0, y0), (x1, y1) = self.p(box[:2]), self.p(box[2:])
-        z = self.k * self.zoom
-        self.draw.rounded_rectangle((x0, y0, x1, y1), radius=radius * z, fill=fill, outline=outline,
-                                    width=round(width * z))
-
-    def finish(self) -> Image.Image:
-        return self.image.resize((self.width, self.height), Image.LANCZOS)
-
-
-def bezier(points, steps: int = 40) -> list[tuple[float, float]]:
-    """Points along a quadratic (3 points) or cubic (4 points) Bezier; 2 points is a line."""
-    if len(points) == 2:
-        return [tuple(points[0]), tuple(points[1])]
-    out = []
-    for i in range(steps + 1):
-        t = i / steps
-        if len(points) == 3:
-            (x0, y0), (x1, y1), (x2, y2) = points
-            x = (1 - t) ** 2 * x0 + 2 * (1 - t) * t * x1 + t * t * x2
-            y = (1 - t) ** 2 * y0 + 2 * (1 - t) * t * y1 + t * t * y2
-        else:
-            (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points
-            a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3
-            x = a * x0 + b * x1 + c * x2 + d * x3
-            y = a * y0 + b * y1 + c * y2 + d * y3
-        out.append((x, y))
-    return out
-
-
-def arrow(canvas: Canvas, spec: dict, color=ACCENT, width: float = 6) -> None:
-    path = bezier(spec["points"])
-    ends = [(path[-1], path[-2])] + ([(path[0], path[1])] if spec.get("both") else [])
-    head = 15
-    # Shorten the shaft under each head so the tip stays sharp.
-    for tip, before in ends:
-        angle = math.atan2(tip[1] - before[1], tip[0] - before[0])
-        left = (tip[0] - head * math.cos(angle - 0.5), tip[1] - head * math.sin(angle - 0.5))
-        right = (tip[0] - head * math.cos(angle + 0.5), tip[1] - head * math.sin(angle + 0.5))
-        canvas.polygon([tip, left, right], color)
-    trimmed = path[:]
-    trimmed[-1] = _toward(path[-1], path[-2], head * 0.6)
-    if spec.get("both"):
-        trimmed[0] = _toward(path[0], path[1], head * 0.6)
-    canvas.capsule(trimmed, width, color)
-
-
-def _toward(a, b, distance: float):
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    length = math.hypot(dx, dy) or 1
-    return (a[0] + dx / length * distance, a[1] + dy / length * distance)
 
 
 def draw_chair(canvas: Canvas, chair: dict) -> None:
@@ -161,10 +82,14 @@ def draw_chair(canvas: Canvas, chair: dict) -> None:
         canvas.rounded((x - half - 6, seat - 2, x + half + 6, seat + 14), 7, PROP)
 
 
-def draw_props(canvas: Canvas, props: dict, zoom: float = 1.0) -> None:
-    """Wall, desk, mat and floor line at the card's scale; then the chair and figure at `zoom`."""
+def draw_props(canvas: Canvas, props: dict, zoom: float = 1.0, floor_span=None,
+               floor_color=FLOOR) -> None:
+    """Wall, desk, mat and floor line at the card's scale; then the chair and figure at `zoom`.
+
+    With `floor_span` (x0, x1) only a floor line that long is drawn, no wall and no mat (the small
+    picture keeps just what says where the body is: the floor, the chair, the desk)."""
     floor = props.get("floor", 318)
-    if "wall" in props:
+    if "wall" in props and floor_span is None:
         wx = props["wall"]
         if isinstance(wx, list):  # a wall behind a figure seen from the front
             canvas.rounded((wx[0], 14, wx[1], floor), 10, WALL)
@@ -180,10 +105,11 @@ def draw_props(canvas: Canvas, props: dict, zoom: float = 1.0) -> None:
         canvas.rounded((x0, top, x1, top + 12), 5, PROP)
         leg = x - 12 if d.get("side", "left") == "left" else x + 12
         canvas.capsule([(leg, top + 10), (leg, floor)], 9, PROP_DARK)
-    if "mat" in props:
+    if "mat" in props and floor_span is None:
         x0, x1 = props["mat"]
         canvas.rounded((x0, floor - 7, x1, floor + 3), 5, MAT)
-    canvas.capsule([(28, floor + 4), (WIDTH - 28, floor + 4)], 5, FLOOR)
+    x0, x1 = floor_span or (28, WIDTH - 28)
+    canvas.capsule([(x0, floor + 4), (x1, floor + 4)], 5 if floor_span is None else 9, floor_color)
     canvas.zoomed(zoom, (WIDTH / 2, floor))
     if "chair" in props:
         draw_chair(canvas, props["chair"])
@@ -200,7 +126,15 @@ def draw_limb(canvas: Canvas, pose: dict, side: int, upper: str, lower: str, end
     canvas.capsule([b, c], widths[1], color)
 
 
-def draw_figure(canvas: Canvas, pose: dict, near=NEAR, far=FAR) -> None:
+def draw_strap(canvas: Canvas, pose: dict, strokes: Strokes) -> None:
+    """A towel or strap: `strap` is a closed loop of points (from the hands round the soles)."""
+    if "strap" in pose:
+        loop = [tuple(q) for q in pose["strap"]]
+        canvas.capsule(loop + loop[:1], strokes.forearm * 0.55, STRAP)
+
+
+def draw_figure(canvas: Canvas, pose: dict, near=NEAR, far=FAR, strokes: Strokes = STROKES,
+                edge=CARD) -> None:
     """Limbs on the `far` side first in the lighter tone, then torso, near limbs and head.
 
     Pairs in the pose are [left, right] of the person. `view = "front"` draws the torso as a
@@ -216,10 +150,10 @@ def draw_figure(canvas: Canvas, pose: dict, near=NEAR, far=FAR) -> None:
     if far_side is not None:
         colors[far_side] = far
     limbs = {
-        "arm_left": (0, "shoulders", "elbows", "hands", (UPPER_ARM_W, FOREARM_W)),
-        "arm_right": (1, "shoulders", "elbows", "hands", (UPPER_ARM_W, FOREARM_W)),
-        "leg_left": (0, "hips", "knees", "feet", (THIGH_W, SHIN_W)),
-        "leg_right": (1, "hips", "knees", "feet", (THIGH_W, SHIN_W)),
+        "arm_left": (0, "shoulders", "elbows", "hands", (strokes.upper_arm, strokes.forearm)),
+        "arm_right": (1, "shoulders", "elbows", "hands", (strokes.upper_arm, strokes.forearm)),
+        "leg_left": (0, "hips", "knees", "feet", (strokes.thigh, strokes.shin)),
+        "leg_right": (1, "hips", "knees", "feet", (strokes.thigh, strokes.shin)),
     }
     order_front = list(pose.get("front_limbs", []))
     order_back = list(pose.get("back_limbs", []))
@@ -232,23 +166,29 @@ def draw_figure(canvas: Canvas, pose: dict, near=NEAR, far=FAR) -> None:
     order_front.sort(key=lambda n: n.startswith("arm"))
 
     toned = set(pose.get("far_limbs", []))  # limbs farther away in a front view, drawn lighter
+    outlined = set(pose.get("outlined", []))  # limbs crossing others: an edge keeps them apart
 
     def limb(name: str) -> None:
-        side, upper, lower, end, widths = limbs[name]
+        side, upper, lower, end, (w1, w2) = limbs[name]
         color = far if name in toned else colors[side]
-        draw_limb(canvas, pose, side, upper, lower, end, widths, color)
+        if name in outlined:
+            draw_limb(canvas, pose, side, upper, lower, end, (w1 + 2 * OUTLINE, w2 + 2 * OUTLINE), edge)
+            if end == "feet" and "toes" in pose:
+                canvas.capsule([pose["feet"][side], pose["toes"][side]], strokes.shin - 3 + 2 * OUTLINE,
+                               edge)
+        draw_limb(canvas, pose, side, upper, lower, end, (w1, w2), color)
         if end == "feet" and "toes" in pose:  # a short foot shows which way a side view faces
-            canvas.capsule([pose["feet"][side], pose["toes"][side]], SHIN_W - 3, color)
+            canvas.capsule([pose["feet"][side], pose["toes"][side]], strokes.shin - 3, color)
 
     for name in order_back:
         limb(name)
     neck, head = pose["neck"], pose["head"]
     pelvis = _mid(*pose["hips"])
-    canvas.capsule([neck, head], NECK_W, near)
+    canvas.capsule([neck, head], strokes.neck, near)
     if pose.get("view", "side") == "front":
         (sl, sr), (hl, hr) = pose["shoulders"], pose["hips"]
         if pose.get("torso") == "foreshortened":  # a back seen end-on: spine and hips in the far tone
-            canvas.capsule([_mid(sl, sr), _mid(hl, hr)], TORSO_W, far)
+            canvas.capsule([_mid(sl, sr), _mid(hl, hr)], strokes.torso, far)
             canvas.capsule([hl, hr], 22, far)
         else:
             canvas.polygon([sl, sr, hr, hl], near)
@@ -258,14 +198,16 @@ def draw_figure(canvas: Canvas, pose: dict, near=NEAR, far=FAR) -> None:
         canvas.capsule([neck, _mid(sl, sr)], 18, near)
     else:
         spine = [neck] + [tuple(q) for q in pose.get("spine", [])] + [pelvis]
-        canvas.capsule(bezier(spine) if len(spine) in (3, 4) else spine, TORSO_W, near)
+        canvas.capsule(bezier(spine) if len(spine) in (3, 4) else spine, strokes.torso, near)
     for name in order_front:
         limb(name)
-    canvas.dot(head, HEAD_R, near)
+    canvas.dot(head, strokes.head_r, near)
     if "face" in pose:  # a small nose shows where the head points
         angle = math.radians(pose["face"])
-        nose = (head[0] + (HEAD_R - 1) * math.cos(angle), head[1] + (HEAD_R - 1) * math.sin(angle))
-        canvas.dot(nose, 5.5, near)
+        reach = strokes.head_r - 1
+        nose = (head[0] + reach * math.cos(angle), head[1] + reach * math.sin(angle))
+        canvas.dot(nose, strokes.head_r * 5.5 / 19, near)
+    draw_strap(canvas, pose, strokes)
 
 
 def render(pose: dict) -> Image.Image:
@@ -276,6 +218,35 @@ def render(pose: dict) -> Image.Image:
     for spec in pose.get("arrows", []):
         arrow(canvas, spec)
     return canvas.finish()
+
+
+THUMB = 96  # the small picture's side: a notification shows it at about 48 px
+THUMB_NEAR = (16, 52, 80, 255)      # darker than the card's figure: contrast at 48 px
+THUMB_FAR = (112, 150, 178, 255)
+THUMB_FLOOR = (150, 162, 174, 255)
+
+
+def render_small(pose: dict, size: int = THUMB) -> Image.Image:
+    """The notification's picture: the figure alone, bold and cropped to fill a white square.
+
+    At 48 px the card's thin limbs, arrows, mat and wall are noise; bolder strokes, a darker figure
+    and a crop to the body (plus the chair or desk it uses, and a short floor line) keep the pose."""
+    canvas = Canvas()
+    xs = [pose["head"][0]] + [q[0] for key in JOINTS + ("toes",) for q in pose.get(key, [])]
+    span = (min(xs) - 16, max(xs) + 16)
+    draw_props(canvas, pose.get("props", {}), pose.get("zoom", 1.0), span, THUMB_FLOOR)
+    draw_figure(canvas, pose, near=THUMB_NEAR, far=THUMB_FAR, strokes=STROKES.scaled(1.3, head=1.15))
+    x0, y0, x1, y1 = canvas.image.getbbox() or (0, 0, canvas.image.width, canvas.image.height)
+    side = max(x1 - x0, y1 - y0) * 1.1
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    crop = canvas.image.crop((round(cx - side / 2), round(cy - side / 2), round(cx + side / 2),
+                              round(cy + side / 2)))
+    k = SCALE
+    out = Image.new("RGBA", (size * k, size * k), (0, 0, 0, 0))
+    ImageDraw.Draw(out).rounded_rectangle((0, 0, size * k - 1, size * k - 1), radius=size * k // 8,
+                                          fill=(255, 255, 255, 255))
+    out.alpha_composite(crop.resize((size * k, size * k), Image.LANCZOS))
+    return out.resize((size, size), Image.LANCZOS)
 
 
 def render_icon(pose: dict, size: int = 256) -> Image.Image:
@@ -298,16 +269,10 @@ def render_icon(pose: dict, size: int = 256) -> Image.Image:
     for key in JOINTS:
         scaled[key] = [tf(q) for q in pose[key]]
     scaled["spine"] = [tf(q) for q in pose.get("spine", [])]
-    # Widths scale with the figure: draw on a canvas whose unit matches the pose's unit.
-    global TORSO_W, NECK_W, UPPER_ARM_W, FOREARM_W, THIGH_W, SHIN_W, HEAD_R
-    saved = (TORSO_W, NECK_W, UPPER_ARM_W, FOREARM_W, THIGH_W, SHIN_W, HEAD_R)
-    # Thicker limbs than the illustrations so the icon still reads at notification sizes.
-    TORSO_W, NECK_W, UPPER_ARM_W, FOREARM_W, THIGH_W, SHIN_W, HEAD_R = (v * fit * 1.35 for v in saved)
-    try:
-        white = (255, 255, 255, 255)
-        draw_figure(canvas, scaled, near=white, far=(200, 230, 235, 255))
-    finally:
-        TORSO_W, NECK_W, UPPER_ARM_W, FOREARM_W, THIGH_W, SHIN_W, HEAD_R = saved
+    # Widths scale with the figure, and are thicker than the illustrations' so the icon still reads
+    # at notification sizes.
+    white = (255, 255, 255, 255)
+    draw_figure(canvas, scaled, near=white, far=(200, 230, 235, 255), strokes=STROKES.scaled(fit * 1.35))
     return canvas.finish()
 
 
@@ -341,9 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     wanted = args.ids or ids
     OUT.mkdir(exist_ok=True)
     images = {}
+    (OUT / "small").mkdir(exist_ok=True)
     for sid in wanted:
         images[sid] = render(poses[sid])
         images[sid].save(OUT / f"{sid}.png", optimize=True)
+        render_small(poses[sid]).save(OUT / "small" / f"{sid}.png", optimize=True)
     if not args.ids:
         icon = render_icon(poses["app-icon"])
         icon.save(HERE / "icon.png", optimize=True)

@@ -25,6 +25,17 @@ def asset_path(name: str) -> Path | None:
     return path if path and path.exists() else None
 
 
+def stretch_picture(stretch_id: str) -> Path | None:
+    """The stretch's illustration for the guided window (assets/stretches/<id>.png), if shipped."""
+    return asset_path(f"stretches/{stretch_id}.png")
+
+
+def stretch_thumbnail(stretch_id: str) -> Path | None:
+    """The stretch's picture for a notification, which servers show at about 48 px: the small, bold,
+    cropped variant (assets/stretches/small/<id>.png), else the illustration, else None."""
+    return asset_path(f"stretches/small/{stretch_id}.png") or stretch_picture(stretch_id)
+
+
 def example_config_text() -> str:
     for candidate in (_PACKAGE / "data" / "config.example.toml", _PACKAGE.parent / "config.example.toml"):
         if candidate.exists():

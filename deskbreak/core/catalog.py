@@ -28,6 +28,7 @@ SIDES = ("left", "right")
 LEVELS = ("beginner", "regular")
 BEGINNER_MAX_HOLD = 10
 CAUTION_SHORT_MAX = 80  # fits a notification line next to the steps
+POSITION_NAME_MAX = 20  # a flowing move's position name sits in the countdown's label
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _SIDE = re.compile(r"\b(left|right)\b", re.IGNORECASE)
 
@@ -46,6 +47,8 @@ class Stretch:
     source: str
     first_side: str | None = None
     caution_short: str = ""  # for a notification; empty means the same as `caution`
+    # A flowing move (cat-cow) holds each of these positions for `hold_seconds` in every rep.
+    positions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.caution_short:
@@ -61,13 +64,15 @@ class Stretch:
 
     @property
     def total_hold_seconds(self) -> int:
-        return self.hold_seconds * self.reps * len(self.sides)
+        return self.hold_seconds * self.reps * len(self.sides) * max(1, len(self.positions))
 
     def summary(self) -> str:
         """One line on how long and how often: `Hold 20 s · 3 reps · each side`."""
         parts = [f"Hold {self.hold_seconds} s", f"{self.reps} rep{'s' if self.reps != 1 else ''}"]
         if self.per_side:
             parts.append("each side")
+        if self.positions:
+            parts.append(", then ".join(self.positions))
         return " · ".join(parts)
 
 
@@ -96,6 +101,7 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
         "caution_short",
         "source",
         "first_side",
+        "positions",
     }
     for field in entry:
         if field not in known:
@@ -151,6 +157,24 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
             problems.append(("steps", steps, "a per-side stretch says which side in its steps"))
     elif "first_side" in entry:
         problems.append(("first_side", entry["first_side"], "no first_side when per_side is false"))
+    if "positions" in entry:
+        positions = entry["positions"]
+        need(
+            "positions",
+            per_side is not True
+            and isinstance(positions, list)
+            and len(positions) == 2
+            and all(isinstance(p, str) and 0 < len(p.strip()) <= POSITION_NAME_MAX for p in positions),
+            f"two position names of 1-{POSITION_NAME_MAX} characters, only when per_side is false",
+        )
+    caution = entry.get("caution")
+    if (
+        per_side is True
+        and isinstance(caution, str)
+        and _SIDE.search(caution + " " + str(entry.get("caution_short", "")))
+    ):
+        # A per-side stretch shows its caution unchanged on both sides, so a side named in it is wrong on one of them.
+        problems.append(("caution", caution, "a caution that names no side (left or right)"))
     return problems
 
 
@@ -168,6 +192,7 @@ def stretch_from_entry(entry: dict[str, Any]) -> Stretch:
         source=entry.get("source", "user"),
         first_side=(entry.get("first_side", "right") if entry["per_side"] else None),
         caution_short=entry.get("caution_short", ""),
+        positions=tuple(entry.get("positions", ())),
     )
 
 

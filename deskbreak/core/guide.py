@@ -8,8 +8,13 @@ A stretch walks through phases, each with a length in seconds:
 Quick pulses (holds under 10 s) do every rep on the first side, switch once, then every rep on the
 other side: ready -> holding (rep 1) -> rest -> holding (rep 2) ... -> switch -> holding (rep 1) ...
 
+Flowing moves (a stretch with `positions`, such as cat-cow) hold each position in turn within a
+rep and flow straight into the next rep, with no rest between: ready -> holding (rep 1, cow) ->
+holding (rep 1, cat) -> holding (rep 2, cow) ... -> finished. Every position is a hold: it is timed,
+counted in `held_seconds` and labelled with what to hold.
+
 `switch` (SWITCH_SECONDS) lets you turn round on the chair for the other side; `rest` (between
-reps; REST_SECONDS, or SHORT_REST_SECONDS for holds under 10 s such as pelvic tilts) is a breath
+reps; REST_SECONDS, or SHORT_REST_SECONDS for holds under 10 s such as trunk rotations) is a breath
 before the next rep. A new guide is not running: `start`/`resume` begins the countdown, `pause`
 freezes it. `advance(state, now)` returns the new state and the cues its transitions emit (a
 suspended laptop catches up in one call). `held_seconds` counts only the time spent holding.
@@ -49,6 +54,13 @@ class Guide:
     remaining: float = LEAD_IN
     since: datetime | None = None
     held: float = 0.0  # seconds spent in holding phases so far
+    position_index: int = 0  # index into stretch.positions for a flowing move
+
+    @property
+    def position(self) -> str | None:
+        """The position being held in a flowing move (`cow`), None for any other stretch."""
+        positions = self.stretch.positions
+        return positions[self.position_index] if positions else None
 
     @property
     def side(self) -> str | None:
@@ -80,6 +92,8 @@ def _next_phase(state: Guide) -> tuple[Guide, tuple[str, ...]]:
     stretch = state.stretch
     if state.phase in (READY, SWITCH, REST):
         return replace(state, phase=HOLDING, remaining=float(stretch.hold_seconds)), (HOLD_START,)
+    if state.phase == HOLDING and stretch.positions:
+        return _next_position(state)
     if state.phase == HOLDING:
         other_side = state.side_index + 1 < len(stretch.sides)
         if one_side_first(stretch):
@@ -106,6 +120,17 @@ def _next_phase(state: Guide) -> tuple[Guide, tuple[str, ...]]:
             ), (REP_DONE,)
         return replace(state, phase=FINISHED, remaining=0.0), (DONE,)
     return state, ()
+
+
+def _next_position(state: Guide) -> tuple[Guide, tuple[str, ...]]:
+    """A flowing move goes on to its next position, or the first position of the next rep."""
+    stretch = state.stretch
+    hold = float(stretch.hold_seconds)
+    if state.position_index + 1 < len(stretch.positions):
+        return replace(state, position_index=state.position_index + 1, remaining=hold), (HOLD_START,)
+    if state.rep < stretch.reps:
+        return replace(state, rep=state.rep + 1, position_index=0, remaining=hold), (REP_DONE, HOLD_START)
+    return replace(state, phase=FINISHED, remaining=0.0), (DONE,)
 
 
 def advance(state: Guide, now: datetime) -> tuple[Guide, tuple[str, ...]]:
@@ -163,10 +188,14 @@ def held_seconds(state: Guide) -> int:
 
 
 def label(state: Guide) -> str:
-    """The line under the countdown: `Hold 20 s · rep 2 of 3 · left side`."""
+    """The line under the countdown: `Hold 20 s · rep 2 of 3 · left side`; a flowing move names the
+    position first: `Cow · hold 3 s · rep 2 of 10`."""
     stretch = state.stretch
     side = f"{state.side} side" if state.side else ""
     rep = f"rep {state.rep} of {stretch.reps}" if stretch.reps > 1 else ""
+    if state.phase == HOLDING and state.position:
+        held = f"{state.position.capitalize()} · hold {stretch.hold_seconds} s"
+        return " · ".join(p for p in (held, rep) if p)
     if state.phase == HOLDING:
         return " · ".join(p for p in (f"Hold {stretch.hold_seconds} s", rep, side) if p)
     if state.phase == SWITCH:
@@ -175,6 +204,8 @@ def label(state: Guide) -> str:
         return " · ".join(p for p in ("Relax", f"next: {rep}" if rep else "", side) if p)
     if state.phase == FINISHED:
         return f"Finished · held {held_seconds(state)} s in all"
+    if state.running and state.position:
+        return f"Get into position · start with {state.position}"
     if state.running:
         return " · ".join(p for p in ("Get into position", side) if p)
     return "Press Start when you are in position"

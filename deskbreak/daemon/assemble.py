@@ -193,10 +193,10 @@ def icon_path() -> str | None:
 
 
 def stretch_picture(stretch_id: str) -> str | None:
-    """The stretch's illustration (assets/stretches/<id>.png) for its notification, if shipped."""
-    from ..assets import asset_path
+    """The stretch's picture for its notification (a small variant that reads at ~48 px), if shipped."""
+    from ..assets import stretch_thumbnail
 
-    path = asset_path(f"stretches/{stretch_id}.png")
+    path = stretch_thumbnail(stretch_id)
     return str(path) if path else None
 
 

@@ -240,3 +240,42 @@ def test_long_holds_still_alternate_sides_every_rep():
     assert not guide.one_side_first(stretch(per_side=True, reps=2, hold=10))
     assert guide.one_side_first(stretch(per_side=True, reps=5, hold=2))
     assert not guide.one_side_first(stretch(per_side=False, reps=5, hold=2))
+
+
+def test_a_flowing_move_holds_both_positions_of_every_rep():
+    """Cat-cow is held as cow, then as cat, each for the hold; neither is a rest."""
+    cat_cow = builtin_catalog().get("cat-cow")
+    state = guide.start(Guide(cat_cow), T0)
+    assert guide.label(state) == "Get into position · start with cow"
+    seen, labels, cues_seen, t = [], [], [], 0.0
+    while state.phase != FINISHED:
+        t += 0.5
+        state, cues = guide.advance(state, at(t))
+        cues_seen.extend(cues)
+        key = (state.phase, state.rep, state.position)
+        if not seen or seen[-1] != key:
+            seen.append(key)
+            labels.append(guide.label(state))
+    assert seen[1:5] == [(HOLDING, 1, "cow"), (HOLDING, 1, "cat"), (HOLDING, 2, "cow"), (HOLDING, 2, "cat")]
+    assert seen[-1] == (FINISHED, 10, "cat")
+    assert REST not in {phase for phase, _rep, _position in seen}
+    assert labels[1:3] == ["Cow · hold 3 s · rep 1 of 10", "Cat · hold 3 s · rep 1 of 10"]
+    assert not any("Relax" in line for line in labels)
+    assert t == guide.LEAD_IN + 10 * 2 * 3, "both positions are timed, and reps flow with no rest"
+    assert guide.held_seconds(state) == cat_cow.total_hold_seconds == 60
+    assert cues_seen.count(guide.HOLD_START) == 20 and cues_seen.count(guide.REP_DONE) == 9
+
+
+def test_pelvic_tilts_time_the_flat_back_and_the_hollow_alike():
+    tilts = builtin_catalog().get("pelvic-tilts")
+    state, _ = guide.skip_lead_in(Guide(tilts), T0)
+    assert guide.label(state) == "Back flat · hold 5 s · rep 1 of 10"
+    state, cues = guide.advance(state, at(5))
+    assert (state.phase, state.position, guide.seconds_left(state, at(5))) == (HOLDING, "small hollow", 5)
+    assert guide.label(state) == "Small hollow · hold 5 s · rep 1 of 10" and cues == (guide.HOLD_START,)
+    state, cues = guide.advance(state, at(10))
+    assert (state.rep, state.position) == (2, "back flat") and cues == (guide.REP_DONE, guide.HOLD_START)
+
+
+def test_a_stretch_without_positions_has_no_position():
+    assert Guide(stretch()).position is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -16,10 +17,12 @@ NOTE = SAFETY_NOTE.lower()
     "fact",
     [
         r"never bouncing",
+        r"keep breathing",
         r"stop at sharp pain",
         r"recent injury.*severe back pain.*spine condition.*see a health professional before you start",
         r"numbness, tingling or weakness means stop and seek care",
-        r"pain running down one or both legs.*loss of bowel or bladder control.*seek care at once",
+        r"pain running down one or both legs.*control of your bladder or bowels.*seek care at once",
+        r"not medical advice",
     ],
 )
 def test_the_note_states_each_fact(fact):
@@ -43,20 +46,39 @@ def test_chair_twists_warn_about_swivel_chairs_and_armrests():
     assert "armrest" in twist.caution and "armrest" in twist.caution_short
 
 
-def test_the_readme_safety_section_says_the_same():
-    from pathlib import Path
-
+def readme_safety_section() -> str:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
-    section = readme.split("## Safety", 1)[1].split("\n## ", 1)[0].replace("**", "").replace("\n", " ")
+    return readme.split("## Safety", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_quotes_the_note_word_for_word():
+    """One text everywhere: the README's quoted note is SAFETY_NOTE, not a retelling of it."""
+    quoted = [line[1:].strip() for line in readme_safety_section().splitlines() if line.startswith(">")]
+    assert " ".join(quoted) == SAFETY_NOTE
+
+
+def test_the_readme_safety_section_says_the_same():
+    section = readme_safety_section().replace("**", "").replace("\n> ", " ").replace("\n", " ")
     for fact in (
         "bounc",
+        "keep breathing",
         "sharp pain",
         "recent injury",
         "spine condition",
         "one or both legs",
-        "bowel or bladder",
+        "bladder or bowels",
         "at once",
         "Numbness, tingling or weakness",
+        "not medical advice",
         "swivel",
     ):
         assert fact in section, fact
+
+
+def test_the_catalog_header_points_at_the_note_instead_of_retelling_it():
+    header = (Path(__file__).resolve().parents[2] / "deskbreak" / "data" / "stretches.toml").read_text(
+        "utf-8"
+    )
+    header = header.split("\n[[stretch]]", 1)[0]
+    assert "deskbreak/core/safety.py" in header
+    assert "keep breathing" not in header.lower(), "the note's facts live in one text"

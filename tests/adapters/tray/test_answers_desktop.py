@@ -211,7 +211,7 @@ def test_the_prompt_shows_the_stretch_picture_caution_and_way_to_all_steps(deskt
     stretch = run.status()["stretch"]["id"]
     shot(desktop, "dunst-prompt.png")
     (shown,) = [n for n in desktop.dunst_history() if n["appname"] == "deskbreak"][:1]
-    assert shown["icon_path"].endswith(f"assets/stretches/{stretch}.png")
+    assert shown["icon_path"].endswith(f"assets/stretches/small/{stretch}.png")  # reads at ~48 px
     assert "Caution: " in shown["body"] and "click this prompt" in shown["body"]
 
 
