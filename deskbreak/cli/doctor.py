@@ -14,17 +14,22 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from ..paths import Paths, default_paths
-from . import doctor_install as install
-from . import doctor_session as session_checks
-from .doctor_check import Check
+
+if TYPE_CHECKING:  # the checks are imported when doctor runs: `deskbreak status` builds this parser
+    from .doctor_check import Check
+    from .doctor_session import Session
 
 
 def run_checks(
     paths: Paths, notify: bool = False, environ: Mapping[str, str] = os.environ
-) -> tuple[list[Check], session_checks.Session]:
+) -> tuple[list[Check], Session]:
     """Every check, and the session facts the session's checks read (for `--json`)."""
+    from . import doctor_install as install
+    from . import doctor_session as session_checks
+
     session = session_checks.find_session(paths, environ)
     checks = [
         install.check_python(),

@@ -96,7 +96,7 @@ def check_tray(session: Session) -> Check:
             source=session.source,
         )
     if name == "sni":
-        detail = f"StatusNotifierItem{how}: full menu"
+        detail = f"StatusNotifierItem host on the session bus (watcher {tray['host']}){how}: full menu"
     else:
         detail = f"{name}{how}, menu: {'yes' if tray['has_menu'] else 'no'}"
     return Check(

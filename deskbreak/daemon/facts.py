@@ -55,7 +55,11 @@ class SessionChoices:
                 "bus": session_bus_address(environ) or "",
             },
             "notifications": {**choice_facts(self.notifications), "in_use": self.notifier_in_use()},
-            "tray": {**choice_facts(self.tray), "has_menu": bool(getattr(tray, "has_menu", False))},
+            "tray": {
+                **choice_facts(self.tray),
+                "has_menu": bool(getattr(tray, "has_menu", False)),
+                "host": str(getattr(tray, "watcher", "") or ""),  # a StatusNotifierItem's watcher
+            },
             "idle_probe": {
                 **choice_facts(self.idle_probe),
                 "protocol": str(getattr(probe, "protocol", "") or ""),
