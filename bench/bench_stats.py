@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from deskbreak.adapters.charts import draw_week_chart
-from deskbreak.core import stats
+from deskbreak.core import stats, stats_export
 from deskbreak.core.outcomes import DONE, IGNORED, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 from deskbreak.store.export import write_csv
 from deskbreak.store.history import History
@@ -130,7 +130,7 @@ def main() -> int:
             summary = sql_summary(h, *everything, today)
             timed(
                 f"to_json + to_csv of {len(summary.days)} days",
-                lambda: (stats.to_json(summary), stats.to_csv(summary)),
+                lambda: (stats_export.to_json(summary), stats_export.to_csv(summary)),
                 runs=3,
             )
             print("pure path over raw rows (for comparison):")

@@ -166,6 +166,8 @@ def session_stack(stack, missing: list[str], what: str):
 class DesktopStack(Processes):
     """Xvfb + private session bus + dunst + trayer, started in `workdir`."""
 
+    SCREEN = "1280x800x24"  # Xvfb's screen: a subclass sets another size (e.g. a 1366x768 laptop)
+
     def __init__(self, workdir: Path) -> None:
         self.workdir = Path(workdir)
         self.display = ""
@@ -231,7 +233,7 @@ class DesktopStack(Processes):
         try:
             self._spawn(
                 "xvfb",
-                ["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                ["Xvfb", "-displayfd", str(w), "-screen", "0", self.SCREEN, "-nolisten", "tcp"],
                 pass_fds=(w,),
             )
             os.close(w)

@@ -1,14 +1,17 @@
 """A labelled bar chart of recent days, drawn with Pillow alone (no plotting stack).
 
-Stacked bars per day, bottom up: done (green), natural breaks (blue), snoozed (amber), skipped and
-ignored (greys); a dashed goal line; days that are not work days are shaded; the number done sits
-above each bar. Fonts: DejaVu Sans when the system has it, else Pillow's bundled default font.
+Only stretches done count toward the daily goal, so only they rise to the dashed goal line: one
+green bar per day, its number above it. The other outcomes (natural breaks, snoozed, skipped,
+ignored) hang as thin grey-toned bars in a separate strip below the day labels, on a scale of their
+own, so they cannot be read as progress; the legend says so. Days that are not work days are shaded.
+Fonts: DejaVu Sans when the system has it, else Pillow's bundled default font.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -25,17 +28,74 @@ MUTED = (110, 116, 128)
 GRID = (228, 231, 236)
 OFF_DAY = (245, 246, 248)
 GOAL = (200, 60, 60)
-# (label, DayCounts field, colour), bottom of the stack first.
-SERIES = (
-    ("done", "done", (46, 160, 67)),
-    ("natural break", "natural_breaks", (66, 133, 214)),
-    ("snoozed", "snoozed", (240, 173, 40)),
+DONE_COLOUR = (46, 160, 67)
+# The outcomes that do not count toward the goal: (label, DayCounts field, colour), top first.
+NOT_COUNTED = (
+    ("natural break", "natural_breaks", (120, 160, 205)),
+    ("snoozed", "snoozed", (214, 170, 90)),
     ("skipped", "skipped", (150, 156, 166)),
-    ("ignored", "ignored", (200, 204, 211)),
+    ("ignored", "ignored", (196, 200, 207)),
 )
-DONE_COLOUR = SERIES[0][2]
+# (label, field, colour) for every series drawn, done first.
+SERIES = (("done", "done", DONE_COLOUR), *NOT_COUNTED)
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+@dataclass(frozen=True)
+class ChartLayout:
+    """Where things go: the done plot above `axis_y`, the not-counted strip from `strip_top` down."""
+
+    left: int
+    right: int
+    plot_top: int
+    axis_y: int
+    strip_top: int
+    strip_height: int
+    top_value: int  # the done plot's scale: `top_value` done reaches `plot_top`
+    strip_value: int  # the strip's own scale: `strip_value` prompts fill it
+    slot: float
+    bar: float
+
+    def y_of(self, done: float) -> float:
+        """The height of `done` stretches in the done plot."""
+        return self.axis_y - done * (self.axis_y - self.plot_top) / self.top_value
+
+    def centre_x(self, index: int) -> float:
+        return self.left + (index + 0.5) * self.slot
+
+    def strip_depth(self, prompts: float) -> float:
+        return prompts * self.strip_height / self.strip_value
+
+
+def _not_counted(day: DayCounts) -> int:
+    return sum(getattr(day, field) for _, field, _ in NOT_COUNTED)
+
+
+def chart_layout(days: Sequence[DayCounts], goal: int, size: tuple[int, int] = SIZE) -> ChartLayout:
+    """The layout for `days`: the done plot's scale comes from done and the goal alone."""
+    width, height = size
+    strip_height = max(24, height // 9)
+    left, right, plot_top = 52, width - 58, 104
+    strip_top = height - 8 - strip_height
+    axis_y = strip_top - 40
+    highest = max([goal, *(d.done for d in days), 1])
+    step = _nice_step(highest)
+    top_value = (highest // step + 1) * step  # a step of room above the goal and the tallest bar
+    n = max(len(days), 1)
+    slot = (right - left) / n
+    return ChartLayout(
+        left,
+        right,
+        plot_top,
+        axis_y,
+        strip_top,
+        strip_height,
+        top_value,
+        max([*(_not_counted(d) for d in days), 1]),
+        slot,
+        max(2.0, min(slot * 0.68, 56.0)),
+    )
 
 
 def _font(size: int, bold: bool = False) -> Font:
@@ -64,55 +124,61 @@ def render_week_chart(
     size: tuple[int, int] = SIZE,
 ) -> Image.Image:
     """The chart as an image; `work_days` (if given) leaves the other days shaded."""
-    width, height = size
+    width, _ = size
     image = Image.new("RGB", size, BACKGROUND)
     draw = ImageDraw.Draw(image)
     f_title, f_text, f_small = _font(20, bold=True), _font(13), _font(11)
-    left, right, top, bottom = 52, width - 58, 86, height - 52
+    at = chart_layout(days, goal, size)
 
-    draw.text((left, 14), title, font=f_title, fill=INK)
+    draw.text((at.left, 14), title, font=f_title, fill=INK)
     if days:
         span = f"{days[0].day:%a %d %b %Y} – {days[-1].day:%a %d %b %Y}"
         draw.text((width - 20, 27), span, font=f_text, fill=MUTED, anchor="rm")
-    _legend(draw, f_text, left, 50, goal)
+    _legend(draw, f_text, at.left, 50, goal)
 
-    stacked = [sum(getattr(d, field) for _, field, _ in SERIES) for d in days]
-    top_value = max([goal, *stacked, 1])
-    step = _nice_step(top_value)
-    top_value = -(-int(top_value * 1.1) // step) * step or step
-    scale = (bottom - top) / top_value
-
-    def y_of(value: float) -> float:
-        return bottom - value * scale
-
-    n = max(len(days), 1)
-    slot = (right - left) / n
-    bar = max(2.0, min(slot * 0.68, 56.0))
+    strip_bottom = at.strip_top + at.strip_height
     if work_days is not None:
         for i, d in enumerate(days):
             if d.day not in work_days:
-                draw.rectangle([left + i * slot, top, left + (i + 1) * slot, bottom], fill=OFF_DAY)
-    for tick in range(0, top_value + 1, step):
-        y = y_of(tick)
-        draw.line([(left, y), (right, y)], fill=GRID, width=1)
-        draw.text((left - 8, y), str(tick), font=f_small, fill=MUTED, anchor="rm")
-    _vertical_label(image, "prompts", f_small, (16, (top + bottom) // 2))
+                x0, x1 = at.left + i * at.slot, at.left + (i + 1) * at.slot
+                draw.rectangle([x0, at.plot_top, x1, at.axis_y], fill=OFF_DAY)
+                draw.rectangle([x0, at.strip_top, x1, strip_bottom], fill=OFF_DAY)
+    step = _nice_step(at.top_value)
+    for tick in range(0, at.top_value + 1, step):
+        y = at.y_of(tick)
+        draw.line([(at.left, y), (at.right, y)], fill=GRID, width=1)
+        draw.text((at.left - 8, y), str(tick), font=f_small, fill=MUTED, anchor="rm")
+    _vertical_label(image, "done", f_small, (16, (at.plot_top + at.axis_y) // 2))
+    draw.line([(at.left, at.strip_top), (at.right, at.strip_top)], fill=GRID, width=1)
+    _vertical_label(image, "other", f_small, (16, at.strip_top + at.strip_height // 2))
 
+    thin = max(2.0, at.bar * 0.4)
     for i, d in enumerate(days):
-        cx = left + (i + 0.5) * slot
-        base = 0
-        for _, field, colour in SERIES:
+        cx = at.centre_x(i)
+        if d.done:
+            draw.rectangle(
+                [cx - at.bar / 2, at.y_of(d.done), cx + at.bar / 2, at.axis_y - 1], fill=DONE_COLOUR
+            )
+            draw.text((cx, at.y_of(d.done) - 4), str(d.done), font=f_small, fill=DONE_COLOUR, anchor="md")
+        depth = 0
+        for _, field, colour in NOT_COUNTED:
             value = getattr(d, field)
             if value:
-                draw.rectangle([cx - bar / 2, y_of(base + value), cx + bar / 2, y_of(base) - 1], fill=colour)
-                base += value
-        if d.done:
-            draw.text((cx, y_of(base) - 4), str(d.done), font=f_small, fill=DONE_COLOUR, anchor="md")
-        _day_label(draw, d.day, cx, bottom + 6, n, f_small)
+                y0 = at.strip_top + 1 + at.strip_depth(depth)
+                draw.rectangle(
+                    [cx - thin / 2, y0, cx + thin / 2, at.strip_top + at.strip_depth(depth + value)],
+                    fill=colour,
+                )
+                depth += value
+        if depth and len(days) <= 31:
+            draw.text(
+                (cx + thin / 2 + 3, at.strip_top + 2), str(depth), font=f_small, fill=MUTED, anchor="la"
+            )
+        _day_label(draw, d.day, cx, at.axis_y + 6, len(days), f_small)
 
-    draw.line([(left, bottom), (right, bottom)], fill=MUTED, width=1)
-    _dashed(draw, left, right, y_of(goal), GOAL)
-    draw.text((right + 6, y_of(goal)), f"goal {goal}", font=f_small, fill=GOAL, anchor="lm")
+    draw.line([(at.left, at.axis_y), (at.right, at.axis_y)], fill=MUTED, width=1)
+    _dashed(draw, at.left, at.right, at.y_of(goal), GOAL)
+    draw.text((at.right + 6, at.y_of(goal)), f"goal {goal}", font=f_small, fill=GOAL, anchor="lm")
     return image
 
 
@@ -133,16 +199,33 @@ def draw_week_chart(
 
 
 def _legend(draw: ImageDraw.ImageDraw, font: Font, x: float, y: float, goal: int) -> None:
-    items: list[tuple[str, tuple[int, int, int] | None]] = [(label, colour) for label, _, colour in SERIES]
-    items.append((f"goal: {goal} done a day", None))
-    widths = [18 + draw.textlength(label, font=font) + 18 for label, _ in items]
-    for (label, colour), w in zip(items, widths, strict=False):
+    first: list[tuple[str, tuple[int, int, int] | None]] = [
+        ("done: counts toward the goal", DONE_COLOUR),
+        (f"goal: {goal} done a day", None),
+    ]
+    second: list[tuple[str, tuple[int, int, int] | None]] = [
+        (label, colour) for label, _, colour in NOT_COUNTED
+    ]
+    _legend_row(draw, font, x, y, first)
+    lead = "Strip below the days, not counted toward the goal:"
+    draw.text((x, y + 27), lead, font=font, fill=MUTED, anchor="lm")
+    _legend_row(draw, font, x + draw.textlength(lead, font=font) + 12, y + 20, second)
+
+
+def _legend_row(
+    draw: ImageDraw.ImageDraw,
+    font: Font,
+    x: float,
+    y: float,
+    items: list[tuple[str, tuple[int, int, int] | None]],
+) -> None:
+    for label, colour in items:
         if colour is None:
             _dashed(draw, x, x + 12, y + 7, GOAL)
         else:
             draw.rectangle([x, y + 1, x + 12, y + 13], fill=colour)
         draw.text((x + 18, y + 7), label, font=font, fill=INK, anchor="lm")
-        x += w
+        x += 18 + draw.textlength(label, font=font) + 18
 
 
 def _day_label(draw: ImageDraw.ImageDraw, day: date, cx: float, y: float, n: int, font: Font) -> None:

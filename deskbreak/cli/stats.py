@@ -6,8 +6,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.catalog import Catalog
+    from ..core.stats import StretchCount, Summary
+    from ..store.history import History
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -33,7 +39,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     export.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
 
 
-def _open_history():
+def _open_history() -> History | None:
     """The history for reading, or None after one line on stderr."""
     from ..paths import default_paths
     from ..store.history import History, HistoryError
@@ -48,7 +54,7 @@ def _open_history():
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from ..assets import builtin_catalog
-    from ..core import stats
+    from ..core import stats, stats_export
     from ..core.workhours import build_plan
     from ..daemon.zone import resolve_zone
     from . import _load_or_report
@@ -71,6 +77,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if history is None:
         return EXIT_FAILURE
     with history:
+        done_per_day = history.done_per_day(today)
         summary = stats.summarize_counts(
             history.day_counts(start, end),
             history.done_by_stretch(start, end),
@@ -80,7 +87,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
             is_work_day=is_work_day,
             today=today,
             known_ids=plan.eligible,
-            done_per_day=history.done_per_day(today),
+            done_per_day=done_per_day,
+            first_use=first_recorded_day(history, start, end, done_per_day) or today,
         )
     if args.chart:
         from ..adapters.charts import draw_week_chart
@@ -91,22 +99,37 @@ def cmd_stats(args: argparse.Namespace) -> int:
             print(f"deskbreak: cannot write {args.chart}: {error.strerror or error}", file=sys.stderr)
             return EXIT_FAILURE
     if args.json:
-        print(json.dumps(stats.to_json(summary), indent=2))
+        print(json.dumps(stats_export.to_json(summary), indent=2))
     elif args.csv:
-        sys.stdout.write(stats.to_csv(summary))
+        sys.stdout.write(stats_export.to_csv(summary))
     else:
-        print_summary(summary, catalog)
+        print_summary(summary, catalog, requested_start=start)
     if args.chart:
         print(f"chart: {args.chart}", file=sys.stderr if (args.json or args.csv) else sys.stdout)
     return EXIT_OK
 
 
-def print_summary(summary, catalog) -> None:
-    def name(entry) -> str:
-        stretch = catalog.get(entry.stretch_id) if entry else None
-        return f"{stretch.name if stretch else entry.stretch_id} ({entry.done})" if entry else "-"
+def first_recorded_day(
+    history: History, start: date, end: date, done_per_day: dict[date, int]
+) -> date | None:
+    """The first day anything was recorded, when it falls in [start, end]; `start` when it came
+    earlier; None when nothing was recorded up to `end`."""
+    if any(day < start for day in done_per_day) or history.day_counts(date.min, start - timedelta(days=1)):
+        return start
+    recorded = history.day_counts(start, end)
+    return recorded[0].day if recorded else None
+
+
+def print_summary(summary: Summary, catalog: Catalog, requested_start: date | None = None) -> None:
+    from ..core.stats import not_yet_done, unique_least_done
+
+    def name(entry: StretchCount) -> str:
+        stretch = catalog.get(entry.stretch_id)
+        return f"{stretch.name if stretch else entry.stretch_id} ({entry.done})"
 
     print(f"{summary.start_day} to {summary.end_day}   goal {summary.goal} a work day")
+    if requested_start is not None and summary.start_day > requested_start:
+        print(f"(your history starts on {summary.start_day:%a %Y-%m-%d}: earlier days are left out)")
     print(f"{'day':<16}{'done':>5}{'snoozed':>9}{'skipped':>9}{'ignored':>9}{'breaks':>8}")
     for day in summary.days:
         mark = "✓" if day.done >= summary.goal else (" " if day.day in summary.work_days else "·")
@@ -114,12 +137,21 @@ def print_summary(summary, catalog) -> None:
             f"{day.day.strftime('%a %Y-%m-%d'):<16}{day.done:>5}{day.snoozed:>9}{day.skipped:>9}"
             f"{day.ignored:>9}{day.natural_breaks:>8} {mark}"
         )
+    print(f"✓ goal met ({summary.goal} done)   · not a work day (neither breaks nor extends a streak)")
     rate = summary.completion_rate
     print(
         f"completion {'-' if rate is None else f'{rate:.0%}'} (done / done+skipped+ignored)   "
         f"streak {summary.current_streak} (best {summary.best_streak}) work days at the goal"
     )
-    print(f"most done: {name(summary.most_done)}   least done: {name(summary.least_done)}")
+    parts = [f"most done: {name(summary.most_done)}" if summary.most_done else "nothing done yet"]
+    never = not_yet_done(summary)
+    least = unique_least_done(summary)
+    if never:
+        known = len(summary.done_by_stretch)
+        parts.append(f"not yet done: {len(never)} of {known} stretch{'es' if known != 1 else ''}")
+    elif least is not None and least != summary.most_done:
+        parts.append(f"least done: {name(least)}")
+    print("   ".join(parts))
 
 
 def cmd_history(args: argparse.Namespace) -> int:

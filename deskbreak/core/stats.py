@@ -1,4 +1,5 @@
 """Pure statistics over prompt outcomes: per-day counts, completion rate, streaks, favourites.
+(Their JSON and CSV shapes are in `stats_export`.)
 
 No I/O and no clock: `today` and the date range are parameters. Two ways in, same answers:
 `summarize(outcomes, ...)` over `PromptOutcome`s (tests, small data), and `summarize_counts(...)`
@@ -14,21 +15,20 @@ Definitions (shown to users, keep them in step with the docs):
   the goal, does not break the current streak (it is simply not counted yet).
 - most_done: the stretch done most often in the range. least_done: the one done least often among
   those done at least once, plus any `known_ids` given (which count from zero, so a stretch never
-  done can be named). Ties go to the alphabetically first id.
+  done can be named). Ties go to the alphabetically first id; `not_yet_done` and
+  `unique_least_done` say it without picking among ties.
+- the range never reaches back before the first recorded day (`first_use`): days before anyone used
+  deskbreak are not days without stretches.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta, tzinfo
-from typing import TypedDict
 
 from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 
-JSON_SCHEMA = 1
 _FIELD_OF = {
     DONE: "done",
     SNOOZED: "snoozed",
@@ -151,7 +151,8 @@ def summarize(
     zone: tzinfo | None = None,
 ) -> Summary:
     """Summary of [start_day, end_day]. `outcomes` may reach back before start_day: the streaks
-    use every outcome given (pass the whole history for a true best streak); the rest only the range."""
+    use every outcome given (pass the whole history for a true best streak); the rest only the range.
+    The first outcome given is taken as the first use (see `summarize_counts`)."""
     outcomes = list(outcomes)
     every = count_days(outcomes, zone)
     window = [d for d in every if start_day <= d.day <= end_day]
@@ -169,6 +170,7 @@ def summarize(
         today=today,
         known_ids=known_ids,
         done_per_day={d.day: d.done for d in every},
+        first_use=every[0].day if every else None,
     )
 
 
@@ -183,11 +185,15 @@ def summarize_counts(
     today: date,
     known_ids: Iterable[str] = (),
     done_per_day: Mapping[date, int] | None = None,
+    first_use: date | None = None,
 ) -> Summary:
     """Summary from counts grouped elsewhere. `days`: counts within the range (missing days are
-    zero); `done_per_day`: done per day over the whole history, for streaks (default: `days`)."""
+    zero); `done_per_day`: done per day over the whole history, for streaks (default: `days`);
+    `first_use`: the first day anything was recorded (None: unknown). The summary starts on it when
+    it falls inside the range, and is today alone (or the range's last day) when it comes later."""
     if end_day < start_day:
         raise ValueError("end_day is before start_day")
+    start_day = shown_start(start_day, end_day, first_use)
     given = {d.day: d for d in days if start_day <= d.day <= end_day}
     span = [start_day + timedelta(days=i) for i in range((end_day - start_day).days + 1)]
     table = tuple(given.get(d) or DayCounts(d) for d in span)
@@ -216,6 +222,26 @@ def summarize_counts(
         least,
         by_count,
     )
+
+
+def shown_start(start_day: date, end_day: date, first_use: date | None) -> date:
+    """The first day worth showing in [start_day, end_day]: none before the first use."""
+    if first_use is None or first_use <= start_day:
+        return start_day
+    return min(first_use, end_day)
+
+
+def not_yet_done(summary: Summary) -> tuple[str, ...]:
+    """The stretches (of those known) never done in the summary's range, by id."""
+    return tuple(s.stretch_id for s in summary.done_by_stretch if s.done == 0)
+
+
+def unique_least_done(summary: Summary) -> StretchCount | None:
+    """The stretch done least often, when exactly one is (a tie names none)."""
+    least = summary.least_done
+    if least is None or sum(1 for s in summary.done_by_stretch if s.done == least.done) > 1:
+        return None
+    return least
 
 
 def window(
@@ -249,130 +275,3 @@ def today_line(counts: Counts | None, goal: int | None = None) -> str:
         if n:
             parts.append(f"{n} {one if n == 1 else many}")
     return "Today: " + ", ".join(parts)
-
-
-# The JSON export's shape, field by field (`to_json`'s docstring shows it whole).
-class CountsJson(TypedDict):
-    done: int
-    snoozed: int
-    skipped: int
-    ignored: int
-    natural_breaks: int
-    missed_while_asleep: int
-
-
-class DayJson(CountsJson):
-    date: str
-    work_day: bool
-    goal_met: bool
-
-
-class StretchCountJson(TypedDict):
-    stretch_id: str
-    done: int
-
-
-class StreakJson(TypedDict):
-    current: int
-    best: int
-
-
-class StretchesJson(TypedDict):
-    most_done: StretchCountJson | None
-    least_done: StretchCountJson | None
-    done_by_stretch: list[StretchCountJson]
-
-
-class SummaryJson(TypedDict):
-    schema: int
-    start: str
-    end: str
-    today: str
-    goal: int
-    days: list[DayJson]
-    totals: CountsJson
-    completion_rate: float | None
-    streak: StreakJson
-    stretches: StretchesJson
-
-
-def _day_dict(summary: Summary, d: DayCounts) -> DayJson:
-    return {
-        "date": d.day.isoformat(),
-        "work_day": d.day in summary.work_days,
-        **_counts_dict(d),
-        "goal_met": d.done >= summary.goal,
-    }
-
-
-def _counts_dict(c: Counts) -> CountsJson:
-    return {
-        "done": c.done,
-        "snoozed": c.snoozed,
-        "skipped": c.skipped,
-        "ignored": c.ignored,
-        "natural_breaks": c.natural_breaks,
-        "missed_while_asleep": c.missed,
-    }
-
-
-def _stretch(s: StretchCount) -> StretchCountJson:
-    return {"stretch_id": s.stretch_id, "done": s.done}
-
-
-def _maybe_stretch(s: StretchCount | None) -> StretchCountJson | None:
-    return None if s is None else _stretch(s)
-
-
-def to_json(summary: Summary) -> SummaryJson:
-    """A JSON-ready dict; the shape is stable (`schema` bumps when it changes):
-
-    {"schema": 1, "start": "YYYY-MM-DD", "end": ..., "today": ..., "goal": 6,
-     "days": [{"date", "work_day", "done", "snoozed", "skipped", "ignored", "natural_breaks",
-               "missed_while_asleep", "goal_met"}, ...],
-     "totals": {"done", "snoozed", "skipped", "ignored", "natural_breaks", "missed_while_asleep"},
-     "completion_rate": 0.8 | null, "streak": {"current": 3, "best": 12},
-     "stretches": {"most_done": {"stretch_id", "done"} | null, "least_done": ... | null,
-                   "done_by_stretch": [{"stretch_id", "done"}, ...]}}
-    """
-    rate = summary.completion_rate
-    return {
-        "schema": JSON_SCHEMA,
-        "start": summary.start_day.isoformat(),
-        "end": summary.end_day.isoformat(),
-        "today": summary.today.isoformat(),
-        "goal": summary.goal,
-        "days": [_day_dict(summary, d) for d in summary.days],
-        "totals": _counts_dict(summary.totals),
-        "completion_rate": None if rate is None else round(rate, 4),
-        "streak": {"current": summary.current_streak, "best": summary.best_streak},
-        "stretches": {
-            "most_done": _maybe_stretch(summary.most_done),
-            "least_done": _maybe_stretch(summary.least_done),
-            "done_by_stretch": [_stretch(s) for s in summary.done_by_stretch],
-        },
-    }
-
-
-CSV_COLUMNS = (
-    "date",
-    "work_day",
-    "done",
-    "snoozed",
-    "skipped",
-    "ignored",
-    "natural_breaks",
-    "missed_while_asleep",
-    "goal_met",
-)
-
-
-def to_csv(summary: Summary) -> str:
-    """One row per day (header `CSV_COLUMNS`); booleans as 1/0. Totals and streaks are in JSON."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for d in summary.days:
-        row: Mapping[str, object] = _day_dict(summary, d)
-        writer.writerow([int(v) if isinstance(v, bool) else v for v in (row[c] for c in CSV_COLUMNS)])
-    return buf.getvalue()

@@ -7,8 +7,8 @@ window's failure, resume signals). They get `LateDaemon`'s methods, which hand e
 daemon once it is bound (events before that are dropped: nothing was shown yet to answer).
 
 The stack unwinds in the reverse of this order, so the notifier closes last, after the daemon's
-`stop` withdrew the prompt on screen: notifier, window launcher, history, sleep watcher, senses,
-timer, config watcher, control server, tray, and the daemon's stop.
+`stop` withdrew the prompt on screen: notifier, window launcher, recorder (the history), sleep
+watcher, senses, timer, config watcher, control server, tray, and the daemon's stop.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,14 +27,15 @@ from ..adapters.choose import Choice
 from ..core.catalog import Catalog
 from ..core.config import Config
 from ..paths import Paths
-from ..ports import Notifier, Tray
+from ..ports import Notice, Notifier, NotifierError, Tray
 from .facts import SessionChoices
 from .senses import Senses
 from .service import HEARTBEAT_OFF_HOURS, HEARTBEAT_OFF_HOURS_WITH_RESUME_SIGNAL, Daemon, Ports
+from .today import RecordedToday
 
 if TYPE_CHECKING:
     from ..adapters.activity.base import ActivityProbe
-    from ..store.history import History
+    from ..store.recorder import Recorder
     from .control import ControlServer
     from .instance import InstanceLock
 
@@ -42,6 +43,10 @@ log = logging.getLogger("deskbreak")
 
 # A notification button's action -> the daemon command it runs (the same words).
 ACTION_COMMANDS = {"done": "done", "snooze": "snooze", "skip": "skip", "show": "show"}
+# A history write waits this long for another process's lock before the answer waits instead...
+HISTORY_BUSY_TIMEOUT = 0.25  # seconds
+# ...and an answer waits this long at most for its write, so its reply can say why it is not saved.
+ANSWER_SETTLE = 0.5  # seconds
 
 
 class CannotStart(Exception):
@@ -75,6 +80,10 @@ class LateDaemon:
     def on_timer(self) -> None:  # on the timer's own worker thread already
         if self._daemon is not None:
             self._daemon.on_timer()
+
+    def stretch_ids(self) -> tuple[str, ...]:
+        """The ids of the daemon's catalog (built-in and the user's own); none before it is built."""
+        return self._daemon.catalog.ids() if self._daemon is not None else ()
 
     def window_failed(self, stretch_id: str, reason: str) -> None:  # on the window's watcher thread
         if self._daemon is not None:
@@ -134,9 +143,9 @@ def assemble(
     window = stack.enter_context(
         closing(window_launcher(paths, tray.has_menu, config_path, late.window_failed))
     )
-    history = open_history(paths)
-    if history is not None:
-        stack.enter_context(closing(history))
+    recorder = stack.enter_context(
+        closing(open_recorder(paths, clock, late.stretch_ids, HistoryNotice(notifier, icon)))
+    )
     resume = start_sleep_watch(late.resumed)
     sleep_watcher = resume.adapter
     if sleep_watcher is not None:
@@ -154,8 +163,7 @@ def assemble(
             tray=tray,
             clock=clock,
             clock_jump=clock_jump,
-            record=history.record if history is not None else lambda outcome: None,
-            day_counts=history.day_counts if history is not None else None,
+            today=RecordedToday(recorder, settle=ANSWER_SETTLE),
             icon_path=icon,
             senses=senses,
             window=window,
@@ -215,19 +223,46 @@ def window_launcher(
     )
 
 
-def open_history(paths: Paths) -> History | None:
-    """The history store, or None (prompts go on; the reason is logged in one line). Opened without
-    a zone: the daemon records each prompt in the zone in use then, which a reload may change."""
-    from ..store.history import History, HistoryError
+def open_recorder(
+    paths: Paths,
+    clock: Callable[[], datetime],
+    stretch_ids: Callable[[], Collection[str]],
+    on_problem: Callable[[str | None], None],
+) -> Recorder:
+    """The history, behind the recorder that keeps every answer (store/recorder.py); it never
+    fails to start: a history it cannot use shows in `status` and `on_problem`. Without a zone: the
+    daemon records each answer in the zone in use then, which a reload may change."""
+    from ..store.recorder import Recorder
 
-    try:
-        history = History.open(paths.history_file)
-    except HistoryError as error:
-        log.error("%s; prompts go on but are not recorded", error)
-        return None
-    if history.set_aside is not None:
-        log.warning("the history file was damaged: kept as %s, a new one started", history.set_aside)
-    return history
+    return Recorder(
+        paths.history_file,
+        clock=clock,
+        known_stretch_ids=stretch_ids,
+        on_problem=on_problem,
+        busy_timeout=HISTORY_BUSY_TIMEOUT,
+    ).start()
+
+
+class HistoryNotice:
+    """One notice per new history problem (the recorder calls it on its own thread when the
+    line changes); the line stays in `deskbreak status` until the problem is gone."""
+
+    def __init__(self, notifier: Notifier, icon: str | None) -> None:
+        self._notifier = notifier
+        self._icon = icon
+        self._last: str | None = None  # a problem that clears and comes back is not news
+
+    def __call__(self, line: str | None) -> None:
+        if line is None:
+            log.info("history: answers are saved again")
+            return
+        if line == self._last:
+            return
+        self._last = line
+        try:  # the notifier worker returns at once: the recorder's thread never waits on a server
+            self._notifier.notify(Notice("deskbreak: history problem", line, self._icon))
+        except NotifierError as error:
+            log.warning("history problem not shown as a notice: %s", error)
 
 
 def pick_idle_probe() -> Choice[ActivityProbe]:

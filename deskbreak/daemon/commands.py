@@ -20,6 +20,7 @@ from ..core import forecast, views
 from ..core import schedule as core
 from ..core.commands import COMMANDS
 from ..core.protocol import ProtocolError, parse_pause
+from ..store.recorder import unknown_stretch
 
 if TYPE_CHECKING:
     from .service import Daemon
@@ -68,9 +69,17 @@ def _show(daemon: Daemon, now: datetime, arg: Any) -> Answer:
     return Answer(core.prompt_now(daemon.state, now, daemon.plan), in_window=True)
 
 
+def unknown_stretch_answer(daemon: Daemon, stretch_id: str | None) -> Answer | None:
+    """A refusal of an answer naming a stretch no catalog has (it would be recorded, and top
+    "most done" in `stats`), before the schedule moves; None when the stretch is known."""
+    refused = unknown_stretch(stretch_id, daemon.catalog.ids())  # the built-in ones and the user's
+    return Answer(fields={"ok": False, "error": refused}) if refused else None
+
+
 def _done(daemon: Daemon, now: datetime, arg: Any) -> Answer:
     held, shown = answer_arg(arg)
-    return Answer(core.done(daemon.state, now, daemon.plan, held, shown))
+    refused = unknown_stretch_answer(daemon, shown)
+    return refused or Answer(core.done(daemon.state, now, daemon.plan, held, shown))
 
 
 def _snooze(daemon: Daemon, now: datetime, arg: Any) -> Answer:
@@ -78,7 +87,9 @@ def _snooze(daemon: Daemon, now: datetime, arg: Any) -> Answer:
 
 
 def _skip(daemon: Daemon, now: datetime, arg: Any) -> Answer:
-    return Answer(core.skip(daemon.state, now, daemon.plan, answer_arg(arg)[1]))
+    shown = answer_arg(arg)[1]
+    refused = unknown_stretch_answer(daemon, shown)
+    return refused or Answer(core.skip(daemon.state, now, daemon.plan, shown))
 
 
 def _another(daemon: Daemon, now: datetime, arg: Any) -> Answer:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from ..core import views
 from ..core.catalog import Catalog, Stretch
 from ..core.config import Config
 from ..core.outcomes import PromptOutcome
+from ..core.stats import Counts
 from ..core.workhours import Plan
 from ..ports import NotifierError
 from .today import Today
@@ -37,6 +39,7 @@ class PromptEffects:
     _lock: threading.RLock
     _today: Today
     _recorded: list[str]
+    _counts: Callable[[datetime], Counts | None]  # the Daemon's: today's counts, never raising
 
     def now(self) -> datetime:
         """The daemon's clock, in UTC (the core works in UTC)."""
@@ -54,11 +57,13 @@ class PromptEffects:
 
     def _record(self, outcome: PromptOutcome) -> None:
         try:
-            self._today.record(outcome, self.plan.zone)
+            not_saved = self._today.record(outcome, self.plan.zone)
         except Exception:  # a history failure must not stop prompting; it is logged with its cause
             log.exception("could not record %s for %s", outcome.outcome, outcome.stretch_id)
             return
         line = self._answer_line(outcome)
+        if not_saved:  # kept all the same (journalled): the user learns it is not in the history yet
+            line = f"{line} (not saved yet: {not_saved})"
         self._recorded.append(line)
         log.info("recorded: %s", line)
 
@@ -66,7 +71,7 @@ class PromptEffects:
         """`Standing back extension done · 2 of 6 today`, with today's count after this record."""
         stretch = self.catalog.get(outcome.stretch_id) if outcome.stretch_id else None
         name = stretch.name if stretch else (outcome.stretch_id or "a stretch")
-        counts = self._today.counts(self.now(), self.plan.zone)
+        counts = self._counts(self.now())
         return views.answer_line(
             outcome,
             name,

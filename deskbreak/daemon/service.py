@@ -52,6 +52,7 @@ class Ports:
     record: Callable[[PromptOutcome], object] = lambda outcome: None  # where outcomes are kept
     # The store's counts per local day (first, last): today's line and `status`; None: counted in memory.
     day_counts: Callable[[date, date], Sequence[Counts]] | None = None
+    today: Today | None = None  # where outcomes go and today is counted; overrides the two above
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # How far the wall clock was set since the last call (daemon/wall_clock.py); zero: it was not.
     clock_jump: Callable[[], timedelta] = field(default=lambda: timedelta(0))
@@ -80,7 +81,7 @@ class Daemon(PromptEffects):
         self.ports = ports
         self.config_path = config_path
         self.off_hours_heartbeat = off_hours_heartbeat
-        self._today: Today = (
+        self._today: Today = ports.today or (
             StoredToday(ports.record, ports.day_counts)
             if ports.day_counts is not None
             else TallyToday(ports.record)
@@ -273,18 +274,25 @@ class Daemon(PromptEffects):
         beat = now + (HEARTBEAT_IN_WINDOW if in_window else self.off_hours_heartbeat)
         run_at = beat if wake is None else min(max(wake, now), beat)
         self._last_beat = run_at
+        if self._timer_started and self.ports.timer is not None:
+            self.ports.timer.arm(run_at)  # first: nothing the tray's line reads decides it
         self.ports.tray.update(
             views.tray_view(look, self.state, self.plan, self.catalog, self.today_line(now))
         )
-        if self._timer_started and self.ports.timer is not None:
-            self.ports.timer.arm(run_at)
 
     # --- queries ---
 
     def today_line(self, now: datetime) -> str:
         """ "Today: 2 of 8 done": today in the zone in use, against the goal in use."""
-        counts = self._today.counts(now, self.plan.zone)
-        return today_line(counts, self.config.goals.daily_stretches)
+        return today_line(self._counts(now), self.config.goals.daily_stretches)
+
+    def _counts(self, now: datetime) -> Counts | None:
+        """Today's counts; a store that fails to count costs the numbers, never a prompt or a reply."""
+        try:
+            return self._today.counts(now, self.plan.zone)
+        except Exception as error:  # one line: a status bar polling every few seconds must not flood the log
+            log.warning("cannot count today's answers: %s", error)
+            return None
 
     def status(self, now: datetime | None = None) -> dict[str, Any]:
         """The status fields (`deskbreak status --json` without the socket's envelope)."""
@@ -294,7 +302,7 @@ class Daemon(PromptEffects):
 
     def _status_fields(self, look: Outlook) -> dict[str, Any]:
         fields = views.status(look, self.state, self.catalog, self.plan.zone)
-        counts = self._today.counts(look.now, self.plan.zone)
+        counts = self._counts(look.now)
         fields["today_line"] = today_line(counts, self.config.goals.daily_stretches)
         fields["today"] = counts_dict(counts)
         fields["notifier"] = self.ports.notifier.name
@@ -302,4 +310,6 @@ class Daemon(PromptEffects):
         fields["idle_probe"] = self.ports.senses.probe_name if self.ports.senses else "none"
         fields["config"] = self.config.source
         fields["config_error"] = self.config_error
+        fields["history_error"] = self._today.problem()
+        fields["answers_waiting"] = self._today.waiting()
         return fields

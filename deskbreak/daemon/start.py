@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import logging.handlers
 import signal
 import sys
 import threading
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..paths import Paths, default_paths
 from ..ports import Notice, Notifier, NotifierError
+from ..store.private import PrivateRotatingFileHandler, private_dir, tighten_file, write_private_text
 
 if TYPE_CHECKING:
     from .instance import InstanceLock
@@ -21,10 +21,13 @@ log = logging.getLogger("deskbreak")
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 MARKER = "safety-note-shown"
+LOG_BACKUPS = 3
 
 
 def setup_logging(paths: Paths, verbose: bool) -> None:
-    """Log to stderr and to a rotating file in the state directory."""
+    """Log to stderr and to a rotating file in the state directory: the log says when the user was
+    at their desk, so it and its folder are private (0600 in 0700), an older run's tightened."""
+
     level = logging.DEBUG if verbose else logging.INFO
     root = logging.getLogger()
     root.setLevel(level)
@@ -33,14 +36,14 @@ def setup_logging(paths: Paths, verbose: bool) -> None:
     console.setFormatter(logging.Formatter("deskbreak: %(message)s"))
     root.addHandler(console)
     try:
-        paths.state_dir.mkdir(parents=True, exist_ok=True)
-        file = logging.handlers.RotatingFileHandler(
-            paths.log_file, maxBytes=512 * 1024, backupCount=3, encoding="utf-8"
-        )
+        private_dir(paths.state_dir)
+        file = PrivateRotatingFileHandler(paths.log_file, max_bytes=512 * 1024, backup_count=LOG_BACKUPS)
         file.setFormatter(fmt)
         root.addHandler(file)
     except OSError as error:
         log.warning("not logging to %s: %s", paths.log_file, error)
+    for number in range(1, LOG_BACKUPS + 1):  # rotated by an older version, with the umask's mode
+        tighten_file(Path(f"{paths.log_file}.{number}"))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
@@ -63,8 +66,7 @@ def first_run(state_dir: Path) -> bool:
     if marker.exists():
         return False
     try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text("the safety note was shown\n", encoding="utf-8")
+        write_private_text(marker, "the safety note was shown\n")
     except OSError as error:  # an unwritable state dir: show the note every run rather than never
         log.debug("cannot write %s: %s", marker, error)
     return True

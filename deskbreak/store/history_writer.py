@@ -23,7 +23,7 @@ class HistoryWriter:
     def __init__(
         self,
         path: Path,
-        zone: tzinfo,
+        zone: tzinfo | None,
         clock: Callable[[], datetime],
         busy_timeout: float,
         on_set_aside: Callable[[str], None],

@@ -1,6 +1,6 @@
 """The recorder: the daemon hands it each answer; nothing answered is lost.
 
-`record(outcome)` returns at once and never raises: the answer is kept in memory and appended to
+`record(outcome, zone)` returns at once and never raises: the answer is kept in memory and appended to
 the journal (fsync'd) before it returns; a thread of the recorder's own writes journalled answers to
 the SQLite history in order, exactly once (each has an id the history ignores when it sees it
 again), and then empties the journal. While the history cannot be written (full disk, read-only,
@@ -12,8 +12,13 @@ Reads for `status` never touch the disk: today's counts are kept in memory (each
 history once) plus the answers still waiting. So neither a history write nor a history read ever
 runs on the daemon's thread or decides whether the timer is armed.
 
+Zones: a recorder built without a zone keeps each answer's local day in the zone it is recorded
+in (`record(outcome, zone)`; the history stores the prompt's own offset), so a daemon whose zone a
+reload changes counts each answer on the day it was given where the user was then.
+
 Threads: `record`, `problem`, `waiting` and `today_counts` may be called from any thread and only
-take the recorder's own lock briefly (for `record`, one small fsync'd append). `on_problem(line)` is called
+take the recorder's own lock briefly (for `record`, one small fsync'd append; with `settle`, it
+also waits that long at most for the answer to be written or for the history to fail). `on_problem(line)` is called
 from the recorder's thread each time the problem line changes (None: all is well again; a line can
 come back after another cleared); it must not block.
 """
@@ -25,7 +30,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
@@ -39,6 +44,7 @@ from .journal import Answer, Journal, JournalError, journal_path_for
 log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)  # seconds; the last one repeats
+STILL_WRITING = "the history is slow to answer; it is kept and written shortly"
 # The answers a person (or a client on the socket) names a stretch in; prompts name their own.
 _NAMED_BY_THE_USER = (DONE, SKIPPED)
 
@@ -61,13 +67,13 @@ class Receipt:
 
 
 class Recorder:
-    """`Recorder(path, zone=...).start()`; `close()` stops it (waiting answers stay journalled)."""
+    """`Recorder(path).start()`; `close()` stops it (waiting answers stay journalled)."""
 
     def __init__(
         self,
         history_path: Path,
         *,
-        zone: tzinfo,
+        zone: tzinfo | None = None,
         journal_path: Path | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         known_stretch_ids: Callable[[], Collection[str]] | None = None,
@@ -76,6 +82,9 @@ class Recorder:
         retry_delays: Sequence[float] = RETRY_DELAYS,
     ) -> None:
         """Replay the journal an earlier run left (into memory; the thread writes it); `start()`.
+
+        `zone`: the one zone every answer's local day is taken in; None: the zone each answer is
+        recorded in (the prompt's own offset), and `today_counts(now, zone)` names today's.
 
         `known_stretch_ids`: the catalog's ids, asked at each answer; done/skip naming another id
         are refused. `busy_timeout`: how long one write waits for another process's lock before
@@ -91,6 +100,7 @@ class Recorder:
         self._journal_problem: str | None = None
         self._set_aside_note: str | None = None
         self._failures = 0
+        self._failed_attempts = 0  # every failed write, so a `record` that settles sees its own
         self._retry_at: float | None = None
         self._woken = self._closing = False
         self._writer = HistoryWriter(
@@ -123,23 +133,41 @@ class Recorder:
             log.warning("cannot check stretch ids: %s", error)
             return None
 
-    def record(self, outcome: PromptOutcome) -> Receipt:
-        """Keep one answer (memory + journal) and return at once; never raises."""
+    def record(self, outcome: PromptOutcome, zone: tzinfo | None = None, settle: float = 0.0) -> Receipt:
+        """Keep one answer (memory + journal) and return at once; never raises. `zone`: the zone
+        in use when it was given (its local day; see the module). `settle`: seconds to wait at most
+        for it to be written, so the receipt can say why it is not (a lock, a full disk) the first
+        time; a problem already known is said at once."""
         try:
             refused = self.refusal(outcome.stretch_id) if outcome.outcome in _NAMED_BY_THE_USER else None
             if refused is not None:
                 log.warning("not recorded: %s", refused)
                 return Receipt(None, refused=refused)
+            if zone is not None and self._zone is None:
+                outcome = replace(outcome, prompted_at=outcome.prompted_at.astimezone(zone))
             answer = Answer(uuid.uuid4().hex, outcome)
             with self._cond:
                 self._pending.append(answer)
                 self._journal_locked(lambda: self._journal.append(answer))
                 self._woken = True
                 self._cond.notify_all()
-                return Receipt(answer.answer_id, not_saved=self._problem_locked())
+                why = self._unsaved_locked()
+                if why is None and settle > 0:
+                    why = self._settle_locked(answer, settle)
+                return Receipt(answer.answer_id, not_saved=why)
         except Exception as error:  # the promise: the daemon's answer never fails here
             log.exception("recording %s", outcome)
             return Receipt(None, not_saved=f"internal error: {error}")
+
+    def _settle_locked(self, answer: Answer, timeout: float) -> str | None:
+        """Wait (the lock released meanwhile) until `answer` is written or a write fails."""
+        failed_before = self._failed_attempts
+        self._cond.wait_for(
+            lambda: answer not in self._pending or self._failed_attempts > failed_before, timeout
+        )
+        if answer not in self._pending:
+            return None
+        return self._unsaved_locked() or STILL_WRITING
 
     def problem(self) -> str | None:
         """One line: what is wrong with the history and the fix; None when all is well."""
@@ -151,9 +179,10 @@ class Recorder:
         with self._cond:
             return len(self._pending)
 
-    def today_counts(self, now: datetime) -> DayCounts:
-        """Today's counts (local day of `now`), the waiting answers included; never reads the disk."""
-        day = self._day(now)
+    def today_counts(self, now: datetime, zone: tzinfo | None = None) -> DayCounts:
+        """Today's counts (the local day of `now` in `zone`, else in the recorder's zone), the
+        waiting answers included; never reads the disk."""
+        day = now.astimezone(zone).date() if zone is not None and self._zone is None else self._day(now)
         with self._cond:
             counts = self._tally.get(day)
             if self._tally.wanted():
@@ -247,7 +276,9 @@ class Recorder:
                 log.warning("%s; %d answers wait, retrying", error, len(self._pending))
             self._history_problem = str(error)
             self._failures += 1
+            self._failed_attempts += 1
             self._retry_at = time.monotonic() + delay
+            self._cond.notify_all()
 
     def _stored(self, batch: list[Answer], recount: bool) -> None:
         """The batch is in the history: drop it from memory and the journal, count it. `recount`:
@@ -280,7 +311,11 @@ class Recorder:
             self._journal_problem = f"{error}; answers wait in memory"
 
     def _problem_locked(self) -> str | None:
-        return self._history_problem or self._journal_problem or self._set_aside_note
+        return self._unsaved_locked() or self._set_aside_note
+
+    def _unsaved_locked(self) -> str | None:
+        """Why answers cannot be written now (a damaged file set aside earlier is no such reason)."""
+        return self._history_problem or self._journal_problem
 
     def _note_aside(self, line: str) -> None:
         with self._cond:
@@ -297,4 +332,5 @@ class Recorder:
             log.exception("reporting the history problem")
 
     def _day(self, moment: datetime) -> date:
-        return moment.astimezone(self._zone).date()
+        """The local day of `moment`: in the recorder's zone, else in its own offset (as stored)."""
+        return moment.astimezone(self._zone).date() if self._zone is not None else moment.date()

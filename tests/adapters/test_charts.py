@@ -5,7 +5,16 @@ from pathlib import Path
 
 from PIL import Image
 
-from deskbreak.adapters.charts import DONE_COLOUR, SERIES, SIZE, draw_week_chart, render_week_chart
+from deskbreak.adapters import charts
+from deskbreak.adapters.charts import (
+    DONE_COLOUR,
+    SERIES,
+    SIZE,
+    ChartLayout,
+    chart_layout,
+    draw_week_chart,
+    render_week_chart,
+)
 from deskbreak.core.stats import DayCounts
 
 MON = date(2026, 6, 1)
@@ -83,3 +92,39 @@ def test_empty_and_long_ranges_still_draw(tmp_path: Path) -> None:
     quarter = [DayCounts(MON + timedelta(days=i), done=i % 9) for i in range(90)]
     image = render_week_chart(quarter, 6, size=(1200, 500))
     assert image.size == (1200, 500) and colour_count(image, DONE_COLOUR) > 1000
+
+
+def column(image: Image.Image, at: ChartLayout, index: int, top: float, bottom: float) -> Image.Image:
+    x = int(at.centre_x(index))
+    return image.crop((x - 2, int(top), x + 3, int(bottom)))
+
+
+def test_only_done_rises_toward_the_goal() -> None:
+    # 3 done + 2 snoozed + 1 skipped is half way to a goal of 6, not at it.
+    mixed = [DayCounts(MON, done=3, snoozed=2, skipped=1)]
+    at = chart_layout(mixed, 6)
+    image = render_week_chart(mixed, 6)
+    above_axis = column(image, at, 0, at.plot_top, at.axis_y)
+    green_rows = [y for y in range(above_axis.height) if above_axis.getpixel((2, y)) == DONE_COLOUR]
+    bar_top = at.plot_top + min(green_rows)
+    goal_rows = [y for y in range(at.plot_top, at.axis_y) if image.getpixel((at.left + 2, y)) == charts.GOAL]
+    assert goal_rows, "the goal line is drawn"
+    bar_height, goal_height = at.axis_y - bar_top, at.axis_y - min(goal_rows)
+    assert abs(bar_height - goal_height / 2) <= 2, (bar_height, goal_height)
+    for _, _, colour in charts.NOT_COUNTED:
+        assert colour_count(above_axis, colour) == 0  # nothing else stacks on the done bar
+    # ...and the same picture above the axis as 3 done alone
+    alone = render_week_chart([DayCounts(MON, done=3)], 6)
+    region = (0, at.plot_top, image.width, at.axis_y)
+    assert image.crop(region).tobytes() == alone.crop(region).tobytes()
+
+
+def test_the_other_outcomes_sit_in_their_own_strip() -> None:
+    days = [DayCounts(MON, done=1, snoozed=2, skipped=1, ignored=1, natural_breaks=1)]
+    at = chart_layout(days, 6)
+    image = render_week_chart(days, 6)
+    strip = column(image, at, 0, at.strip_top, at.strip_top + at.strip_height + 1)
+    for _, _, colour in charts.NOT_COUNTED:
+        assert colour_count(strip, colour) > 0, colour
+    assert colour_count(strip, DONE_COLOUR) == 0
+    assert at.strip_top > at.axis_y and at.top_value < 10  # the scale comes from done and the goal

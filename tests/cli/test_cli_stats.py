@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PIL import Image
@@ -102,3 +102,30 @@ def test_history_export_to_a_new_file_is_private(home, capsys, tmp_path):
     assert (
         stat.S_IMODE(history.stat().st_mode) == 0o600 and stat.S_IMODE(history.parent.stat().st_mode) == 0o700
     )
+
+
+def test_day_one_shows_no_earlier_days_and_explains_its_marks(home, capsys):
+    first = (datetime.now(UTC) - timedelta(days=2)).date()
+    assert cli.main(["stats", "--days", "10", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["start"] == first.isoformat() and len(data["days"]) == 3
+    assert date.fromisoformat(data["days"][0]["date"]) == first
+    assert cli.main(["stats", "--days", "10"]) == 0
+    out = capsys.readouterr().out
+    rows = [
+        line for line in out.splitlines() if line[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    ]
+    assert len(rows) == 3  # the history starts two days ago: no empty days before it
+    assert f"your history starts on {first:%a %Y-%m-%d}" in out
+    assert "· not a work day" in out and "✓ goal met" in out
+    assert "least done" not in out  # many stretches tie at zero: none is picked
+    assert "not yet done: " in out and " stretches" in out
+
+
+def test_a_fresh_install_shows_today_alone(tmp_path, monkeypatch, capsys):
+    for name in ("CONFIG", "DATA", "STATE"):
+        monkeypatch.setenv(f"XDG_{name}_HOME", str(tmp_path / name.lower()))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    assert cli.main(["stats", "--days", "7", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["days"]) == 1 and data["start"] == data["end"] == data["today"]

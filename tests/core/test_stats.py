@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
-import json
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -17,17 +14,17 @@ from deskbreak.core.outcomes import (
     PromptOutcome,
 )
 from deskbreak.core.stats import (
-    CSV_COLUMNS,
     Counts,
     DayCounts,
     add_outcome,
     count_days,
+    not_yet_done,
+    shown_start,
     streaks,
     summarize,
     summarize_counts,
-    to_csv,
-    to_json,
     today_line,
+    unique_least_done,
     window,
 )
 
@@ -191,6 +188,43 @@ def test_least_done_may_name_a_stretch_never_done() -> None:
     assert s.most_done is not None and s.most_done.stretch_id == "twist"
 
 
+def test_days_before_the_first_use_are_left_out() -> None:
+    # First used on Wednesday: Monday and Tuesday are not days without stretches.
+    items = [done(2, "twist"), outcome(3, SKIPPED)]
+    s = summarize(items, day(0), day(4), 6, weekdays, day(4))
+    assert s.start_day == day(2) and [d.day for d in s.days] == [day(2), day(3), day(4)]
+    assert s.work_days == frozenset({day(2), day(3), day(4)})
+    counted = summarize_counts(
+        count_days(items),
+        {"twist": 1},
+        start_day=day(0),
+        end_day=day(4),
+        goal=6,
+        is_work_day=weekdays,
+        today=day(4),
+        first_use=day(2),
+    )
+    assert counted == s
+
+
+def test_the_first_use_bounds_the_range() -> None:
+    assert shown_start(day(0), day(6), None) == day(0)  # unknown: the whole range
+    assert shown_start(day(3), day(6), day(0)) == day(3)  # used before the range
+    assert shown_start(day(0), day(6), day(4)) == day(4)
+    assert shown_start(day(0), day(6), day(9)) == day(6)  # nothing yet: the last day alone
+
+
+def test_ties_for_least_done_name_no_stretch() -> None:
+    s = summarize(sample(), day(1), day(2), 6, weekdays, day(2), known_ids=["squat", "bend"])
+    assert not_yet_done(s) == ("bend", "squat")
+    assert unique_least_done(s) is None  # two at zero
+    tied = summarize(sample(), day(1), day(2), 6, weekdays, day(2))  # twist 1, wall-slide 1
+    assert not_yet_done(tied) == () and unique_least_done(tied) is None
+    alone = summarize(sample(), day(1), day(1), 6, weekdays, day(1))  # lean 2, twist 1
+    least = unique_least_done(alone)
+    assert least is not None and (least.stretch_id, least.done) == ("twist", 1)
+
+
 def test_empty_summary() -> None:
     s = summarize([], day(0), day(0), 6, weekdays, day(0))
     assert s.totals == Counts() and s.completion_rate is None
@@ -213,55 +247,6 @@ def test_sql_path_gives_the_same_summary() -> None:
         today=day(2),
     )
     assert counted == pure
-
-
-# --- shapes ---
-
-
-def test_json_shape() -> None:
-    s = summarize(sample(), day(0), day(1), 6, weekdays, day(1))
-    data = json.loads(json.dumps(to_json(s)))
-    assert list(data) == [
-        "schema",
-        "start",
-        "end",
-        "today",
-        "goal",
-        "days",
-        "totals",
-        "completion_rate",
-        "streak",
-        "stretches",
-    ]
-    assert data["schema"] == 1 and data["start"] == "2026-06-01" and data["goal"] == 6
-    assert data["days"][0] == {
-        "date": "2026-06-01",
-        "work_day": True,
-        "done": 6,
-        "snoozed": 0,
-        "skipped": 0,
-        "ignored": 0,
-        "natural_breaks": 0,
-        "missed_while_asleep": 0,
-        "goal_met": True,
-    }
-    assert data["totals"]["done"] == 9 and data["totals"]["missed_while_asleep"] == 1
-    assert data["completion_rate"] == round(9 / 11, 4)
-    assert data["streak"] == {"current": 1, "best": 1}
-    assert data["stretches"]["most_done"] == {"stretch_id": "twist", "done": 7}
-    assert data["stretches"]["least_done"] == {"stretch_id": "lean", "done": 2}
-    empty = to_json(summarize([], day(0), day(0), 6, weekdays, day(0)))
-    assert empty["completion_rate"] is None and empty["stretches"]["most_done"] is None
-
-
-def test_csv_shape() -> None:
-    s = summarize(sample(), day(0), day(6), 6, weekdays, day(6))
-    rows = list(csv.reader(io.StringIO(to_csv(s))))
-    assert tuple(rows[0]) == CSV_COLUMNS
-    assert rows[1] == ["2026-06-01", "1", "6", "0", "0", "0", "0", "0", "1"]
-    assert rows[2] == ["2026-06-02", "1", "3", "1", "1", "1", "1", "1", "0"]
-    assert rows[6] == ["2026-06-06", "0", "0", "0", "0", "0", "0", "0", "0"]
-    assert len(rows) == 8
 
 
 # --- the tray line and the CLI window ---

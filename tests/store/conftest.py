@@ -3,9 +3,7 @@ watched through events, and a read of what the history file really holds."""
 
 from __future__ import annotations
 
-import errno
 import sqlite3
-import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -13,9 +11,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from disk_faults import fill, mount, small_disk
 
 from deskbreak.core.outcomes import DONE, PromptOutcome
 from deskbreak.store.recorder import Recorder
+
+__all__ = ["fill", "mount", "small_disk"]  # the tests here import them from this conftest
 
 BERLIN = ZoneInfo("Europe/Berlin")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=BERLIN)  # a Monday
@@ -81,34 +82,3 @@ def start_recorder(problems: ProblemWatch) -> Iterator[Callable[..., Recorder]]:
     yield start
     for recorder in made:
         recorder.close()
-
-
-def mount(args: list[str]) -> None:
-    subprocess.run(["mount", *args], check=True, capture_output=True)
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 512 KiB tmpfs of our own (root only: CI runs as root)."""
-    where = tmp_path / "disk"
-    where.mkdir()
-    try:
-        mount(["-t", "tmpfs", "-o", "size=512k", "tmpfs", str(where)])
-    except (OSError, subprocess.CalledProcessError) as error:
-        pytest.skip(f"cannot mount a tmpfs here: {error}")
-    try:
-        yield where
-    finally:
-        subprocess.run(["umount", "-l", str(where)], check=False)
-
-
-def fill(disk: Path) -> Path:
-    filler = disk / "filler"
-    with open(filler, "wb", buffering=0) as f:
-        try:
-            while True:
-                f.write(b"\0" * 4096)
-                f.flush()
-        except OSError as error:
-            assert error.errno == errno.ENOSPC
-    return filler

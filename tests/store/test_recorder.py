@@ -158,3 +158,40 @@ def test_record_from_many_threads_keeps_every_answer(tmp_path: Path, start_recor
         t.join()
     assert recorder.flush(WAIT)
     assert len({r[2] for r in stored(db)}) == 100
+
+
+def test_without_a_zone_each_answer_keeps_the_day_of_the_zone_it_was_given_in(
+    tmp_path: Path, start_recorder
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    kiritimati, pago = ZoneInfo("Pacific/Kiritimati"), ZoneInfo("Pacific/Pago_Pago")  # 25 h apart
+    db = tmp_path / "history.sqlite3"
+    recorder = start_recorder(db, zone=None)
+    at = answer(0).prompted_at  # Monday 09:00 in Berlin: Monday 22:00 there, Sunday 21:00 here
+    recorder.record(answer(0), kiritimati)
+    recorder.record(answer(1), pago)
+    assert recorder.flush(WAIT)
+    with History.open(db) as h:
+        days = {c.day: c.done for c in h.day_counts(date(2026, 3, 1), date(2026, 3, 2))}
+    assert days == {date(2026, 3, 2): 1, date(2026, 3, 1): 1}
+    recorder.today_counts(at, kiritimati), recorder.today_counts(at, pago)  # ask for both days
+    assert recorder.flush(WAIT)
+    assert recorder.today_counts(at, kiritimati).done == 1 and recorder.today_counts(at, pago).done == 1
+    db.rename(tmp_path / "elsewhere")
+    db.mkdir()  # a waiting answer counts on the day of its zone too
+    recorder.record(answer(2), pago)
+    assert recorder.today_counts(at, pago).done == 2 and recorder.today_counts(at, kiritimati).done == 1
+
+
+def test_a_settling_record_says_at_once_when_its_write_failed_and_nothing_when_it_landed(
+    tmp_path: Path, start_recorder
+) -> None:
+    db = tmp_path / "history.sqlite3"
+    recorder = start_recorder(db)
+    assert recorder.record(answer(0), settle=WAIT).not_saved is None
+    assert [r[1] for r in stored(db)] == [DONE]  # written before the receipt came back
+    db.rename(tmp_path / "elsewhere")
+    db.mkdir()
+    failed = recorder.record(answer(1), settle=WAIT)  # the first failure, not a known one
+    assert failed.not_saved == f"history {db} is a folder, not a file; move it away"

@@ -8,7 +8,10 @@ so Tk never loads into the daemon. The buttons talk to the daemon over the contr
 CLI's commands (`done` with the seconds held, `snooze`, `skip`, `another`, `pause`, `resume`,
 `status`); where no daemon answers, the window still works as a guide and says nothing is recorded.
 The countdown is `guide.py`, fed by a ticker that reads an injectable clock every TICK_MS.
-Keys: Enter done, S snooze, Esc skip, N another stretch, Space start/pause the timer.
+Keys: Enter done, S snooze, Esc skip, N another stretch, Space start/pause the timer. Keys count
+only after KEY_DELAY without one since the window mapped: the window takes the focus, and a key
+meant for another program, or held down, must not answer the prompt in its first instant.
+The window fits the work area the window manager leaves free of panels, shrinking to fit.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -30,6 +33,8 @@ if TYPE_CHECKING:  # Tk loads in main(), so a missing tkinter is one clear line
     import tkinter
 
 TICK_MS = 200
+KEY_DELAY = timedelta(seconds=0.5)
+TITLE_BAR = 36  # what a window manager's frame adds above the window, at 96 dpi
 STATUS_EVERY_S = 5.0
 NOT_RUNNING = "deskbreak is not running: this window is a guide only, nothing is recorded."
 
@@ -70,9 +75,11 @@ class GuideWindow:
         self.paused_here = False  # reminders paused from this window (it stays open for Done)
         self._last_status = 0.0
         self._after: str | None = None
+        self.keys_from: datetime | None = None  # set when the window maps
+        self.ignored_keys = 0
         root.withdraw()
         self.scale = window_theme.scale_for(root.winfo_fpixels("1i"))
-        self.area = self._monitor()
+        self.area = self._area()
         from . import view as window_view
 
         self.view = window_view.View(self, self.palette, self.scale, self.area)
@@ -92,6 +99,17 @@ class GuideWindow:
         self.root.title(stretch.name)
         self.view.show_stretch(stretch)
         self.render()
+        if self.keys_from is not None:  # another stretch, in a window already placed
+            self._fit()
+
+    def on_key(self, action: Callable[[], object]) -> None:
+        """Run a key's action, unless the window mapped (or a key came) under KEY_DELAY ago."""
+        now = self.clock()
+        if self.keys_from is None or now < self.keys_from:
+            self.ignored_keys += 1
+            self.keys_from = now + KEY_DELAY  # a held key repeats: wait until it is let go
+            return
+        action()
 
     def tick(self) -> None:
         self.state, cues = guide.advance(self.state, self.clock())
@@ -221,20 +239,32 @@ class GuideWindow:
 
     # --- placement and focus ---
 
-    def _monitor(self) -> window_theme.Rect:
+    def _area(self) -> window_theme.Rect:
+        """The part of the pointer's monitor that panels leave free."""
         x, y = self.root.winfo_pointerxy()
         screen = (0, 0, self.root.winfo_screenwidth(), self.root.winfo_screenheight())
-        return window_theme.monitor_at(x, y, window_theme.read_monitors(self.root.winfo_screen()), screen)
+        display = self.root.winfo_screen()
+        monitor = window_theme.monitor_at(x, y, window_theme.read_monitors(display), screen)
+        return window_theme.usable_area(monitor, window_theme.read_workarea(display))
+
+    def _fit(self) -> None:
+        """Shrink to the area, less the frame the window manager adds, and stay inside it."""
+        _, _, width, height = self.area
+        title_bar = round(TITLE_BAR * self.scale)
+        self.view.fit(width - 2 * round(self.scale * 4), height - title_bar)
+        root = self.root
+        root.update_idletasks()
+        x, y = window_theme.centred((root.winfo_reqwidth(), root.winfo_reqheight() + title_bar), self.area)
+        root.geometry(f"+{x}+{y}")
 
     def _place(self) -> None:
         root = self.root
-        root.update_idletasks()
-        x, y = window_theme.centred((root.winfo_reqwidth(), root.winfo_reqheight()), self.area)
-        root.geometry(f"+{x}+{y}")
+        self._fit()
         root.attributes("-topmost", True)
         if not self.focus:
             window_theme.no_focus_on_map(root.winfo_id(), root.winfo_screen())
         root.deiconify()
+        self.keys_from = self.clock() + KEY_DELAY
         if self.focus:
             root.lift()
             root.focus_force()

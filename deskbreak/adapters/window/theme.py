@@ -114,6 +114,59 @@ def monitor_at(x: int, y: int, monitors: Sequence[Rect], screen: Rect) -> Rect:
     return monitors[0] if monitors else screen
 
 
+SCREEN_MARGIN = 48  # kept free for panels when the window manager says nothing of its work area
+
+
+def usable_area(monitor: Rect, workarea: Rect | None, margin: int = SCREEN_MARGIN) -> Rect:
+    """Where the window may go on `monitor`: its overlap with the window manager's work area (the
+    screen less the panels' struts, _NET_WORKAREA), else the monitor less `margin` all round."""
+    mx, my, mw, mh = monitor
+    if workarea is not None:
+        wx, wy, ww, wh = workarea
+        x0, y0 = max(mx, wx), max(my, wy)
+        x1, y1 = min(mx + mw, wx + ww), min(my + mh, wy + wh)
+        if x1 - x0 > 0 and y1 - y0 > 0:
+            return (x0, y0, x1 - x0, y1 - y0)
+    inset = min(margin, mw // 8, mh // 8)
+    return (mx + inset, my + inset, mw - 2 * inset, mh - 2 * inset)
+
+
+def workarea_of(values: Sequence[int], current_desktop: int | None) -> Rect | None:
+    """The current desktop's rectangle from _NET_WORKAREA's values (x, y, w, h per desktop)."""
+    index = current_desktop or 0
+    if len(values) < 4 * (index + 1):
+        index = 0
+    if len(values) < 4:
+        return None
+    x, y, w, h = values[4 * index : 4 * index + 4]
+    return (x, y, w, h) if w > 0 and h > 0 else None
+
+
+def read_workarea(display_name: str | None = None) -> Rect | None:
+    """The work area the window manager publishes on the root window (_NET_WORKAREA), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        from Xlib import X
+        from Xlib import display as xdisplay
+
+        d = xdisplay.Display(display_name)
+    except Exception:  # no python-xlib, no X server
+        return None
+    try:
+        root = d.screen().root
+        area = root.get_full_property(d.intern_atom("_NET_WORKAREA"), X.AnyPropertyType)
+        if area is None:
+            return None
+        desktop = root.get_full_property(d.intern_atom("_NET_CURRENT_DESKTOP"), X.AnyPropertyType)
+        return workarea_of(list(area.value), int(desktop.value[0]) if desktop is not None else None)
+    except Exception as error:
+        log.debug("could not read _NET_WORKAREA: %s", error)
+        return None
+    finally:
+        d.close()
+
+
 def centred(size: tuple[int, int], area: Rect) -> tuple[int, int]:
     """The top-left corner that centres a window of `size` in `area` (kept inside it)."""
     width, height = size

@@ -1,6 +1,7 @@
 """The guided window's widgets (tkinter): what it shows and where; no decisions.
 
 Sizes are pixels at 96 dpi times the screen's scale: the countdown is 72 px, the text 17 px.
+`fit` shrinks the picture, then the text, until the window fits the space it is given.
 """
 
 from __future__ import annotations
@@ -24,11 +25,24 @@ if TYPE_CHECKING:
 IMAGE_SIZE = (480, 360)
 FLASH_MS = 450
 TEXT_WIDTH = 520  # the column of steps, at 96 dpi
+GUTTER = 24  # between the picture and the steps, at 96 dpi
+MIN_IMAGE_SCALE = 0.4  # below this the picture no longer shows the pose
+MIN_TEXT_SCALE = 0.7  # 17 px text stays at 12 px or more
+FONTS: dict[str, tuple[int, Literal["normal", "bold"]]] = {
+    "title": (30, "bold"),
+    "count": (72, "bold"),
+    "label": (21, "bold"),
+    "text": (17, "normal"),
+    "small": (14, "normal"),
+    "button": (16, "bold"),
+}
 
 
-def _on_key(action: Callable[[], object]) -> Callable[[object], object]:
-    """A key binding that runs `action` (Tk passes the event, which the actions do not need)."""
-    return lambda _event: action()  # one closure per action: no late binding of a loop variable
+def _on_key(
+    gate: Callable[[Callable[[], object]], object], action: Callable[[], object]
+) -> Callable[[object], object]:
+    """A key binding that hands `action` to `gate` (Tk passes the event, which no action needs)."""
+    return lambda _event: gate(action)  # one closure per action: no late binding of a loop variable
 
 
 class View:
@@ -37,22 +51,17 @@ class View:
         root = self.root = window.root
         family = tkfont.nametofont("TkDefaultFont").actual("family")
         px = self.px
-
-        def font(size: int, weight: Literal["normal", "bold"] = "normal") -> tkfont.Font:
-            return tkfont.Font(root=root, family=family, size=-px(size), weight=weight)
-
+        self.text_scale = 1.0
         self.fonts = {
-            "title": font(30, "bold"),
-            "count": font(72, "bold"),
-            "label": font(21, "bold"),
-            "text": font(17),
-            "small": font(14),
-            "button": font(16, "bold"),
+            name: tkfont.Font(root=root, family=family, size=-px(size), weight=weight)
+            for name, (size, weight) in FONTS.items()
         }
-        # Fit a small screen: the picture shrinks before the text does.
+        # A first guess for a small screen (`fit` measures and corrects it): the picture shrinks
+        # before the text does.
         room = area[3] - px(470)
-        self.image_scale = max(0.45, min(scale, room / IMAGE_SIZE[1]))
+        self.image_scale = max(MIN_IMAGE_SCALE * scale, min(scale, room / IMAGE_SIZE[1]))
         self._images: dict[tuple[str, bool], ImageTk.PhotoImage | None] = {}
+        self._picture_key: tuple[str, bool] | None = None
         root.configure(bg=palette.bg, padx=px(24), pady=px(16))
         root.columnconfigure(1, weight=1)
         self.title = self._label(root, "", "title", palette.fg)
@@ -60,7 +69,7 @@ class View:
         self.summary = self._label(root, "", "text", palette.muted)
         self.summary.grid(row=1, column=0, columnspan=2, sticky="w", pady=(0, px(10)))
         self.picture = tk.Label(root, bg=palette.bg, bd=0)
-        self.picture.grid(row=2, column=0, sticky="nw", padx=(0, px(24)))
+        self.picture.grid(row=2, column=0, sticky="nw", padx=(0, px(GUTTER)))
         right = tk.Frame(root, bg=palette.bg)
         right.grid(row=2, column=1, sticky="nsew")
         self.count = self._label(right, "", "count", palette.accent)
@@ -71,7 +80,7 @@ class View:
         self.flashing = False
         self.steps = tk.Frame(right, bg=palette.bg)
         self.steps.pack(anchor="w", fill="x")
-        self.caution = self._label(root, "", "text", palette.caution, wrap=IMAGE_SIZE[0] + TEXT_WIDTH + 24)
+        self.caution = self._label(root, "", "text", palette.caution)
         self.caution.grid(row=3, column=0, columnspan=2, sticky="w", pady=(px(14), 0))
         buttons = tk.Frame(root, bg=palette.bg)
         buttons.grid(row=4, column=0, columnspan=2, sticky="w", pady=(px(16), 0))
@@ -86,13 +95,12 @@ class View:
         self.next_line.pack(side="left", padx=(px(6), 0))
         if window.menu_less:
             self.reminders.grid(row=5, column=0, columnspan=2, sticky="w", pady=(px(10), 0))
-        self.message = self._label(root, "", "small", palette.fg, wrap=IMAGE_SIZE[0] + TEXT_WIDTH + 24)
+        self.message = self._label(root, "", "small", palette.fg)
         self.message.grid(row=6, column=0, columnspan=2, sticky="w", pady=(px(8), 0))
         self.message.grid_remove()  # shown with its first message
-        self.footer = self._label(
-            root, "Safety: " + SAFETY_NOTE, "small", palette.muted, wrap=IMAGE_SIZE[0] + TEXT_WIDTH + 24
-        )
+        self.footer = self._label(root, "Safety: " + SAFETY_NOTE, "small", palette.muted)
         self.footer.grid(row=7, column=0, columnspan=2, sticky="w", pady=(px(6), 0))
+        self._wrap_wide_lines()
         for keys, action in (
             (("<Return>", "<KP_Enter>"), window.done),
             (("s", "S"), window.snooze),
@@ -101,11 +109,57 @@ class View:
             (("<space>",), window.toggle_timer),
         ):
             for key in keys:
-                root.bind(key, _on_key(action))
+                root.bind(key, _on_key(window.on_key, action))
         self._side: bool | None = None
 
     def px(self, size: float) -> int:
         return round(size * self.scale)
+
+    # --- fitting the space given ---
+
+    def fit(self, width: int, height: int) -> None:
+        """Shrink the picture, then the text, until the window asks for at most width × height
+        (a best effort: both stop at the size below which they no longer read)."""
+        for _ in range(8):
+            self.root.update_idletasks()
+            over_w = self.root.winfo_reqwidth() - width
+            over_h = self.root.winfo_reqheight() - height
+            if over_w <= 0 and over_h <= 0:
+                return
+            picture_w, picture_h = self._picture_size()
+            # The picture shares its row with the steps: shrinking it below them gains no height.
+            gain_h = min(over_h, picture_h - self.right.winfo_reqheight())
+            wanted_w = picture_w - max(0, over_w)
+            wanted_h = picture_h - max(0, gain_h) if over_h > 0 else picture_h
+            scale = max(MIN_IMAGE_SCALE * self.scale, min(wanted_w / IMAGE_SIZE[0], wanted_h / IMAGE_SIZE[1]))
+            if scale < self.image_scale - 0.005:
+                self.set_image_scale(scale)
+                continue
+            if self.text_scale <= MIN_TEXT_SCALE:
+                return
+            ratio = min(width / self.root.winfo_reqwidth(), height / self.root.winfo_reqheight())
+            self.set_text_scale(max(MIN_TEXT_SCALE, self.text_scale * min(ratio, 0.97)))
+
+    def set_image_scale(self, scale: float) -> None:
+        self.image_scale = scale
+        self._images.clear()
+        if self._picture_key is not None:
+            self.picture.configure(image=self._image(*self._picture_key))
+        self._wrap_wide_lines()
+
+    def set_text_scale(self, scale: float) -> None:
+        self.text_scale = scale
+        for name, (size, _) in FONTS.items():
+            self.fonts[name].configure(size=-max(1, self.px(size * scale)))
+
+    def _picture_size(self) -> tuple[int, int]:
+        return round(IMAGE_SIZE[0] * self.image_scale), round(IMAGE_SIZE[1] * self.image_scale)
+
+    def _wrap_wide_lines(self) -> None:
+        """The lines under the picture and the steps wrap at their combined width."""
+        wrap = self._picture_size()[0] + self.px(GUTTER + TEXT_WIDTH)
+        for label in (self.caution, self.message, self.footer):
+            label.configure(wraplength=wrap)
 
     def _label(self, parent: tk.Misc, text: str, font: str, fg: str, wrap: int = 0) -> tk.Label:
         return tk.Label(
@@ -157,7 +211,8 @@ class View:
         if self._side != state.mirrored:
             self._side = state.mirrored
             self._fill_steps(guide.steps(state))
-            self.picture.configure(image=self._image(state.stretch.id, state.mirrored))
+            self._picture_key = (state.stretch.id, state.mirrored)
+            self.picture.configure(image=self._image(*self._picture_key))
         holding = state.phase == guide.HOLDING or state.phase == guide.FINISHED
         self.count.configure(
             text="Done" if state.phase == guide.FINISHED else f"{seconds}",
@@ -206,7 +261,7 @@ class View:
         picture = Image.alpha_composite(backdrop, picture).convert("RGB")
         if mirrored:
             picture = ImageOps.mirror(picture)
-        size = (round(IMAGE_SIZE[0] * self.image_scale), round(IMAGE_SIZE[1] * self.image_scale))
+        size = self._picture_size()
         if size != picture.size:
             picture = picture.resize(size, Image.Resampling.LANCZOS)
         return ImageTk.PhotoImage(picture, master=self.root)

@@ -251,7 +251,9 @@ def test_clicking_the_prompt_opens_the_guided_window_whose_done_records_that_str
     desktop.dunst_default_action()  # a left click on the notification
     window = guided_window(desktop, name)
     assert run.status()["state"] == "due"  # the window shows it: it stays due
-    subprocess.run(["xdotool", "windowfocus", "--sync", window, "key", "Return"], env=desktop.env, check=True)
+    # The window counts keys from half a second after it maps (its own clock, in its own process).
+    press = ["xdotool", "windowfocus", "--sync", window, "sleep", "0.6", "key", "Return"]
+    subprocess.run(press, env=desktop.env, check=True)
     done = wait_for(lambda: run.status()["today"]["done"] == 1 and run.status(), "done counted")
     assert done["state"] == "working"
     run.wait_log(f"recorded: {name} done · 1 of 6 today")

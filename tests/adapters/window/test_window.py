@@ -211,6 +211,7 @@ def test_another_stretch_comes_from_the_daemon(rig):
     r = rig("seated-twist", "seated-side-bend")
     first = r.daemon.command("now")["stretch"]["id"]
     window = r.open(BUILTIN.get(first), focus=True)
+    r.step(1)  # keys count from half a second after the window maps
     r.key("n")
     now_shown = r.client.request("status")["stretch"]["id"]
     assert now_shown != first
@@ -232,6 +233,7 @@ def test_snooze_and_the_menu_less_line(rig):
     window.pause_reminders()
     assert r.client.request("status")["state"] != "paused"
     r.daemon.command("now")
+    r.step(1)
     r.key("s")
     assert window.closed and r.client.request("status")["state"] == "snoozed"
 
@@ -307,3 +309,26 @@ def test_pausing_from_the_window_is_no_skip_and_done_still_records_the_stretch(r
     window.done()
     assert [(o.stretch_id, o.outcome) for o in r.outcomes()] == [("seated-twist", DONE)]
     assert r.daemon.status()["state"] == "paused"
+
+
+# --- a key meant for another program does not answer the prompt ---
+
+
+def test_a_key_in_the_first_half_second_is_ignored(rig, desktop):
+    r = rig()
+    r.daemon.command("now")
+    window = r.open(focus=True)
+    wait_for(lambda: r.pump() or window.root.focus_get() is not None, "the keyboard focus")
+    xdotool(desktop, "key", "Return")  # a real key press, right after the window mapped
+    wait_for(lambda: r.pump() or window.ignored_keys, "the key to reach the window")
+    assert not window.closed and r.outcomes() == [] and r.client.request("status")["state"] == "due"
+    r.clock.advance(seconds=0.4)
+    xdotool(desktop, "key", "Return")  # a held key repeats: the half second starts again
+    wait_for(lambda: r.pump() or window.ignored_keys == 2, "the second key to reach the window")
+    r.clock.advance(seconds=0.4)  # 0.8 s after the map, 0.4 s after the last key
+    r.key("Return")
+    assert window.ignored_keys == 3 and not window.closed and r.outcomes() == []
+    r.clock.advance(seconds=0.6)
+    xdotool(desktop, "key", "Return")
+    wait_for(lambda: r.pump() or window.closed, "Enter to answer Done")
+    assert [(o.stretch_id, o.outcome) for o in r.outcomes()] == [("seated-twist", DONE)]
