@@ -6,11 +6,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.config import Config, ConfigError
+
+if TYPE_CHECKING:  # planned.py is imported when a change is made: every CLI call builds this parser
+    from .planned import RunningDaemon
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -96,31 +98,25 @@ def _current(path: Path) -> Config | None:
         return None
 
 
-def schedule_lines(old: Config | None, new: Config, now: datetime | None = None) -> list[str]:
-    """ "changed: ..." and "next prompts: before → after", computed offline from the two configs."""
-    from ..assets import builtin_catalog
-    from ..core import config_change
-    from ..core import schedule as core
-    from ..daemon.service import build_plan
+def schedule_lines(old: Config | None, new: Config, daemon: RunningDaemon | None) -> list[str]:
+    """What the change does to the next prompts: as the running daemon that reads the file plans
+    them (asked over the socket), else predicted from the two configs."""
+    from .planned import daemon_lines, predicted_lines
 
-    now = now or datetime.now(UTC)
-    state = core.start(now, seed=int(now.timestamp()) // 86400)
-    catalog = builtin_catalog()
-    new_plan, _ = build_plan(new, catalog)
-    after = config_change.upcoming_times(state, now, new_plan)
-    if old is None:
-        return [f"next prompts: (invalid before) → {config_change.times_text(after, new_plan.zone, now)}"]
-    before = config_change.upcoming_times(state, now, build_plan(old, catalog)[0])
-    return config_change.summary(old, new, before, after, new_plan.zone, now)
+    if daemon is not None:
+        return daemon_lines(daemon, old, new)
+    return predicted_lines(old, new)
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
     from ..adapters.editor import editor_command, run_editor
     from ..store import config_file
     from ..store.config_file import ensure_config
+    from .planned import daemon_reading
 
     path = _path(args)
     before = _current(path)
+    daemon = daemon_reading(path)  # its times before the edit: the watcher may apply it on save
     try:
         if ensure_config(path):
             print(f"created {path} from the example")
@@ -168,7 +164,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
         )
         return EXIT_BAD_INPUT
     print(f"ok: {path}")
-    for line in schedule_lines(before, after):
+    for line in schedule_lines(before, after, daemon):
         print(line)
     return EXIT_OK
 
@@ -184,9 +180,11 @@ def cmd_set(args: argparse.Namespace) -> int:
     from ..assets import example_config_text
     from ..core import config as config_model
     from ..store.config_file import EditError, read_text, set_key, write_atomically
+    from .planned import daemon_reading
 
     path = _path(args)
     before = _current(path)
+    daemon = daemon_reading(path)
     try:
         text = read_text(path) if os.path.lexists(path) else example_config_text()
         result = set_key(text, args.key, args.value, str(path))
@@ -201,6 +199,6 @@ def cmd_set(args: argparse.Namespace) -> int:
         print(f"cannot write {path}: {error}", file=sys.stderr)
         return EXIT_FAILURE
     print(f"ok: {path}")
-    for line in schedule_lines(before, config_model.loads(result, str(path))):
+    for line in schedule_lines(before, config_model.loads(result, str(path)), daemon):
         print(line)
     return EXIT_OK

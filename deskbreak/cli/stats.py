@@ -55,7 +55,8 @@ def _open_history() -> History | None:
 def cmd_stats(args: argparse.Namespace) -> int:
     from ..assets import builtin_catalog
     from ..core import stats, stats_export
-    from ..daemon.service import build_plan
+    from ..core.workhours import build_plan
+    from ..daemon.zone import resolve_zone
     from . import _load_or_report
 
     if args.days is not None and not 1 <= args.days <= 3660:
@@ -64,7 +65,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     config = _load_or_report(args)
     if config is None:
         return EXIT_BAD_INPUT
-    plan, catalog = build_plan(config, builtin_catalog())
+    plan, catalog = build_plan(config, builtin_catalog(), resolve_zone(config.schedule.timezone))
     today = datetime.now(plan.zone).date()
     start, end = stats.window(today, days=args.days, week=args.week, month=args.month)
     schedule = config.schedule

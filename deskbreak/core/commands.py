@@ -154,6 +154,8 @@ COMMANDS: Mapping[str, Command] = {
         _command("reload", "re-read the config file", {"cli", "tray"}),
         _command("edit", "open the config file in your editor, without waiting", {"tray"}),
         _command("quit", "stop the daemon", {"cli", "tray"}),
+        # Reached through `deskbreak doctor` only (the socket accepts every command).
+        _command("facts", "what the daemon uses: notifier, tray, idle probe, guided window", ()),
     )
 }
 

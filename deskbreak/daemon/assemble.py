@@ -23,15 +23,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..adapters.choose import Choice
 from ..core.catalog import Catalog
 from ..core.config import Config
 from ..paths import Paths
 from ..ports import Notice, Notifier, NotifierError, Tray
+from .facts import SessionChoices
 from .senses import Senses
 from .service import HEARTBEAT_OFF_HOURS, HEARTBEAT_OFF_HOURS_WITH_RESUME_SIGNAL, Daemon, Ports
 from .today import RecordedToday
 
 if TYPE_CHECKING:
+    from ..adapters.activity.base import ActivityProbe
     from ..store.recorder import Recorder
     from .control import ControlServer
     from .instance import InstanceLock
@@ -119,9 +122,9 @@ def assemble(
     """Build and start everything but the tray's loop; every resource is on `stack`. `instance`: the
     single-instance lock the control socket keeps (None: it takes one itself). `clock`: a wall clock
     for tests; by default the real one, which also notices when the wall clock is set."""
-    from ..adapters.notify import choose_notifier
+    from ..adapters.notify import pick_notifier
     from ..adapters.notify.worker import NotifierWorker
-    from ..adapters.tray import choose_tray
+    from ..adapters.tray import pick_tray
     from .timer import Timer
     from .wall_clock import JumpClock, watch_wall_clock
 
@@ -133,18 +136,24 @@ def assemble(
         stack.callback(watch_wall_clock(late).stop)
     icon = icon_path()
     # From a worker of its own: a hung notification server never holds the daemon's lock.
-    notifier = stack.enter_context(closing(NotifierWorker(choose_notifier(late.on_action, icon))))
-    tray: Tray = choose_tray(late.on_command)
+    notifications = pick_notifier(late.on_action, icon)
+    notifier = stack.enter_context(closing(NotifierWorker(notifications.adapter)))
+    tray_choice = pick_tray(late.on_command)
+    tray: Tray = tray_choice.adapter
     window = stack.enter_context(
         closing(window_launcher(paths, tray.has_menu, config_path, late.window_failed))
     )
     recorder = stack.enter_context(
         closing(open_recorder(paths, clock, late.stretch_ids, HistoryNotice(notifier, icon)))
     )
-    sleep_watcher = start_sleep_watch(late.resumed)
+    resume = start_sleep_watch(late.resumed)
+    sleep_watcher = resume.adapter
     if sleep_watcher is not None:
         stack.callback(sleep_watcher.stop)
-    senses = stack.enter_context(closing(start_senses()))
+    idle_probe = pick_idle_probe()
+    senses = stack.enter_context(closing(Senses(idle_probe.adapter)))
+    # What `doctor` reports: the choosers' decisions, kept, and the notifier the chain uses now.
+    session = SessionChoices(notifications, tray_choice, idle_probe, resume, lambda: notifier.name)
     timer = stack.enter_context(closing(Timer(late.on_timer)))
     daemon = Daemon(
         config,
@@ -160,6 +169,7 @@ def assemble(
             window=window,
             picture=stretch_picture,
             timer=timer,
+            facts=session.facts,
         ),
         config_path=config_path,
         off_hours_heartbeat=(
@@ -255,24 +265,28 @@ class HistoryNotice:
             log.warning("history problem not shown as a notice: %s", error)
 
 
-def start_senses() -> Senses:
-    """The idle probe, which knows nothing when it cannot be had (timing by the clock). The daemon
-    gives it the config's calendars, when built and whenever a config is applied."""
-    from ..adapters.activity import choose_activity_probe
+def pick_idle_probe() -> Choice[ActivityProbe]:
+    """The idle probe (for the daemon's senses), which knows nothing when it cannot be had (timing by
+    the clock). The daemon gives the senses the config's calendars, when built and whenever a config
+    is applied."""
+    from ..adapters.activity import pick_activity_probe
     from ..adapters.activity.base import NullProbe
+    from ..adapters.choose import Failure, why_not
 
     try:
-        return Senses(choose_activity_probe())
+        return pick_activity_probe()
     except Exception as error:  # a probe that fails at start must not stop the daemon
         log.warning("no activity detection (%s): timing by the clock", error)
-        return Senses(NullProbe(str(error)))
+        failure = Failure("chooser", why_not(error))
+        return Choice("idle probe", "none", NullProbe(str(error)), "", (failure,))
 
 
-def start_sleep_watch(on_resume: Callable[[], None]) -> Any:
-    """Resume-from-suspend signals, or None (the off-hours heartbeat then wakes every 5 minutes)."""
-    from ..adapters.sleep import watch_sleep
+def start_sleep_watch(on_resume: Callable[[], None]) -> Choice[Any]:
+    """Resume-from-suspend signals; its adapter is None where there are none (the off-hours
+    heartbeat then wakes every 5 minutes)."""
+    from ..adapters.sleep import pick_sleep_watcher
 
-    return watch_sleep(on_resume)
+    return pick_sleep_watcher(on_resume)
 
 
 def start_config_watch(late: LateDaemon, config_path: Path) -> Any:

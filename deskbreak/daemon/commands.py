@@ -124,6 +124,11 @@ def _edit(daemon: Daemon, now: datetime, arg: Any) -> Answer:
     return Answer(fields=daemon.open_editor())
 
 
+def _facts(daemon: Daemon, now: datetime, arg: Any) -> Answer:
+    """What the daemon uses in its session (`deskbreak doctor`), with the status beside it."""
+    return Answer(fields={"facts": dict(daemon.ports.facts())})
+
+
 def _quit(daemon: Daemon, now: datetime, arg: Any) -> Answer:
     # Stopping joins threads that may be waiting for this one: stop on a thread of its own.
     threading.Thread(target=daemon.stop, name="deskbreak-quit", daemon=True).start()
@@ -144,6 +149,7 @@ HANDLERS: Mapping[str, Handler] = {
     "reload": _reload,
     "edit": _edit,
     "quit": _quit,
+    "facts": _facts,
 }
 
 if set(HANDLERS) != set(COMMANDS):  # a name in one table only would fail at a user's click instead

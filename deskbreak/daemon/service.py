@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -28,7 +28,7 @@ from ..core.outcomes import PromptOutcome
 from ..core.outlook import Outlook, outlook
 from ..core.protocol import ProtocolError
 from ..core.stats import Counts, today_line
-from ..core.workhours import Plan, window_at
+from ..core.workhours import window_at
 from ..ports import GuidedWindow, Notifier, Senses, Tray
 from .commands import HANDLERS
 from .effects import PromptEffects
@@ -61,11 +61,8 @@ class Ports:
     window: GuidedWindow | None = None  # the guided window; None: notifications only
     picture: Callable[[str], str | None] = lambda stretch_id: None  # a stretch's picture file, if any
     timer: Alarm | None = None  # None: nothing fires `on_timer` (a test steps it itself)
-
-
-def build_plan(config: Config, catalog: Catalog) -> tuple[Plan, Catalog]:
-    """The plan in the zone the config names (or the machine's)."""
-    return workhours.build_plan(config, catalog, resolve_zone(config.schedule.timezone))
+    # What the daemon uses in its session (daemon/facts.py), for `doctor`; never blocks.
+    facts: Callable[[], Mapping[str, Any]] = dict
 
 
 class Daemon(PromptEffects):
@@ -93,7 +90,9 @@ class Daemon(PromptEffects):
         self._lock = threading.RLock()
         self._timer_started = False  # the timer is armed once the tray is up (`start_timer`)
         self.config = config
-        self.plan, self.catalog = build_plan(config, catalog)
+        self.plan, self.catalog = workhours.build_plan(
+            config, catalog, resolve_zone(config.schedule.timezone)
+        )
         if ports.senses is not None and config.calendar.ics:  # read here and in `apply_config` only
             ports.senses.use_calendar(config.calendar.ics, self.plan.zone)
         now = self.now()
@@ -259,7 +258,8 @@ class Daemon(PromptEffects):
         with self._lock:
             old_zone, old_ics = self.plan.zone, self.config.calendar.ics
             self.config = config
-            self.plan, self.catalog = build_plan(config, self._builtin)
+            zone = resolve_zone(config.schedule.timezone)
+            self.plan, self.catalog = workhours.build_plan(config, self._builtin, zone)
             senses = self.ports.senses
             if senses is not None and (config.calendar.ics != old_ics or self.plan.zone != old_zone):
                 senses.use_calendar(config.calendar.ics, self.plan.zone)

@@ -286,3 +286,44 @@ def test_show_prints_the_effective_config_from_the_schema(conf, no_config, capsy
 def test_path_says_when_the_defaults_apply(no_config, capsys):
     assert main(["config", "path"]) == 0
     assert capsys.readouterr().out == f"{no_config} (not created yet: built-in defaults apply)\n"
+
+
+@pytest.mark.parametrize("how", ["set", "edit"])
+def test_a_change_during_a_snooze_prints_the_times_the_running_daemon_plans(tmp_path, how):
+    """A prediction for a daemon started now knows nothing of the snooze; the daemon does."""
+    from datetime import UTC, datetime
+
+    from daemon_run import running_daemon
+
+    from deskbreak.cli.planned import predicted_lines
+    from deskbreak.core import config_change
+
+    every_day = "\n".join(f'{day} = ["00:00-24:00"]' for day in config.WEEKDAYS)
+    path = tmp_path / "cfg" / "deskbreak" / "config.toml"
+    path.parent.mkdir(parents=True)
+    text = f'[schedule]\ntimezone = "UTC"\ninterval_minutes = 45\nmin_minutes_before_end = 0\n{every_day}\n'
+    path.write_text(text)
+    session = ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "VISUAL")
+    quiet = {"DESKBREAK_NOTIFIER": "log", "DESKBREAK_TRAY": "headless", "DESKBREAK_IDLE_PROBE": "none"}
+    quiet["EDITOR"] = make_editor(tmp_path, 30)[0]
+    with running_daemon(os.environ, tmp_path, quiet, unset=session) as daemon:
+
+        def planned() -> list[datetime]:
+            done = daemon.cli("next", "-n", "3", "--json")
+            assert done.returncode == 0, done.stderr
+            return [datetime.fromisoformat(line["at"]) for line in json.loads(done.stdout)]
+
+        assert daemon.cli("now").returncode == 0
+        assert daemon.cli("snooze", "10").returncode == 0
+        before = planned()
+        change = ("set", "schedule.interval_minutes", "30") if how == "set" else ("edit",)
+        done = daemon.cli("config", *change)
+        after = planned()
+    assert done.returncode == 0, done.stderr
+    now = datetime.now(UTC)
+    line = f"next prompts: {config_change.times_text(before, UTC, now)} → {config_change.times_text(after, UTC, now)}"
+    assert done.stdout.splitlines()[1:] == ["changed: schedule.interval_minutes", line]
+    assert after[0] == before[0]  # the snooze still ends when it was meant to
+    old, new = config.loads(text, str(path)), config.loads(path.read_text(), str(path))
+    assert "interval_minutes = 30" in path.read_text()
+    assert predicted_lines(old, new, now)[1] != line  # what the prediction would have said

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from deskbreak.adapters.choose import Choice
 from deskbreak.adapters.fakes import FakeClock, FakeNotifier
 from deskbreak.assets import builtin_catalog
 from deskbreak.core import config as config_model
@@ -69,7 +70,10 @@ def home(monkeypatch):
     for name, value in (("DESKBREAK_TRAY", "headless"), ("DESKBREAK_IDLE_PROBE", "none")):
         monkeypatch.setenv(name, value)
     notifier = Recorder()
-    monkeypatch.setattr("deskbreak.adapters.notify.choose_notifier", lambda on_action, icon: notifier)
+    monkeypatch.setattr(
+        "deskbreak.adapters.notify.pick_notifier",
+        lambda on_action, icon: Choice("notifications", notifier.name, notifier),
+    )
     hup = signal.getsignal(signal.SIGHUP)
     paths = Paths(top / "cfg" / "config.toml", top / "data", top / "state", top / "run")
     paths.config_file.parent.mkdir(parents=True)

@@ -110,10 +110,10 @@ def test_no_watcher_means_another_tray(desktop):
 
 
 def test_doctor_names_the_host(xfce):
-    from deskbreak.cli.doctor import check_tray
+    from deskbreak.cli.doctor_session import Session, check_tray, predict
 
     xfce.ensure_host()
-    check = check_tray({"DBUS_SESSION_BUS_ADDRESS": xfce.bus_address})
+    check = check_tray(Session("predicted", predict({"DBUS_SESSION_BUS_ADDRESS": xfce.bus_address})))
     assert check.ok and "StatusNotifierItem host" in check.detail
 
 

@@ -1,0 +1,130 @@
+"""What to try, read from why each candidate backend actually failed (the choosers keep every
+reason): a missing module asks for that module, a missing bus for the bus, a display that refused
+for the display. Never a fix for a cause that was not seen (python-xlib when it is installed).
+
+Each function takes a port's facts (daemon/facts.py: name, forced, failures) and the session's
+environment (display, wayland_display, bus) and returns one line, "" when nothing actionable was seen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+# An importable module -> what to install for it.
+PACKAGES = {
+    "Xlib": "python-xlib (pip install python-xlib)",
+    "jeepney": "jeepney (pip install jeepney)",
+    "gi": "PyGObject (your distribution's python3-gi)",
+    "pystray": "pystray (pip install pystray)",
+    "plyer": "plyer (pip install plyer)",
+    "tkinter": "python3-tk (Debian/Ubuntu) or a Python build with Tk",
+}
+_MISSING_MODULE = re.compile(r"No module named '([\w.]+)'")
+BUS_FIX = (
+    "make the session D-Bus reachable where deskbreak runs (DBUS_SESSION_BUS_ADDRESS, or a bus at "
+    "$XDG_RUNTIME_DIR/bus)"
+)
+SESSION_FIX = "run deskbreak inside your desktop session ($DISPLAY and $WAYLAND_DISPLAY are unset there)"
+
+Failure = Mapping[str, str]  # {"name": candidate, "why": one line}
+Rule = Callable[[Failure, Mapping[str, str]], str]
+
+
+def missing_module(failure: Failure, session: Mapping[str, str]) -> str:
+    found = _MISSING_MODULE.search(failure["why"])
+    if found is None:
+        return ""
+    module = found.group(1).split(".")[0]
+    return f"install {PACKAGES.get(module, module)}"
+
+
+def no_bus(failure: Failure, session: Mapping[str, str]) -> str:
+    why = failure["why"]
+    return BUS_FIX if "no session bus" in why or "no D-Bus session bus" in why else ""
+
+
+def x_display_refused(failure: Failure, session: Mapping[str, str]) -> str:
+    if failure["name"] != "x11" or _MISSING_MODULE.search(failure["why"]):
+        return ""
+    if "MIT-SCREEN-SAVER" in failure["why"]:
+        return "use an X server with the MIT-SCREEN-SAVER extension (every desktop X server has it)"
+    display = session.get("display") or "(unset)"
+    return f"check that DISPLAY={display} is your desktop's X display and yours to use (XAUTHORITY)"
+
+
+def wayland_protocol(failure: Failure, session: Mapping[str, str]) -> str:
+    if failure["name"] == "wayland" and "offers neither" in failure["why"]:
+        return "this compositor offers no idle protocol: it needs ext-idle-notify-v1 or org_kde_kwin_idle"
+    return ""
+
+
+def no_notify_route(failure: Failure, session: Mapping[str, str]) -> str:
+    if failure["name"] == "plyer" and "no route" in failure["why"]:
+        return "install notify-send (Debian/Ubuntu: libnotify-bin)"
+    return ""
+
+
+def no_tray_host(failure: Failure, session: Mapping[str, str]) -> str:
+    if failure["name"] == "sni" and "StatusNotifierWatcher" in failure["why"]:
+        return "use a panel with a system tray (on GNOME: the AppIndicator extension)"
+    return ""
+
+
+RULES: Sequence[Rule] = (
+    missing_module,
+    no_bus,
+    x_display_refused,
+    wayland_protocol,
+    no_notify_route,
+    no_tray_host,
+)
+
+
+def _unique(lines: Iterable[str]) -> str:
+    return "; ".join(dict.fromkeys(line for line in lines if line))
+
+
+def failure_fixes(port: Mapping[str, Any], session: Mapping[str, str]) -> str:
+    """The fixes for each failure of `port` that has a known cause, in the order they were tried."""
+    return _unique(rule(failure, session) for failure in port.get("failures", ()) for rule in RULES)
+
+
+def no_display(session: Mapping[str, str]) -> bool:
+    return not (session.get("display") or session.get("wayland_display"))
+
+
+def forced_fix(port: Mapping[str, Any]) -> str:
+    forced = str(port.get("forced") or "")
+    return f"unset {forced.split('=')[0]} (it forces {forced.split('=')[-1]})" if forced else ""
+
+
+def idle_probe_fix(probe: Mapping[str, Any], session: Mapping[str, str]) -> str:
+    fixes = [forced_fix(probe), SESSION_FIX if no_display(session) else "", failure_fixes(probe, session)]
+    return _unique(fixes) or (
+        "on GNOME or KDE the session D-Bus must be reachable; on Wayland the compositor needs "
+        "ext-idle-notify-v1 or org_kde_kwin_idle"
+    )
+
+
+def tray_fix(tray: Mapping[str, Any], session: Mapping[str, str]) -> str:
+    fixes = [forced_fix(tray), SESSION_FIX if no_display(session) else "", failure_fixes(tray, session)]
+    return _unique(fixes) or (
+        "install PyGObject (python3-gi) for the appindicator or gtk backend; on GNOME enable the "
+        "AppIndicator extension"
+    )
+
+
+def notifications_fix(notifications: Mapping[str, Any], session: Mapping[str, str]) -> str:
+    return _unique([forced_fix(notifications), failure_fixes(notifications, session)]) or (
+        "start a notification server (your desktop's, or dunst), or install notify-send"
+    )
+
+
+def window_fix(why_not: str) -> str:
+    if "tkinter" in why_not:
+        return f"install {PACKAGES['tkinter']}"
+    if "Wayland" in why_not:
+        return "enable Xwayland in your compositor (Tk draws through X11 only)"
+    return SESSION_FIX.replace("$DISPLAY and $WAYLAND_DISPLAY are", "$DISPLAY is")

@@ -1,0 +1,200 @@
+"""`deskbreak doctor`'s checks of the session: the tray, notifications, the idle probe and the guided
+window as the running daemon uses them, and the daemon itself.
+
+A running daemon is asked (`facts` over the control socket): it reports the choices its composition
+root kept and whether a window can open in its own environment, which may differ from this shell's.
+With no daemon answering, the very same choosers (`pick_*`) run here and their facts are built the
+same way (daemon/facts.py): a prediction of what a daemon started from this shell would use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..control_client import ControlClient, ControlError, NotRunning
+from ..daemon.facts import SessionChoices
+from ..paths import Paths
+from . import doctor_fixes as fixes
+from .doctor_check import Check, first_line
+
+DAEMON, PREDICTED = "daemon", "predicted"
+
+
+@dataclass(frozen=True)
+class Session:
+    """The facts doctor reports and where they come from; `status` and `problem` describe the daemon
+    (its status when it answered; else why none did: "" for not running, or an error line)."""
+
+    source: str
+    facts: Mapping[str, Any]
+    status: Mapping[str, Any] = field(default_factory=dict)
+    problem: str = ""
+
+    def note(self, detail: str) -> str:
+        """`detail` marked with its source: [daemon] what it uses, [predicted] what it would use here."""
+        return f"[{self.source}] {detail}"
+
+
+def find_session(paths: Paths, environ: Mapping[str, str] = os.environ) -> Session:
+    """The running daemon's facts, else a prediction from the choosers run in this process."""
+    try:
+        reply = ControlClient(paths.socket_file).request("facts", timeout=3.0)
+    except NotRunning:
+        return Session(PREDICTED, predict(environ))
+    except ControlError as error:
+        return Session(PREDICTED, predict(environ), problem=str(error))
+    if not isinstance(reply.get("facts"), dict):  # a daemon from before `facts`
+        why = f"it does not say what it uses ({reply.get('error', 'no facts')}): restart it"
+        return Session(PREDICTED, predict(environ), problem=why)
+    return Session(DAEMON, reply["facts"], reply)
+
+
+def predict(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """What a daemon started here would use: its choosers, run now, then closed again."""
+    from ..adapters.activity import pick_activity_probe
+    from ..adapters.notify import pick_notifier
+    from ..adapters.sleep import pick_sleep_watcher
+    from ..adapters.tray import pick_tray
+    from ..daemon.assemble import icon_path
+
+    notifications = pick_notifier(lambda action, arg: None, icon_path(), environ)
+    tray = pick_tray(lambda name, arg: None, environ)
+    idle_probe = pick_activity_probe(environ)
+    resume = pick_sleep_watcher(lambda: None, environ=environ)
+    chain = notifications.adapter
+    try:
+        return SessionChoices(notifications, tray, idle_probe, resume, lambda: chain.name, environ).facts()
+    finally:
+        for close in (chain.close, tray.adapter.stop, idle_probe.adapter.close):
+            with contextlib.suppress(Exception):  # a half-built backend must not hide the report
+                close()
+        if resume.adapter is not None:
+            with contextlib.suppress(Exception):
+                resume.adapter.stop()
+
+
+def _failures(port: Mapping[str, Any]) -> str:
+    failed = port.get("failures") or []
+    return f"; not {', '.join(f['name'] + ': ' + f['why'] for f in failed)}" if failed else ""
+
+
+def check_tray(session: Session) -> Check:
+    tray, where = session.facts["tray"], session.facts["environment"]
+    name, forced = tray["name"], tray["forced"]
+    how = f" ({forced})" if forced else ""
+    if name == "headless":
+        detail = f"headless{how}: no tray icon, prompts go to notifications, the terminal and the log"
+        return Check(
+            "tray",
+            False,
+            session.note(detail + _failures(tray)),
+            fixes.tray_fix(tray, where),
+            source=session.source,
+        )
+    if name == "sni":
+        detail = f"StatusNotifierItem host on the session bus (watcher {tray['host']}){how}: full menu"
+    else:
+        detail = f"{name}{how}, menu: {'yes' if tray['has_menu'] else 'no'}"
+    return Check(
+        "tray",
+        bool(tray["has_menu"]),
+        session.note(detail),
+        fixes.tray_fix(tray, where),
+        source=session.source,
+    )
+
+
+def check_notifications(session: Session, send_test: bool = False) -> Check:
+    from ..adapters.notify.server import server_info
+
+    notes, where = session.facts["notifications"], session.facts["environment"]
+    in_use, chain, source = notes["in_use"], notes["name"], session.source
+    how = f" ({notes['forced']})" if notes["forced"] else ""
+    fix = fixes.notifications_fix(notes, where)
+    detail = f"{in_use}{how}, of {chain}"
+    if in_use == "freedesktop":
+        # The chain keeps D-Bus first even when no server answers yet (autostart may beat the
+        # desktop's notification daemon): ask the server on the daemon's bus now.
+        server = server_info(where["bus"] or None)
+        if server is None:
+            why = f"no notification server answers on the session bus ({where['bus'] or 'none'})"
+            return Check(
+                "notifications", False, session.note(why), fixes.notifications_fix({}, where), source=source
+            )
+        detail += f", server {server.describe()}"
+    elif in_use == "log":
+        detail = f"only the terminal and the log{how}{_failures(notes)}"
+    else:
+        detail += _failures(notes)
+    detail = session.note(detail)
+    if send_test:
+        detail += "; " + send_test_notice()
+    return Check("notifications", in_use != "log", detail, fix, source=source)
+
+
+def send_test_notice(environ: Mapping[str, str] = os.environ) -> str:
+    """A test notice from this process, through the notifier its chooser picks here."""
+    from ..adapters.notify import pick_notifier
+    from ..daemon.assemble import icon_path
+    from ..ports import Notice, NotifierError
+
+    icon = icon_path()
+    chain = pick_notifier(lambda action, arg: None, icon, environ).adapter
+    try:
+        chain.notify(Notice("deskbreak: test", "If you can read this, prompts reach you.", icon, 10))
+        return f"test notice sent from here through {chain.name}"
+    except NotifierError as error:
+        return f"the test notice could not be sent: {first_line(error)}"
+    finally:
+        chain.close()
+
+
+def check_idle_probe(session: Session) -> Check:
+    probe, where = session.facts["idle_probe"], session.facts["environment"]
+    if probe["name"] == "none":
+        reason = probe["reason"] or probe["forced"]
+        detail = f"none{f' ({reason})' if reason else ''}: timing by the clock"
+        return Check(
+            "idle probe",
+            False,
+            session.note(detail),
+            fixes.idle_probe_fix(probe, where),
+            source=session.source,
+        )
+    protocol = f" ({probe['protocol']})" if probe["protocol"] else ""
+    return Check("idle probe", True, session.note(f"{probe['name']}{protocol}"), source=session.source)
+
+
+def check_window(session: Session) -> Check:
+    window, where = session.facts["guided_window"], session.facts["environment"]
+    if window["can_open"]:
+        display = f" on DISPLAY={where['display']}" if where["display"] else ""
+        return Check("guided window", True, session.note(f"can open{display}"), source=session.source)
+    why = window["why_not"]
+    return Check(
+        "guided window",
+        False,
+        session.note(f"cannot open: {why}"),
+        fixes.window_fix(why),
+        source=session.source,
+    )
+
+
+def check_daemon(session: Session) -> Check:
+    if session.source != DAEMON:
+        if session.problem:
+            return Check("daemon", False, session.problem, "deskbreak quit, then start it again")
+        return Check("daemon", False, "not running", "start it: deskbreak (or deskbreak autostart enable)")
+    status = session.status
+    if status.get("config_error"):
+        return Check(
+            "daemon",
+            False,
+            f"running, but the config was not applied: {str(status['config_error']).splitlines()[0]}",
+            "deskbreak config edit",
+        )
+    return Check("daemon", True, f"running: {status.get('headline') or status.get('state', '?')}")
