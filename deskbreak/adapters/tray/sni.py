@@ -25,13 +25,12 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from jeepney import DBus, DBusAddress, HeaderFields, MatchRule, Message, MessageType, new_method_call
 
 from ...ports import CommandHandler, TrayView
-from ..dbus import open_session_bus, session_bus_address
+from ..dbus import session_bus_address
 from . import dbusmenu
 from .bus import BusServer
 from .icon import PystrayTray
@@ -50,16 +49,6 @@ _names = itertools.count(1)
 
 class NoWatcher(RuntimeError):
     """No org.kde.StatusNotifierWatcher on the session bus: nobody would show the item."""
-
-
-def watcher_owner(environ: Mapping[str, str] = os.environ) -> str | None:
-    """The unique name of the org.kde.StatusNotifierWatcher on the session bus, or None (for doctor)."""
-    try:
-        with open_session_bus(environ) as bus:
-            reply = bus.call(DBus().GetNameOwner(WATCHER), timeout=2)
-    except (OSError, TimeoutError):  # NoBus, a lost connection
-        return None
-    return None if reply.header.message_type == MessageType.error else str(reply.body[0])
 
 
 class SniIcon(pystray_base().Icon):  # type: ignore[misc]  # pystray ships no types: its Icon is Any
