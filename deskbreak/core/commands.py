@@ -154,6 +154,9 @@ COMMANDS: Mapping[str, Command] = {
         _command("reload", "re-read the config file", {"cli", "tray"}),
         _command("edit", "open the config file in your editor, without waiting", {"tray"}),
         _command("quit", "stop the daemon", {"cli", "tray"}),
+        # Streams: the connection stays open (`protocol.STREAMS`); `status --follow` sends `follow`.
+        _command("follow", "the status now, then a line whenever it changes", ()),
+        _command("events", "one line per event (prompt shown, done, paused...) as it happens", {"cli"}),
     )
 }
 
