@@ -16,12 +16,15 @@ import socket
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from ..core import protocol
 
 RETRY_FIRST = 0.1  # seconds before reconnecting to a daemon that went away, doubled up to:
 RETRY_MAX = 3.0
+RETRY_MAX_WATCHED = 30.0  # ...or this, while the socket's folder is watched (Linux: inotify)
+IN_CREATE = 0x100  # <sys/inotify.h>: a name was created in the watched folder (the socket)
 NOT_RUNNING_STATE = "not_running"  # `status --follow --json` while no daemon runs
 
 Status = Mapping[str, Any]
@@ -103,20 +106,32 @@ def _stream(name: str) -> Iterator[dict[str, Any] | None]:
     from ..control_client import ControlClient, ControlError, NotRunning
     from ..paths import default_paths
 
+    client = ControlClient(default_paths().socket_file)
+    watch: int | None = None
     pause = RETRY_FIRST
-    while True:
-        try:
-            sock = ControlClient(default_paths().socket_file).open_stream(name)
-        except (NotRunning, ControlError):
-            yield None
-            _wait_watching_output(pause)
-            pause = min(pause * 2, RETRY_MAX)
-            continue
-        try:
-            yield from _lines_of(sock)
-        finally:
-            sock.close()
-        return
+    try:
+        while True:
+            try:
+                sock = client.open_stream(name)
+            except (NotRunning, ControlError):
+                yield None
+                if watch is None:
+                    watch = _watch_folder(client.path.parent)
+                woken = _wait_watching_output(pause, watch)
+                pause = (
+                    RETRY_FIRST
+                    if woken
+                    else min(pause * 2, RETRY_MAX if watch is None else RETRY_MAX_WATCHED)
+                )
+                continue
+            try:
+                yield from _lines_of(sock)
+            finally:
+                sock.close()
+            return
+    finally:
+        if watch is not None:
+            os.close(watch)
 
 
 def _lines_of(sock: socket.socket) -> Iterator[dict[str, Any]]:
@@ -159,17 +174,56 @@ def _wait_readable(sock: socket.socket) -> None:
                 return
 
 
-def _wait_watching_output(seconds: float) -> None:
+def _wait_watching_output(seconds: float, watch: int | None) -> bool:
+    """Sleep `seconds`, or until something is created in the socket's folder (`watch`: True, the
+    daemon may be back); OutputClosed if our output closes meanwhile."""
     out = _stdout_fd()
-    if out is None or not hasattr(select, "poll"):
+    if not hasattr(select, "poll"):
         import time
 
         time.sleep(seconds)
-        return
+        return False
     poller = select.poll()
-    poller.register(out, 0)
-    if poller.poll(int(seconds * 1000)):
-        raise OutputClosed()
+    if out is not None:
+        poller.register(out, 0)
+    if watch is not None:
+        poller.register(watch, select.POLLIN)
+    woken = False
+    for fd, events in poller.poll(int(seconds * 1000)):
+        if fd == out and events & (select.POLLERR | select.POLLHUP | select.POLLNVAL):
+            raise OutputClosed()
+        if fd == watch:
+            _drain(watch)
+            woken = True
+    return woken
+
+
+def _watch_folder(folder: Path) -> int | None:
+    """An inotify descriptor that reads when a name is created in `folder` (Linux), else None:
+    the wait for a daemon wakes when its socket appears instead of polling for it."""
+    if not sys.platform.startswith("linux") or not folder.is_dir():
+        return None
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = int(libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC))
+    except (OSError, AttributeError):
+        return None
+    if fd < 0:
+        return None
+    if libc.inotify_add_watch(fd, os.fsencode(folder), IN_CREATE) < 0:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 4096):
+            pass
+    except OSError:  # EAGAIN: nothing more
+        pass
 
 
 def _stdout_fd() -> int | None:

@@ -98,6 +98,7 @@ class EventHub:
         self._subscriptions: list[Subscription] = []
         self._last_status: Mapping[str, Any] | None = None
         self._last_status_at: datetime | None = None
+        self._started: Line | None = None  # the `daemon_started` line, once published
         self._closed = False
 
     # --- subscribers (control socket threads) ---
@@ -109,6 +110,8 @@ class EventHub:
                 return None
             subscription = Subscription(topic, self.queue_lines, shape)
             self._subscriptions.append(subscription)
+            if topic == "events" and self._started is not None:
+                subscription.offer(self._started)
             return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
@@ -131,7 +134,14 @@ class EventHub:
         self._send("events", core_events.event(name, now, zone, **fields))
 
     def started(self, now: datetime, zone: tzinfo) -> None:
-        self.publish(protocol.EVENT_STARTED, now, zone, pid=os.getpid(), version=__version__)
+        """The daemon is ready. Kept: every later reader of `events` gets it first (with its own
+        time), so a script that connects after the start still learns which daemon, since when."""
+        line = core_events.event(protocol.EVENT_STARTED, now, zone, pid=os.getpid(), version=__version__)
+        with self._guard:
+            self._started = line
+            readers = [subscription for subscription in self._subscriptions if subscription.topic == "events"]
+        for subscription in readers:
+            subscription.offer(line)
 
     def stopping(self, now: datetime, zone: tzinfo) -> None:
         self.publish(protocol.EVENT_STOPPING, now, zone, pid=os.getpid())

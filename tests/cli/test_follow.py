@@ -145,8 +145,9 @@ def test_events_json_prints_each_event_as_it_happens(env, home):
         command(daemon, "resume")
         command(daemon, "reload")
         command(daemon, "quit")
-        lines = [json.loads(events.line(5)) for _ in range(7)]
+        lines = [json.loads(events.line(5)) for _ in range(8)]
         assert [line["event"] for line in lines] == [
+            "daemon_started",  # connected after the start: the daemon's first line still comes first
             "prompt_shown",
             "snoozed",
             "skipped",
@@ -161,6 +162,10 @@ def test_events_json_prints_each_event_as_it_happens(env, home):
             states.append(json.loads(follower.line(5))["state"])
         assert states == ["due", "snoozed", "working", "paused", "working", "not_running"]
         assert events.proc.poll() is None, "it waits for the daemon to come back"
+        daemon = started(env, home, "again.log")
+        assert json.loads(events.line(10))["event"] == "daemon_started"
+        assert json.loads(follower.line(10))["state"] == "working"
+        command(daemon, "quit")
     finally:
         events.stop()
         follower.stop()

@@ -253,6 +253,16 @@ def test_progress_alone_reaches_followers_at_most_once_a_minute(rig):
     assert 0 < lines[0]["progress"] < 1
 
 
+def test_a_reader_that_comes_after_the_start_hears_of_it_first(rig):
+    rig.daemon.start_timer()
+    rig.daemon.command("now")
+    late = Reader(rig.path, "events")
+    rig.daemon.command("skip")
+    started, skipped = late.line(), late.line()
+    assert started["event"] == "daemon_started" and started["time"] == "2026-11-23T09:00:00+01:00"
+    assert skipped["event"] == "skipped", "what happened before it came is not replayed"
+
+
 # --- the queue alone ---
 
 
