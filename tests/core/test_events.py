@@ -78,3 +78,12 @@ def test_a_status_is_news_at_once_on_a_change_and_for_progress_once_a_minute():
     assert not events.status_is_news(first, NOW, moved, NOW + timedelta(seconds=59))
     assert events.status_is_news(first, NOW, moved, NOW + timedelta(seconds=60))
     assert events.status_is_news(first, NOW, {**moved, "state": "due"}, NOW + timedelta(seconds=1))
+
+
+def test_the_readme_documents_every_event_name():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    section = readme.split("## Scripting: events", 1)[1].split("\n## ", 1)[0]
+    missing = [name for name in protocol.EVENT_NAMES if f"`{name}`" not in section]
+    assert missing == []
