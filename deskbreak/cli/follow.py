@@ -125,10 +125,18 @@ def _stream(name: str) -> Iterator[dict[str, Any] | None]:
                 )
                 continue
             try:
-                yield from _lines_of(sock)
+                lines = _lines_of(sock)
+                first = next(lines, None)
+                busy = first is not None and str(first.get("error", "")).startswith("busy")
+                if not busy:  # busy: as if none ran, try again later
+                    yield from ([first] if first is not None else [])
+                    yield from lines
+                    return
             finally:
                 sock.close()
-            return
+            yield None
+            _wait_watching_output(pause, None)
+            pause = min(pause * 2, RETRY_MAX)
     finally:
         if watch is not None:
             os.close(watch)

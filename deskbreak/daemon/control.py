@@ -42,7 +42,6 @@ from typing import Any
 
 from ..control_client import USE_TCP, ControlClient, ControlError, NotRunning
 from ..core import commands, protocol
-from .events import Subscription
 from .instance import LOCK_NAME, AlreadyRunning, InstanceLock, ensure_private_dir, read_pid
 from .streams import Streams, hang_up, pump, stream_name
 
@@ -102,7 +101,7 @@ class ControlServer:
         self._clients: set[threading.Thread] = set()
         self._guard = threading.Lock()  # guards _waiting
         self._waiting: dict[socket.socket, float] = {}  # connections reading a request, since when
-        self._streams: dict[socket.socket, Subscription] = {}  # open streams (guarded by _guard)
+        self._streams: set[socket.socket] = set()  # connections streaming (guarded by _guard)
 
     def start(self) -> ControlServer:
         if self._lock is None:
@@ -130,9 +129,9 @@ class ControlServer:
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(2)
         with self._guard:
-            streams = dict(self._streams)
-        for subscription in streams.values():  # they send what is queued (daemon_stopping), then end
-            subscription.close()
+            streams = list(self._streams)
+        if self.streams is not None:  # readers send what is queued (daemon_stopping), then end
+            self.streams.close()
         deadline = time.monotonic() + 1.0
         for client in list(self._clients):  # let answers and last stream lines (the quit) go out
             if client is not threading.current_thread():
@@ -275,7 +274,7 @@ class ControlServer:
             _send(conn, protocol.error_reply(f"busy: too many readers of {name}, try again"))
             return
         with self._guard:
-            self._streams[conn] = subscription
+            self._streams.add(conn)
         try:
             reply = self._answer(line)  # after subscribing: no change between the two is lost
             if reply.get("ok") and not self._stopping.is_set():
@@ -284,7 +283,7 @@ class ControlServer:
                 _send(conn, reply)
         finally:
             with self._guard:
-                self._streams.pop(conn, None)
+                self._streams.discard(conn)
             streams.unsubscribe(subscription)
 
     def _wait_for_request(self, conn: socket.socket) -> None:

@@ -47,6 +47,9 @@ class RemoteCommands:
     def unsubscribe(self, subscription: Subscription) -> None:
         self.daemon.ports.events.unsubscribe(subscription)
 
+    def close(self) -> None:
+        self.daemon.ports.events.close()
+
     def _envelope(self, fields: dict[str, Any]) -> dict[str, Any]:
         """The `status --json` shape (schema 1; documented in the README)."""
         fields = dict(fields)  # a follower's line is shared by every follower's queue

@@ -23,6 +23,9 @@ class Streams(Protocol):
 
     def unsubscribe(self, subscription: Subscription) -> None: ...
 
+    def close(self) -> None:
+        """The server stops: every queue closes (its reader sends what is left) and none opens."""
+
 
 def stream_name(line: bytes) -> str | None:
     """The stream a request line asks for, or None for any other request (and a malformed one)."""

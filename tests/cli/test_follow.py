@@ -137,7 +137,10 @@ def test_events_json_prints_each_event_as_it_happens(env, home):
     events = Follower(env, "events", "--json")
     follower = Follower(env, "status", "--follow", "--json")
     try:
-        assert json.loads(follower.line(10))["state"] == "working"  # both streams are open now
+        # Each stream's first line says it is open: the status, and the daemon's start (replayed).
+        assert json.loads(follower.line(10))["state"] == "working"
+        hello = json.loads(events.line(10))
+        assert hello["event"] == "daemon_started" and hello["pid"] == daemon.proc.pid
         command(daemon, "now")
         command(daemon, "snooze", "5")
         command(daemon, "skip")
@@ -145,9 +148,8 @@ def test_events_json_prints_each_event_as_it_happens(env, home):
         command(daemon, "resume")
         command(daemon, "reload")
         command(daemon, "quit")
-        lines = [json.loads(events.line(5)) for _ in range(8)]
+        lines = [json.loads(events.line(5)) for _ in range(7)]
         assert [line["event"] for line in lines] == [
-            "daemon_started",  # connected after the start: the daemon's first line still comes first
             "prompt_shown",
             "snoozed",
             "skipped",
