@@ -43,7 +43,7 @@ from typing import Any
 from ..control_client import USE_TCP, ControlClient, ControlError, NotRunning
 from ..core import commands, protocol
 from .instance import LOCK_NAME, AlreadyRunning, InstanceLock, ensure_private_dir, read_pid
-from .streams import Streams, hang_up, pump, stream_name
+from .streams import OpenStreams, Streams, stream_name
 
 # The daemon's commands and `doctor` reach the client through here too.
 __all__ = [
@@ -88,7 +88,6 @@ class ControlServer:
         """`streams`: where stream commands get their queue (None: they are refused as busy)."""
         self.path = socket_path
         self.handler = handler
-        self.streams = streams
         self.tcp = tcp
         self.client_timeout = client_timeout
         self._lock, self._own_lock = lock, lock is None
@@ -101,7 +100,7 @@ class ControlServer:
         self._clients: set[threading.Thread] = set()
         self._guard = threading.Lock()  # guards _waiting
         self._waiting: dict[socket.socket, float] = {}  # connections reading a request, since when
-        self._streams: set[socket.socket] = set()  # connections streaming (guarded by _guard)
+        self._open = OpenStreams(streams)
 
     def start(self) -> ControlServer:
         if self._lock is None:
@@ -128,16 +127,12 @@ class ControlServer:
             self._sock.close()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(2)
-        with self._guard:
-            streams = list(self._streams)
-        if self.streams is not None:  # readers send what is queued (daemon_stopping), then end
-            self.streams.close()
+        self._open.close()  # readers send what is queued (daemon_stopping), then end
         deadline = time.monotonic() + 1.0
         for client in list(self._clients):  # let answers and last stream lines (the quit) go out
             if client is not threading.current_thread():
                 client.join(max(0.0, deadline - time.monotonic()))
-        for conn in streams:  # a reader that stopped reading: its writer is stuck in send
-            hang_up(conn)
+        self._open.hang_up()  # a reader that stopped reading: its writer is stuck in send
         try:
             self.path.unlink()
         except FileNotFoundError:
@@ -253,7 +248,7 @@ class ControlServer:
                 if stream is not None:
                     holds_slot = False
                     self._slots.release()
-                    self._stream(conn, stream, line)
+                    self._open.serve(conn, stream, line, self._answer, self._stopping)
                     return
                 _send(conn, self._answer(line))
         except OSError as error:  # deadlines, resets, broken pipes: this client only
@@ -265,26 +260,6 @@ class ControlServer:
             if holds_slot:
                 self._slots.release()
             self._clients.discard(threading.current_thread())
-
-    def _stream(self, conn: socket.socket, name: str, line: bytes) -> None:
-        """Reply, then send the stream's lines as they come until the reader or the server goes."""
-        streams = self.streams
-        subscription = streams.subscribe(name) if streams is not None else None
-        if streams is None or subscription is None:
-            _send(conn, protocol.error_reply(f"busy: too many readers of {name}, try again"))
-            return
-        with self._guard:
-            self._streams.add(conn)
-        try:
-            reply = self._answer(line)  # after subscribing: no change between the two is lost
-            if reply.get("ok") and not self._stopping.is_set():
-                pump(conn, subscription, reply)
-            else:
-                _send(conn, reply)
-        finally:
-            with self._guard:
-                self._streams.discard(conn)
-            streams.unsubscribe(subscription)
 
     def _wait_for_request(self, conn: socket.socket) -> None:
         with self._guard:

@@ -7,6 +7,8 @@ the daemon only ever appends to the subscription's queue (daemon/events.py).
 from __future__ import annotations
 
 import socket
+import threading
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..core import protocol
@@ -25,6 +27,55 @@ class Streams(Protocol):
 
     def close(self) -> None:
         """The server stops: every queue closes (its reader sends what is left) and none opens."""
+
+
+class OpenStreams:
+    """The control server's streaming connections: each on its client thread, from its reply on."""
+
+    def __init__(self, streams: Streams | None):
+        self.streams = streams  # None: stream commands are refused as busy
+        self._guard = threading.Lock()
+        self._conns: set[socket.socket] = set()
+
+    def serve(
+        self,
+        conn: socket.socket,
+        name: str,
+        line: bytes,
+        answer: Callable[[bytes], dict[str, Any]],
+        stopping: threading.Event,
+    ) -> None:
+        """Subscribe, then reply (`answer(line)`: no change between the two is lost), then send
+        the stream's lines until the reader or the server goes."""
+        streams = self.streams
+        subscription = streams.subscribe(name) if streams is not None else None
+        if streams is None or subscription is None:
+            conn.sendall(
+                protocol.encode_reply(protocol.error_reply(f"busy: too many readers of {name}, try again"))
+            )
+            return
+        with self._guard:
+            self._conns.add(conn)
+        try:
+            reply = answer(line)
+            if reply.get("ok") and not stopping.is_set():
+                pump(conn, subscription, reply)
+            else:
+                conn.sendall(protocol.encode_reply(reply))
+        finally:
+            with self._guard:
+                self._conns.discard(conn)
+            streams.unsubscribe(subscription)
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams.close()
+
+    def hang_up(self) -> None:
+        with self._guard:
+            conns = list(self._conns)
+        for conn in conns:
+            hang_up(conn)
 
 
 def stream_name(line: bytes) -> str | None:
