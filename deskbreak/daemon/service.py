@@ -248,9 +248,10 @@ class Daemon(PromptEffects):
         from .reconfigure import reload_config
 
         reply = reload_config(self, reason)
-        with self._lock:  # the event, then the status followers see the config error come or go
-            self.ports.events.reloaded(reply, self.now(), self.plan.zone)
-            self._arm()
+        with self._lock:  # the event; status followers see the config error come or go
+            now = self.now()
+            self.ports.events.reloaded(reply, now, self.plan.zone)
+            self.ports.events.status(outlook(self.state, now, self.plan), self._status_fields)
         return reply
 
     def open_editor(self) -> dict[str, Any]:
