@@ -54,6 +54,18 @@ class ControlClient:
         except protocol.ProtocolError as error:
             raise ControlError(str(error)) from None
 
+    def open_stream(self, cmd: str, timeout: float = 2.0) -> socket.socket:
+        """Send a stream command (`follow`, `events`): the blocking socket its reply and then its
+        lines arrive on, until the daemon hangs up. NotRunning and ControlError as `request`."""
+        sock = self._connect(timeout)
+        try:
+            sock.sendall(protocol.encode_request(cmd))
+        except OSError as error:
+            sock.close()
+            raise ControlError(f"the daemon hung up: {error.strerror or error}") from None
+        sock.settimeout(None)
+        return sock
+
     def _connect(self, timeout: float) -> socket.socket:
         try:
             self._check_folder()

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..core import commands
+from ..core import commands, protocol
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_NOT_RUNNING = 0, 1, 2, 3
 NOT_RUNNING = "deskbreak is not running (start it with: deskbreak run)"
@@ -26,8 +26,13 @@ QUIT_WAIT = 5.0  # seconds `quit` waits for the daemon to be gone
 
 
 def control_handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
-    """Every command the table offers on the CLI runs through `cmd_control` (`next` has its own)."""
-    return dict.fromkeys(commands.reached_from("cli"), cmd_control)
+    """Every command the table offers on the CLI runs through `cmd_control` (`next` and the
+    `events` stream have their own)."""
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = dict.fromkeys(
+        commands.reached_from("cli"), cmd_control
+    )
+    handlers["events"] = cmd_events
+    return handlers
 
 
 def _status_options(parser: argparse.ArgumentParser) -> None:
@@ -38,10 +43,24 @@ def _status_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="one short line for a status bar; silent (exit 3) when no daemon runs",
     )
+    form.add_argument(
+        "--waybar", action="store_true", help="waybar's JSON (text, tooltip, class, percentage)"
+    )
     parser.add_argument(
         "--ascii",
         action="store_true",
-        help="with --short: plain text, no emoji (for bars whose font has none)",
+        help="with --short or --waybar: plain text, no emoji (for bars whose font has none)",
+    )
+    parser.add_argument(
+        "--follow",
+        action="store_true",
+        help="keep running: a line now and on every change, waiting for the daemon when it stops",
+    )
+
+
+def _events_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help=f"one JSON object per line (schema {protocol.EVENTS_SCHEMA})"
     )
 
 
@@ -60,6 +79,7 @@ CLI_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "status": _status_options,
     "now": _now_options,
     "next": _next_options,
+    "events": _events_options,
 }
 
 
@@ -92,22 +112,31 @@ def cmd_control(args: argparse.Namespace) -> int:
 
     name, arg = request_of(args)
     short = name == "status" and args.short
-    if name == "status" and args.ascii and not short:
-        print("deskbreak: --ascii goes with --short", file=sys.stderr)
+    if name == "status" and args.ascii and not (short or args.waybar):
+        print("deskbreak: --ascii goes with --short or --waybar", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if name == "status" and args.follow:
+        from .follow import follow_status
+
+        return follow_status(status_form(args))
     try:
         commands.check(name, arg)
     except ProtocolError as error:
         print(f"deskbreak: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     # A status bar polls --short every few seconds: with no daemon it must not fill the bar's log.
-    reply = send(name, arg, quiet_when_not_running=short)
+    quiet = short or (name == "status" and args.waybar)
+    reply = send(name, arg, quiet_when_not_running=quiet)
     if isinstance(reply, int):
+        if reply == EXIT_NOT_RUNNING and name == "status" and args.waybar:
+            print(status_form(args)(None))  # the hidden module, for bars that poll
         return reply
     if not reply.get("ok"):
         print(f"deskbreak: {reply.get('error', 'refused')}", file=sys.stderr)
         return EXIT_FAILURE
-    if name == "status":
+    if name == "status" and args.waybar:
+        print(status_form(args)(reply))
+    elif name == "status":
         print(format_status(reply, as_json=args.json, short=short, ascii=args.ascii))
     elif name == "quit":
         return _wait_gone()
@@ -119,6 +148,26 @@ def cmd_control(args: argparse.Namespace) -> int:
     else:
         print(reply.get("headline", "ok"))
     return EXIT_OK
+
+
+def status_form(args: argparse.Namespace) -> Callable[[Mapping[str, Any] | None], str]:
+    """How `status --follow` (and `--waybar`) prints one status; None: no daemon runs."""
+    from . import follow
+
+    if args.waybar:
+        return lambda status: follow.waybar_form(status, args.ascii, NOT_RUNNING)
+    if args.json:
+        return follow.json_form
+    if args.short:  # an empty line hides a bar's module while no daemon runs
+        return lambda status: short_status(status, args.ascii) if status is not None else ""
+    return lambda status: str(status.get("headline", "")) if status is not None else NOT_RUNNING
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    """`deskbreak events [--json]`: one line per event until the output closes."""
+    from .follow import event_json, event_text, follow_events
+
+    return follow_events(event_json if args.json else event_text)
 
 
 def send(cmd: str, arg: Any = None, quiet_when_not_running: bool = False) -> dict[str, Any] | int:

@@ -156,6 +156,9 @@ COMMANDS: Mapping[str, Command] = {
         _command("quit", "stop the daemon", {"cli", "tray"}),
         # Reached through `deskbreak doctor` only (the socket accepts every command).
         _command("facts", "what the daemon uses: notifier, tray, idle probe, guided window", ()),
+        # Streams: the connection stays open (`protocol.STREAMS`); `status --follow` sends `follow`.
+        _command("follow", "the status now, then a line whenever it changes", ()),
+        _command("events", "one line per event (prompt shown, done, paused...) as it happens", {"cli"}),
     )
 }
 

@@ -21,6 +21,47 @@ from typing import Any
 MAX_LINE = 64 * 1024  # bytes, without the newline
 MAX_REPLY = 1024 * 1024  # what a client accepts back
 SCHEMA = 1  # the version of the `status --json` shape
+EVENTS_SCHEMA = 1  # the version of the `deskbreak events --json` lines (names and fields)
+
+# Commands whose connection stays open: after the reply, the daemon sends a line per change
+# (`follow`: the status, as `status --json`) or per event (`events`).
+STREAMS = ("follow", "events")
+
+# The event names of `deskbreak events --json` (stable: never renamed, only added to).
+EVENT_PROMPT = "prompt_shown"
+EVENT_DONE = "done"
+EVENT_SNOOZED = "snoozed"
+EVENT_SKIPPED = "skipped"
+EVENT_IGNORED = "ignored"
+EVENT_NATURAL_BREAK = "natural_break"
+EVENT_MISSED = "missed_while_asleep"
+EVENT_HELD = "held"
+EVENT_RELEASED = "released"
+EVENT_PAUSED = "paused"
+EVENT_RESUMED = "resumed"
+EVENT_CONFIG_APPLIED = "config_applied"
+EVENT_CONFIG_REJECTED = "config_rejected"
+EVENT_STARTED = "daemon_started"
+EVENT_STOPPING = "daemon_stopping"
+EVENT_DROPPED = "dropped"  # a slow reader lost `count` lines before this one
+EVENT_NAMES = (
+    EVENT_PROMPT,
+    EVENT_DONE,
+    EVENT_SNOOZED,
+    EVENT_SKIPPED,
+    EVENT_IGNORED,
+    EVENT_NATURAL_BREAK,
+    EVENT_MISSED,
+    EVENT_HELD,
+    EVENT_RELEASED,
+    EVENT_PAUSED,
+    EVENT_RESUMED,
+    EVENT_CONFIG_APPLIED,
+    EVENT_CONFIG_REJECTED,
+    EVENT_STARTED,
+    EVENT_STOPPING,
+    EVENT_DROPPED,
+)
 MAX_PAUSE = timedelta(days=30)
 MAX_SPEC = 64  # characters of a pause spec
 

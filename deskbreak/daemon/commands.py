@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import forecast, views
 from ..core import schedule as core
 from ..core.commands import COMMANDS
-from ..core.protocol import ProtocolError, parse_pause
+from ..core.protocol import EVENTS_SCHEMA, ProtocolError, parse_pause
 from ..store.recorder import unknown_stretch
 
 if TYPE_CHECKING:
@@ -135,6 +135,16 @@ def _quit(daemon: Daemon, now: datetime, arg: Any) -> Answer:
     return Answer(with_status=False)
 
 
+def _follow(daemon: Daemon, now: datetime, arg: Any) -> Answer:
+    """The first line of a follower's stream: the status (the control socket streams the rest)."""
+    return Answer()
+
+
+def _events(daemon: Daemon, now: datetime, arg: Any) -> Answer:
+    """The first line of an event reader's stream: the schema of the lines that follow."""
+    return Answer(fields={"schema": EVENTS_SCHEMA}, with_status=False)
+
+
 HANDLERS: Mapping[str, Handler] = {
     "status": _status,
     "now": _now,
@@ -150,6 +160,8 @@ HANDLERS: Mapping[str, Handler] = {
     "edit": _edit,
     "quit": _quit,
     "facts": _facts,
+    "follow": _follow,
+    "events": _events,
 }
 
 if set(HANDLERS) != set(COMMANDS):  # a name in one table only would fail at a user's click instead

@@ -16,6 +16,11 @@ client checks the folder the same way (no symbolic link, ours, 0700) before it c
 Windows has no Unix sockets here: the server listens on 127.0.0.1 and writes the port and a
 random token to the socket path (in the user's directory); a client sends the token first.
 
+Streams (`follow`, `events`): after its reply the connection stays open and the daemon's lines
+flow to it from a bounded queue (daemon/events.py). Such a connection gives its request slot back
+and counts against the hub's own limit, so status bars and scripts that follow never keep
+`status` out; its thread writes to the socket, never the daemon under its lock.
+
 Single instance: `instance.InstanceLock` beside the socket, taken before binding; a socket nobody
 answers on (a crashed daemon) is removed before binding.
 """
@@ -38,6 +43,7 @@ from typing import Any
 from ..control_client import USE_TCP, ControlClient, ControlError, NotRunning
 from ..core import commands, protocol
 from .instance import LOCK_NAME, AlreadyRunning, InstanceLock, ensure_private_dir, read_pid
+from .streams import OpenStreams, Streams, stream_name
 
 # The daemon's commands and `doctor` reach the client through here too.
 __all__ = [
@@ -77,7 +83,9 @@ class ControlServer:
         client_timeout: float = CLIENT_TIMEOUT,
         max_clients: int = MAX_CLIENTS,
         uid: int | None = None,
+        streams: Streams | None = None,
     ):
+        """`streams`: where stream commands get their queue (None: they are refused as busy)."""
         self.path = socket_path
         self.handler = handler
         self.tcp = tcp
@@ -92,6 +100,7 @@ class ControlServer:
         self._clients: set[threading.Thread] = set()
         self._guard = threading.Lock()  # guards _waiting
         self._waiting: dict[socket.socket, float] = {}  # connections reading a request, since when
+        self._open = OpenStreams(streams)
 
     def start(self) -> ControlServer:
         if self._lock is None:
@@ -118,10 +127,12 @@ class ControlServer:
             self._sock.close()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(2)
+        self._open.close()  # readers send what is queued (daemon_stopping), then end
         deadline = time.monotonic() + 1.0
-        for client in list(self._clients):  # let answers in flight (the reply to quit) go out
+        for client in list(self._clients):  # let answers and last stream lines (the quit) go out
             if client is not threading.current_thread():
                 client.join(max(0.0, deadline - time.monotonic()))
+        self._open.hang_up()  # a reader that stopped reading: its writer is stuck in send
         try:
             self.path.unlink()
         except FileNotFoundError:
@@ -213,6 +224,7 @@ class ControlServer:
 
     def _serve(self, conn: socket.socket) -> None:
         buffer = bytearray()
+        holds_slot = True  # a stream gives its request slot back
         try:
             self._wait_for_request(conn)
             if not self._allowed(conn, buffer):
@@ -232,6 +244,12 @@ class ControlServer:
                     if self._waiting.pop(conn, None) is None:
                         return  # hung up to make room while its line arrived
                 conn.settimeout(self.client_timeout)  # the reply, too, must leave in bounded time
+                stream = stream_name(line)
+                if stream is not None:
+                    holds_slot = False
+                    self._slots.release()
+                    self._open.serve(conn, stream, line, self._answer, self._stopping)
+                    return
                 _send(conn, self._answer(line))
         except OSError as error:  # deadlines, resets, broken pipes: this client only
             log.debug("control client dropped: %s", error)
@@ -239,7 +257,8 @@ class ControlServer:
             with self._guard:
                 self._waiting.pop(conn, None)
             conn.close()
-            self._slots.release()
+            if holds_slot:
+                self._slots.release()
             self._clients.discard(threading.current_thread())
 
     def _wait_for_request(self, conn: socket.socket) -> None:

@@ -46,6 +46,7 @@ class PromptEffects:
         return self.ports.clock().astimezone(UTC)
 
     def _apply(self, transition: core.Transition) -> None:
+        self.ports.events.transition(self.state, transition, self.ports.clock(), self.plan.zone, self.catalog)
         self.state = transition.state
         for effect in transition.effects:
             if isinstance(effect, core.Record):

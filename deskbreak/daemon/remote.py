@@ -3,7 +3,7 @@
 `RemoteCommands(daemon)` is the ControlServer's handler. It hands every command to the daemon
 as it is (the command table checks it there) and adds to a status reply what a status bar needs:
 pid, version and schema (today's counts come from the daemon, which caches them: no disk read per
-poll).
+poll). It also gives the streams (`follow`, `events`) their queues on the daemon's event hub.
 
 Threads: called on the control server's client threads; the daemon serialises the commands.
 """
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from .control import ControlServer
+    from .events import Subscription
     from .instance import InstanceLock
     from .service import Daemon
 
@@ -38,8 +39,20 @@ class RemoteCommands:
         reply = self.daemon.command(cmd, arg)
         return self._envelope(reply) if "state" in reply else reply
 
+    def subscribe(self, name: str) -> Subscription | None:
+        """A queue for a stream command: `follow` gets status lines in the `status --json` shape."""
+        hub = self.daemon.ports.events
+        return hub.subscribe("follow", self._envelope) if name == "follow" else hub.subscribe("events")
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        self.daemon.ports.events.unsubscribe(subscription)
+
+    def close(self) -> None:
+        self.daemon.ports.events.close()
+
     def _envelope(self, fields: dict[str, Any]) -> dict[str, Any]:
         """The `status --json` shape (schema 1; documented in the README)."""
+        fields = dict(fields)  # a follower's line is shared by every follower's queue
         today = fields.get("today") or {}
         fields["today"] = {name: int(today.get(name, 0)) for name in COUNT_FIELDS.values()}
         return {"schema": protocol.SCHEMA, **fields, "pid": self.pid, "version": __version__}
@@ -49,4 +62,5 @@ def serve(daemon: Daemon, socket_path: Path, lock: InstanceLock | None = None) -
     """Start the control socket for `daemon` (its commands and status, nothing rewired)."""
     from .control import ControlServer
 
-    return ControlServer(socket_path, RemoteCommands(daemon), lock=lock).start()
+    remote = RemoteCommands(daemon)
+    return ControlServer(socket_path, remote, lock=lock, streams=remote).start()

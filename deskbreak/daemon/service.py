@@ -32,6 +32,7 @@ from ..core.workhours import window_at
 from ..ports import GuidedWindow, Notifier, Senses, Tray
 from .commands import HANDLERS
 from .effects import PromptEffects
+from .events import EventHub
 from .timer import Alarm
 from .today import StoredToday, TallyToday, Today, counts_dict
 from .zone import resolve_zone
@@ -63,6 +64,7 @@ class Ports:
     timer: Alarm | None = None  # None: nothing fires `on_timer` (a test steps it itself)
     # What the daemon uses in its session (daemon/facts.py), for `doctor`; never blocks.
     facts: Callable[[], Mapping[str, Any]] = dict
+    events: EventHub = field(default_factory=EventHub)  # `status --follow` and `events` read it
 
 
 class Daemon(PromptEffects):
@@ -125,6 +127,7 @@ class Daemon(PromptEffects):
             self._arm()
         look = outlook(self.state, self.now(), self.plan)
         log.info("started: %s", views.headline(look, self.state, self.catalog, self.plan.zone))
+        self.ports.events.started(look.now, self.plan.zone)
 
     def stop(self) -> None:
         """Quit (`deskbreak quit`, a signal, the tray's Quit): no more firing, the prompt on screen
@@ -133,6 +136,7 @@ class Daemon(PromptEffects):
         if self.stopped.is_set():
             return
         self.stopped.set()
+        self.ports.events.stopping(self.ports.clock(), self.plan.zone)
         try:
             if self.ports.timer is not None:
                 self.ports.timer.stop()
@@ -243,7 +247,12 @@ class Daemon(PromptEffects):
         """
         from .reconfigure import reload_config
 
-        return reload_config(self, reason)
+        reply = reload_config(self, reason)
+        with self._lock:  # the event; status followers see the config error come or go
+            now = self.now()
+            self.ports.events.reloaded(reply, now, self.plan.zone)
+            self.ports.events.status(outlook(self.state, now, self.plan), self._status_fields)
+        return reply
 
     def open_editor(self) -> dict[str, Any]:
         """Open the config in the user's editor without waiting (created from the example if missing)."""
@@ -279,6 +288,7 @@ class Daemon(PromptEffects):
         self.ports.tray.update(
             views.tray_view(look, self.state, self.plan, self.catalog, self.today_line(now))
         )
+        self.ports.events.status(look, self._status_fields)
 
     # --- queries ---
 

@@ -86,6 +86,7 @@ def test_each_surface_reaches_the_commands_it_offers():
         "next",
         "reload",
         "quit",
+        "events",
     )
     assert set(commands.reached_from("tray")) == {
         "status",  # the actions window, for trays without a menu
