@@ -280,9 +280,17 @@ def check_idle_probe(environ: Mapping[str, str] = os.environ) -> Check:
 
 
 def check_window() -> Check:
+    from ..adapters.window.availability import unavailable_reason
+
     try:
         import tkinter
 
+        # Tk draws through X11 only: the one place, beside the log, that says why no window opens.
+        reason = unavailable_reason(os.environ, lambda: True)
+        if reason:
+            return Check(
+                "guided window", False, reason, "prompts stay notifications; all steps: deskbreak now"
+            )
         return Check("guided window", True, f"tkinter {tkinter.TkVersion}")
     except Exception as error:
         return Check(

@@ -37,8 +37,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("deskbreak")
 
-# A notification button's action -> the daemon command it runs (the same words).
-ACTION_COMMANDS = {"done": "done", "snooze": "snooze", "skip": "skip", "show": "show"}
+# A notification button's action -> the daemon command it runs (the same words). A prompt closed
+# without an answer is snoozed for the configured minutes: the user saw it and put it off, so it
+# comes back later rather than staying due, unseen, until it times out.
+ACTION_COMMANDS = {"done": "done", "snooze": "snooze", "skip": "skip", "show": "show", "dismissed": "snooze"}
 
 
 class CannotStart(Exception):
