@@ -111,6 +111,22 @@ def headline(look: Outlook, state: State, catalog: Catalog, zone: tzinfo) -> str
     return f"Next stretch {_clock(look.next_prompt_at.astimezone(zone), zone_now)} · {name}"
 
 
+TRY_ONE_NOW = "try one now: deskbreak now --window"
+
+
+def start_line(look: Outlook, state: State, catalog: Catalog, zone: tzinfo) -> str:
+    """What a start says: when the first stretch comes (named by day when not today) and, when that
+    is not soon (outside work hours), how to try one now."""
+    zone_now = look.now.astimezone(zone)
+    if look.next_prompt_at is None:
+        return f"no work hours ahead, so no stretch will come; {TRY_ONE_NOW}"
+    first = look.next_prompt_at.astimezone(zone)
+    when = _clock(first, zone_now)
+    if look.off_until is not None:
+        return f"outside work hours: the first stretch comes {when}; {TRY_ONE_NOW}"
+    return f"the first stretch comes at {when} · {_name(catalog, look.stretch_id)}"
+
+
 def tray_view(look: Outlook, state: State, plan: Plan, catalog: Catalog, today_line: str) -> TrayView:
     answering = state.phase in (Phase.PROMPTING, Phase.SNOOZED)
     return TrayView(

@@ -168,6 +168,7 @@ def assemble(
         "yes" if tray.has_menu else "no",
         notifier.name,
     )
+    log.info("%s", where_prompts_appear(notifier.name, tray.name), extra={"console": True})
     watcher = start_config_watch(late, config_path)
     if watcher is not None:
         stack.callback(watcher.stop)
@@ -175,6 +176,13 @@ def assemble(
     stack.callback(tray.stop)
     stack.callback(daemon.stop)
     return Assembly(daemon, tray, notifier, icon)
+
+
+def where_prompts_appear(notifier: str, tray: str) -> str:
+    """One line for the terminal at start: where the user will see and answer prompts."""
+    shown = "on this terminal" if notifier == "log" else f"as desktop notifications ({notifier})"
+    answered = "in the tray icon's menu, " if tray != "headless" else ""
+    return f"prompts appear {shown}; answer {answered}with deskbreak done|snooze|skip"
 
 
 def icon_path() -> str | None:

@@ -68,7 +68,7 @@ def _now(daemon: Daemon, now: datetime, arg: Any) -> Answer:
     if transition.error or stretch is None:
         return Answer(transition)
     prompt = views.prompt_for(stretch, daemon.plan.schedule.snooze_minutes)
-    return Answer(transition, fields={"steps": f"{stretch.name}\n{prompt.details}"})
+    return Answer(transition, fields={"steps": prompt.details})
 
 
 def _show(daemon: Daemon, now: datetime, arg: Any) -> Answer:

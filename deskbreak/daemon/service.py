@@ -125,6 +125,9 @@ class Daemon(PromptEffects):
             self._arm()
         look = outlook(self.state, self.now(), self.plan)
         log.info("started: %s", views.headline(look, self.state, self.catalog, self.plan.zone))
+        # For the terminal: when the first stretch comes (and how to try one now, off hours).
+        line = views.start_line(look, self.state, self.catalog, self.plan.zone)
+        log.info("%s", line, extra={"console": True})
 
     def stop(self) -> None:
         """Quit (`deskbreak quit`, a signal, the tray's Quit): no more firing, the prompt on screen
