@@ -258,7 +258,7 @@ def test_a_notice_stands_beside_the_prompt_and_a_withdraw_leaves_it(desktop, not
 
 @pytest.mark.desktop
 def test_every_stretch_bubble_reaches_dunst_whole_with_its_caution_and_the_way_to_the_steps(
-    desktop, notifier, tmp_path
+    desktop, notifier
 ):
     from deskbreak.assets import builtin_catalog
     from deskbreak.core import views
@@ -267,8 +267,6 @@ def test_every_stretch_bubble_reaches_dunst_whole_with_its_caution_and_the_way_t
     for stretch in builtin_catalog().stretches:
         prompt = views.prompt_for(at_level(stretch, "beginner"), 10)
         notifier.show(prompt)
-        if stretch.id == "seated-twist":  # the longest bubble: looked at on a screenshot
-            desktop.screenshot(tmp_path / "dunst-bubble.png")
         shown = notifier.shown_id
         [entry] = [e for e in desktop.dunst_history() if e["id"] == shown]
         body = html.unescape(entry["body"])
