@@ -49,3 +49,29 @@ def test_a_long_first_step_gives_way_at_a_word_and_the_caution_stays_whole():
     first = body.splitlines()[0]
     assert first.endswith("…") and first.removesuffix("…").endswith(("down", "and", "then", "Sit"))
     assert f"Caution: {'x' * 80}" in body
+
+
+def test_a_start_outside_work_hours_says_when_the_first_stretch_comes_and_how_to_try_one():
+    from dataclasses import replace
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from deskbreak.core import config, schedule
+    from deskbreak.core.config import ScheduleConfig
+    from deskbreak.core.outlook import outlook
+    from deskbreak.core.views import TRY_ONE_NOW, start_line
+
+    berlin = ZoneInfo("Europe/Berlin")
+    catalog = builtin_catalog()
+    plan = schedule.Plan(
+        replace(ScheduleConfig(week=config.default_week())), berlin, tuple(s.id for s in catalog.stretches)
+    )
+
+    def line(at: datetime) -> str:
+        state = schedule.start(at)
+        return start_line(outlook(state, at, plan), state, catalog, berlin)
+
+    sunday = line(datetime(2026, 11, 22, 15, 0, tzinfo=berlin))
+    assert sunday == f"outside work hours: the first stretch comes Mon 09:45; {TRY_ONE_NOW}"
+    monday = line(datetime(2026, 11, 23, 10, 0, tzinfo=berlin))
+    assert monday.startswith("the first stretch comes at 10:45 · ")
