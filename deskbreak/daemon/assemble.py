@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.catalog import Catalog
 from ..core.config import Config
 from ..paths import Paths
-from ..ports import Notifier, Tray
+from ..ports import DISMISSED, Notifier, Tray
 from .senses import Senses
 from .service import HEARTBEAT_OFF_HOURS, HEARTBEAT_OFF_HOURS_WITH_RESUME_SIGNAL, Daemon, Ports
 
@@ -38,9 +38,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("deskbreak")
 
 # A notification button's action -> the daemon command it runs (the same words). A prompt closed
-# without an answer is snoozed for the configured minutes: the user saw it and put it off, so it
-# comes back later rather than staying due, unseen, until it times out.
-ACTION_COMMANDS = {"done": "done", "snooze": "snooze", "skip": "skip", "show": "show", "dismissed": "snooze"}
+# without an answer goes to `Daemon.prompt_closed` (a snooze).
+ACTION_COMMANDS = {"done": "done", "snooze": "snooze", "skip": "skip", "show": "show"}
 
 
 class CannotStart(Exception):
@@ -66,6 +65,8 @@ class LateDaemon:
         daemon = self._daemon
         if daemon is not None and action in ACTION_COMMANDS:
             self._later("deskbreak-action", daemon.command, ACTION_COMMANDS[action], argument)
+        elif daemon is not None and action == DISMISSED:
+            self._later("deskbreak-action", daemon.prompt_closed)
 
     def on_command(self, name: str, argument: object | None) -> None:
         if self._daemon is not None:

@@ -224,6 +224,15 @@ class Daemon(PromptEffects):
                 reply["recorded"] = "; ".join(self._recorded)
             return reply
 
+    def prompt_closed(self) -> None:
+        """The user closed the prompt's bubble without an answer (on a thread of its own): a snooze
+        for the configured minutes, so it comes back rather than staying due unseen. Not while the
+        guided window shows the stretch: then the bubble was closed to follow the window."""
+        window = self.ports.window
+        if window is not None and window.is_open():
+            return
+        self.command("snooze")
+
     def _catch_up(self, now: datetime) -> Outlook:
         """Bring the state to `now` before a command (a timeout, the end of a pause or snooze) and
         return its outlook. A prompt that falls due is left to the timer, armed for now: it reads
