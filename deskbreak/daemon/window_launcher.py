@@ -26,6 +26,8 @@ from ..adapters.window.availability import exit_reason, has_tkinter, unavailable
 
 log = logging.getLogger(__name__)
 
+WINDOW_CLASS = "deskbreak"  # the guided window's Tk class (adapters/window/guided.py)
+
 
 def window_argv(
     stretch_id: str,
@@ -104,8 +106,11 @@ class WindowLauncher:
         log.warning("no guided window: %s; prompts stay notifications", reason)
 
     def open(self, stretch_id: str, focus: bool) -> bool:
-        """Start the window for `stretch_id` unless one is open; False when it cannot be shown."""
+        """Start the window for `stretch_id` unless one is open (then, asked with `focus`, bring it
+        to the front: it may have opened unfocused beside a prompt); False when it cannot be shown."""
         if self.is_open():
+            if focus:
+                threading.Thread(target=self._raise, daemon=True, name="deskbreak-window-raise").start()
             return True
         reason = unavailable_reason(self._environ, self._tk_available)
         if reason:
@@ -128,6 +133,12 @@ class WindowLauncher:
             target=self._watch, args=(self._proc, stretch_id), daemon=True, name="deskbreak-window-watch"
         ).start()
         return True
+
+    def _raise(self) -> None:
+        from ..adapters.window.raise_x11 import raise_window
+
+        if raise_window(WINDOW_CLASS, self._environ.get("DISPLAY")):
+            log.info("guided window raised")
 
     def _watch(self, proc: Any, stretch_id: str) -> None:
         reason = exit_reason(proc.wait())

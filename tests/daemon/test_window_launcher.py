@@ -306,3 +306,23 @@ def test_close_ends_an_open_window_process():
     win.close()
     assert started[0].poll() is not None and not win.is_open()
     win.close()  # nothing open: nothing to do
+
+
+def test_asked_for_while_open_the_window_is_raised_not_started_again(monkeypatch):
+    import deskbreak.adapters.window.raise_x11 as raise_x11
+
+    raised = threading.Event()
+    calls: list[tuple[str, str | None]] = []
+
+    def fake_raise(wm_class: str, display_name: str | None = None) -> bool:
+        calls.append((wm_class, display_name))
+        raised.set()
+        return True
+
+    monkeypatch.setattr(raise_x11, "raise_window", fake_raise)
+    win, popen = launcher()
+    assert win.for_prompt("seated-twist", asked=False, with_prompt=True) is False  # opened unfocused
+    assert not raised.is_set()
+    assert win.for_prompt("seated-twist", asked=True, with_prompt=True)  # the click on the prompt
+    assert raised.wait(2) and calls == [("deskbreak", ":0")]
+    assert len(popen.started) == 1
