@@ -19,7 +19,7 @@ DONE = "done"
 SNOOZE = "snooze"
 SKIP = "skip"
 SHOW = "show"  # open the guided-stretch window
-DISMISSED = "dismissed"  # the user closed the notification without choosing: the prompt stays due
+DISMISSED = "dismissed"  # the user closed the notification without choosing: snoozed (default minutes)
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Prompt:
     icon_path: str | None = None
     timeout_seconds: int = 0  # 0: the notifier's default
     details: str = ""  # the whole text for a terminal (every step, how to answer); "" = the body
+    opens_window: bool = True  # a click on the body opens the guided window (else it offers none)
 
 
 @dataclass(frozen=True)
@@ -146,11 +147,13 @@ class GuidedWindow(Protocol):
     """The guided-stretch window, in a process of its own. Called from the daemon's threads; never blocks.
 
     `for_prompt` is told each prompt that is due to be shown and returns True when the window stands in
-    for the notification (the user asked for it, or one is already open). `take_notice` (optional)
-    returns, once, why the window could not open, for the notification shown instead.
+    for the notification (the user asked for it, or one is already open). `can_open` says whether a
+    window may open here at all (a prompt offers it only then).
     """
 
     def for_prompt(self, stretch_id: str, asked: bool, with_prompt: bool) -> bool: ...
+
+    def can_open(self) -> bool: ...
 
     def close(self) -> None:
         """Close an open window (the daemon is stopping); may wait up to ~2 s."""

@@ -14,6 +14,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,20 +62,33 @@ def editor_command(
     return desktop_opener(path, platform, which)
 
 
-def run_editor(command: EditorCommand, wait: bool = True) -> int:
-    """Start the editor with an argv list (never a shell); wait for it unless told not to."""
+def run_editor(command: EditorCommand) -> int:
+    """Run the editor with an argv list (never a shell) and wait for it."""
     log.info("opening the config with %s", command.argv[0])
-    if not wait:
-        subprocess.Popen(command.argv, stdin=subprocess.DEVNULL, start_new_session=True)
-        return 0
     return subprocess.run(command.argv, check=False).returncode
 
 
-def open_detached(path: Path, environ: Mapping[str, str] = os.environ) -> EditorCommand | None:
+def open_detached(
+    path: Path, environ: Mapping[str, str] = os.environ, on_failed: Callable[[str], None] | None = None
+) -> EditorCommand | None:
     """For the tray's "Edit schedule…": create the file if needed and open it without waiting; the
-    daemon's config watcher applies (or rejects) whatever the user saves."""
+    daemon's config watcher applies (or rejects) whatever the user saves. `on_failed(why)` is
+    called, from a thread of its own, when the desktop's opener ends with an error: xdg-open on a
+    desktop with no program for .toml files exits 3 or 4 and says so only on its own stderr (an
+    editor the user named is theirs to judge)."""
     ensure_config(path)
     command = editor_command(path, environ, terminal=False)
-    if command is not None:
-        run_editor(command, wait=False)
+    if command is None:
+        return None
+    log.info("opening the config with %s", command.argv[0])
+    proc = subprocess.Popen(command.argv, stdin=subprocess.DEVNULL, start_new_session=True)
+    if on_failed is not None and command.source == "desktop" and not command.waits:
+
+        def watch() -> None:
+            code = proc.wait()
+            if code:
+                log.warning("%s %s exited with %s", command.argv[0], path, code)
+                on_failed(f"{command.argv[0]} found no program to open it (exit {code})")
+
+        threading.Thread(target=watch, name="deskbreak-editor-watch", daemon=True).start()
     return command

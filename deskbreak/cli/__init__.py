@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the daemon in the foreground (the default)")
     _add_run_arguments(run)
 
-    config = sub.add_parser("config", help="check, locate or show the config")
+    about = "check, locate (path), show, set or edit the config"
+    config = sub.add_parser("config", help=about, description=f"deskbreak config: {about}.")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     check = config_sub.add_parser("check", help="validate a config file")
     check.add_argument("path", nargs="?", type=Path)

@@ -143,6 +143,8 @@ def cmd_control(args: argparse.Namespace) -> int:
     elif name == "reload":
         changed = reply.get("changed") or []
         print("config reloaded" + (": " + "; ".join(changed) if changed else " (no changes)"))
+    elif name == "now" and reply.get("steps"):  # every step: the bubble has room for one
+        print(f"{reply.get('headline', '')}\n\n{reply['steps']}")
     elif reply.get("recorded"):  # what the answer recorded: "Seated twist done · 2 of 6 today"
         print(reply["recorded"])
     else:

@@ -32,9 +32,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
     history = sub.add_parser("history", help="your prompt history")
     history_sub = history.add_subparsers(dest="history_command", metavar="ACTION", required=True)
-    export = history_sub.add_parser("export", help="every prompt and its outcome, as CSV or JSON")
-    form = export.add_mutually_exclusive_group(required=True)
-    form.add_argument("--csv", action="store_true")
+    export = history_sub.add_parser("export", help="every prompt and its outcome, as CSV (default) or JSON")
+    form = export.add_mutually_exclusive_group()
+    form.add_argument("--csv", action="store_true", help="comma-separated values (the default)")
     form.add_argument("--json", action="store_true")
     export.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
 
@@ -161,7 +161,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     history = _open_history()
     if history is None:
         return EXIT_FAILURE
-    write = write_csv if args.csv else write_json
+    write = write_json if args.json else write_csv
     with history:
         try:
             if args.output:

@@ -196,7 +196,7 @@ def done(
         )
         return Transition(waiting(state, now), (WithdrawPrompt(), Record(outcome)))
     if stretch_id is None:
-        return Transition(state, error=f"no prompt to mark done ({_no_prompt_because(state, plan)})")
+        return Transition(state, error=f"no prompt to mark done ({_no_prompt_because(state, plan, now)})")
     outcome = PromptOutcome(now, stretch_id, DONE, now, held_seconds)
     if state.phase is Phase.PAUSED:
         return Transition(state, (Record(outcome),))
@@ -206,13 +206,16 @@ def done(
     return Transition(waiting(replace(state, rotation=rotation), now), (Record(outcome),))
 
 
-def _no_prompt_because(state: State, plan: Plan) -> str:
+def _no_prompt_because(state: State, plan: Plan, now: datetime) -> str:
     if state.phase is Phase.PAUSED:
         return "reminders are paused"
     due = next_prompt_at(state.anchor, plan)
     if due is None:
         return "no work hours ahead"
-    return f"the next one is due at {due.astimezone(plan.zone).strftime('%H:%M')}"
+    local, today = due.astimezone(plan.zone), now.astimezone(plan.zone).date()
+    # On Sunday "due at 09:45" reads as today: another day is named.
+    when = local.strftime("%H:%M") if local.date() == today else local.strftime("%a %H:%M")
+    return f"the next one is due at {when}"
 
 
 def snooze(state: State, now: datetime, plan: Plan, minutes: int | None = None) -> Transition:
@@ -244,13 +247,22 @@ def another(state: State, now: datetime, plan: Plan) -> Transition:
     now = as_utc(now)
     if state.phase is not Phase.PROMPTING:
         return Transition(state, error="no prompt to change")
-    stretch = rot.peek(state.rotation, plan.eligible, plan.focus)
-    if stretch is None or stretch == state.stretch_id:
-        return Transition(state, error="no other stretch to offer")
-    changed = replace(
-        state, stretch_id=stretch, rotation=rot.advance(state.rotation, plan.eligible, plan.focus)
-    )
-    return Transition(changed, (ShowPrompt(stretch),))
+    offered = state.offered or ((state.stretch_id,) if state.stretch_id else ())
+    if not set(plan.eligible) - set(offered):
+        # Every one offered: start again, keeping the latest half out so none comes straight back.
+        offered = offered[-max(1, len(set(plan.eligible)) // 2) :]
+    # The rotation's next card, passing those this prompt offered already: a new cycle's deck may
+    # begin with a stretch from the end of the last, and "another" must not bring it straight back.
+    rotation = state.rotation
+    for _ in range(2 * len(plan.eligible) + 2):  # a deck holds each stretch at most twice
+        stretch = rot.peek(rotation, plan.eligible, plan.focus)
+        if stretch is None:
+            break
+        rotation = rot.advance(rotation, plan.eligible, plan.focus)
+        if stretch not in offered:
+            changed = replace(state, stretch_id=stretch, rotation=rotation, offered=(*offered, stretch))
+            return Transition(changed, (ShowPrompt(stretch),))
+    return Transition(state, error="no other stretch to offer")
 
 
 def pause(state: State, now: datetime, plan: Plan, until: datetime | None) -> Transition:
@@ -299,5 +311,6 @@ def _prompt(state: State, now: datetime, plan: Plan) -> Transition:
         snoozed_until=None,
         paused_until=None,
         rotation=rot.advance(state.rotation, plan.eligible, plan.focus),
+        offered=(stretch,),
     )
     return Transition(prompting, (ShowPrompt(stretch),))

@@ -38,6 +38,8 @@ class State:
     # The guided window showed the prompt at this instant: the user is with it (not away, not
     # ignoring it), so the prompt's timeout counts from here.
     guided_at: datetime | None = None
+    # The stretches the open prompt has offered ("another" walks the rotation past them).
+    offered: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ def waiting(state: State, anchor: datetime) -> State:
         snoozed_until=None,
         paused_until=None,
         guided_at=None,
+        offered=(),
     )
 
 

@@ -12,23 +12,53 @@ from .outlook import Outlook
 from .state import Phase, State
 from .workhours import Plan
 
-FULL_STEPS = "All steps and a timer: click this prompt, or the tray icon."
+FULL_STEPS = "All steps and a timer: click here or the tray icon."
+# Where no guided window can open (Wayland without Xwayland, no tkinter) a click would only show
+# the bubble again: the terminal has every step.
+FULL_STEPS_IN_TERMINAL = "All steps: run deskbreak now in a terminal."
 HOW_TO_ANSWER = "Answer with: deskbreak done · deskbreak snooze [MINUTES] · deskbreak skip"
+# dunst's default box is 300 px high and cuts what does not fit; mako shows a few lines: a bubble
+# of about this many characters (plus the title) keeps its caution and its way to the steps.
+BUBBLE_MAX = 240
 
 
 def prompt_for(
-    stretch: Stretch, snooze_minutes: int, icon_path: str | None = None, timeout_seconds: int = 0
+    stretch: Stretch,
+    snooze_minutes: int,
+    icon_path: str | None = None,
+    timeout_seconds: int = 0,
+    opens_window: bool = True,
 ) -> Prompt:
-    """Title: the stretch name; body: the first steps, hold and reps, the short caution and the way to
-    the full steps (the guided window). `details`, for a terminal: every step, the caution and
-    how to answer from the command line. `icon_path`: the stretch's picture, or the app icon."""
-    steps = "\n".join(f"{n}. {step}" for n, step in enumerate(stretch.steps[:3], start=1))
-    more = "\n…" if len(stretch.steps) > 3 else ""
-    # A notification has room for the short caution; the terminal gets the whole one.
-    body = f"{steps}{more}\n{stretch.summary()}\nCaution: {stretch.caution_short}\n{FULL_STEPS}"
+    """Title: the stretch name; body: one line of what to do, hold and reps, the short caution and
+    the way to every step (at most BUBBLE_MAX characters). `details`, for a terminal: every step,
+    the caution and how to answer from the command line. `icon_path`: the stretch's picture, or the
+    app icon. `opens_window`: whether a click can open the guided window here."""
+    way = FULL_STEPS if opens_window else FULL_STEPS_IN_TERMINAL
+    # The short caution and the way to the steps are what a cut bubble loses first: they are kept
+    # whole, and the line of what to do gives way (at a word) if a stretch's first step is long.
+    rest = f"{stretch.summary()}\nCaution: {stretch.caution_short}\n{way}"
+    first = _shortened(stretch.steps[0], BUBBLE_MAX - len(rest) - 1)
+    body = f"{first}\n{rest}"
     every = "\n".join(f"{n}. {step}" for n, step in enumerate(stretch.steps, start=1))
     details = f"{every}\n{stretch.summary()}\nCaution: {stretch.caution}\n{HOW_TO_ANSWER}"
-    return Prompt(stretch.id, stretch.name, body, snooze_minutes, icon_path, timeout_seconds, details=details)
+    return Prompt(
+        stretch.id,
+        stretch.name,
+        body,
+        snooze_minutes,
+        icon_path,
+        timeout_seconds,
+        details=details,
+        opens_window=opens_window,
+    )
+
+
+def _shortened(text: str, limit: int) -> str:
+    """`text`, or its words up to `limit` characters with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - 1)].rsplit(" ", 1)[0].rstrip(",;:")
+    return f"{cut}…"
 
 
 def answer_line(
@@ -79,6 +109,22 @@ def headline(look: Outlook, state: State, catalog: Catalog, zone: tzinfo) -> str
     if look.off_until is not None:
         return f"Off until {look.off_until.astimezone(zone).strftime('%a %H:%M')}"
     return f"Next stretch {_clock(look.next_prompt_at.astimezone(zone), zone_now)} · {name}"
+
+
+TRY_ONE_NOW = "try one now: deskbreak now --window"
+
+
+def start_line(look: Outlook, state: State, catalog: Catalog, zone: tzinfo) -> str:
+    """What a start says: when the first stretch comes (named by day when not today) and, when that
+    is not soon (outside work hours), how to try one now."""
+    zone_now = look.now.astimezone(zone)
+    if look.next_prompt_at is None:
+        return f"no work hours ahead, so no stretch will come; {TRY_ONE_NOW}"
+    first = look.next_prompt_at.astimezone(zone)
+    when = _clock(first, zone_now)
+    if look.off_until is not None:
+        return f"outside work hours: the first stretch comes {when}; {TRY_ONE_NOW}"
+    return f"the first stretch comes at {when} · {_name(catalog, look.stretch_id)}"
 
 
 def tray_view(look: Outlook, state: State, plan: Plan, catalog: Catalog, today_line: str) -> TrayView:

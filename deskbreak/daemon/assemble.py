@@ -27,7 +27,7 @@ from ..adapters.choose import Choice
 from ..core.catalog import Catalog
 from ..core.config import Config
 from ..paths import Paths
-from ..ports import Notice, Notifier, NotifierError, Tray
+from ..ports import DISMISSED, Notice, Notifier, NotifierError, Tray
 from .facts import SessionChoices
 from .senses import Senses
 from .service import HEARTBEAT_OFF_HOURS, HEARTBEAT_OFF_HOURS_WITH_RESUME_SIGNAL, Daemon, Ports
@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("deskbreak")
 
-# A notification button's action -> the daemon command it runs (the same words).
+# A notification button's action -> the daemon command it runs (the same words). A prompt closed
+# without an answer goes to `Daemon.prompt_closed` (a snooze).
 ACTION_COMMANDS = {"done": "done", "snooze": "snooze", "skip": "skip", "show": "show"}
 # A history write waits this long for another process's lock before the answer waits instead...
 HISTORY_BUSY_TIMEOUT = 0.25  # seconds
@@ -72,6 +73,8 @@ class LateDaemon:
         daemon = self._daemon
         if daemon is not None and action in ACTION_COMMANDS:
             self._later("deskbreak-action", daemon.command, ACTION_COMMANDS[action], argument)
+        elif daemon is not None and action == DISMISSED:
+            self._later("deskbreak-action", daemon.prompt_closed)
 
     def on_command(self, name: str, argument: object | None) -> None:
         if self._daemon is not None:
@@ -184,6 +187,7 @@ def assemble(
         "yes" if tray.has_menu else "no",
         notifier.name,
     )
+    log.info("%s", where_prompts_appear(notifier.name, tray.name), extra={"console": True})
     watcher = start_config_watch(late, config_path)
     if watcher is not None:
         stack.callback(watcher.stop)
@@ -191,6 +195,13 @@ def assemble(
     stack.callback(tray.stop)
     stack.callback(daemon.stop)
     return Assembly(daemon, tray, notifier, icon)
+
+
+def where_prompts_appear(notifier: str, tray: str) -> str:
+    """One line for the terminal at start: where the user will see and answer prompts."""
+    shown = "on this terminal" if notifier == "log" else f"as desktop notifications ({notifier})"
+    answered = "in the tray icon's menu, " if tray != "headless" else ""
+    return f"prompts appear {shown}; answer {answered}with deskbreak done|snooze|skip"
 
 
 def icon_path() -> str | None:

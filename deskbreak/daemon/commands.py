@@ -62,7 +62,14 @@ def _status(daemon: Daemon, now: datetime, arg: Any) -> Answer:
 
 
 def _now(daemon: Daemon, now: datetime, arg: Any) -> Answer:
-    return Answer(core.prompt_now(daemon.state, now, daemon.plan))
+    """The prompt, and every step of its stretch for the terminal that asked (a bubble has room
+    for one line of them)."""
+    transition = core.prompt_now(daemon.state, now, daemon.plan)
+    stretch = daemon.catalog.get(transition.state.stretch_id or "")
+    if transition.error or stretch is None:
+        return Answer(transition)
+    prompt = views.prompt_for(stretch, daemon.plan.schedule.snooze_minutes)
+    return Answer(transition, fields={"steps": prompt.details})
 
 
 def _show(daemon: Daemon, now: datetime, arg: Any) -> Answer:

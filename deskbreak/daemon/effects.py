@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -98,17 +97,18 @@ class PromptEffects:
         if window is not None and window.for_prompt(
             stretch_id, asked, self.config.prompt.window == "with_prompt"
         ):
-            return  # the window stands in for the notification
+            # The window stands in for the notification: a bubble left on screen would sit on top of
+            # the steps the user opened (if the window fails, `window_failed` shows it again).
+            self._withdraw()
+            return
         self._notify(stretch)
 
     def _notify(self, stretch: Stretch) -> None:
         timeout = self.plan.schedule.prompt_timeout_minutes * 60
         picture = self.ports.picture(stretch.id) or self.ports.icon_path  # the stretch, not the app
-        prompt = views.prompt_for(stretch, self.plan.schedule.snooze_minutes, picture, timeout)
-        take_notice = getattr(self.ports.window, "take_notice", None)  # optional in the port
-        notice = take_notice() if take_notice else None
-        if notice:  # the window could not open: the user learns why once, first (servers cut long bodies)
-            prompt = replace(prompt, body=f"{notice}\n{prompt.body}")
+        window = self.ports.window
+        opens_window = window is not None and window.can_open()  # else the bubble offers the terminal
+        prompt = views.prompt_for(stretch, self.plan.schedule.snooze_minutes, picture, timeout, opens_window)
         try:
             self.ports.notifier.show(prompt)
         except NotifierError as error:

@@ -65,14 +65,32 @@ def open_editor(daemon: Daemon) -> dict[str, Any]:
         from ..paths import default_paths
 
         path = default_paths().config_file
+
+    def cannot_open(why: str) -> None:  # the tray's click has no terminal: a notice says what to do
+        notify_no_editor(daemon, path, why)
+
     try:
-        command = open_detached(path)
+        command = open_detached(path, on_failed=cannot_open)
     except OSError as error:
         log.warning("cannot open %s in an editor: %s", path, error)
+        cannot_open(str(error))
         return {"ok": False, "error": f"cannot open {path}: {error}"}
     if command is None:
+        cannot_open("no editor is set ($VISUAL) and there is no desktop opener")
         return {"ok": False, "error": f"no editor found: set $VISUAL, or edit {path} yourself"}
     return {"ok": True, "config": str(path)}
+
+
+def notify_no_editor(daemon: Daemon, path: Path, why: str) -> None:
+    """A notice naming the file and the command that edits it in a terminal."""
+    log.warning("could not open the config in an editor: %s", why)
+    text = f"{why}.\nEdit {path} in any editor, or run in a terminal: deskbreak config edit"
+    try:
+        daemon.ports.notifier.notify(
+            Notice("deskbreak: no editor for the schedule", text, daemon.ports.icon_path)
+        )
+    except NotifierError as error:
+        log.warning("could not say so: %s", error)
 
 
 def notify_config_error(daemon: Daemon, text: str) -> None:

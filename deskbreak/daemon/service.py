@@ -128,6 +128,9 @@ class Daemon(PromptEffects):
         look = outlook(self.state, self.now(), self.plan)
         log.info("started: %s", views.headline(look, self.state, self.catalog, self.plan.zone))
         self.ports.events.started(look.now, self.plan.zone)
+        # For the terminal: when the first stretch comes (and how to try one now, off hours).
+        line = views.start_line(look, self.state, self.catalog, self.plan.zone)
+        log.info("%s", line, extra={"console": True})
 
     def stop(self) -> None:
         """Quit (`deskbreak quit`, a signal, the tray's Quit): no more firing, the prompt on screen
@@ -224,6 +227,15 @@ class Daemon(PromptEffects):
             if self._recorded:
                 reply["recorded"] = "; ".join(self._recorded)
             return reply
+
+    def prompt_closed(self) -> None:
+        """The user closed the prompt's bubble without an answer (on a thread of its own): a snooze
+        for the configured minutes, so it comes back rather than staying due unseen. Not while the
+        guided window shows the stretch: then the bubble was closed to follow the window."""
+        window = self.ports.window
+        if window is not None and window.is_open():
+            return
+        self.command("snooze")
 
     def _catch_up(self, now: datetime) -> Outlook:
         """Bring the state to `now` before a command (a timeout, the end of a pause or snooze) and

@@ -24,16 +24,43 @@ MARKER = "safety-note-shown"
 LOG_BACKUPS = 3
 
 
+# A log record with this attribute set (`extra=CONSOLE`) is for the user at the terminal too.
+CONSOLE = {"console": True}
+
+
+class ConsoleFilter(logging.Filter):
+    """Without `-v` the terminal gets only what a user needs at start (where prompts appear, when
+    the first comes, the safety note) and errors; the rest (probe fallbacks, migrations, library
+    chatter) is in the log file, and on the terminal with `-v`."""
+
+    def __init__(self, verbose: bool) -> None:
+        super().__init__()
+        self.verbose = verbose
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.verbose or record.levelno >= logging.ERROR or getattr(record, "console", False)
+
+
+class ConsoleFormatter(logging.Formatter):
+    """`deskbreak: message`, once: a message that names deskbreak itself gets no second prefix."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return text if text.startswith("deskbreak") else f"deskbreak: {text}"
+
+
 def setup_logging(paths: Paths, verbose: bool) -> None:
-    """Log to stderr and to a rotating file in the state directory: the log says when the user was
-    at their desk, so it and its folder are private (0600 in 0700), an older run's tightened."""
+    """Log to a rotating file in the state directory, and to stderr what `ConsoleFilter` lets by.
+    The log says when the user was at their desk, so it and its folder are private (0600 in 0700),
+    an older run's tightened."""
 
     level = logging.DEBUG if verbose else logging.INFO
     root = logging.getLogger()
     root.setLevel(level)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
     console = logging.StreamHandler(sys.stderr)
-    console.setFormatter(logging.Formatter("deskbreak: %(message)s"))
+    console.setFormatter(ConsoleFormatter("%(message)s"))
+    console.addFilter(ConsoleFilter(verbose))
     root.addHandler(console)
     try:
         private_dir(paths.state_dir)
@@ -78,6 +105,8 @@ def safety_note_on_first_run(paths: Paths, notifier: Notifier, icon: str | None)
 
     if not first_run(paths.state_dir):
         return
+    # In the log file only: the notice is its one showing (a bubble, or this terminal when the
+    # notifications fall back to it), so a terminal never gets it twice.
     log.warning("safety: %s", SAFETY_NOTE)
 
     def show() -> None:  # off the main thread: a slow notification server must not hold up the tray

@@ -2,8 +2,8 @@
 
 The daemon never imports tkinter: a Tk crash cannot take it down, and the tray keeps the main
 thread. When the window cannot open (tkinter missing, no X display: a Wayland session without
-Xwayland) the launcher says why once, in the log and, through `take_notice`, in the notification
-that stands in for the window; it never pretends the window opened. A window process that starts
+Xwayland) the launcher says why once, in the log, and `can_open` tells the prompt not to offer a
+window; it never pretends the window opened. A window process that starts
 and then finds it cannot open (Tk's own error) is noticed by a watcher thread, which calls
 `on_failed(stretch_id, reason)` so the daemon shows the notification after all.
 
@@ -25,6 +25,8 @@ from typing import Any
 from ..adapters.window.availability import exit_reason, has_tkinter, unavailable_reason
 
 log = logging.getLogger(__name__)
+
+WINDOW_CLASS = "deskbreak"  # the guided window's Tk class (adapters/window/guided.py)
 
 
 def window_argv(
@@ -70,7 +72,7 @@ class WindowLauncher:
         self._environ = environ
         self._proc: Any = None
         self._said: set[str] = set()
-        self._notice: str | None = None
+        self._failed = False  # a window could not open here: prompts stop offering one
         self._lock = threading.Lock()
 
     def is_open(self) -> bool:
@@ -86,23 +88,29 @@ class WindowLauncher:
             except subprocess.TimeoutExpired:
                 proc.kill()
 
-    def take_notice(self) -> str | None:
-        """Why the window could not open, once (for the notification that stands in for it)."""
+    def can_open(self) -> bool:
+        """Whether a window may open here (so a prompt may offer it): not where it cannot start (no
+        tkinter, no X display) nor after one could not open on this display."""
         with self._lock:
-            notice, self._notice = self._notice, None
-            return notice
+            failed = self._failed
+        return not failed and unavailable_reason(self._environ, self._tk_available) is None
 
     def _say(self, reason: str) -> None:
+        """Why no window opened: once in the log (and `doctor` says it too), never in the bubble,
+        where servers that show few lines would push the stretch out of sight."""
         with self._lock:
+            self._failed = True
             if reason in self._said:
                 return
             self._said.add(reason)
-            self._notice = f"No guided window here: {reason}."
         log.warning("no guided window: %s; prompts stay notifications", reason)
 
     def open(self, stretch_id: str, focus: bool) -> bool:
-        """Start the window for `stretch_id` unless one is open; False when it cannot be shown."""
+        """Start the window for `stretch_id` unless one is open (then, asked with `focus`, bring it
+        to the front: it may have opened unfocused beside a prompt); False when it cannot be shown."""
         if self.is_open():
+            if focus:
+                threading.Thread(target=self._raise, daemon=True, name="deskbreak-window-raise").start()
             return True
         reason = unavailable_reason(self._environ, self._tk_available)
         if reason:
@@ -125,6 +133,12 @@ class WindowLauncher:
             target=self._watch, args=(self._proc, stretch_id), daemon=True, name="deskbreak-window-watch"
         ).start()
         return True
+
+    def _raise(self) -> None:
+        from ..adapters.window.raise_x11 import raise_window
+
+        if raise_window(WINDOW_CLASS, self._environ.get("DISPLAY")):
+            log.info("guided window raised")
 
     def _watch(self, proc: Any, stretch_id: str) -> None:
         reason = exit_reason(proc.wait())

@@ -79,7 +79,8 @@ def test_answers_say_what_they_recorded_and_a_second_done_is_refused(env, daemon
     assert cli(env, "now").returncode == 0
     name = json.loads(cli(env, "status", "--json").stdout)["stretch"]["name"]
     assert cli(env, "skip").stdout == f"{name} skipped · 1 of 6 done today\n"
-    assert f"recorded: {name} skipped · 1 of 6 done today" in daemon.output.read_text()
+    logged = (Path(env["XDG_STATE_HOME"]) / "deskbreak" / "deskbreak.log").read_text()  # not the terminal
+    assert f"recorded: {name} skipped · 1 of 6 done today" in logged
 
 
 def test_the_headless_prompt_has_every_step_the_caution_and_how_to_answer(env, daemon):
@@ -166,3 +167,14 @@ def test_config_edit_says_when_the_desktop_opener_fails(env, tmp_path):
     assert result.returncode == 1
     assert "could not open" in result.stderr and "xdg-open failed (exit 3)" in result.stderr
     assert "opened" not in result.stdout
+
+
+def test_now_prints_every_step_of_the_stretch_it_prompts(env, daemon):
+    now = cli(env, "now")
+    assert now.returncode == 0
+    stretch = json.loads(cli(env, "status", "--json").stdout)["stretch"]
+    entry = next(s for s in json.loads(cli(env, "stretches", "--json").stdout) if s["id"] == stretch["id"])
+    assert now.stdout.startswith(f"Stretch due · {stretch['name']}\n\n1. ")
+    for number, step in enumerate(entry["steps"], start=1):
+        assert f"{number}. {step}" in now.stdout
+    assert f"Caution: {entry['caution']}" in now.stdout

@@ -79,6 +79,20 @@ def test_history_export_csv_and_json(home, capsys, tmp_path):
     assert len(json.loads(out.read_text())) == 7
 
 
+def test_history_export_with_no_format_is_csv_on_stdout(home, capsys):
+    assert cli.main(["history", "export"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 7 and rows[0]["outcome"] == "done"
+
+
+def test_config_help_lists_every_action(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["config", "--help"])
+    out = capsys.readouterr().out
+    assert "check, locate (path), show, set or edit the config" in out
+    assert all(f"    {action} " in out for action in ("check", "path", "show", "set", "edit"))
+
+
 def test_a_corrupt_history_is_set_aside_not_wiped(home, capsys):
     path = default_paths().history_file
     path.write_bytes(b"not a database at all" * 100)

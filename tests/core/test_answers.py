@@ -206,3 +206,10 @@ def test_the_protocol_takes_the_windows_answer_and_next():
     ):
         with pytest.raises(protocol.ProtocolError):
             commands.check(cmd, arg)
+
+
+def test_a_bare_done_on_sunday_names_the_day_of_the_next_prompt():
+    p = plan()
+    sunday = datetime(2026, 11, 22, 15, 0, tzinfo=BERLIN)
+    refused = core.done(core.start(sunday), sunday, p)
+    assert refused.error == "no prompt to mark done (the next one is due at Mon 09:45)"

@@ -327,3 +327,26 @@ def test_random_event_sequences_never_prompt_outside_windows_or_too_soon(
         if state.phase is Phase.WAITING and auto.state.phase is not Phase.WAITING:
             last_answer = state.anchor
         assert state.anchor <= now
+
+
+def test_another_follows_the_rotation_without_bringing_a_stretch_straight_back():
+    many = tuple(f"s{n}" for n in range(7))
+    p = replace(plan(), eligible=many)
+    now = at(BERLIN, 2026, 11, 23, 10, 0)
+    for seed in range(60):  # decks end and begin again many times in 30 presses
+        state = core.prompt_now(core.start(now, seed=seed), now, p).state
+        seen = [state.stretch_id]
+        for _ in range(30):
+            changed = core.another(state, now, p)
+            assert changed.error is None and changed.effects == (core.ShowPrompt(changed.state.stretch_id),)
+            state = changed.state
+            seen.append(state.stretch_id)
+        assert sorted(seen[:7]) == sorted(many), "every stretch before any comes again"
+        assert all(len(set(seen[i : i + 3])) == 3 for i in range(len(seen) - 2)), (seed, seen)
+
+
+def test_another_with_one_stretch_has_nothing_else_to_offer():
+    p = replace(plan(), eligible=("twist",))
+    now = at(BERLIN, 2026, 11, 23, 10, 0)
+    state = core.prompt_now(core.start(now), now, p).state
+    assert core.another(state, now, p).error == "no other stretch to offer"

@@ -53,6 +53,9 @@ class OpenWindow:
     def is_open(self) -> bool:
         return self.open
 
+    def can_open(self) -> bool:
+        return True
+
 
 @pytest.fixture
 def rig():
@@ -160,7 +163,7 @@ def test_the_notification_shows_the_stretch_picture_its_caution_and_the_way_to_a
     assert prompt.icon_path == f"/pictures/{prompt.stretch_id}.png" or (
         prompt.stretch_id == "side-bend" and prompt.icon_path == "/app/icon.png"
     )
-    assert "Caution: Stop if it pinches." in prompt.body and "click this prompt" in prompt.body
+    assert "Caution: Stop if it pinches." in prompt.body and "click here" in prompt.body
     assert "4. Come back." not in prompt.body and "4. Come back." in prompt.details
     assert "deskbreak done" in prompt.details and "deskbreak skip" in prompt.details
 

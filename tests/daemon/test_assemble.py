@@ -209,3 +209,53 @@ def test_the_calendar_of_the_starting_config_defers_prompts(home):
             clock.advance(minutes=1)
             assembly.daemon.on_timer()
         assert assembly.daemon.status()["held"]["reason"] == "meeting" and notifier.shown == []
+
+
+def test_a_prompt_closed_without_an_answer_is_snoozed_for_the_configured_minutes():
+    from zoneinfo import ZoneInfo
+
+    from desktop_stack import wait_for
+
+    from deskbreak.adapters.tray.headless import HeadlessTray
+    from deskbreak.daemon.service import Daemon, Ports
+    from deskbreak.ports import DISMISSED
+
+    config = config_model.loads('[schedule]\ntimezone = "Europe/Berlin"\nsnooze_minutes = 15\n')
+    clock = FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+    recorded: list = []
+    ports = Ports(notifier=FakeNotifier(), tray=HeadlessTray(), clock=clock, record=recorded.append)
+    late, daemon = LateDaemon(), Daemon(config, builtin_catalog(), ports, seed=1)
+    late.bind(daemon)
+    name = daemon.command("now")["stretch"]["name"]
+    late.on_action(DISMISSED, None)  # the server says the user closed it (dunst: a left click)
+    status = wait_for(lambda: (s := daemon.status())["state"] == "snoozed" and s, "the prompt to be snoozed")
+    assert status["headline"] == f"Snoozed until 10:15 · {name}"  # the tooltip and `status` say so
+    assert [o.outcome for o in recorded] == ["snoozed"]
+
+
+def test_a_bubble_closed_while_the_guided_window_shows_the_stretch_leaves_it_due():
+    from zoneinfo import ZoneInfo
+
+    from deskbreak.adapters.tray.headless import HeadlessTray
+    from deskbreak.daemon.service import Daemon, Ports
+
+    class OpenWindow:
+        def for_prompt(self, stretch_id: str, asked: bool, with_prompt: bool) -> bool:
+            return False
+
+        def can_open(self) -> bool:
+            return True
+
+        def is_open(self) -> bool:
+            return True
+
+        def close(self) -> None:
+            pass
+
+    config = config_model.loads('[schedule]\ntimezone = "Europe/Berlin"\n')
+    clock = FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+    ports = Ports(notifier=FakeNotifier(), tray=HeadlessTray(), clock=clock, window=OpenWindow())
+    daemon = Daemon(config, builtin_catalog(), ports, seed=1)
+    daemon.command("now")
+    daemon.prompt_closed()  # with the window open, "with_prompt": the user follows the window
+    assert daemon.status()["state"] == "due"

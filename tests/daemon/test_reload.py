@@ -148,3 +148,28 @@ def test_the_stretch_level_applies_on_reload(live):
     reply = daemon.reload("test")
     assert reply["ok"] and reply["changed"][0] == "changed: stretches.level"
     assert daemon.catalog.get("twist").hold_seconds == 20
+
+
+def test_edit_where_the_desktop_cannot_open_the_file_says_so_in_a_notice(live, monkeypatch, tmp_path):
+    from desktop_stack import wait_for
+
+    daemon, path, notifier, _ = live
+    opener = tmp_path / "bin" / "xdg-open"  # as on bare sway: no program for .toml files
+    opener.parent.mkdir()
+    opener.write_text("#!/bin/sh\nexit 3\n")
+    opener.chmod(0o755)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("PATH", str(opener.parent))
+    assert daemon.command("edit")["ok"]  # the opener started; it fails later, on its own
+    (notice,) = wait_for(lambda: notifier.notices, "the notice that no program opened the file")
+    assert str(path) in notice.body and "deskbreak config edit" in notice.body
+
+
+def test_edit_with_no_opener_at_all_says_so_in_a_notice(live, monkeypatch, tmp_path):
+    daemon, path, notifier, _ = live
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no xdg-open
+    reply = daemon.command("edit")
+    assert not reply["ok"] and str(path) in reply["error"]
+    (notice,) = notifier.notices
+    assert str(path) in notice.body and "deskbreak config edit" in notice.body

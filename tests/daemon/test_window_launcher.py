@@ -10,6 +10,7 @@ from pathlib import Path
 
 from desktop_stack import wait_for
 
+from deskbreak.core import views
 from deskbreak.daemon.window_launcher import WindowLauncher, window_argv
 
 
@@ -153,8 +154,7 @@ def test_wayland_without_xwayland_says_why_once_and_starts_nothing(caplog):
         "no guided window: this Wayland session has no Xwayland for Tk "
         "(DISPLAY is unset); prompts stay notifications"
     ]
-    assert "no Xwayland" in win.take_notice()
-    assert win.take_notice() is None  # once
+    assert win.can_open() is False  # so prompts do not offer a window
 
 
 def test_a_window_process_that_cannot_open_calls_back_once(caplog):
@@ -164,7 +164,7 @@ def test_a_window_process_that_cannot_open_calls_back_once(caplog):
     popen.started[0].exit(4)  # EXIT_NO_DISPLAY: Tk could not open the display
     wait_for(lambda: failed, "the watcher to call back")
     assert failed == [("seated-twist", "Tk could not open a window on this display")]
-    assert "Tk could not open" in win.take_notice()
+    assert win.can_open() is False  # prompts stop offering it; `show` still tries
     assert win.open("wall-slide", focus=True)
     popen.started[1].exit(0)  # a window the user closed is no failure
     popen.started[1].ended.wait(1)
@@ -175,14 +175,12 @@ def test_a_window_process_that_cannot_open_calls_back_once(caplog):
 
 
 class RecordingWindow:
-    def __init__(self, covers: bool = True, notice: str | None = None):
+    def __init__(self, covers: bool = True):
         self.calls: list[tuple[str, bool, bool]] = []
         self.covers = covers
-        self.notice = notice
 
-    def take_notice(self):
-        notice, self.notice = self.notice, None
-        return notice
+    def can_open(self) -> bool:
+        return self.covers
 
     def for_prompt(self, stretch_id: str, asked: bool, with_prompt: bool) -> bool:
         self.calls.append((stretch_id, asked, with_prompt))
@@ -248,14 +246,26 @@ def test_show_without_a_window_falls_back_to_the_notification():
     assert window.calls[-1][1] is False  # a later prompt is not "asked" for
 
 
-def test_the_notification_that_stands_in_says_why_once():
-    window = RecordingWindow(covers=False, notice="No guided window here: no display.")
+def test_where_no_window_opens_the_bubble_offers_the_terminal_and_no_click():
+    window = RecordingWindow(covers=False)
     daemon, notifier = daemon_with(window)
     daemon.command("show")
-    assert notifier.shown[-1].body.startswith("No guided window here: no display.\n1. ")
-    daemon.command("skip")
-    daemon.command("show")
-    assert "No guided window" not in notifier.shown[-1].body
+    prompt = notifier.shown[-1]
+    assert prompt.opens_window is False
+    assert prompt.body.endswith(views.FULL_STEPS_IN_TERMINAL)
+    assert "No guided window" not in prompt.body  # the reason is in the log and `doctor`
+    assert prompt.body.splitlines()[0] == prompt.details.splitlines()[0].removeprefix("1. ")
+
+
+def test_a_prompt_the_window_shows_takes_its_bubble_off_the_screen():
+    window = RecordingWindow()
+    daemon, notifier = daemon_with(window)
+    daemon.command("now")  # a bubble, with a click that opens the window
+    assert notifier.shown[-1].opens_window and notifier.shown[-1].body.endswith(views.FULL_STEPS)
+    withdrawn = notifier.withdrawn
+    daemon.command("show")  # the click: the window shows the stretch, the bubble goes
+    assert notifier.withdrawn == withdrawn + 1
+    assert len(notifier.shown) == 1
 
 
 def test_window_failed_shows_the_notification_while_the_prompt_is_due():
@@ -296,3 +306,23 @@ def test_close_ends_an_open_window_process():
     win.close()
     assert started[0].poll() is not None and not win.is_open()
     win.close()  # nothing open: nothing to do
+
+
+def test_asked_for_while_open_the_window_is_raised_not_started_again(monkeypatch):
+    import deskbreak.adapters.window.raise_x11 as raise_x11
+
+    raised = threading.Event()
+    calls: list[tuple[str, str | None]] = []
+
+    def fake_raise(wm_class: str, display_name: str | None = None) -> bool:
+        calls.append((wm_class, display_name))
+        raised.set()
+        return True
+
+    monkeypatch.setattr(raise_x11, "raise_window", fake_raise)
+    win, popen = launcher()
+    assert win.for_prompt("seated-twist", asked=False, with_prompt=True) is False  # opened unfocused
+    assert not raised.is_set()
+    assert win.for_prompt("seated-twist", asked=True, with_prompt=True)  # the click on the prompt
+    assert raised.wait(2) and calls == [("deskbreak", ":0")]
+    assert len(popen.started) == 1

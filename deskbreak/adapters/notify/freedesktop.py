@@ -155,9 +155,10 @@ class FreedesktopNotifier:
         caps = self._capabilities()
         actions: list[str] = []
         if self.has_actions:
-            actions = [
-                "default",
-                "Show stretch",
+            # The body's click ("default") opens the guided window; where none can open it is left
+            # out, so a click does not just bring the same bubble back.
+            actions = ["default", "Show stretch"] if prompt.opens_window else []
+            actions += [
                 "done",
                 "Done",
                 "snooze",

@@ -97,6 +97,9 @@ class PystrayTray:
             # The guided window, as prompt.window = "on_click" promises (it falls back to a
             # notification where no window can open).
             Item("Stretch now", self._do("show"), enabled=lambda item: view().can_stretch_now),
+            # The stretch due (or snoozed) in the guided window: the menu's way to it while
+            # "Stretch now" is greyed, beside the left click.
+            Item("Show stretch…", self._do("show"), enabled=lambda item: view().can_answer),
             Item("Done", self._do("done"), enabled=lambda item: view().can_answer),
             Item(
                 "Snooze",

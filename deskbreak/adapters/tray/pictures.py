@@ -1,11 +1,13 @@
 """The tray icon, drawn with Pillow at run time: one picture per state, crisp from 16 to 64 px.
 
-Drawn at 4x on a transparent canvas, then downscaled (antialiasing for free):
-working  a teal ring that fills clockwise from 12 o'clock around a stretching figure
+Drawn at 4x on a transparent canvas, then downscaled (antialiasing for free). The panel's colour is
+unknown (light xfce, dark waybar or trayer), so every state carries its own light backing inside its
+ring: it reads on a dark bar, and on a light one the ring draws the edge.
+working  a teal ring that fills clockwise from 12 o'clock around a stretching figure, on white
 due      a filled orange disc with the figure and a red attention dot
-snoozed  a thin blue ring with a "z"
-paused   a grey-blue ring with two bars
-off      the figure and ring in grey, dimmed
+snoozed  a blue ring with a "z", on white
+paused   a grey-blue ring with two bars, on white
+off      a dimmed grey disc with a crescent moon (no ring with lines: that read as a peace sign)
 
 Pure: no clock, no GUI toolkit. `picture_key` quantises the progress so the tray re-sends a
 picture only when it would look different.
@@ -58,9 +60,12 @@ SCALE = 4
 RING_STEPS = 24  # the ring moves in 15° steps: finer is invisible at tray sizes
 PHASES = ("working", "due", "snoozed", "paused", "off")
 
-TEAL, TEAL_DIM = (0, 150, 136, 255), (0, 150, 136, 90)
+TEAL, TEAL_DIM = (0, 121, 107, 255), (0, 150, 136, 100)
 ORANGE, RED, WHITE = (245, 124, 0, 255), (220, 30, 40, 255), (255, 255, 255, 255)
-BLUE, SLATE, GREY = (66, 133, 244, 255), (96, 125, 139, 255), (150, 150, 150, 150)
+BLUE, SLATE = (41, 98, 255, 255), (84, 110, 122, 255)
+PAPER = (250, 250, 250, 230)  # the light backing inside the rings (the symbols on it are opaque)
+# "off" is dimmed (partly transparent) as a whole: a quiet grey disc, its moon lighter.
+GREY, MOON = (128, 128, 128, 175), (235, 235, 235, 175)
 
 
 def quantise(progress: float) -> float:
@@ -84,10 +89,20 @@ def _draw(phase: str, ring: float, size: int) -> Image.Image:
     big = size * SCALE
     image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
     pen = ImageDraw.Draw(image)
-    width = max(SCALE * 2, big // 9)  # the ring's stroke: ~2 px at 16, 7 px at 64
-    box = (width // 2, width // 2, big - 1 - width // 2, big - 1 - width // 2)
+    width = max(SCALE * 2, big // 7)  # the ring's stroke: ~2.3 px at 16, 9 px at 64: a fill shows
+    edge = max(SCALE, big // 18)  # the ring's outer edge, in from the canvas's
+    box = (edge, edge, big - 1 - edge, big - 1 - edge)  # Pillow draws a ring inward from its box
+    inside = edge + width - 1
+    inner = (inside, inside, big - 1 - inside, big - 1 - inside)  # the backing, inside the ring
     if phase == "working":
-        pen.ellipse(box, outline=TEAL_DIM, width=width)
+        inside = edge + width // 2 - 1
+        inner = (inside, inside, big - 1 - inside, big - 1 - inside)
+
+    if phase == "working":
+        # The track is the band's outer half, the backing reaches under its inner half: the filled
+        # part is twice as thick as the rest and eats into the white, which shows on any panel.
+        pen.ellipse(inner, fill=PAPER)
+        pen.ellipse(box, outline=TEAL_DIM, width=width // 2)
         if ring >= 1.0:
             pen.ellipse(box, outline=TEAL, width=width)
         elif ring > 0:
@@ -99,17 +114,28 @@ def _draw(phase: str, ring: float, size: int) -> Image.Image:
         dot = big * 0.34
         pen.ellipse((big - dot, 0, big - 1, dot - 1), fill=RED, outline=WHITE, width=max(SCALE, big // 32))
     elif phase == "snoozed":
-        pen.ellipse(box, outline=BLUE, width=max(SCALE, width // 2))
+        pen.ellipse(inner, fill=PAPER)
+        pen.ellipse(box, outline=BLUE, width=width)
         _zed(pen, big, width)
     elif phase == "paused":
+        pen.ellipse(inner, fill=PAPER)
         pen.ellipse(box, outline=SLATE, width=width)
-        bar_w, top, bottom = big * 0.13, big * 0.30, big * 0.70
-        for left in (big * 0.33, big * 0.54):
+        bar_w, top, bottom = big * 0.14, big * 0.30, big * 0.70
+        for left in (big * 0.31, big * 0.55):
             pen.rectangle((left, top, left + bar_w, bottom), fill=SLATE)
     else:
-        pen.ellipse(box, outline=GREY, width=width)
-        _figure(pen, big, GREY)
+        pen.ellipse((0, 0, big - 1, big - 1), fill=GREY)
+        _moon(pen, big)
     return image.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def _moon(pen: Pen, big: int) -> None:
+    """A crescent: a light disc with a grey one over its upper right."""
+    r = big * 0.27
+    cx, cy = big * 0.47, big * 0.53
+    pen.ellipse((cx - r, cy - r, cx + r, cy + r), fill=MOON)
+    dx, dy = big * 0.15, -big * 0.11
+    pen.ellipse((cx - r + dx, cy - r + dy, cx + r + dx, cy + r + dy), fill=GREY)
 
 
 def _figure(pen: Pen, big: int, colour: tuple[int, int, int, int]) -> None:
@@ -124,5 +150,5 @@ def _figure(pen: Pen, big: int, colour: tuple[int, int, int, int]) -> None:
 
 def _zed(pen: Pen, big: int, width: int) -> None:
     left, right, top, bottom = big * 0.32, big * 0.68, big * 0.32, big * 0.68
-    stroke = max(SCALE * 2, width)
+    stroke = max(SCALE * 2, width * 3 // 4)
     pen.line((left, top, right, top, left, bottom, right, bottom), fill=BLUE, width=stroke, joint="curve")

@@ -36,7 +36,9 @@ def test_the_notification_body_is_short_with_the_caution_and_the_way_to_the_wind
     prompt = views.prompt_for(STRETCH, 10, "/pic.png")
     assert prompt.icon_path == "/pic.png"
     lines = prompt.body.splitlines()
-    assert lines[:4] == ["1. Stand tall.", "2. Hands on your hips.", "3. Lean back gently.", "…"]
+    # One line of what to do (the rest is in the window and the terminal), hold and reps.
+    assert lines[:2] == ["Stand tall.", "Hold 10 s · 5 reps"]
+    assert "Hands on your hips." not in prompt.body
     assert "Caution: Skip it if leaning back hurts." in lines
     assert lines[-1] == views.FULL_STEPS
 

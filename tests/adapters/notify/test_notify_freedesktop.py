@@ -254,3 +254,21 @@ def test_a_notice_stands_beside_the_prompt_and_a_withdraw_leaves_it(desktop, not
     notifier.withdraw()
     assert wait_until(lambda: desktop.dunst_displayed() == 1), "the notice stays"
     assert [e["summary"] for e in desktop.dunst_history()][:1] == ["deskbreak: config not applied"]
+
+
+@pytest.mark.desktop
+def test_every_stretch_bubble_reaches_dunst_whole_with_its_caution_and_the_way_to_the_steps(
+    desktop, notifier
+):
+    from deskbreak.assets import builtin_catalog
+    from deskbreak.core import views
+    from deskbreak.core.catalog import at_level
+
+    for stretch in builtin_catalog().stretches:
+        prompt = views.prompt_for(at_level(stretch, "beginner"), 10)
+        notifier.show(prompt)
+        shown = notifier.shown_id
+        [entry] = [e for e in desktop.dunst_history() if e["id"] == shown]
+        body = html.unescape(entry["body"])
+        assert body == prompt.body, stretch.id
+        assert body.splitlines()[-2:] == [f"Caution: {stretch.caution_short}", views.FULL_STEPS]

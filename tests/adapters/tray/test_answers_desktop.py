@@ -212,7 +212,7 @@ def test_the_prompt_shows_the_stretch_picture_caution_and_way_to_all_steps(deskt
     shot(desktop, "dunst-prompt.png")
     (shown,) = [n for n in desktop.dunst_history() if n["appname"] == "deskbreak"][:1]
     assert shown["icon_path"].endswith(f"assets/stretches/small/{stretch}.png")  # reads at ~48 px
-    assert "Caution: " in shown["body"] and "click this prompt" in shown["body"]
+    assert "Caution: " in shown["body"] and "click here" in shown["body"]
 
 
 # --- points 1, 4 and 5: the guided window from a click, and Done ---

@@ -101,3 +101,35 @@ def test_pictures_leave_freetype_unloaded_and_charts_still_draw_text():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["False", "FreeTypeFont", "True", "FreeTypeFont"], done.stderr
+
+
+LIGHT_PANEL, DARK_PANEL = (240, 240, 240), (20, 20, 24)  # xfce's default bar; waybar's and trayer's
+
+
+def on_panel(image: Image.Image, panel: tuple[int, int, int]) -> Image.Image:
+    backdrop = Image.new("RGBA", image.size, (*panel, 255))
+    backdrop.alpha_composite(image)
+    return backdrop.convert("L")
+
+
+def standing_out(image: Image.Image, panel: tuple[int, int, int], by: int = 60) -> int:
+    """How many pixels differ from the bare panel by `by` levels of grey or more."""
+    bare = Image.new("L", image.size, Image.new("RGB", (1, 1), panel).convert("L").getpixel((0, 0)))
+    diff = ImageChops.difference(on_panel(image, panel), bare)
+    return sum(1 for value in diff.tobytes() if value >= by)
+
+
+@pytest.mark.parametrize("size", (16, 22, 24))
+@pytest.mark.parametrize("phase", PHASES)
+def test_each_state_reads_on_light_and_dark_panels(phase, size):
+    image = draw_icon(phase, 0.28, size)
+    for panel in (LIGHT_PANEL, DARK_PANEL):
+        assert standing_out(image, panel) >= size * size // 6, f"{phase} fades into {panel} at {size} px"
+
+
+@pytest.mark.parametrize("size", (16, 22, 24))
+def test_28_percent_shows_a_fill_on_both_panels(size):
+    for panel in (LIGHT_PANEL, DARK_PANEL):
+        empty, early = (on_panel(draw_icon("working", p, size), panel) for p in (0.0, 0.28))
+        changed = sum(1 for value in ImageChops.difference(empty, early).tobytes() if value >= 60)
+        assert changed >= size // 2, f"28 % looks like 0 % on {panel} at {size} px"

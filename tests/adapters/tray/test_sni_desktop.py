@@ -27,6 +27,7 @@ snooze_choices = [1, 5, 10]
 """ + "".join(f"{day} = {ALL_DAY}\n" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 ACTIONS = [
     "Stretch now",
+    "Show stretch…",
     "Done",
     "Snooze",
     "1 min",
@@ -144,6 +145,8 @@ def test_the_daemon_serves_its_tray_to_the_host(host, daemon):
         daemon.wait_state("due")
         client.wait_signal("NewStatus")
         assert client.props()["Status"][1] == "NeedsAttention"
+        items = client.items()
+        assert items["Stretch now"][1].get("enabled") is False and "enabled" not in items["Show stretch…"][1]
         client.click("Skip")
         daemon.wait_state("working")
         picture(host, daemon)
@@ -204,5 +207,6 @@ def test_real_clicks_on_the_xfce_panel(xfce, xfce_daemon):
     time.sleep(1.0)
     OUTPUT.mkdir(exist_ok=True)
     xfce.screenshot(OUTPUT / "sni-xfce4-panel-menu.png")
-    xdotool("key", "Down", "Return")  # due: "Stretch now" is greyed out, the first enabled item is Done
+    # due: "Stretch now" is greyed out, the first enabled item is "Show stretch…", the next Done
+    xdotool("key", "Down", "Down", "Return")
     daemon.wait_state("working")

@@ -5,6 +5,7 @@ notification server only means a logged fallback."""
 
 from __future__ import annotations
 
+import html
 import signal
 import subprocess
 import time
@@ -218,7 +219,9 @@ def test_a_prompt_reaches_dunst_and_its_done_button_records_the_stretch(desktop,
     assert status["state"] == "working"
     shown = [n for n in desktop.dunst_history() if n["summary"] == stretch]
     assert shown, desktop.dunst_history()
-    assert "1. " in shown[0]["body"] and "2. " in shown[0]["body"]  # the first steps
+    # One line of what to do (every step is in the guided window), the hold, the caution.
+    lines = html.unescape(shown[0]["body"]).splitlines()
+    assert len(lines) == 4 and lines[1].startswith("Hold ") and lines[2].startswith("Caution: ")
 
 
 def test_snooze_brings_the_same_stretch_back_after_a_minute(desktop, launch):
