@@ -135,7 +135,7 @@ def assemble(
     sleep_watcher = start_sleep_watch(late.resumed)
     if sleep_watcher is not None:
         stack.callback(sleep_watcher.stop)
-    senses = stack.enter_context(closing(start_senses()))
+    senses = stack.enter_context(closing(start_senses(clock)))
     timer = stack.enter_context(closing(Timer(late.on_timer)))
     daemon = Daemon(
         config,
@@ -220,17 +220,22 @@ def open_history(paths: Paths) -> History | None:
     return history
 
 
-def start_senses() -> Senses:
-    """The idle probe, which knows nothing when it cannot be had (timing by the clock). The daemon
-    gives it the config's calendars, when built and whenever a config is applied."""
+def start_senses(clock: Callable[[], datetime]) -> Senses:
+    """The idle probe, which knows nothing when it cannot be had (timing by the clock), the call
+    sense (asked only when a prompt is due or held, or the user is quiet) and GNOME's break
+    reminders where the shell has them. The daemon gives it the config's calendars, when built and
+    whenever a config is applied."""
     from ..adapters.activity import choose_activity_probe
     from ..adapters.activity.base import NullProbe
+    from ..adapters.calls import choose_call_sense
+    from ..adapters.gnome_breaks import follow_gnome_breaks
 
     try:
-        return Senses(choose_activity_probe())
+        probe = choose_activity_probe()
     except Exception as error:  # a probe that fails at start must not stop the daemon
         log.warning("no activity detection (%s): timing by the clock", error)
-        return Senses(NullProbe(str(error)))
+        probe = NullProbe(str(error))
+    return Senses(probe, calls=choose_call_sense(), desktop_breaks=follow_gnome_breaks(clock=clock))
 
 
 def start_sleep_watch(on_resume: Callable[[], None]) -> Any:
