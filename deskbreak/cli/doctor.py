@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..paths import MISSING, Paths, current_uid, default_paths, folder_problem
+from .doctor_calls import call_checks
 
 # The runtime dependencies of pyproject.toml (the Linux-only ones only on Linux).
 DEPENDENCIES = (
@@ -371,6 +372,7 @@ def run_checks(paths: Paths, notify: bool = False, environ: Mapping[str, str] = 
         check_tray(environ),
         check_notifications(notify),
         check_idle_probe(environ),
+        *call_checks(environ),
         check_window(),
         check_history(paths.history_file),
         check_autostart(),
