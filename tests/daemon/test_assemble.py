@@ -162,6 +162,7 @@ def test_quitting_withdraws_the_prompt_then_the_stack_closes_thenotifier_last(ho
         assert client.request("quit")["ok"]
         runner.join(5)
         assert not runner.is_alive(), "the tray's loop ended"
+        assert assembly.notifier.wait_idle(5), "the worker hands the withdrawal on (asynchronously)"
         assert notifier.events == ["withdraw"], "withdrawn while the notifier is still open"
     assert notifier.events == ["withdraw", "close"]
     assert not paths.socket_file.exists(), "the control socket closed with the stack"
