@@ -122,9 +122,17 @@ class GnomeScreenTime:
             log.debug("GNOME break state %s -> %s", before, self._breaks.state)
 
     def _on_signal(self, message: Message) -> None:
-        interface, changed, _invalidated = message.body
-        if interface == SCREEN_TIME:
-            self._fold(changed)
+        """Every signal sent to this connection comes here (the bus's own NameAcquired too)."""
+        from jeepney import HeaderFields
+
+        fields = message.header.fields
+        if (
+            fields.get(HeaderFields.member) == "PropertiesChanged"
+            and fields.get(HeaderFields.path) == SCREEN_TIME_PATH
+            and len(message.body) == 3
+            and message.body[0] == SCREEN_TIME
+        ):
+            self._fold(message.body[1])
 
     @property
     def breaks(self) -> GnomeBreaks:

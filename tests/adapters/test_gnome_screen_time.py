@@ -173,3 +173,23 @@ def test_a_break_taken_through_gnome_holds_the_due_prompt_then_counts_as_a_natur
     finally:
         follower.close()
         shell.conn.close()
+
+
+def test_other_signals_sent_to_the_connection_are_ignored(bus, caplog):
+    """Signals addressed to the connection skip the match rules (the bus's NameAcquired is one)."""
+    from jeepney import DBusAddress, HeaderFields, new_signal
+
+    shell = StandInShell(bus)
+    follower = GnomeScreenTime({"DBUS_SESSION_BUS_ADDRESS": bus}, FakeClock(START))
+    try:
+        odd = new_signal(
+            DBusAddress(SCREEN_TIME_PATH, interface=PROPERTIES), "PropertiesChanged", "s", ("odd",)
+        )
+        odd.header.fields[HeaderFields.destination] = follower._conn.unique_name
+        shell.conn.send(odd)
+        shell.change(ScreenTimeState.BREAK_DUE)  # sent last: once it is seen, the odd one was too
+        wait_for(lambda: follower.breaks.state == ScreenTimeState.BREAK_DUE, "the real change", 5)
+        assert "handling a D-Bus message failed" not in caplog.text
+    finally:
+        follower.close()
+        shell.conn.close()
