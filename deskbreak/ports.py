@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from .core.calls import AskCalls
     from .core.presence import Returned
     from .core.schedule import Moment
 
@@ -132,10 +133,14 @@ class Senses(Protocol):
     @property
     def probe_name(self) -> str: ...
 
+    @property
+    def call_sense_name(self) -> str: ...
+
     def read(
-        self, now: datetime, natural_break: timedelta, present: bool = False
+        self, now: datetime, natural_break: timedelta, present: bool = False, ask_calls: AskCalls = ...
     ) -> tuple[Moment, Returned | None]:
-        """`present`: the user follows the guided window (no break runs, none is reported)."""
+        """`present`: the user follows the guided window (no break runs, none is reported);
+        `ask_calls`: when the call sense is worth asking (core.calls.ask_calls; default: never)."""
 
     def use_calendar(self, ics: tuple[str, ...], zone: tzinfo) -> None:
         """Read the calendars of a newly applied config (`[calendar] ics`, in the schedule's zone)."""

@@ -76,7 +76,12 @@ class DaemonRun:
         return json.loads(done.stdout)
 
     def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
+        """What the daemon printed, then its log file: without -v the terminal gets only the
+        few lines a user needs, and every log line is in the file."""
+        printed = self.log.read_text(errors="replace") if self.log.exists() else ""
+        state = self.env.get("XDG_STATE_HOME")
+        kept = Path(state) / "deskbreak" / "deskbreak.log" if state else None
+        return printed + (kept.read_text(errors="replace") if kept and kept.exists() else "")
 
     def wait_log(self, text: str, timeout: float = 10) -> None:
         wait_for(lambda: text in self.log_text(), f"{text!r} in the daemon log", timeout)

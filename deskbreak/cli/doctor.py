@@ -17,6 +17,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from ..paths import Paths, default_paths
+from .doctor_calls import call_checks
 
 if TYPE_CHECKING:  # the checks are imported when doctor runs: `deskbreak status` builds this parser
     from .doctor_check import Check
@@ -45,6 +46,7 @@ def run_checks(
         session_checks.check_tray(session),
         session_checks.check_notifications(session, notify),
         session_checks.check_idle_probe(session),
+        *call_checks(environ),
         session_checks.check_window(session),
         install.check_history(paths.history_file),
         install.check_autostart(),

@@ -74,6 +74,7 @@ class ActivityConfig:
     defer_when_fullscreen: bool = default("activity.defer_when_fullscreen")
     defer_when_inhibited: bool = default("activity.defer_when_inhibited")
     defer_during_meetings: bool = default("activity.defer_during_meetings")
+    defer_during_calls: bool = default("activity.defer_during_calls")
 
 
 @dataclass(frozen=True)

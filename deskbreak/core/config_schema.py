@@ -291,6 +291,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Hold prompts back during busy events of the calendars below.",
     ),
     Setting(
+        "activity",
+        "defer_during_calls",
+        Flag(),
+        True,
+        "a call (microphone or camera in use) holds prompts back until it ends",
+        "Hold a prompt back while you are in a call (another application records the microphone or "
+        "holds the camera), for as long as the call lasts; it comes within 30 s of the call's end. "
+        "Quiet keyboard and mouse during a call are listening, not a natural break.",
+    ),
+    Setting(
         "calendar",
         "ics",
         Names("path of an .ics file", "paths of .ics files"),

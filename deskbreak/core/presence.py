@@ -8,7 +8,7 @@ sample after input resumed, `now - idle` again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 AWAY_AFTER = timedelta(seconds=60)  # quieter than this is a pause, not work (for active counting)
@@ -17,14 +17,19 @@ AWAY_AFTER = timedelta(seconds=60)  # quieter than this is a pause, not work (fo
 @dataclass(frozen=True)
 class Presence:
     away_since: datetime | None = None  # start of the current quiet stretch, if one is running
+    # A quiet stretch counts from no earlier than this: until then the user was in a call (listening
+    # is not resting) or on a break already counted (GNOME's).
+    quiet_from: datetime | None = None
 
 
 @dataclass(frozen=True)
 class Returned:
-    """The user came back after a quiet stretch from `began` to `ended`."""
+    """The user came back after a quiet stretch from `began` to `ended`. `announced`: a break the
+    desktop called and saw through (GNOME's break reminders), natural whatever its length."""
 
     began: datetime
     ended: datetime
+    announced: bool = False
 
     @property
     def length(self) -> timedelta:
@@ -43,11 +48,13 @@ def observe(
         since = quiet_since if idle_seconds is not None else now
         if presence.away_since is not None:
             since = min(since, presence.away_since)
-        return Presence(since), None
+        if presence.quiet_from is not None:
+            since = max(since, presence.quiet_from)
+        return replace(presence, away_since=since), None
     if presence.away_since is None:
         return presence, None
     ended = max(quiet_since, presence.away_since)
-    return Presence(), Returned(presence.away_since, ended)
+    return replace(presence, away_since=None), Returned(presence.away_since, ended)
 
 
 def is_away(presence: Presence, now: datetime, natural_break: timedelta) -> bool:

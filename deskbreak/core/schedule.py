@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from . import rotation as rot
 from .breaks import credit_idle, guiding, natural_break
+from .calls import GNOME_BREAK, call_reason, recheck_after, waits_for_its_end
 from .config import ActivityConfig
 from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, SKIPPED, SNOOZED, PromptOutcome
 from .state import (
@@ -124,6 +125,10 @@ def tick(state: State, now: datetime, plan: Plan, moment: Moment = UNKNOWN_MOMEN
 
 def hold_reason(moment: Moment, activity: ActivityConfig) -> str | None:
     """Why now is a bad moment for a prompt, or None."""
+    if moment.gnome_break:
+        return GNOME_BREAK  # never a prompt on top of the break GNOME has the user on
+    if call := call_reason(moment, activity):
+        return call
     if moment.away:
         return "away"
     if moment.fullscreen and activity.defer_when_fullscreen:
@@ -136,11 +141,17 @@ def hold_reason(moment: Moment, activity: ActivityConfig) -> str | None:
 
 
 def _hold(state: State, now: datetime, plan: Plan, moment: Moment) -> Transition:
-    """Show a due prompt now, or hold it back: while the user is away (until they return), while
-    busy (up to `max_defer_minutes`), and for up to `settle_seconds` while they are typing."""
+    """Show a due prompt now, or hold it back: during a call or a break GNOME called (until it
+    ends), while the user is away (until they return), while busy (up to `max_defer_minutes`), and
+    for up to `settle_seconds` while they are typing."""
     activity = plan.activity
     held_since = state.held_since or now
     reason = hold_reason(moment, activity)
+    if waits_for_its_end(state.hold_reason) and not waits_for_its_end(reason):
+        held_since = now  # the busy cap counts from the call's end, not from its start
+    if reason is not None and (again := recheck_after(reason)) is not None:
+        # A call (or GNOME's break) holds the prompt until it ends, however long it lasts.
+        return Transition(replace(state, held_since=held_since, hold_reason=reason, recheck_at=now + again))
     if reason == "away":
         return Transition(replace(state, held_since=held_since, hold_reason=reason, recheck_at=now + RECHECK))
     if reason is not None:

@@ -51,6 +51,8 @@ class Moment:
     meeting_until: datetime | None = None  # a busy calendar event runs until then
     idle_seconds: float | None = None
     away: bool = False  # idle or locked long enough to be a natural break
+    call: str | None = None  # in a call, by what ("microphone in use by firefox"); None: not, or unknown
+    gnome_break: bool = False  # GNOME's break reminders have the user on a break right now
 
 
 UNKNOWN_MOMENT = Moment()  # no probe says anything: time by the clock alone

@@ -154,7 +154,7 @@ def assemble(
     if sleep_watcher is not None:
         stack.callback(sleep_watcher.stop)
     idle_probe = pick_idle_probe()
-    senses = stack.enter_context(closing(Senses(idle_probe.adapter)))
+    senses = stack.enter_context(closing(start_senses(idle_probe.adapter, clock)))
     # What `doctor` reports: the choosers' decisions, kept, and the notifier the chain uses now.
     session = SessionChoices(notifications, tray_choice, idle_probe, resume, lambda: notifier.name)
     timer = stack.enter_context(closing(Timer(late.on_timer)))
@@ -290,6 +290,16 @@ def pick_idle_probe() -> Choice[ActivityProbe]:
         log.warning("no activity detection (%s): timing by the clock", error)
         failure = Failure("chooser", why_not(error))
         return Choice("idle probe", "none", NullProbe(str(error)), "", (failure,))
+
+
+def start_senses(probe: ActivityProbe, clock: Callable[[], datetime]) -> Senses:
+    """The idle probe, the call sense (asked only when a prompt is due or held, or the user is
+    quiet) and GNOME's break reminders where the shell has them. The daemon gives the senses the
+    config's calendars, when built and whenever a config is applied."""
+    from ..adapters.calls import choose_call_sense
+    from ..adapters.gnome_breaks import follow_gnome_breaks
+
+    return Senses(probe, calls=choose_call_sense(), desktop_breaks=follow_gnome_breaks(clock=clock))
 
 
 def start_sleep_watch(on_resume: Callable[[], None]) -> Choice[Any]:

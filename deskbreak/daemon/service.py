@@ -21,6 +21,7 @@ from typing import Any
 
 from ..core import clock_shift, forecast, views, workhours
 from ..core import schedule as core
+from ..core.calls import ask_calls
 from ..core.catalog import Catalog
 from ..core.commands import check as check_command
 from ..core.config import Config
@@ -187,9 +188,10 @@ class Daemon(PromptEffects):
         senses = self.ports.senses
         if senses is None or self.state.phase is core.Phase.PAUSED or window_at(now, self.plan) is None:
             return core.Moment()
-        moment, returned = senses.read(now, self.plan.late_limit, present=present)
+        ask = ask_calls(self.state, now, self.plan)
+        moment, returned = senses.read(now, self.plan.late_limit, present=present, ask_calls=ask)
         if returned is not None:
-            if returned.length >= self.plan.late_limit:
+            if returned.length >= self.plan.late_limit or returned.announced:
                 log.info("natural break of %s", returned.length)
                 self._apply(core.natural_break(self.state, returned.began, returned.ended, self.plan))
             else:
@@ -330,6 +332,7 @@ class Daemon(PromptEffects):
         fields["notifier"] = self.ports.notifier.name
         fields["tray"] = self.ports.tray.name
         fields["idle_probe"] = self.ports.senses.probe_name if self.ports.senses else "none"
+        fields["call_sense"] = self.ports.senses.call_sense_name if self.ports.senses else "none"
         fields["config"] = self.config.source
         fields["config_error"] = self.config_error
         fields["history_error"] = self._today.problem()
