@@ -35,16 +35,11 @@ def build_run_parser() -> argparse.ArgumentParser:
     return run
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="deskbreak", description="A desk-break reminder that prompts one back stretch at a time."
-    )
-    parser.add_argument("--version", action="version", version=f"deskbreak {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    run = sub.add_parser("run", help="run the daemon in the foreground (the default)")
-    _add_run_arguments(run)
-
+# The command groups that live outside the table of control commands, and the function that adds
+# each group's subcommands. Every other name is a control command (cli/control.py), so a status bar's
+# `deskbreak status --short` builds one subparser and imports neither the config model, the
+# history (sqlite3) nor doctor.
+def _add_config(sub: Any) -> None:
     config = sub.add_parser("config", help="check, locate or show the config")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     check = config_sub.add_parser("check", help="validate a config file")
@@ -56,23 +51,75 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_config_edit_parsers(config_sub)
 
+
+def _add_stretches(sub: Any) -> None:
     stretches = sub.add_parser("stretches", help="list the stretch catalog")
     stretches.add_argument("--posture", choices=("seated", "standing", "floor"))
     stretches.add_argument("--json", action="store_true")
     stretches.add_argument("--config", type=Path)
 
+
+def _add_control(sub: Any) -> None:
     from .control import add_control_parsers
 
     add_control_parsers(sub)
-    from . import autostart, doctor
-    from . import logs as cli_logs
+
+
+def _add_autostart(sub: Any) -> None:
+    from . import autostart
 
     autostart.add_parser(sub)
+
+
+def _add_doctor(sub: Any) -> None:
+    from . import doctor
+
     doctor.add_parser(sub)
+
+
+def _add_logs(sub: Any) -> None:
+    from . import logs as cli_logs
+
     cli_logs.add_parser(sub)
+
+
+def _add_stats(sub: Any) -> None:
     from .stats import add_parsers as add_stats_parsers
 
     add_stats_parsers(sub)
+
+
+GROUP_OF_COMMAND: dict[str, Callable[[Any], None]] = {
+    "config": _add_config,
+    "stretches": _add_stretches,
+    "autostart": _add_autostart,
+    "doctor": _add_doctor,
+    "logs": _add_logs,
+    "stats": _add_stats,
+    "history": _add_stats,
+}
+# In `deskbreak --help`'s order.
+ALL_GROUPS = (_add_config, _add_stretches, _add_control, _add_autostart, _add_doctor, _add_logs, _add_stats)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or (given the command word) only the group that defines it: the help
+    and the errors of a named command are the same either way."""
+    parser = argparse.ArgumentParser(
+        prog="deskbreak", description="A desk-break reminder that prompts one back stretch at a time."
+    )
+    parser.add_argument("--version", action="version", version=f"deskbreak {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the daemon in the foreground (the default)")
+    _add_run_arguments(run)
+    if command is not None and not command.startswith("-"):
+        GROUP_OF_COMMAND.get(command, _add_control)(sub)
+        if command in sub.choices:
+            return parser
+        return build_parser()  # a mistyped command: the whole parser names every choice
+    for add_group in ALL_GROUPS:
+        add_group(sub)
     return parser
 
 
@@ -90,36 +137,44 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(build_run_parser().parse_args(argv[1:] if argv and argv[0] == "run" else argv))
         except KeyboardInterrupt:
             return EXIT_OK
-    args = build_parser().parse_args(argv)
-    command = args.command
-    from .control import control_handlers
-
-    handlers = {"run": cmd_run, "config": cmd_config, "stretches": cmd_stretches}
-    handlers.update(_admin_handlers())
-    handlers.update(control_handlers())
-    handlers["next"] = cmd_next  # asks the daemon, else predicts offline
+    args = build_parser(argv[0]).parse_args(argv)
     try:
-        return handlers[command](args)
+        return _handler(args.command)(args)
     except KeyboardInterrupt:
         return EXIT_OK
     except BrokenPipeError:
         return EXIT_OK
 
 
-def _admin_handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
-    """autostart, doctor, logs, stats and history; each module imports what it needs when it runs."""
-    from .autostart import cmd_autostart
-    from .doctor import cmd_doctor
-    from .logs import cmd_logs
-    from .stats import cmd_history, cmd_stats
-
-    return {
-        "autostart": cmd_autostart,
-        "doctor": cmd_doctor,
-        "logs": cmd_logs,
-        "stats": cmd_stats,
-        "history": cmd_history,
+def _handler(command: str) -> Callable[[argparse.Namespace], int]:
+    """The function that runs `command`; each module imports what it needs when it runs."""
+    own: dict[str, Callable[[argparse.Namespace], int]] = {
+        "run": cmd_run,
+        "config": cmd_config,
+        "stretches": cmd_stretches,
+        "next": cmd_next,  # asks the daemon, else predicts offline
     }
+    if command in own:
+        return own[command]
+    if command == "autostart":
+        from .autostart import cmd_autostart
+
+        return cmd_autostart
+    if command == "doctor":
+        from .doctor import cmd_doctor
+
+        return cmd_doctor
+    if command == "logs":
+        from .logs import cmd_logs
+
+        return cmd_logs
+    if command in ("stats", "history"):
+        from .stats import cmd_history, cmd_stats
+
+        return cmd_stats if command == "stats" else cmd_history
+    from .control import control_handlers
+
+    return control_handlers()[command]
 
 
 def _config_path(args: argparse.Namespace) -> tuple[Path, bool]:
