@@ -114,7 +114,8 @@ def run(
     def host(backend: str | None):  # where a tray lives: the SNI one on xfce4-panel, pystray's under trayer
         return (sni.stack, sni) if backend == "sni" else (stack, icons)
 
-    trays = (backends if has_adapter and backends else [None]) if not args.sni_only else []
+    # A new list: `trays += ["sni"]` below must not add "sni" to the pystray backends.
+    trays = ([*backends] if has_adapter and backends else [None]) if not args.sni_only else []
     trays += ["sni"] if sni is not None else []
 
     # Start-up first, on a quiet machine: per backend, a first run then ordinary starts.
@@ -315,7 +316,6 @@ def status_bar_rows(daemons: list[tuple[Daemon, bool]], idle: float) -> list[Row
     paired = costs.versus_floor(["status", "--short"], d.env)
     poll = costs.polling_cost(d, d.rates.cpu_percent)
     follow = costs.follow_cost(d, d.rates.cpu_percent)
-    native = costs.has_follow(d.env)
     daemon_idle = d.rates.cpu_percent / 100 * 3600
     return [
         Row(
@@ -332,8 +332,7 @@ def status_bar_rows(daemons: list[tuple[Daemon, bool]], idle: float) -> list[Row
             + f"; per call {poll.client_per_call * 1000:.1f} ms + daemon {poll.daemon_per_call * 1000:.2f} ms",
         ),
         Row(
-            "status bar on `status --follow`: CPU per hour"
-            + ("" if native else " (computed: a long-lived client, one status a minute)"),
+            "status bar on `status --follow`: CPU per hour (computed: a long-lived client, one status a minute)",
             costs.percent_of_a_core(follow.per_hour(60))
             + f"; per line {follow.client_per_call * 1000:.2f} ms + daemon {follow.daemon_per_call * 1000:.2f} ms",
         ),

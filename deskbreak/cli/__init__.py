@@ -8,6 +8,7 @@ straight to `deskbreak.daemon.start`.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -35,10 +36,6 @@ def build_run_parser() -> argparse.ArgumentParser:
     return run
 
 
-# The command groups that live outside the table of control commands, and the function that adds
-# each group's subcommands. Every other name is a control command (cli/control.py), so a status bar's
-# `deskbreak status --short` builds one subparser and imports neither the config model, the
-# history (sqlite3) nor doctor.
 def _add_config(sub: Any) -> None:
     config = sub.add_parser("config", help="check, locate or show the config")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
@@ -89,6 +86,10 @@ def _add_stats(sub: Any) -> None:
     add_stats_parsers(sub)
 
 
+# The command groups that live outside the table of control commands, and the function that adds
+# each group's subcommands. Every other name is a control command (cli/control.py), so a status bar's
+# `deskbreak status --short` builds one subparser and imports neither the config model, the
+# history (sqlite3) nor doctor.
 GROUP_OF_COMMAND: dict[str, Callable[[Any], None]] = {
     "config": _add_config,
     "stretches": _add_stretches,
@@ -146,8 +147,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+# The commands whose handler lives in a module of its own: (module in this package, function).
+HANDLER_OF_COMMAND = {
+    "autostart": ("autostart", "cmd_autostart"),
+    "doctor": ("doctor", "cmd_doctor"),
+    "logs": ("logs", "cmd_logs"),
+    "stats": ("stats", "cmd_stats"),
+    "history": ("stats", "cmd_history"),
+}
+
+
 def _handler(command: str) -> Callable[[argparse.Namespace], int]:
-    """The function that runs `command`; each module imports what it needs when it runs."""
+    """The function that runs `command`, its module imported only now."""
     own: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": cmd_run,
         "config": cmd_config,
@@ -156,22 +167,12 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
     }
     if command in own:
         return own[command]
-    if command == "autostart":
-        from .autostart import cmd_autostart
-
-        return cmd_autostart
-    if command == "doctor":
-        from .doctor import cmd_doctor
-
-        return cmd_doctor
-    if command == "logs":
-        from .logs import cmd_logs
-
-        return cmd_logs
-    if command in ("stats", "history"):
-        from .stats import cmd_history, cmd_stats
-
-        return cmd_stats if command == "stats" else cmd_history
+    if command in HANDLER_OF_COMMAND:
+        module, function = HANDLER_OF_COMMAND[command]
+        handler: Callable[[argparse.Namespace], int] = getattr(
+            importlib.import_module(f".{module}", __package__), function
+        )
+        return handler
     from .control import control_handlers
 
     return control_handlers()[command]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from deskbreak.cli import _handler, build_parser
 from deskbreak.core.protocol import encode_reply as protocol_line
 
 REPO = Path(__file__).resolve().parents[2]
@@ -115,3 +116,13 @@ def test_other_commands_still_load_their_groups(runtime: Path) -> None:
     """The probe sees heavy modules when a command needs them: it is no test that cannot fail."""
     _, modules, _ = loaded_by(["config", "path"], runtime)
     assert "deskbreak.cli.config" in heavy(modules)
+
+
+def test_every_command_has_a_handler_and_a_parser_of_its_own_group() -> None:
+    whole = build_parser()
+    commands = next(a for a in whole._actions if a.dest == "command").choices
+    assert commands is not None and {"status", "config", "doctor", "history", "next"} <= set(commands)
+    for name in commands:
+        assert callable(_handler(name)), name
+        alone = next(a for a in build_parser(name)._actions if a.dest == "command").choices
+        assert alone is not None and name in alone, name
