@@ -39,6 +39,7 @@ def mb(kb: int) -> str:
 
 def footprint_rows(d: Daemon, floor: Sample, idle: float, in_hours: bool | None) -> list[Row]:
     s, e, r = d.start, d.end, d.rates
+    assert s is not None and e is not None and r is not None, f"{d.label}: not sampled"
     rows = [
         Row(
             f"{d.label}: RSS start -> idle",
@@ -109,3 +110,26 @@ def write_readme(command: str, header: str, rows: list[Row], details: str, secti
         text = text.rstrip() + f"\n\n## {section.capitalize()}\n\n" + block + "\n"
     path.write_text(text)
     return path
+
+
+PEER_SNI_MAX, PEER_XEMBED_MAX = 0.8, 1.0  # deskbreak's idle PSS and USS as a share of Workrave's
+
+
+def peer_rows(daemons: list[Daemon], peer: Daemon) -> list[Row]:
+    """Each in-hours daemon's idle PSS and USS against Workrave's, measured over the same period."""
+    rows = []
+    assert peer.end is not None, "the peer was not sampled"
+    for d in daemons:
+        assert d.end is not None, f"{d.label}: not sampled"
+        limit = PEER_SNI_MAX if "[sni]" in d.label else PEER_XEMBED_MAX
+        pss, uss = d.end.pss_kb / peer.end.pss_kb, d.end.uss_kb / peer.end.uss_kb
+        rows.append(
+            Row(
+                f"{d.label}: idle PSS / USS vs Workrave's",
+                f"{pss:.2f}x / {uss:.2f}x ({mb(d.end.pss_kb)} / {mb(d.end.uss_kb)})",
+                f"<= {limit:g}x Workrave",
+                "",
+                pss <= limit and uss <= limit,
+            )
+        )
+    return rows

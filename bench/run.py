@@ -3,7 +3,9 @@
 Run:  python bench/run.py [--idle-seconds 120] [--quick] [--readme] [--sni-only]
 
 Starts its own Xvfb + private D-Bus + dunst + trayer (tests/desktop_stack.py), then:
-1. the floor: a bare `python -c "import time; time.sleep(1e6)"` (RSS/PSS);
+1. the floor: a bare `python -c "import time; time.sleep(1e6)"` (RSS/PSS/USS) on the bench's clean
+   venv (bench/interpreter.py: no site .pth files), the interpreter every deskbreak process runs on;
+   and the peer, Workrave, idle on the XFCE desktop (bench/peer.py), in the same period;
 2. the real daemon (`python -m deskbreak run`, XDG dirs in a temp dir) with a config whose work
    window covers now ("in hours") and one whose windows are all on another day ("off hours"), for
    each pystray backend that imports here (PYSTRAY_BACKEND) and for the StatusNotifierItem tray
@@ -15,7 +17,9 @@ Starts its own Xvfb + private D-Bus + dunst + trayer (tests/desktop_stack.py), t
 4. prompt latency: interval 1 min, settle_seconds = 0, `count = "clock"`: the due instant (the
    bench's `done` re-anchors the schedule: due = done + 1 min) to the Notify call seen by
    dbus-monitor on the bus;
-5. the stats benchmark over five years (bench/bench_stats.py).
+5. the stats benchmark over five years (bench/bench_stats.py);
+6. a status bar's CPU per hour, polling `status --short` every 5 s vs `--follow`, and `status --short`
+   against the floor (bench/costs.py).
 Figures, not pass/fail: the table shows each target and whether it is met. --readme writes the
 table into bench/README.md. Every process started here is stopped by its PID at the end.
 """
@@ -39,6 +43,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
+import costs
 from desktop_stack import DesktopStack, missing_programs
 from measures import (
     NotifyWatch,
@@ -49,8 +54,10 @@ from measures import (
     stats_figure,
     timed_cli,
 )
+from peer import missing as peer_missing
+from peer import start_workrave
 from procfs import Sample
-from report import ICON_MAX, PROMPT_MAX, Row, footprint_rows, mb, render, write_readme
+from report import ICON_MAX, PROMPT_MAX, Row, footprint_rows, mb, peer_rows, render, write_readme
 from snitray import SniHost
 from subjects import (
     FLOOR_CODE,
@@ -89,7 +96,7 @@ def run(
     details: list[str] = []
     floor_proc = procs.start([PY, "-c", FLOOR_CODE], workdir / "floor.log")
     time.sleep(1.0)
-    floor = Daemon("floor (bare python -c sleep)", workdir, {})
+    floor = Daemon("floor (bare python -c sleep, clean venv)", workdir, {})
     floor.proc, floor.start = floor_proc, Sample.take(floor_proc.pid)
 
     icons = TrayIcons(stack.display)
@@ -107,7 +114,8 @@ def run(
     def host(backend: str | None):  # where a tray lives: the SNI one on xfce4-panel, pystray's under trayer
         return (sni.stack, sni) if backend == "sni" else (stack, icons)
 
-    trays = (backends if has_adapter and backends else [None]) if not args.sni_only else []
+    # A new list: `trays += ["sni"]` below must not add "sni" to the pystray backends.
+    trays = ([*backends] if has_adapter and backends else [None]) if not args.sni_only else []
     trays += ["sni"] if sni is not None else []
 
     # Start-up first, on a quiet machine: per backend, a first run then ordinary starts.
@@ -150,7 +158,18 @@ def run(
         for ref in references:
             ref.start = Sample.take(ref.proc.pid)
 
-    measured = [floor] + [d for d, _ in daemons] + references
+    peer = None
+    if sni is not None and not peer_missing():
+        peer = start_workrave(
+            procs,
+            sni.stack.env,
+            workdir,
+            {"SNI": sni.docked_pids, "XEmbed": TrayIcons(sni.stack.display).docked_pids},
+        )
+        print(f"  {peer.label}: icon {peer.tray} after {seconds([peer.icon_after])}", flush=True)
+        time.sleep(0.5)
+        peer.start = Sample.take(peer.proc.pid)
+    measured = [floor] + [d for d, _ in daemons] + references + ([peer] if peer else [])
     print(f"idling {idle:.0f} s...", flush=True)
     for m in sorted(measured, key=lambda m: m.start.at):
         time.sleep(max(0.0, m.start.at + idle - time.monotonic()))
@@ -184,7 +203,7 @@ def run(
     f = floor
     rows.append(
         Row(
-            "floor: bare python -c sleep: RSS / PSS / USS",
+            "floor: bare python -c sleep (clean venv): RSS / PSS / USS",
             f"{mb(f.end.rss_kb)} / {mb(f.end.pss_kb)} / {mb(f.end.uss_kb)}",
             "",
             "1x",
@@ -197,6 +216,12 @@ def run(
         rows += footprint_rows(d, f.end, idle, in_hours)
     for ref in references:
         rows += [row for row in footprint_rows(ref, f.end, idle, None) if "USS" not in row.figure]
+    if peer is not None:
+        rows += [row for row in footprint_rows(peer, f.end, idle, None) if "RSS" not in row.figure]
+        rows += peer_rows([d for d, in_hours in daemons if in_hours], peer)
+    else:
+        rows.append(Row("workrave (peer)", "not measured: " + ", ".join(peer_missing() or ["no XFCE stack"])))
+    rows += status_bar_rows(daemons, idle)
 
     # Start-up.
     for backend, first, later in startups:
@@ -280,6 +305,39 @@ def run(
     for note in lat.notes:
         details.append(f"prompt latency note: {note}")
     return rows, "\n".join(details)
+
+
+def status_bar_rows(daemons: list[tuple[Daemon, bool]], idle: float) -> list[Row]:
+    """`status --short` vs the floor, and a status bar's CPU per hour (bench/costs.py), against the
+    first in-hours daemon, after the idle period (its idle CPU rate is known by then)."""
+    d = next(d for d, in_hours in daemons if in_hours)
+    assert d.rates is not None, f"{d.label}: no idle period measured"
+    print(f"status bar costs against {d.label} ({costs.load_line()})...", flush=True)
+    paired = costs.versus_floor(["status", "--short"], d.env)
+    poll = costs.polling_cost(d, d.rates.cpu_percent)
+    follow = costs.follow_cost(d, d.rates.cpu_percent)
+    daemon_idle = d.rates.cpu_percent / 100 * 3600
+    return [
+        Row(
+            f"`status --short` vs bare `python -c pass` (paired, median of {paired.runs})",
+            paired.line(),
+            "<= 1.5x floor",
+            f"{paired.wall / paired.floor_wall:.2f}x",
+            paired.wall <= 1.5 * paired.floor_wall,
+        ),
+        Row("load while measuring", costs.load_line()),
+        Row(
+            "status bar polling `status --short` every 5 s: CPU per hour",
+            costs.percent_of_a_core(poll.per_hour(720))
+            + f"; per call {poll.client_per_call * 1000:.1f} ms + daemon {poll.daemon_per_call * 1000:.2f} ms",
+        ),
+        Row(
+            "status bar on `status --follow`: CPU per hour (computed: a long-lived client, one status a minute)",
+            costs.percent_of_a_core(follow.per_hour(60))
+            + f"; per line {follow.client_per_call * 1000:.2f} ms + daemon {follow.daemon_per_call * 1000:.2f} ms",
+        ),
+        Row(f"{d.label}: its own idle CPU per hour", costs.percent_of_a_core(daemon_idle)),
+    ]
 
 
 def daemon_import_profile(

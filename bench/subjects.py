@@ -7,20 +7,19 @@ import contextlib
 import re
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from desktop_stack import DesktopStack
+from interpreter import PY, subject_env
 from procfs import Rates, Sample
 from xtray import TrayIcons
 
 from deskbreak.daemon.control import ControlClient, ControlError, NotRunning
 
 REPO = Path(__file__).resolve().parents[1]
-PY = sys.executable
 POLL = 0.01  # s between start-up checks (each walks the X tree): fine enough, light on a 2-core box
 FLOOR_CODE = "import time; time.sleep(1e6)"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -126,17 +125,18 @@ class Daemon:
             (home / sub).mkdir(parents=True, exist_ok=True)
         (home / "run").chmod(0o700)
         (home / "config.toml").write_text(config)
-        env = {
-            **stack.env,
-            "XDG_CONFIG_HOME": str(home / "config"),
-            "XDG_DATA_HOME": str(home / "data"),
-            "XDG_STATE_HOME": str(home / "state"),
-            "XDG_CACHE_HOME": str(home / "cache"),
-            "XDG_RUNTIME_DIR": str(home / "run"),
-            "DESKBREAK_CONFIG": str(home / "config.toml"),
-            "PYTHONPATH": str(REPO),
-            **extra,
-        }
+        env = subject_env(
+            {
+                **stack.env,
+                "XDG_CONFIG_HOME": str(home / "config"),
+                "XDG_DATA_HOME": str(home / "data"),
+                "XDG_STATE_HOME": str(home / "state"),
+                "XDG_CACHE_HOME": str(home / "cache"),
+                "XDG_RUNTIME_DIR": str(home / "run"),
+                "DESKBREAK_CONFIG": str(home / "config.toml"),
+                **extra,
+            }
+        )
         env.pop("PYSTRAY_BACKEND", None)
         env.pop("DESKBREAK_TRAY", None)
         if backend == "sni":  # the StatusNotifierItem tray (bench/snitray.py's host), not a pystray backend
@@ -190,7 +190,9 @@ def start_reference_icon(
     procs: Procs, stack: DesktopStack, icons: TrayIcons, workdir: Path, backend: str
 ) -> Daemon:
     """A bare pystray icon (no deskbreak): what the toolkit costs by itself (the tray's floor)."""
-    ref = Daemon(f"bare pystray icon [{backend}]", workdir, {**stack.env, "PYSTRAY_BACKEND": backend})
+    ref = Daemon(
+        f"bare pystray icon [{backend}]", workdir, subject_env({**stack.env, "PYSTRAY_BACKEND": backend})
+    )
     ref.launched = time.monotonic()
     ref.proc = procs.start([PY, "-c", TRAY_REFERENCE], workdir / f"tray-{backend}.log", env=ref.env)
     deadline = ref.launched + 15
@@ -209,7 +211,7 @@ def tray_backends(stack: DesktopStack) -> list[str]:
     """The pystray backends that import under this display (gtk needs PyGObject)."""
     found = []
     for backend in ("appindicator", "gtk", "xorg"):
-        env = {**stack.env, "PYSTRAY_BACKEND": backend}
+        env = subject_env({**stack.env, "PYSTRAY_BACKEND": backend})
         done = subprocess.run([PY, "-c", "import pystray"], env=env, capture_output=True, timeout=30)
         if done.returncode == 0:
             found.append(backend)

@@ -8,6 +8,7 @@ straight to `deskbreak.daemon.start`.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -35,16 +36,7 @@ def build_run_parser() -> argparse.ArgumentParser:
     return run
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="deskbreak", description="A desk-break reminder that prompts one back stretch at a time."
-    )
-    parser.add_argument("--version", action="version", version=f"deskbreak {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    run = sub.add_parser("run", help="run the daemon in the foreground (the default)")
-    _add_run_arguments(run)
-
+def _add_config(sub: Any) -> None:
     about = "check, locate (path), show, set or edit the config"
     config = sub.add_parser("config", help=about, description=f"deskbreak config: {about}.")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
@@ -57,23 +49,79 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_config_edit_parsers(config_sub)
 
+
+def _add_stretches(sub: Any) -> None:
     stretches = sub.add_parser("stretches", help="list the stretch catalog")
     stretches.add_argument("--posture", choices=("seated", "standing", "floor"))
     stretches.add_argument("--json", action="store_true")
     stretches.add_argument("--config", type=Path)
 
+
+def _add_control(sub: Any) -> None:
     from .control import add_control_parsers
 
     add_control_parsers(sub)
-    from . import autostart, doctor
-    from . import logs as cli_logs
+
+
+def _add_autostart(sub: Any) -> None:
+    from . import autostart
 
     autostart.add_parser(sub)
+
+
+def _add_doctor(sub: Any) -> None:
+    from . import doctor
+
     doctor.add_parser(sub)
+
+
+def _add_logs(sub: Any) -> None:
+    from . import logs as cli_logs
+
     cli_logs.add_parser(sub)
+
+
+def _add_stats(sub: Any) -> None:
     from .stats import add_parsers as add_stats_parsers
 
     add_stats_parsers(sub)
+
+
+# The command groups that live outside the table of control commands, and the function that adds
+# each group's subcommands. Every other name is a control command (cli/control.py), so a status bar's
+# `deskbreak status --short` builds one subparser and imports neither the config model, the
+# history (sqlite3) nor doctor.
+GROUP_OF_COMMAND: dict[str, Callable[[Any], None]] = {
+    "config": _add_config,
+    "stretches": _add_stretches,
+    "autostart": _add_autostart,
+    "doctor": _add_doctor,
+    "logs": _add_logs,
+    "stats": _add_stats,
+    "history": _add_stats,
+}
+# In `deskbreak --help`'s order.
+ALL_GROUPS = (_add_config, _add_stretches, _add_control, _add_autostart, _add_doctor, _add_logs, _add_stats)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or (given the command word) only the group that defines it: the help
+    and the errors of a named command are the same either way."""
+    parser = argparse.ArgumentParser(
+        prog="deskbreak", description="A desk-break reminder that prompts one back stretch at a time."
+    )
+    parser.add_argument("--version", action="version", version=f"deskbreak {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the daemon in the foreground (the default)")
+    _add_run_arguments(run)
+    if command is not None and not command.startswith("-"):
+        GROUP_OF_COMMAND.get(command, _add_control)(sub)
+        if command in sub.choices:
+            return parser
+        return build_parser()  # a mistyped command: the whole parser names every choice
+    for add_group in ALL_GROUPS:
+        add_group(sub)
     return parser
 
 
@@ -91,36 +139,44 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(build_run_parser().parse_args(argv[1:] if argv and argv[0] == "run" else argv))
         except KeyboardInterrupt:
             return EXIT_OK
-    args = build_parser().parse_args(argv)
-    command = args.command
-    from .control import control_handlers
-
-    handlers = {"run": cmd_run, "config": cmd_config, "stretches": cmd_stretches}
-    handlers.update(_admin_handlers())
-    handlers.update(control_handlers())
-    handlers["next"] = cmd_next  # asks the daemon, else predicts offline
+    args = build_parser(argv[0]).parse_args(argv)
     try:
-        return handlers[command](args)
+        return _handler(args.command)(args)
     except KeyboardInterrupt:
         return EXIT_OK
     except BrokenPipeError:
         return EXIT_OK
 
 
-def _admin_handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
-    """autostart, doctor, logs, stats and history; each module imports what it needs when it runs."""
-    from .autostart import cmd_autostart
-    from .doctor import cmd_doctor
-    from .logs import cmd_logs
-    from .stats import cmd_history, cmd_stats
+# The commands whose handler lives in a module of its own: (module in this package, function).
+HANDLER_OF_COMMAND = {
+    "autostart": ("autostart", "cmd_autostart"),
+    "doctor": ("doctor", "cmd_doctor"),
+    "logs": ("logs", "cmd_logs"),
+    "stats": ("stats", "cmd_stats"),
+    "history": ("stats", "cmd_history"),
+}
 
-    return {
-        "autostart": cmd_autostart,
-        "doctor": cmd_doctor,
-        "logs": cmd_logs,
-        "stats": cmd_stats,
-        "history": cmd_history,
+
+def _handler(command: str) -> Callable[[argparse.Namespace], int]:
+    """The function that runs `command`, its module imported only now."""
+    own: dict[str, Callable[[argparse.Namespace], int]] = {
+        "run": cmd_run,
+        "config": cmd_config,
+        "stretches": cmd_stretches,
+        "next": cmd_next,  # asks the daemon, else predicts offline
     }
+    if command in own:
+        return own[command]
+    if command in HANDLER_OF_COMMAND:
+        module, function = HANDLER_OF_COMMAND[command]
+        handler: Callable[[argparse.Namespace], int] = getattr(
+            importlib.import_module(f".{module}", __package__), function
+        )
+        return handler
+    from .control import control_handlers
+
+    return control_handlers()[command]
 
 
 def _config_path(args: argparse.Namespace) -> tuple[Path, bool]:

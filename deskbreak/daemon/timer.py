@@ -10,6 +10,15 @@ coroutine. So while APScheduler's modules load, `asyncio` resolves to a stub hol
 gets the real module. When asyncio is already loaded (PyGObject imports it for the gtk tray) nothing
 is gained and the plain import runs; any surprise (an APScheduler wanting more of asyncio) falls back
 to the plain import too.
+
+The same way, `importlib.metadata` is a stub while APScheduler loads: its `__init__` reads its own
+version from the installed metadata, and the scheduler base scans every installed distribution's
+entry points for trigger, executor and job store plugins at import time. That brings
+importlib.metadata, email, zipfile and csv: about 6 MB of RSS (bench/README.md). The timer never
+names a plugin by its alias (it passes the executor, the trigger and the default job store as
+objects), so empty plugin tables change nothing; `apscheduler.__version__` reads its own fallback.
+And `multiprocessing` and `concurrent.futures.process` are stubs for its pool executors module,
+which imports them for the process pool only (the timer uses the thread pool): about 2 MB more.
 """
 
 from __future__ import annotations
@@ -34,22 +43,57 @@ def _plain() -> tuple[Any, Any, Any]:
     return BackgroundScheduler, ThreadPoolExecutor, DateTrigger
 
 
+class _NoPackageMetadata(Exception):
+    """The stub's PackageNotFoundError: APScheduler catches it and uses its fallback version."""
+
+
+def _no_entry_points(**selection: str) -> tuple[()]:
+    return ()
+
+
+def _no_version(name: str) -> str:
+    raise _NoPackageMetadata(name)
+
+
+def _stubs() -> dict[str, types.ModuleType]:
+    """The modules to stand in while APScheduler loads (those not loaded already)."""
+    stubs = {}
+    if "asyncio" not in sys.modules and sys.version_info < (3, 14):
+        asyncio = types.ModuleType("asyncio")
+        asyncio.iscoroutinefunction = inspect.iscoroutinefunction  # type: ignore[attr-defined]
+        stubs["asyncio"] = asyncio
+    if "importlib.metadata" not in sys.modules:
+        metadata = types.ModuleType("importlib.metadata")
+        metadata.entry_points = _no_entry_points  # type: ignore[attr-defined]
+        metadata.version = _no_version  # type: ignore[attr-defined]
+        metadata.PackageNotFoundError = _NoPackageMetadata  # type: ignore[attr-defined]
+        stubs["importlib.metadata"] = metadata
+    if "multiprocessing" not in sys.modules and "concurrent.futures.process" not in sys.modules:
+        from concurrent.futures import BrokenExecutor
+
+        process = types.ModuleType("concurrent.futures.process")
+        process.BrokenProcessPool = type("BrokenProcessPool", (BrokenExecutor,), {})  # type: ignore[attr-defined]
+        stubs["concurrent.futures.process"] = process
+        stubs["multiprocessing"] = types.ModuleType("multiprocessing")
+    return stubs
+
+
 def load() -> tuple[Any, Any, Any]:
     """(BackgroundScheduler, ThreadPoolExecutor, DateTrigger)."""
-    if sys.version_info >= (3, 14) or "asyncio" in sys.modules or "apscheduler.util" in sys.modules:
+    stubs = {} if "apscheduler.util" in sys.modules else _stubs()
+    if not stubs:
         return _plain()
-    stub = types.ModuleType("asyncio")
-    stub.iscoroutinefunction = inspect.iscoroutinefunction  # type: ignore[attr-defined]
-    sys.modules["asyncio"] = stub
+    sys.modules.update(stubs)
     try:
         return _plain()
     except Exception as error:
-        log.debug("APScheduler without asyncio failed (%s): importing it plainly", error)
+        log.debug("APScheduler with stubs for %s failed (%s): importing it plainly", ", ".join(stubs), error)
         for name in [m for m in sys.modules if m == "apscheduler" or m.startswith("apscheduler.")]:
             del sys.modules[name]
     finally:
-        if sys.modules.get("asyncio") is stub:
-            del sys.modules["asyncio"]
+        for name, stub in stubs.items():
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
     return _plain()
 
 
@@ -95,7 +139,11 @@ class Timer:
                 )
                 self._scheduler.start()
             self._scheduler.add_job(
-                self._on_fire, self._trigger(run_date=at), id=self.JOB_ID, replace_existing=True
+                # A zone given: the trigger does not look up the local one on every arm (`at` is aware).
+                self._on_fire,
+                self._trigger(run_date=at, timezone=UTC),
+                id=self.JOB_ID,
+                replace_existing=True,
             )
 
     def stop(self) -> None:

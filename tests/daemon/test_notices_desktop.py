@@ -40,6 +40,9 @@ def reject_a_config(daemon: DaemonRun, home: Path) -> None:
     config = home / "cfg" / "deskbreak" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(BAD_CONFIG)
+    # The config watcher rejects the new file by itself, with a notice of its own: wait for it before
+    # the reload, or (with a quick CLI) it lands later, among what a test counts on screen.
+    wait_for(lambda: daemon.status()["config_error"], "the watcher to reject the config")
     assert daemon.cli("reload").returncode != 0
     wait_for(lambda: daemon.status()["config_error"], "the daemon to reject the config")
 

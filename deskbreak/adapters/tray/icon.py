@@ -1,4 +1,4 @@
-"""The tray icon with pystray: the state drawn by Pillow, a menu on backends that have one.
+"""The tray icon with pystray: the state's picture (pictures.py), a menu on backends that have one.
 
 The backend is pystray's choice (appindicator, gtk, xorg; `PYSTRAY_BACKEND` overrides), or an Icon
 given by the caller (sni.py's StatusNotifierItem, which shares this menu and these actions). Menu texts,
@@ -29,14 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 from ...ports import CommandHandler, TrayView
 from .model import pystray_base
-from .pictures import draw_icon, picture_key
+from .pictures import Pictures, picture_key
 
 if TYPE_CHECKING:
     from .dock import DockWatch
 
 log = logging.getLogger(__name__)
 
-ICON_SIZE = 64  # the toolkits scale down to the tray's size
 PAUSES = (
     ("30 min", "30m"),
     ("1 h", "1h"),
@@ -53,13 +52,21 @@ def default_command(view: TrayView) -> str:
 
 
 class PystrayTray:
-    def __init__(self, on_command: CommandHandler, icon_factory: Callable[..., Any] | None = None) -> None:
-        """`icon_factory` makes the pystray Icon (default: pystray's own backend; sni.py passes SniIcon)."""
+    def __init__(
+        self,
+        on_command: CommandHandler,
+        icon_factory: Callable[..., Any] | None = None,
+        takes_pixmaps: bool = False,
+    ) -> None:
+        """`icon_factory` makes the pystray Icon (default: pystray's own backend; sni.py passes SniIcon).
+        `takes_pixmaps`: the Icon takes a pictures.Picture (its ARGB bytes), not a Pillow image."""
         if icon_factory is None:
             import pystray  # raises Xlib errors (not ImportError) without a display: adapters/tray/__init__.py catches them
 
             icon_factory = pystray.Icon
         self._on_command = on_command
+        self._pictures = Pictures.shipped()
+        self._takes_pixmaps = takes_pixmaps
         self.view = STARTING
         self._key = picture_key(STARTING.phase, STARTING.progress)
         self._lock = threading.Lock()
@@ -69,7 +76,7 @@ class PystrayTray:
         self._window: subprocess.Popen[bytes] | None = None
         self._said_no_window = False  # the actions window could not open: said once
         self._icon: Any = icon_factory(
-            "deskbreak", draw_icon(STARTING.phase, 0, ICON_SIZE), STARTING.title, menu=self._menu()
+            "deskbreak", self._picture(STARTING), STARTING.title, menu=self._menu()
         )
         self.name = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
         self.has_menu = bool(self._icon.HAS_MENU)
@@ -82,6 +89,11 @@ class PystrayTray:
             fix_drawing(self._icon)
             add_tooltip(self._icon)  # after fix_clicks: it adds to the event mask set there
             self._xorg_closed = route_calls(self._icon)
+
+    def _picture(self, view: TrayView) -> Any:
+        """The view's picture as the Icon takes it: a Picture, or a Pillow image for pystray's own."""
+        picture = self._pictures.picture(view.phase, view.progress)
+        return picture if self._takes_pixmaps else picture.image()
 
     # --- the menu ---
 
@@ -176,7 +188,7 @@ class PystrayTray:
             key = picture_key(view.phase, view.progress)
             if key != self._key:
                 self._key = key
-                self._icon.icon = draw_icon(view.phase, view.progress, ICON_SIZE)
+                self._icon.icon = self._picture(view)
             self._icon.title = view.title
         self._icon.update_menu()
 

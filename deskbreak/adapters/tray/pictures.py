@@ -1,4 +1,4 @@
-"""The tray icon, drawn with Pillow at run time: one picture per state, crisp from 16 to 64 px.
+"""The tray icon: one picture per state, crisp from 16 to 64 px, drawn with Pillow once and shipped.
 
 Drawn at 4x on a transparent canvas, then downscaled (antialiasing for free). The panel's colour is
 unknown (light xfce, dark waybar or trayer), so every state carries its own light backing inside its
@@ -9,21 +9,33 @@ snoozed  a blue ring with a "z", on white
 paused   a grey-blue ring with two bars, on white
 off      a dimmed grey disc with a crescent moon (no ring with lines: that read as a peace sign)
 
+There are 29 pictures in all (`KEYS`: the ring moves in 24 steps), so they are drawn once, when
+deskbreak is built (`python -m deskbreak.adapters.tray.pictures`, checked by a test), and shipped
+as ARGB32 pixmaps in `deskbreak/data/tray-pictures.bin`: the daemon reads bytes and never imports
+Pillow for its icon (about 6 MB of RSS, bench/README.md). pystray's own backends take a Pillow
+image, which they import themselves: `Picture.image()` makes one from the bytes.
+
 Pure: no clock, no GUI toolkit. `picture_key` quantises the progress so the tray re-sends a
 picture only when it would look different.
 """
 
 from __future__ import annotations
 
+import logging
+import struct
 import sys
+import zlib
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from PIL import Image
-
 if TYPE_CHECKING:
+    from PIL import Image
     from PIL.ImageDraw import ImageDraw as Pen
+
+log = logging.getLogger(__name__)
 
 
 class _FreeTypeOnDemand(ModuleType):
@@ -36,11 +48,12 @@ class _FreeTypeOnDemand(ModuleType):
         return getattr(_imagingft, name)
 
 
+@lru_cache(maxsize=1)
 def _image_draw() -> ModuleType:
-    """PIL.ImageDraw imports ImageFont, which loads FreeType, HarfBuzz and FriBiDi: ~1.3 MB of the
-    daemon's ~33 MB RSS (bench/README.md), while the icons draw no text. So when nothing has loaded
-    ImageFont yet, its binding is hidden during that import and replaced by a stand-in that loads
-    it at the first use: text drawn later in the process (the xorg tooltip, charts) works as ever."""
+    """PIL.ImageDraw imports ImageFont, which loads FreeType, HarfBuzz and FriBiDi: ~1.3 MB of RSS,
+    while the icons draw no text. So when nothing has loaded ImageFont yet, its binding is hidden
+    during that import and replaced by a stand-in that loads it at the first use: text drawn later
+    in the process (the xorg tooltip, charts) works as ever."""
     hide = "PIL.ImageFont" not in sys.modules and "PIL._imagingft" not in sys.modules
     if hide:
         sys.modules["PIL._imagingft"] = None  # type: ignore[assignment]  # None: importing it raises ImportError
@@ -54,11 +67,25 @@ def _image_draw() -> ModuleType:
     return ImageDraw
 
 
-ImageDraw = _image_draw()
-
 SCALE = 4
 RING_STEPS = 24  # the ring moves in 15° steps: finer is invisible at tray sizes
 PHASES = ("working", "due", "snoozed", "paused", "off")
+SIZES = (
+    16,
+    22,
+    24,
+    32,
+    48,
+    64,
+)  # StatusNotifierItem hosts pick the nearest; 22 and 24 are the usual panel sizes
+DRAWN = SIZES[-1]  # px: pystray's backends and the toolkits scale it down to the tray's size
+KEYS: tuple[tuple[str, float], ...] = (
+    *(("working", step / RING_STEPS) for step in range(RING_STEPS + 1)),
+    *((phase, 0.0) for phase in PHASES if phase != "working"),
+)
+SHIPPED = Path(__file__).resolve().parents[2] / "data" / "tray-pictures.bin"
+MAGIC = b"deskbreak tray pictures 1\n"
+Pixmap = tuple[int, int, bytes]  # (width, height, ARGB32 in network byte order), as IconPixmap's a(iiay)
 
 TEAL, TEAL_DIM = (0, 121, 107, 255), (0, 150, 136, 100)
 ORANGE, RED, WHITE = (245, 124, 0, 255), (220, 30, 40, 255), (255, 255, 255, 255)
@@ -79,16 +106,19 @@ def picture_key(view_phase: str, progress: float) -> tuple[str, float]:
 
 
 def draw_icon(view_phase: str, progress: float, size: int) -> Image.Image:
-    """The RGBA icon for a tray phase at `size` px (unknown phases draw as "off")."""
+    """The RGBA icon for a tray phase at `size` px (unknown phases draw as "off"), drawn with Pillow:
+    for building the shipped pictures, and for tests."""
     phase, ring = picture_key(view_phase if view_phase in PHASES else "off", progress)
     return _draw(phase, ring, size)
 
 
 @lru_cache(maxsize=64)
 def _draw(phase: str, ring: float, size: int) -> Image.Image:
+    from PIL import Image
+
     big = size * SCALE
     image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
-    pen = ImageDraw.Draw(image)
+    pen = _image_draw().Draw(image)
     width = max(SCALE * 2, big // 7)  # the ring's stroke: ~2.3 px at 16, 9 px at 64: a fill shows
     edge = max(SCALE, big // 18)  # the ring's outer edge, in from the canvas's
     box = (edge, edge, big - 1 - edge, big - 1 - edge)  # Pillow draws a ring inward from its box
@@ -152,3 +182,78 @@ def _zed(pen: Pen, big: int, width: int) -> None:
     left, right, top, bottom = big * 0.32, big * 0.68, big * 0.32, big * 0.68
     stroke = max(SCALE * 2, width * 3 // 4)
     pen.line((left, top, right, top, left, bottom, right, bottom), fill=BLUE, width=stroke, joint="curve")
+
+
+def argb_pixmaps(image: Image.Image, sizes: tuple[int, ...] = SIZES) -> list[Pixmap]:
+    """A picture as ARGB32 pixmaps in `sizes` (Pillow)."""
+    from PIL import Image
+
+    rgba = image.convert("RGBA")
+    out: list[Pixmap] = []
+    for size in sizes:
+        scaled = rgba if rgba.size == (size, size) else rgba.resize((size, size), Image.Resampling.LANCZOS)
+        red, green, blue, alpha = scaled.split()
+        out.append((size, size, Image.merge("RGBA", (alpha, red, green, blue)).tobytes()))
+    return out
+
+
+def drawn_pictures() -> bytes:
+    """What `SHIPPED` holds, drawn now (Pillow): the magic line, then the length of every pixmap
+    (KEYS by SIZES, as 32-bit big-endian integers), then each pixmap's ARGB bytes zlib-compressed."""
+    parts = [zlib.compress(argb, 9) for key in KEYS for _, _, argb in argb_pixmaps(_draw(*key, DRAWN))]
+    return MAGIC + struct.pack(f">{len(parts)}I", *map(len, parts)) + b"".join(parts)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One tray picture: its ARGB32 pixmaps, smallest first (the StatusNotifierItem sends these)."""
+
+    key: tuple[str, float]
+    pixmaps: tuple[Pixmap, ...]
+
+    def image(self) -> Image.Image:
+        """The largest as a Pillow image, for pystray's own backends (they import Pillow anyway)."""
+        from PIL import Image
+
+        width, height, argb = self.pixmaps[-1]
+        return Image.frombytes("RGBA", (width, height), argb, "raw", "ARGB")
+
+
+class Pictures:
+    """The shipped pictures, kept compressed (about 100 KB); one is unpacked when the tray shows it."""
+
+    def __init__(self, data: bytes) -> None:
+        count = len(KEYS) * len(SIZES)
+        if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4 * count:
+            raise ValueError("not a deskbreak tray pictures file of this version")
+        lengths = struct.unpack_from(f">{count}I", data, len(MAGIC))
+        at = len(MAGIC) + 4 * count
+        self._packed: dict[tuple[str, float], list[bytes]] = {}
+        for index, length in enumerate(lengths):
+            self._packed.setdefault(KEYS[index // len(SIZES)], []).append(data[at : at + length])
+            at += length
+        if at != len(data):
+            raise ValueError("a deskbreak tray pictures file of the wrong length")
+
+    @classmethod
+    def shipped(cls, path: Path = SHIPPED) -> Pictures:
+        """The pictures shipped with deskbreak; drawn here and now when they are missing or stale."""
+        try:
+            return cls(path.read_bytes())
+        except (OSError, ValueError) as error:
+            log.warning("tray pictures not read from %s (%s): drawing them", path, error)
+            return cls(drawn_pictures())
+
+    def picture(self, view_phase: str, progress: float) -> Picture:
+        """The picture for a tray phase (unknown phases show as "off")."""
+        key = picture_key(view_phase if view_phase in PHASES else "off", progress)
+        pixmaps = (
+            (size, size, zlib.decompress(packed))
+            for size, packed in zip(SIZES, self._packed[key], strict=True)
+        )
+        return Picture(key, tuple(pixmaps))
+
+
+if __name__ == "__main__":  # python -m deskbreak.adapters.tray.pictures: draw the shipped pictures
+    SHIPPED.write_bytes(drawn_pictures())
+    print(f"{SHIPPED}: {len(KEYS)} pictures in {len(SIZES)} sizes, {SHIPPED.stat().st_size} bytes")

@@ -35,6 +35,7 @@ from . import dbusmenu
 from .bus import BusServer
 from .icon import PystrayTray
 from .model import pystray_base
+from .pictures import Picture
 from .sni_item import ITEM, ITEM_PATH, ITEM_XML, ItemObject, pixmaps
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class SniIcon(pystray_base().Icon):  # type: ignore[misc]  # pystray ships no ty
     def __init__(
         self,
         name: str,
-        icon: Image | None = None,
+        icon: Picture | Image | None = None,
         title: str | None = None,
         menu: Any = None,
         address: str | None = None,
@@ -179,7 +180,7 @@ class SniIcon(pystray_base().Icon):  # type: ignore[misc]  # pystray ships no ty
                 self._bus.call(DBus().ReleaseName(self.bus_name))
 
     def _update_icon(self) -> None:
-        self.pixmaps = pixmaps(self.icon)
+        self.pixmaps = list(self.icon.pixmaps) if isinstance(self.icon, Picture) else pixmaps(self.icon)
         self._icon_valid = True
         self._emit("NewIcon")
         self._emit("NewAttentionIcon")
@@ -232,10 +233,10 @@ class SniTray(PystrayTray):
     """The Tray port on a StatusNotifierItem: PystrayTray's menu and default actions on SniIcon."""
 
     def __init__(self, on_command: CommandHandler, address: str | None = None) -> None:
-        def icon(name: str, image: Image, title: str, menu: Any) -> SniIcon:
+        def icon(name: str, image: Picture, title: str, menu: Any) -> SniIcon:
             return SniIcon(name, image, title, menu=menu, address=address)
 
-        super().__init__(on_command, icon_factory=icon)
+        super().__init__(on_command, icon_factory=icon, takes_pixmaps=True)
         self.bus_name, self.watcher = self._icon.bus_name, self._icon.watcher
 
     def update(self, view: TrayView) -> None:

@@ -8,30 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 from . import dbusmenu
 from .bus import Failure
+from .pictures import SIZES as SIZES  # re-exported: the sizes sent
+from .pictures import argb_pixmaps
 
 if TYPE_CHECKING:
-    from PIL.Image import Image
-
     from .sni import SniIcon
 
 log = logging.getLogger(__name__)
 
 ITEM = "org.kde.StatusNotifierItem"
 ITEM_PATH = "/StatusNotifierItem"
-SIZES = (16, 22, 24, 32, 48, 64)  # hosts pick the nearest; 22 and 24 are the usual panel sizes
-
-
-def pixmaps(image: Image, sizes: tuple[int, ...] = SIZES) -> list[tuple[int, int, bytes]]:
-    """IconPixmap's a(iiay): (width, height, ARGB32 bytes, network byte order) per size."""
-    from PIL import Image
-
-    rgba = image.convert("RGBA")
-    out: list[tuple[int, int, bytes]] = []
-    for size in sizes:
-        scaled = rgba if rgba.size == (size, size) else rgba.resize((size, size), Image.Resampling.LANCZOS)
-        red, green, blue, alpha = scaled.split()
-        out.append((size, size, Image.merge("RGBA", (alpha, red, green, blue)).tobytes()))
-    return out
+pixmaps = argb_pixmaps  # IconPixmap's a(iiay) for a Pillow image (the tray itself sends shipped Pictures)
 
 
 class ItemObject:

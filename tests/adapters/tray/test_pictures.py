@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
 
-from deskbreak.adapters.tray.pictures import PHASES, draw_icon, picture_key, quantise
+from deskbreak.adapters.tray.pictures import (
+    KEYS,
+    PHASES,
+    SIZES,
+    Pictures,
+    argb_pixmaps,
+    draw_icon,
+    drawn_pictures,
+    picture_key,
+    quantise,
+)
 
-SIZES = (16, 22, 32, 64)
-OUTPUT = Path(__file__).resolve().parents[2] / "output"
+TRAY_SIZES = (16, 22, 32, 64)
+ROOT = Path(__file__).resolve().parents[3]
+OUTPUT = ROOT / "tests" / "output"
 
 
 def differs(a: Image.Image, b: Image.Image) -> bool:
     return ImageChops.difference(a, b).getbbox() is not None
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", TRAY_SIZES)
 @pytest.mark.parametrize("phase", PHASES)
 def test_each_state_draws_at_tray_sizes(phase, size):
     image = draw_icon(phase, 0.5, size)
@@ -26,7 +39,7 @@ def test_each_state_draws_at_tray_sizes(phase, size):
     assert image.getbbox() is not None
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", TRAY_SIZES)
 def test_states_are_distinct_at_every_size(size):
     images = {phase: draw_icon(phase, 0.5, size) for phase in PHASES}
     for i, a in enumerate(PHASES):
@@ -72,11 +85,11 @@ def test_contact_sheet():
     OUTPUT.mkdir(exist_ok=True)
     rows = [(p, 0.5) for p in PHASES] + [("working", q) for q in (0.0, 0.25, 0.75, 1.0)]
     cell = 72
-    sheet = Image.new("RGBA", (cell * len(SIZES) * 2, cell * len(rows)), (255, 255, 255, 255))
+    sheet = Image.new("RGBA", (cell * len(TRAY_SIZES) * 2, cell * len(rows)), (255, 255, 255, 255))
     for half, background in enumerate(((240, 240, 240, 255), (40, 44, 52, 255))):
         for r, (phase, progress) in enumerate(rows):
-            for c, size in enumerate(SIZES):
-                x, y = (half * len(SIZES) + c) * cell, r * cell
+            for c, size in enumerate(TRAY_SIZES):
+                x, y = (half * len(TRAY_SIZES) + c) * cell, r * cell
                 sheet.paste(Image.new("RGBA", (cell, cell), background), (x, y))
                 icon = draw_icon(phase, progress, size)
                 sheet.alpha_composite(icon, (x + (cell - size) // 2, y + (cell - size) // 2))
@@ -133,3 +146,50 @@ def test_28_percent_shows_a_fill_on_both_panels(size):
         empty, early = (on_panel(draw_icon("working", p, size), panel) for p in (0.0, 0.28))
         changed = sum(1 for value in ImageChops.difference(empty, early).tobytes() if value >= 60)
         assert changed >= size // 2, f"28 % looks like 0 % on {panel} at {size} px"
+
+
+# --- the shipped pictures (deskbreak/data/tray-pictures.bin): drawn once, read as bytes ---------
+
+
+def channels_apart(a: bytes, b: bytes) -> int:
+    return max((abs(x - y) for x, y in zip(a, b, strict=True)), default=0)
+
+
+def test_the_shipped_pictures_are_todays_drawing():
+    """Redraw them (`python -m deskbreak.adapters.tray.pictures`) when the drawing changes. Another
+    Pillow may resample a shade differently: within 2 of 255 per channel is the same picture."""
+    shipped, drawn = Pictures.shipped(), Pictures(drawn_pictures())
+    for phase, ring in KEYS:
+        ours, fresh = shipped.picture(phase, ring), drawn.picture(phase, ring)
+        assert [(w, h) for w, h, _ in ours.pixmaps] == [(s, s) for s in SIZES]
+        for (_, _, a), (_, _, b) in zip(ours.pixmaps, fresh.pixmaps, strict=True):
+            assert channels_apart(a, b) <= 2, f"{phase} {ring}: redraw the shipped pictures"
+
+
+def test_a_picture_is_the_drawing_in_argb():
+    picture = Pictures.shipped().picture("working", 0.26)
+    assert picture.key == ("working", 0.25)
+    assert picture.pixmaps == tuple(argb_pixmaps(draw_icon("working", 0.25, 64)))
+    assert not differs(picture.image(), draw_icon("working", 0.25, 64))
+
+
+def test_an_unknown_phase_shows_as_off():
+    pictures = Pictures.shipped()
+    assert pictures.picture("mystery", 0.4).pixmaps == pictures.picture("off", 0).pixmaps
+
+
+def test_a_missing_or_foreign_file_is_drawn_instead(tmp_path, caplog):
+    (tmp_path / "old.bin").write_bytes(b"deskbreak tray pictures 0\n")
+    for path in (tmp_path / "absent.bin", tmp_path / "old.bin"):
+        assert Pictures.shipped(path).picture("due", 0) == Pictures.shipped().picture("due", 0)
+    assert "drawing them" in caplog.text
+
+
+def test_reading_the_pictures_imports_no_pillow():
+    code = (
+        "import sys; from deskbreak.adapters.tray.pictures import Pictures; "
+        "p = Pictures.shipped(); [p.picture(ph, 0.5) for ph in ('working', 'due', 'off')]; "
+        "print(sorted(m for m in sys.modules if m == 'PIL' or m.startswith('PIL.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.stdout.strip() == "[]", done.stderr

@@ -153,6 +153,8 @@ def prompt_now(desktop, daemon: Deskbreak) -> str:
 def test_the_icon_docks_in_the_tray(launch, backend):
     daemon = launch(backend)
     daemon.docked_icon()
+    # The icon is built before the control socket listens: a quick CLI can ask in between.
+    wait_for(lambda: daemon.cli("status").returncode == 0, "the daemon to answer")
     assert daemon.status()["tray"] == backend
     menu = "yes" if backend == "gtk" else "no"
     daemon.wait_log(f"tray: {backend} (menu: {menu})")

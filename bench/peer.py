@@ -1,0 +1,60 @@
+"""The peer: Workrave (Debian's package), idle in the same run and on the same desktop as deskbreak.
+
+It runs on the XFCE stack (bench/snitray.py), whose xfce4-panel is the GTK panel Workrave shares its
+GTK pages with, as on any GTK desktop; the panel's systray hosts its icon (Workrave 1.10 docks an
+XEmbed icon there: the run says which it saw). It has a home of its own (its settings in memory: GSETTINGS_BACKEND=memory, so no
+dconf-service is started for it), and its breaks keep their default timers: in a two-minute idle period
+on Xvfb nothing is due. Measured: the `workrave` process itself (RSS, PSS, USS, CPU, wake-ups).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from subjects import Daemon, Procs
+
+PROGRAM = "workrave"
+
+
+def missing() -> list[str]:
+    return [] if shutil.which(PROGRAM) else ["workrave (apt-get install workrave)"]
+
+
+def start_workrave(
+    procs: Procs, stack_env: dict[str, str], workdir: Path, trays: dict[str, Callable[[], set[int]]]
+) -> Daemon:
+    """Workrave started on the stack, with its icon docked in one of `trays` (name -> the PIDs with an
+    icon there), or a note that it was not seen."""
+    home = workdir / "workrave-home"
+    for sub in ("config", "data", "cache"):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+    env = {
+        **stack_env,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        **({} if os.environ.get("BENCH_WORKRAVE_DCONF") else {"GSETTINGS_BACKEND": "memory"}),
+        "NO_AT_BRIDGE": "1",
+    }
+    peer = Daemon("workrave (peer)", home, env)
+    peer.launched = time.monotonic()
+    peer.proc = procs.start([PROGRAM], workdir / "workrave.log", env=env)
+    deadline = peer.launched + 20
+    while time.monotonic() < deadline and peer.proc.poll() is None:
+        seen = [name for name, docked_pids in trays.items() if peer.proc.pid in docked_pids()]
+        if seen:
+            peer.icon_after, peer.tray = time.monotonic() - peer.launched, seen[0]
+            break
+        time.sleep(0.05)
+    if peer.proc.poll() is not None:
+        raise RuntimeError(
+            f"workrave exited ({peer.proc.returncode}): {(workdir / 'workrave.log').read_text()[-800:]}"
+        )
+    if peer.icon_after is None:
+        peer.notes.append("no icon of workrave's PID seen within 20 s (an item or XEmbed window)")
+    return peer
