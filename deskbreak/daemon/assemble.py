@@ -200,6 +200,8 @@ def assemble(
 def where_prompts_appear(notifier: str, tray: str) -> str:
     """One line for the terminal at start: where the user will see and answer prompts."""
     shown = "on this terminal" if notifier == "log" else f"as desktop notifications ({notifier})"
+    if notifier == "plyer":  # it cannot ask whether a server is there: the chain learns at the first
+        shown += ", or on this terminal if none can be shown"
     answered = "in the tray icon's menu, " if tray != "headless" else ""
     return f"prompts appear {shown}; answer {answered}with deskbreak done|snooze|skip"
 

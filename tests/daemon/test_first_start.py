@@ -19,7 +19,7 @@ from deskbreak.core.safety import SAFETY_NOTE
 
 # Every line a first start may print, in order; at most these five (the second start: the first two).
 FIRST_START = [
-    r"deskbreak: prompts appear (on this terminal|as desktop notifications \(\w+\)); answer "
+    r"deskbreak: prompts appear (on this terminal|as desktop notifications \(\w+\)(, or on this terminal if none can be shown)?); answer "
     r"(in the tray icon's menu, )?with deskbreak done\|snooze\|skip",
     r"deskbreak: (the first stretch comes at .+|outside work hours: the first stretch comes .+; "
     r"try one now: deskbreak now --window|no work hours ahead.+)",
@@ -99,3 +99,11 @@ def test_with_v_the_terminal_gets_the_log_lines_too(env):
     state.mkdir()
     lines = start_and_quit(env, state / "verbose.out", "-v")
     assert any("idle probe" in line for line in lines) and len(lines) > len(FIRST_START)
+
+
+def test_the_start_line_does_not_promise_desktop_notifications_plyer_cannot_check():
+    from deskbreak.daemon.assemble import where_prompts_appear
+
+    assert "this terminal" in where_prompts_appear("plyer", "headless")
+    assert "this terminal" not in where_prompts_appear("freedesktop", "sni")
+    assert where_prompts_appear("log", "headless").startswith("prompts appear on this terminal")
