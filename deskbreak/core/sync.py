@@ -10,13 +10,14 @@ or a call's details.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from .outcomes import DONE, IGNORED, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 from .state import Phase, State, Transition, WithdrawPrompt, waiting
+from .stats import DayCounts
 
 ACTIVE = "active"
 ANSWERS = (DONE, SNOOZED, SKIPPED, IGNORED)
@@ -208,3 +209,48 @@ def _utc(moment: datetime) -> datetime:
 
 def _iso(moment: datetime) -> str:
     return _utc(moment).isoformat(timespec="seconds")
+
+
+def as_outcome(record: SharedRecord) -> PromptOutcome | None:
+    """Another machine's answer or natural break as an outcome for the stats (None: an "active"
+    mark, which is no prompt)."""
+    if record.kind in ANSWERS:
+        return PromptOutcome(record.due or record.time, record.stretch, record.kind, record.time)
+    if record.kind == NATURAL_BREAK:
+        return PromptOutcome(record.due or record.time, None, NATURAL_BREAK, record.ended or record.time)
+    return None
+
+
+def of_machine(records: Iterable[SharedRecord], wanted: str) -> list[SharedRecord]:
+    """The records of the machine named `wanted` (its name, or its id)."""
+    return [r for r in records if wanted in (r.machine, r.machine_name)]
+
+
+def merge_days(*groups: Iterable[DayCounts]) -> list[DayCounts]:
+    """Per-day counts added up across machines, oldest first."""
+    days: dict[date, DayCounts] = {}
+    for group in groups:
+        for counts in group:
+            known = days.get(counts.day)
+            days[counts.day] = (
+                counts if known is None else DayCounts(counts.day, **known.plus(counts).as_dict())
+            )
+    return [days[d] for d in sorted(days)]
+
+
+def merge_totals(*groups: Mapping[Any, int]) -> dict[Any, int]:
+    """Counts keyed by stretch id (or day) added up across machines."""
+    total: dict[Any, int] = {}
+    for group in groups:
+        for key, n in group.items():
+            total[key] = total.get(key, 0) + n
+    return total
+
+
+def done_by_stretch(outcomes: Iterable[PromptOutcome]) -> dict[str, int]:
+    """Stretches done, by stretch id."""
+    done: dict[str, int] = {}
+    for o in outcomes:
+        if o.outcome == DONE and o.stretch_id:
+            done[o.stretch_id] = done.get(o.stretch_id, 0) + 1
+    return done
