@@ -26,6 +26,7 @@ KINDS = (*ANSWERS, NATURAL_BREAK, ACTIVE)
 # prompt does not (the body still owes the stretch).
 ANCHORING = (DONE, SKIPPED)
 ACTIVE_MARK_EVERY = timedelta(minutes=1)
+CLOCK_SKEW = timedelta(minutes=5)  # how far apart two machines' clocks may be and still agree
 LONGEST_LINE = 4096  # characters: a record is ~250; anything longer is not ours
 _TEXT_LIMIT = 200
 
@@ -129,18 +130,23 @@ def active_mark_due(last_mark: datetime | None, now: datetime) -> bool:
 
 
 def answered_elsewhere(state: State, now: datetime, record: SharedRecord) -> Transition:
-    """Another machine's record, folded into this schedule: a stretch done or skipped there after
-    our anchor re-anchors the interval here and withdraws a prompt showing here for that moment.
+    """Another machine's record, folded into this schedule: a stretch done or skipped there
+    re-anchors the interval here, and withdraws a prompt showing here for the same moment (an
+    answer given at most `CLOCK_SKEW` before it showed: the machines' clocks may differ by minutes).
 
-    The anchor is the answer's time, never later than `now`: a clock a few minutes ahead must not
-    push the next prompt back. A pause here stands; an older answer changes nothing."""
+    The anchor is the answer's time, never later than `now` (a clock ahead must not push the next
+    prompt back) nor earlier than our own anchor. A pause here stands; an older answer changes nothing."""
     if record.kind not in ANCHORING or state.phase is Phase.PAUSED:
         return Transition(state)
     answered = min(_utc(record.time), _utc(now))
+    anchor = max(answered, _utc(state.anchor))
+    if state.phase in (Phase.PROMPTING, Phase.SNOOZED):
+        shown = _utc(state.prompted_at or state.anchor)
+        if _utc(record.time) < shown - CLOCK_SKEW:
+            return Transition(state)
+        return Transition(waiting(state, anchor), (WithdrawPrompt(),))
     if answered <= _utc(state.anchor):
         return Transition(state)
-    if state.phase in (Phase.PROMPTING, Phase.SNOOZED):
-        return Transition(waiting(state, answered), (WithdrawPrompt(),))
     return Transition(waiting(state, answered))
 
 
@@ -208,7 +214,7 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _iso(moment: datetime) -> str:
-    return _utc(moment).isoformat(timespec="seconds")
+    return _utc(moment).isoformat(timespec="milliseconds")
 
 
 def as_outcome(record: SharedRecord) -> PromptOutcome | None:

@@ -112,10 +112,18 @@ def test_a_clock_ahead_elsewhere_never_pushes_the_anchor_past_now():
     assert transition.state.anchor == now
 
 
+def test_a_clock_behind_elsewhere_still_withdraws_the_same_moments_prompt():
+    now = MONDAY_9 + timedelta(minutes=46)
+    state = prompting(now)
+    transition = sync.answered_elsewhere(state, now, answer(DONE, now - timedelta(minutes=3)))
+    assert transition.effects == (WithdrawPrompt(),)
+    assert transition.state.phase is Phase.WAITING and transition.state.anchor == now - timedelta(minutes=3)
+
+
 def test_an_older_answer_a_snooze_or_a_pause_changes_nothing():
     now = MONDAY_9 + timedelta(minutes=46)
     state = prompting(now)
-    assert sync.answered_elsewhere(state, now, answer(DONE, MONDAY_9 - timedelta(minutes=5))).state == state
+    assert sync.answered_elsewhere(state, now, answer(DONE, now - timedelta(minutes=6))).state == state
     assert sync.answered_elsewhere(state, now, answer(SNOOZED, now)).state == state
     paused = core.pause(state, now, plan(), None).state
     assert sync.answered_elsewhere(paused, now, answer(DONE, now)).state == paused
