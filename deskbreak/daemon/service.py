@@ -307,6 +307,10 @@ class Daemon(PromptEffects):
         policy are read from `self.config` where they are used."""
         with self._lock:
             old_zone, old_ics = self.plan.zone, self.config.calendar.ics
+            if config.sync != self.config.sync:  # the folder's watcher and our file are set up at start
+                log.warning(
+                    "[sync] changed: it takes effect when deskbreak next starts (`deskbreak quit`, then start it)"
+                )
             self.config = config
             zone = resolve_zone(config.schedule.timezone)
             self.plan, self.catalog = workhours.build_plan(config, self._builtin, zone)
