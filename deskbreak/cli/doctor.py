@@ -30,6 +30,7 @@ def run_checks(
     """Every check, and the session facts the session's checks read (for `--json`)."""
     from . import doctor_install as install
     from . import doctor_session as session_checks
+    from .doctor_sync import check_sync
 
     session = session_checks.find_session(paths, environ)
     checks = [
@@ -50,6 +51,7 @@ def run_checks(
         session_checks.check_window(session),
         install.check_history(paths.history_file),
         install.check_autostart(),
+        *check_sync(paths),
         session_checks.check_daemon(session),
     ]
     return checks, session

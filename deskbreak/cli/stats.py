@@ -29,6 +29,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     form.add_argument("--csv", action="store_true")
     stats.add_argument("--chart", type=Path, metavar="FILE.png", help="also draw a bar chart of the days")
     stats.add_argument("--config", type=Path)
+    stats.add_argument(
+        "--machine", metavar="NAME", help="one machine's stretches ([sync] folder); default: every machine"
+    )
 
     history = sub.add_parser("history", help="your prompt history")
     history_sub = history.add_subparsers(dest="history_command", metavar="ACTION", required=True)
@@ -37,6 +40,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     form.add_argument("--csv", action="store_true", help="comma-separated values (the default)")
     form.add_argument("--json", action="store_true")
     export.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    export.add_argument(
+        "--machine", metavar="NAME", help="one machine's prompts ([sync] folder); default: every machine"
+    )
+    export.add_argument("--config", type=Path)
 
 
 def _open_history() -> History | None:
@@ -73,14 +80,38 @@ def cmd_stats(args: argparse.Namespace) -> int:
     def is_work_day(day: date) -> bool:
         return day not in schedule.days_off and bool(schedule.week[day.weekday()])
 
+    from ..core import sync
+    from ..paths import default_paths
+    from .shared_history import shared_outcomes
+
+    shared = shared_outcomes(config, default_paths(), args.machine)
+    if shared.unknown_machine:
+        print(f"deskbreak: {shared.unknown_machine}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     history = _open_history()
     if history is None:
         return EXIT_FAILURE
+    # Every machine's records once: this machine's from its history, the others' from the folder.
+    theirs = list(shared.outcomes)
+    their_days = stats.count_days(theirs, plan.zone)
+    in_range = [o for o in theirs if start <= stats.local_day(o, plan.zone) <= end]
     with history:
-        done_per_day = history.done_per_day(today)
+        own = shared.own
+        done_per_day = sync.merge_totals(
+            history.done_per_day(today) if own else {},
+            {d.day: d.done for d in their_days if d.day <= today},
+        )
+        own_first = first_recorded_day(history, start, end, done_per_day) if own else None
+        their_first = min((max(d.day, start) for d in their_days if d.day <= end), default=None)
+        first = min((d for d in (own_first, their_first) if d is not None), default=None)
         summary = stats.summarize_counts(
-            history.day_counts(start, end),
-            history.done_by_stretch(start, end),
+            sync.merge_days(
+                history.day_counts(start, end) if own else [], stats.count_days(in_range, plan.zone)
+            ),
+            sync.merge_totals(
+                history.done_by_stretch(start, end) if own else {},
+                sync.done_by_stretch(in_range),
+            ),
             start_day=start,
             end_day=end,
             goal=config.goals.daily_stretches,
@@ -88,7 +119,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
             today=today,
             known_ids=plan.eligible,
             done_per_day=done_per_day,
-            first_use=first_recorded_day(history, start, end, done_per_day) or today,
+            first_use=first or today,
         )
     if args.chart:
         from ..adapters.charts import draw_week_chart
@@ -155,22 +186,37 @@ def print_summary(summary: Summary, catalog: Catalog, requested_start: date | No
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from itertools import chain
+
+    from ..daemon.zone import resolve_zone
+    from ..paths import default_paths
     from ..store.export import write_csv, write_json
     from ..store.private import open_private_text
+    from . import _load_or_report
+    from .shared_history import export_rows, shared_outcomes
 
+    config = _load_or_report(args)
+    if config is None:
+        return EXIT_BAD_INPUT
+    shared = shared_outcomes(config, default_paths(), args.machine)
+    if shared.unknown_machine:
+        print(f"deskbreak: {shared.unknown_machine}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     history = _open_history()
     if history is None:
         return EXIT_FAILURE
     write = write_json if args.json else write_csv
+    theirs = export_rows(shared.outcomes, resolve_zone(config.schedule.timezone))
     with history:
+        rows = chain(history.export_rows() if shared.own else (), theirs)
         try:
             if args.output:
                 # The whole history of one person: a new file is theirs alone (0600).
                 with open_private_text(args.output) as out:
-                    count = write(history.export_rows(), out)
+                    count = write(rows, out)
                 print(f"{count} prompts written to {args.output}", file=sys.stderr)
             else:
-                write(history.export_rows(), sys.stdout)
+                write(rows, sys.stdout)
         except OSError as error:
             print(f"deskbreak: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
             return EXIT_FAILURE

@@ -87,6 +87,12 @@ class GoalsConfig:
     daily_stretches: int = default("goals.daily_stretches")
 
 
+@dataclass(frozen=True)
+class SyncConfig:
+    folder: str = default("sync.folder")
+    machine_name: str = default("sync.machine_name")
+
+
 _SECTION_TYPES: dict[str, type[Any]] = {
     "schedule": ScheduleConfig,
     "stretches": StretchesConfig,
@@ -94,6 +100,7 @@ _SECTION_TYPES: dict[str, type[Any]] = {
     "activity": ActivityConfig,
     "calendar": CalendarConfig,
     "goals": GoalsConfig,
+    "sync": SyncConfig,
 }
 
 
@@ -105,6 +112,7 @@ class Config:
     activity: ActivityConfig = field(default_factory=ActivityConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     goals: GoalsConfig = field(default_factory=GoalsConfig)
+    sync: SyncConfig = field(default_factory=SyncConfig)
     source: str = "<defaults>"
 
 

@@ -219,6 +219,27 @@ class MinuteChoices:
 
 
 @dataclass(frozen=True)
+class Text:
+    """One line of text up to `longest` characters ("" allowed: the key's "off" or "automatic")."""
+
+    what: str
+    longest: int = 1000
+
+    @property
+    def expected(self) -> str:
+        return f"{self.what} (a string of one line, {self.longest} characters at most)"
+
+    def read(self, key: str, value: object, r: Reader, known_ids: frozenset[str] | None) -> object:
+        if isinstance(value, str) and len(value) <= self.longest and not any(c in value for c in "\n\r\0"):
+            return value.strip()
+        r.problem(key, value, self.expected)
+        return MISSING
+
+    def to_toml(self, value: Any) -> object:
+        return value
+
+
+@dataclass(frozen=True)
 class Names:
     """A list of names: from fixed `options` ("seated"...), known `what`s (did-you-mean for a typo:
     body areas, or with `known=None` the stretch ids of the catalog and the config), or any text."""

@@ -20,12 +20,13 @@ from .config_kinds import (
     MinuteChoices,
     Names,
     OneOf,
+    Text,
     Whole,
     Zone,
 )
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SECTIONS = ("schedule", "stretches", "prompt", "activity", "calendar", "goals")
+SECTIONS = ("schedule", "stretches", "prompt", "activity", "calendar", "goals", "sync")
 WORKDAY = ["09:00-12:30", "13:30-17:30"]
 # A config is a few kilobytes; an .ics export of years of meetings a few megabytes. Anything larger
 # is the wrong file, and reading it whole would hold the daemon up.
@@ -315,6 +316,24 @@ SETTINGS: tuple[Setting, ...] = (
         6,
         "the daily goal for streaks",
         "Stretches a work day should have; days meeting it build your streak.",
+    ),
+    Setting(
+        "sync",
+        "folder",
+        Text('a folder path, or "" for no sync'),
+        "",
+        "a folder your sync engine (Syncthing, Nextcloud...) keeps in step between your machines; "
+        '`""` = no sync',
+        'Share answers, natural breaks and a coarse "active" mark with your other machines through a '
+        'folder a sync engine already keeps in step, e.g. "~/Sync/deskbreak". "" turns sharing off.',
+    ),
+    Setting(
+        "sync",
+        "machine_name",
+        Text("a name", 64),
+        "",
+        'this machine\'s name as your other machines show it; `""` = the host name',
+        'This machine\'s name on your other machines ("the laptop"); "" uses the host name.',
     ),
 )
 

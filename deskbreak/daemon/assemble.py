@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ..adapters.choose import Choice
 from ..core.catalog import Catalog
 from ..core.config import Config
+from ..core.sync import SharedRecord
 from ..paths import Paths
 from ..ports import DISMISSED, Notice, Notifier, NotifierError, Tray
 from .facts import SessionChoices
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from ..store.recorder import Recorder
     from .control import ControlServer
     from .instance import InstanceLock
+    from .sync import SharedRoutine
 
 log = logging.getLogger("deskbreak")
 
@@ -95,6 +97,10 @@ class LateDaemon:
     def resumed(self) -> None:
         if self._daemon is not None:
             self._later("deskbreak-resume", self._daemon.resumed)
+
+    def shared_records(self, records: Sequence[SharedRecord]) -> None:  # on the folder watcher's thread
+        if self._daemon is not None:
+            self._daemon.shared_records(records)
 
     def reload(self, reason: str) -> None:  # on the config watcher's thread
         if self._daemon is not None:
@@ -158,6 +164,9 @@ def assemble(
     # What `doctor` reports: the choosers' decisions, kept, and the notifier the chain uses now.
     session = SessionChoices(notifications, tray_choice, idle_probe, resume, lambda: notifier.name)
     timer = stack.enter_context(closing(Timer(late.on_timer)))
+    shared = open_shared_routine(config, paths, late, clock)
+    if shared is not None:
+        stack.callback(shared.close)
     daemon = Daemon(
         config,
         catalog,
@@ -173,6 +182,7 @@ def assemble(
             picture=stretch_picture,
             timer=timer,
             facts=session.facts,
+            shared=shared,
         ),
         config_path=config_path,
         off_hours_heartbeat=(
@@ -234,6 +244,28 @@ def window_launcher(
         config_path=lambda: config_path if config_path.exists() else None,
         on_failed=on_failed,
     )
+
+
+def open_shared_routine(
+    config: Config, paths: Paths, late: LateDaemon, clock: Callable[[], datetime]
+) -> SharedRoutine | None:
+    """The synced folder, when `[sync] folder` names one (a change needs a restart): this machine's
+    id (kept in the state folder) and name (the host name unless the config names it)."""
+    if not config.sync.folder:
+        return None
+    import socket
+
+    from ..store.sync_folder import machine_id
+    from .sync import SharedRoutine
+
+    try:
+        machine = machine_id(paths.state_dir)
+    except OSError as error:
+        log.warning("not sharing through %s: no machine id (%s)", config.sync.folder, error)
+        return None
+    name = config.sync.machine_name or socket.gethostname()
+    log.info("sharing the routine through %s as %s", config.sync.folder, name)
+    return SharedRoutine(Path(config.sync.folder), machine, name, late.shared_records, clock).start()
 
 
 def open_recorder(

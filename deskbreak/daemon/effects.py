@@ -61,6 +61,8 @@ class PromptEffects:
         except Exception:  # a history failure must not stop prompting; it is logged with its cause
             log.exception("could not record %s for %s", outcome.outcome, outcome.stretch_id)
             return
+        if self.ports.shared is not None:  # to the other machines too (never raises)
+            self.ports.shared.record(outcome)
         line = self._answer_line(outcome)
         if not_saved:  # kept all the same (journalled): the user learns it is not in the history yet
             line = f"{line} (not saved yet: {not_saved})"

@@ -29,11 +29,13 @@ from ..core.outcomes import PromptOutcome
 from ..core.outlook import Outlook, outlook
 from ..core.protocol import ProtocolError
 from ..core.stats import Counts, today_line
+from ..core.sync import SharedRecord, answered_elsewhere
 from ..core.workhours import window_at
 from ..ports import GuidedWindow, Notifier, Senses, Tray
 from .commands import HANDLERS
 from .effects import PromptEffects
 from .events import EventHub
+from .sync import SharedRoutine, shared_fields, shared_today_line
 from .timer import Alarm
 from .today import StoredToday, TallyToday, Today, counts_dict
 from .zone import resolve_zone
@@ -66,6 +68,7 @@ class Ports:
     # What the daemon uses in its session (daemon/facts.py), for `doctor`; never blocks.
     facts: Callable[[], Mapping[str, Any]] = dict
     events: EventHub = field(default_factory=EventHub)  # `status --follow` and `events` read it
+    shared: SharedRoutine | None = None  # the synced folder ([sync] folder); None: this machine alone
 
 
 class Daemon(PromptEffects):
@@ -190,6 +193,16 @@ class Daemon(PromptEffects):
             return core.Moment()
         ask = ask_calls(self.state, now, self.plan)
         moment, returned = senses.read(now, self.plan.late_limit, present=present, ask_calls=ask)
+        if moment.idle_seconds is not None and moment.idle_seconds < 60 and self.ports.shared is not None:
+            self.ports.shared.active(now)
+        shared = self.ports.shared
+        if (
+            returned is not None
+            and shared is not None
+            and shared.busy_elsewhere(returned.began, returned.ended)
+        ):
+            log.info("idle here for %s but active on another machine: work, not a break", returned.length)
+            returned = None
         if returned is not None:
             if returned.length >= self.plan.late_limit or returned.announced:
                 log.info("natural break of %s", returned.length)
@@ -229,6 +242,20 @@ class Daemon(PromptEffects):
             if self._recorded:
                 reply["recorded"] = "; ".join(self._recorded)
             return reply
+
+    def shared_records(self, records: Sequence[SharedRecord]) -> None:
+        """Other machines' new records (from the sync folder's watcher thread): a stretch answered
+        there re-anchors the interval here and withdraws a prompt showing here."""
+        if self.stopped.is_set():
+            return
+        with self._lock:
+            now = self.now()
+            for record in records:
+                transition = answered_elsewhere(self.state, now, record)
+                if transition.state is not self.state:
+                    log.info("%s on %s: the interval starts again here", record.kind, record.machine_name)
+                    self._apply(transition)
+            self._arm()  # the tray's count moves even when the schedule does not
 
     def prompt_closed(self) -> None:
         """The user closed the prompt's bubble without an answer (on a thread of its own): a snooze
@@ -280,6 +307,10 @@ class Daemon(PromptEffects):
         policy are read from `self.config` where they are used."""
         with self._lock:
             old_zone, old_ics = self.plan.zone, self.config.calendar.ics
+            if config.sync != self.config.sync:  # the folder's watcher and our file are set up at start
+                log.warning(
+                    "[sync] changed: it takes effect when deskbreak next starts (`deskbreak quit`, then start it)"
+                )
             self.config = config
             zone = resolve_zone(config.schedule.timezone)
             self.plan, self.catalog = workhours.build_plan(config, self._builtin, zone)
@@ -308,7 +339,16 @@ class Daemon(PromptEffects):
 
     def today_line(self, now: datetime) -> str:
         """ "Today: 2 of 8 done": today in the zone in use, against the goal in use."""
-        return today_line(self._counts(now), self.config.goals.daily_stretches)
+        return self._today_line(now, self._counts(now))
+
+    def _today_line(self, now: datetime, counts: Counts | None) -> str:
+        goal = self.config.goals.daily_stretches
+        shared = self.ports.shared
+        return (
+            today_line(counts, goal)
+            if shared is None
+            else shared_today_line(shared, counts, now, self.plan.zone, goal)
+        )
 
     def _counts(self, now: datetime) -> Counts | None:
         """Today's counts; a store that fails to count costs the numbers, never a prompt or a reply."""
@@ -327,7 +367,7 @@ class Daemon(PromptEffects):
     def _status_fields(self, look: Outlook) -> dict[str, Any]:
         fields = views.status(look, self.state, self.catalog, self.plan.zone)
         counts = self._counts(look.now)
-        fields["today_line"] = today_line(counts, self.config.goals.daily_stretches)
+        fields["today_line"] = self._today_line(look.now, counts)
         fields["today"] = counts_dict(counts)
         fields["notifier"] = self.ports.notifier.name
         fields["tray"] = self.ports.tray.name
@@ -337,4 +377,7 @@ class Daemon(PromptEffects):
         fields["config_error"] = self.config_error
         fields["history_error"] = self._today.problem()
         fields["answers_waiting"] = self._today.waiting()
+        shared = self.ports.shared
+        if shared is not None:
+            fields["sync"] = shared_fields(shared, look.now, self.plan.zone, counts)
         return fields
