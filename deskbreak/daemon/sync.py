@@ -16,6 +16,7 @@ import logging
 import os
 import threading
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -29,6 +30,8 @@ from .config_watch import InotifyWatcher, _events
 
 log = logging.getLogger(__name__)
 
+OUTBOX_CAPACITY = 10_000  # our records waiting for the folder (days of answers and active marks)
+CLOSE_WAIT = 2.0  # seconds quitting waits for the folder to take what is queued
 KEEP_RECORDS = timedelta(days=3)  # other machines' records kept in memory (today and a margin)
 FOLDER_MISSING = "the sync folder {folder} is missing (an unmounted drive?): records wait until it is back"
 
@@ -70,8 +73,15 @@ class SharedRoutine:
         self._last_mark: datetime | None = None
         self._problem: str | None = None
         self._watcher: InotifyWatcher | None = None
+        # Our records go out on a thread of their own: a hung network mount never holds the daemon
+        # (which records while it holds its lock). Bounded: the local history keeps every answer.
+        self._outbox: deque[sync.SharedRecord] = deque(maxlen=OUTBOX_CAPACITY)
+        self._outbox_wake = threading.Condition()
+        self._closing = False
+        self._writer = threading.Thread(target=self._write_loop, name="deskbreak-sync-out", daemon=True)
 
     def start(self) -> SharedRoutine:
+        self._writer.start()
         self.read()
         try:
             self._watcher = FolderWatcher(self.folder, self.read).start()
@@ -86,6 +96,16 @@ class SharedRoutine:
     def close(self) -> None:
         if self._watcher is not None:
             self._watcher.stop()
+        with self._outbox_wake:
+            self._closing = True
+            self._outbox_wake.notify_all()
+        if self._writer.is_alive():
+            self._writer.join(CLOSE_WAIT)  # what is still queued then is in the local history
+
+    def flush(self, timeout: float) -> bool:
+        """Wait until every record queued so far is written (or failed); False after `timeout`."""
+        with self._outbox_wake:
+            return self._outbox_wake.wait_for(lambda: not self._outbox and not self._writing, timeout)
 
     # --- out ---
 
@@ -103,6 +123,30 @@ class SharedRoutine:
         self._append(sync.active_mark(uuid.uuid4().hex, self.machine, self.machine_name, now))
 
     def _append(self, record: sync.SharedRecord) -> None:
+        with self._outbox_wake:
+            if len(self._outbox) == self._outbox.maxlen:
+                log.info("the sync folder is not taking records: the oldest waiting one was dropped")
+            self._outbox.append(record)
+            self._outbox_wake.notify_all()
+
+    _writing = False
+
+    def _write_loop(self) -> None:
+        while True:
+            with self._outbox_wake:
+                self._outbox_wake.wait_for(lambda: self._outbox or self._closing)
+                if not self._outbox:
+                    return  # closing, nothing left
+                record = self._outbox.popleft()
+                self._writing = True
+            try:
+                self._write(record)
+            finally:
+                with self._outbox_wake:
+                    self._writing = False
+                    self._outbox_wake.notify_all()
+
+    def _write(self, record: sync.SharedRecord) -> None:
         try:
             self._own.append(record)
         except OSError as error:

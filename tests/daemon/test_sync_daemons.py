@@ -136,3 +136,42 @@ def test_a_missing_folder_is_a_status_line_not_a_crash(pair):
     assert desk.daemon.command("done")["ok"]
     assert "missing" in desk.daemon.status()["sync"]["problem"]
     assert not folder.exists()
+
+
+def test_a_hung_sync_folder_never_holds_the_daemon(tmp_path, monkeypatch):
+    """A network mount that stops answering: our records wait on their own thread, in order."""
+    from deskbreak.store.sync_folder import SharedFile
+
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
+    routine = SharedRoutine(folder, "desk-id", "desk", lambda records: None, clock).start()
+    release, written = threading.Event(), []
+    real_append = SharedFile.append
+
+    def hung_append(self, record):
+        assert release.wait(10), "the test never released the folder"
+        written.append(record.id)
+        real_append(self, record)
+
+    monkeypatch.setattr(SharedFile, "append", hung_append)
+    try:
+        marks = [clock.now + timedelta(minutes=n) for n in range(3)]
+        returned = threading.Event()
+
+        def mark_three() -> None:
+            for moment in marks:
+                routine.active(moment)
+            returned.set()
+
+        threading.Thread(target=mark_three, daemon=True).start()
+        assert returned.wait(2), "the daemon's call waited on the hung folder"
+        assert written == []
+        release.set()
+        assert routine.flush(5)
+        assert len(written) == 3 and len(set(written)) == 3
+        text = (folder / "desk-id.jsonl").read_text()
+        assert [text.index(record_id) for record_id in written] == sorted(text.index(r) for r in written)
+    finally:
+        release.set()
+        routine.close()
