@@ -8,12 +8,12 @@ works the daemon gets a `NullCallSense` and never holds a prompt for a call.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
 
+from ..choose import Choice, first_that_works, load, override
 from .base import NOT_IN_CALL, UNKNOWN_CALL, CallSample, CallSense, NullCallSense  # noqa: F401 (the port)
 
 log = logging.getLogger(__name__)
@@ -34,12 +34,6 @@ NAMES = (*BACKENDS, "none")
 Factory = Callable[[Mapping[str, str]], CallSense]
 
 
-def _load(name: str) -> Factory:
-    module, cls = BACKENDS[name].split(":")
-    factory: Factory = getattr(importlib.import_module(f"{__package__}.{module}"), cls)
-    return factory
-
-
 def candidates(environ: Mapping[str, str], platform: str) -> tuple[str, ...]:
     """The backends worth trying here, best first."""
     if platform == "win32":
@@ -52,36 +46,40 @@ def candidates(environ: Mapping[str, str], platform: str) -> tuple[str, ...]:
     return ()
 
 
+def pick_call_sense(
+    environ: Mapping[str, str] = os.environ,
+    platform: str = sys.platform,
+    factories: Mapping[str, Factory] | None = None,
+) -> Choice[CallSense]:
+    """The first sense that works here (or the one `DESKBREAK_CALL_SENSE` names), and why not the
+    others; logged once. Where none works, a NullCallSense: prompts are not held for calls.
+
+    `factories` replaces the lazy imports (tests); each factory raises when its backend cannot work.
+    """
+    forced = override(environ, ENV_OVERRIDE, NAMES, log)
+    how = f"{ENV_OVERRIDE}={forced}" if forced else ""
+    if forced == "none":
+        log.info("call sense: none (%s); prompts are not held for calls", ENV_OVERRIDE)
+        return Choice("call sense", "none", NullCallSense(how), how)
+
+    def build(name: str) -> CallSense:
+        factory: Factory = factories[name] if factories is not None else load(__package__, BACKENDS[name])
+        return factory(environ)
+
+    names = (forced,) if forced else candidates(environ, platform)
+    _name, sense, failures = first_that_works(names, build, log)
+    if sense is None:
+        reason = "; ".join(map(str, failures)) or "no backend for this platform"
+        log.warning("no call sense works here (%s); prompts are not held for calls", reason)
+        return Choice("call sense", "none", NullCallSense(reason), how, failures)
+    log.info("call sense: %s%s", sense.name, f" ({ENV_OVERRIDE})" if forced else "")
+    return Choice("call sense", sense.name, sense, how, failures)
+
+
 def choose_call_sense(
     environ: Mapping[str, str] = os.environ,
     platform: str = sys.platform,
     factories: Mapping[str, Factory] | None = None,
 ) -> CallSense:
-    """Build the first sense that works here (or the one `DESKBREAK_CALL_SENSE` names); log it once.
-
-    `factories` replaces the lazy imports (tests); each factory raises when its backend cannot work.
-    """
-    override = environ.get(ENV_OVERRIDE, "").strip().lower()
-    if override and override not in NAMES:
-        log.warning(
-            "%s=%s is not one of %s; choosing automatically", ENV_OVERRIDE, override, ", ".join(NAMES)
-        )
-        override = ""
-    if override == "none":
-        log.info("call sense: none (%s); prompts are not held for calls", ENV_OVERRIDE)
-        return NullCallSense(f"{ENV_OVERRIDE}=none")
-    names = (override,) if override else candidates(environ, platform)
-    failures = []
-    for name in names:
-        try:
-            factory = factories[name] if factories is not None else _load(name)
-            sense = factory(environ)
-        except Exception as exc:  # ImportError, no /proc, no libpulse, not this platform
-            log.debug("call sense %s unavailable", name, exc_info=True)
-            failures.append(f"{name}: {type(exc).__name__}: {exc}".splitlines()[0])
-            continue
-        log.info("call sense: %s%s", sense.name, f" ({ENV_OVERRIDE})" if override else "")
-        return sense
-    reason = "; ".join(failures) or "no backend for this platform"
-    log.warning("no call sense works here (%s); prompts are not held for calls", reason)
-    return NullCallSense(reason)
+    """The sense `pick_call_sense` chooses (see there)."""
+    return pick_call_sense(environ, platform, factories).adapter
