@@ -102,6 +102,13 @@ class LateDaemon:
         if self._daemon is not None:
             self._daemon.shared_records(records)
 
+    def close_shared(self, opened_at_start: SharedRoutine | None) -> None:
+        """Close the synced folder in use: the daemon's, or the one opened for it when it was never built."""
+        if self._daemon is not None:
+            self._daemon.sync.close()
+        elif opened_at_start is not None:
+            opened_at_start.close()
+
     def reload(self, reason: str) -> None:  # on the config watcher's thread
         if self._daemon is not None:
             self._daemon.reload(reason)
@@ -165,8 +172,7 @@ def assemble(
     session = SessionChoices(notifications, tray_choice, idle_probe, resume, lambda: notifier.name)
     timer = stack.enter_context(closing(Timer(late.on_timer)))
     shared = open_shared_routine(config, paths, late, clock)
-    if shared is not None:
-        stack.callback(shared.close)
+    stack.callback(late.close_shared, shared)  # the folder in use then, after reloads too
     daemon = Daemon(
         config,
         catalog,
@@ -183,6 +189,7 @@ def assemble(
             timer=timer,
             facts=session.facts,
             shared=shared,
+            open_shared=lambda changed: open_shared_routine(changed, paths, late, clock),
         ),
         config_path=config_path,
         off_hours_heartbeat=(
@@ -249,7 +256,7 @@ def window_launcher(
 def open_shared_routine(
     config: Config, paths: Paths, late: LateDaemon, clock: Callable[[], datetime]
 ) -> SharedRoutine | None:
-    """The synced folder, when `[sync] folder` names one (a change needs a restart): this machine's
+    """The synced folder, when `[sync] folder` names one (at start and on a reload): this machine's
     id (kept in the state folder) and name (the host name unless the config names it)."""
     if not config.sync.folder:
         return None

@@ -23,6 +23,7 @@ from .today import Today
 
 if TYPE_CHECKING:
     from .service import Ports
+    from .sync_link import SyncLink
 
 log = logging.getLogger("deskbreak.daemon.service")  # one logger name for the Daemon's lines
 
@@ -31,6 +32,7 @@ class PromptEffects:
     """Effects of the core's transitions; the attributes are the Daemon's."""
 
     ports: Ports
+    sync: SyncLink  # the synced folder in use
     config: Config
     plan: Plan
     catalog: Catalog
@@ -61,8 +63,9 @@ class PromptEffects:
         except Exception:  # a history failure must not stop prompting; it is logged with its cause
             log.exception("could not record %s for %s", outcome.outcome, outcome.stretch_id)
             return
-        if self.ports.shared is not None:  # to the other machines too (never raises)
-            self.ports.shared.record(outcome)
+        shared = self.sync.routine
+        if shared is not None:  # to the other machines too (never raises)
+            shared.record(outcome)
         line = self._answer_line(outcome)
         if not_saved:  # kept all the same (journalled): the user learns it is not in the history yet
             line = f"{line} (not saved yet: {not_saved})"

@@ -36,6 +36,7 @@ from .commands import HANDLERS
 from .effects import PromptEffects
 from .events import EventHub
 from .sync import SharedRoutine, shared_fields, shared_today_line
+from .sync_link import OpenShared, SyncLink
 from .timer import Alarm
 from .today import StoredToday, TallyToday, Today, counts_dict
 from .zone import resolve_zone
@@ -69,6 +70,8 @@ class Ports:
     facts: Callable[[], Mapping[str, Any]] = dict
     events: EventHub = field(default_factory=EventHub)  # `status --follow` and `events` read it
     shared: SharedRoutine | None = None  # the synced folder ([sync] folder); None: this machine alone
+    # Opens the folder a reloaded `[sync]` names (None when it is off); None: a change waits for a restart.
+    open_shared: OpenShared | None = None
 
 
 class Daemon(PromptEffects):
@@ -96,6 +99,7 @@ class Daemon(PromptEffects):
         self._lock = threading.RLock()
         self._timer_started = False  # the timer is armed once the tray is up (`start_timer`)
         self.config = config
+        self.sync = SyncLink(ports.shared, config.sync, ports.open_shared)
         self.plan, self.catalog = workhours.build_plan(
             config, catalog, resolve_zone(config.schedule.timezone)
         )
@@ -193,9 +197,9 @@ class Daemon(PromptEffects):
             return core.Moment()
         ask = ask_calls(self.state, now, self.plan)
         moment, returned = senses.read(now, self.plan.late_limit, present=present, ask_calls=ask)
-        if moment.idle_seconds is not None and moment.idle_seconds < 60 and self.ports.shared is not None:
-            self.ports.shared.active(now)
-        shared = self.ports.shared
+        shared = self.sync.routine
+        if moment.idle_seconds is not None and moment.idle_seconds < 60 and shared is not None:
+            shared.active(now)
         if (
             returned is not None
             and shared is not None
@@ -289,6 +293,9 @@ class Daemon(PromptEffects):
         from .reconfigure import reload_config
 
         reply = reload_config(self, reason)
+        with self._lock:
+            config = self.config
+        self.sync.follow(config)  # outside the lock: opening and closing a folder may take a while
         with self._lock:  # the event; status followers see the config error come or go
             now = self.now()
             self.ports.events.reloaded(reply, now, self.plan.zone)
@@ -307,7 +314,7 @@ class Daemon(PromptEffects):
         policy are read from `self.config` where they are used."""
         with self._lock:
             old_zone, old_ics = self.plan.zone, self.config.calendar.ics
-            if config.sync != self.config.sync:  # the folder's watcher and our file are set up at start
+            if config.sync != self.config.sync and not self.sync.live:  # `reload` follows it when live
                 log.warning(
                     "[sync] changed: it takes effect when deskbreak next starts (`deskbreak quit`, then start it)"
                 )
@@ -343,7 +350,7 @@ class Daemon(PromptEffects):
 
     def _today_line(self, now: datetime, counts: Counts | None) -> str:
         goal = self.config.goals.daily_stretches
-        shared = self.ports.shared
+        shared = self.sync.routine
         return (
             today_line(counts, goal)
             if shared is None
@@ -377,7 +384,7 @@ class Daemon(PromptEffects):
         fields["config_error"] = self.config_error
         fields["history_error"] = self._today.problem()
         fields["answers_waiting"] = self._today.waiting()
-        shared = self.ports.shared
+        shared = self.sync.routine
         if shared is not None:
             fields["sync"] = shared_fields(shared, look.now, self.plan.zone, counts)
         return fields

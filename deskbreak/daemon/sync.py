@@ -94,6 +94,11 @@ class SharedRoutine:
         return self
 
     def close(self) -> None:
+        """Stop watching and let the writer finish; a second call does nothing."""
+        with self._outbox_wake:
+            if self._closing:
+                return
+            self._closing = True
         if self._watcher is not None:
             self._watcher.stop()
         with self._outbox_wake:
@@ -101,6 +106,11 @@ class SharedRoutine:
             self._outbox_wake.notify_all()
         if self._writer.is_alive():
             self._writer.join(CLOSE_WAIT)  # what is still queued then is in the local history
+
+    @property
+    def closed(self) -> bool:
+        with self._outbox_wake:
+            return self._closing
 
     def flush(self, timeout: float) -> bool:
         """Wait until every record queued so far is written (or failed); False after `timeout`."""

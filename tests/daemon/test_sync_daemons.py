@@ -134,6 +134,7 @@ def test_a_missing_folder_is_a_status_line_not_a_crash(pair):
     folder.rmdir()
     desk.beat(clock, 45)
     assert desk.daemon.command("done")["ok"]
+    assert desk.routine.flush(5)  # the record goes out on the writer's thread
     assert "missing" in desk.daemon.status()["sync"]["problem"]
     assert not folder.exists()
 
