@@ -72,8 +72,15 @@ def toml_literal(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+class PlainToml:
+    """A kind whose Config value is already a plain TOML value."""
+
+    def to_toml(self, value: Any) -> object:
+        return value
+
+
 @dataclass(frozen=True)
-class Whole:
+class Whole(PlainToml):
     low: int
     high: int
 
@@ -87,12 +94,9 @@ class Whole:
         r.problem(key, value, self.expected)
         return MISSING
 
-    def to_toml(self, value: Any) -> object:
-        return value
-
 
 @dataclass(frozen=True)
-class Flag:
+class Flag(PlainToml):
     expected: str = "true or false"
 
     def read(self, key: str, value: object, r: Reader, known_ids: frozenset[str] | None) -> object:
@@ -101,12 +105,9 @@ class Flag:
         r.problem(key, value, self.expected)
         return MISSING
 
-    def to_toml(self, value: Any) -> object:
-        return value
-
 
 @dataclass(frozen=True)
-class OneOf:
+class OneOf(PlainToml):
     options: tuple[str, ...]
 
     @property
@@ -119,12 +120,9 @@ class OneOf:
         r.problem(key, value, self.expected + did_you_mean(value, self.options))
         return MISSING
 
-    def to_toml(self, value: Any) -> object:
-        return value
-
 
 @dataclass(frozen=True)
-class Zone:
+class Zone(PlainToml):
     expected: str = 'an IANA time zone such as "Europe/Berlin", or "" for the local zone'
 
     def read(self, key: str, value: object, r: Reader, known_ids: frozenset[str] | None) -> object:
@@ -133,9 +131,6 @@ class Zone:
             return value
         r.problem(key, value, why)
         return MISSING
-
-    def to_toml(self, value: Any) -> object:
-        return value
 
 
 def _items(key: str, value: object, r: Reader, expected: str) -> Sequence[object] | Missing:
@@ -197,7 +192,7 @@ class Dates:
 
 
 @dataclass(frozen=True)
-class MinuteChoices:
+class MinuteChoices(PlainToml):
     most: int
     low: int
     high: int
@@ -214,12 +209,9 @@ class MinuteChoices:
         r.problem(key, value, self.expected)
         return MISSING
 
-    def to_toml(self, value: Any) -> object:
-        return value
-
 
 @dataclass(frozen=True)
-class Text:
+class Text(PlainToml):
     """One line of text up to `longest` characters ("" allowed: the key's "off" or "automatic")."""
 
     what: str
@@ -234,9 +226,6 @@ class Text:
             return value.strip()
         r.problem(key, value, self.expected)
         return MISSING
-
-    def to_toml(self, value: Any) -> object:
-        return value
 
 
 @dataclass(frozen=True)
