@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from .language import set_command_language
 
 if TYPE_CHECKING:
     from ..core.config import Config
@@ -134,6 +135,7 @@ def _is_run(argv: list[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    set_command_language(argv)  # before any parser: their help texts are translated as added
     if _is_run(argv):
         try:
             return cmd_run(build_run_parser().parse_args(argv[1:] if argv and argv[0] == "run" else argv))
