@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..adapters.locale import adopt_language
 from ..ports import Notice, NotifierError
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ def reload_config(daemon: Daemon, reason: str) -> dict[str, Any]:
         daemon.config_error = None
         after = config_change.upcoming_times(daemon.state, now, daemon.plan)
         lines = config_change.summary(old, new, before, after, daemon.plan.zone, now)
+    if new.interface.language != old.interface.language:  # texts shown from now on speak it
+        adopt_language(new.interface.language)
     log.info("config reloaded from %s (%s): %s", path, reason, "; ".join(lines))
     return {"ok": True, "changed": lines, "config": str(path)}
 
