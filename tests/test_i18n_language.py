@@ -260,3 +260,27 @@ def test_the_command_speaks_the_configured_language(tmp_path, config, desktop, e
     done = run_cli(["--help"], env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(expected)
+
+
+def test_a_reload_that_changes_the_language_switches_the_daemon(own_catalogs, tmp_path):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from deskbreak.adapters.fakes import FakeClock, FakeNotifier
+    from deskbreak.adapters.tray.headless import HeadlessTray
+    from deskbreak.assets import builtin_catalog
+    from deskbreak.daemon.service import Daemon, Ports
+    from deskbreak.store import config_file
+
+    path = tmp_path / "config.toml"
+    path.write_text('[interface]\nlanguage = "en"\n', "utf-8")
+    clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+    ports = Ports(notifier=FakeNotifier(), tray=HeadlessTray(), clock=clock)
+    daemon = Daemon(config_file.load(path), builtin_catalog(), ports, seed=1, config_path=path)
+    i18n.use_language(["en"])
+    path.write_text('[interface]\nlanguage = "de"\n', "utf-8")
+    assert daemon.reload("test")["ok"]
+    assert i18n._("Stretch now") == "Jetzt dehnen"
+    path.write_text('[interface]\nlanguage = "pt_BR"\n', "utf-8")
+    assert daemon.reload("test")["ok"]
+    assert i18n._("Stretch now") == "Alongar agora"
