@@ -9,7 +9,6 @@ through our catalog too.
 from __future__ import annotations
 
 import argparse
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,6 +34,8 @@ def config_path_in(argv: Sequence[str]) -> Path | None:
 def configured_language(path: Path) -> str:
     """`[interface] language` in the file at `path`; "auto" when it is missing, unreadable or not a
     shipped language."""
+    import tomllib  # not for `status`, which a status bar runs every few seconds
+
     try:
         with path.open("rb") as file:
             doc = tomllib.loads(file.read(READ_AT_MOST).decode("utf-8-sig"))
