@@ -123,6 +123,12 @@ def current_language() -> str:
     return info.get("language", "") or ENGLISH
 
 
+def child_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` for a process of ours started now (the guided window): it speaks this process's
+    language even when the config, not the desktop, chose it."""
+    return {**environ, "LANGUAGE": current_language()}
+
+
 def _(message: str) -> str:
     return translations().gettext(message)
 

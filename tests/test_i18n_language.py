@@ -284,3 +284,12 @@ def test_a_reload_that_changes_the_language_switches_the_daemon(own_catalogs, tm
     path.write_text('[interface]\nlanguage = "pt_BR"\n', "utf-8")
     assert daemon.reload("test")["ok"]
     assert i18n._("Stretch now") == "Alongar agora"
+
+
+def test_a_child_process_inherits_the_chosen_language(own_catalogs):
+    i18n.use_language(["pt"])
+    env = i18n.child_environment({"LANG": "fr_FR.UTF-8", "LANGUAGE": "fr", "HOME": "/h"})
+    assert env == {"LANG": "fr_FR.UTF-8", "LANGUAGE": "pt_BR", "HOME": "/h"}
+    assert i18n.catalog_languages(i18n.environment_languages(env)) == ("pt_BR",)
+    i18n.use_language(["C"])
+    assert i18n.child_environment({"LANGUAGE": "de"})["LANGUAGE"] == "en"
