@@ -200,6 +200,7 @@ def test_macos_without_the_setting_is_an_os_error():
         ("[interface]\nlanguage = 3\n", "auto"),
         ("interface = 1\n", "auto"),
         ("not toml [", "auto"),
+        ("[schedule]\nmon = " + "[" * 3000 + "]" * 3000 + "\n", "auto"),
         ("", "auto"),
     ],
 )

@@ -39,7 +39,7 @@ def configured_language(path: Path) -> str:
     try:
         with path.open("rb") as file:
             doc = tomllib.loads(file.read(READ_AT_MOST).decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return AUTO
     interface = doc.get("interface")
     language = interface.get("language") if isinstance(interface, dict) else None
