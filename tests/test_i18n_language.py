@@ -294,3 +294,10 @@ def test_a_child_process_inherits_the_chosen_language(own_catalogs):
     assert i18n.catalog_languages(i18n.environment_languages(env)) == ("pt_BR",)
     i18n.use_language(["C"])
     assert i18n.child_environment({"LANGUAGE": "de"})["LANGUAGE"] == "en"
+
+
+def test_a_pipe_named_as_the_config_is_not_waited_on(tmp_path):
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    assert cli_language.configured_language(fifo) == "auto"
+    assert cli_language.configured_language(tmp_path) == "auto"  # a folder

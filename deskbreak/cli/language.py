@@ -9,6 +9,8 @@ through our catalog too.
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,14 +33,24 @@ def config_path_in(argv: Sequence[str]) -> Path | None:
     return None
 
 
+def _read_regular(path: Path) -> bytes | None:
+    """The file's first bytes, or None when it is not a regular file: a pipe or a device named as
+    the config must never hold the command up (opened without blocking, checked before reading)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return file.read(READ_AT_MOST)
+
+
 def configured_language(path: Path) -> str:
     """`[interface] language` in the file at `path`; "auto" when it is missing, unreadable or not a
     shipped language."""
     import tomllib  # not for `status`, which a status bar runs every few seconds
 
     try:
-        with path.open("rb") as file:
-            doc = tomllib.loads(file.read(READ_AT_MOST).decode("utf-8-sig"))
+        text = _read_regular(path)
+        doc = tomllib.loads(text.decode("utf-8-sig")) if text is not None else {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return AUTO
     interface = doc.get("interface")
