@@ -31,6 +31,7 @@ DOMAIN = "deskbreak"
 LOCALE_DIR_VARIABLE = "DESKBREAK_LOCALEDIR"
 SHIPPED_LOCALE_DIR = Path(__file__).parent / "locale"
 ENGLISH = "en"
+AUTO = "auto"  # the config's "follow the desktop"
 # The languages deskbreak ships complete: English as written, the others as compiled catalogs.
 TRANSLATED = ("de", "fr", "es", "it", "pt_BR", "pl", "ja", "zh_CN")
 SHIPPED = (ENGLISH, *TRANSLATED)

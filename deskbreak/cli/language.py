@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import i18n
-from ..adapters.locale import AUTO, adopt_language
 
 # `status` prints what the daemon rendered, in the daemon's language; a status bar runs it every few
 # seconds, so it reads no config.
@@ -52,10 +51,10 @@ def configured_language(path: Path) -> str:
         text = _read_regular(path)
         doc = tomllib.loads(text.decode("utf-8-sig")) if text is not None else {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
-        return AUTO
+        return i18n.AUTO
     interface = doc.get("interface")
     language = interface.get("language") if isinstance(interface, dict) else None
-    return language if isinstance(language, str) and language in i18n.SHIPPED else AUTO
+    return language if isinstance(language, str) and language in i18n.SHIPPED else i18n.AUTO
 
 
 def route_argparse_texts() -> None:
@@ -69,6 +68,8 @@ def route_argparse_texts() -> None:
 def set_command_language(argv: Sequence[str]) -> None:
     if argv and argv[0] in SKIPPED_COMMANDS:
         return
+    # Imported here: `status` loads neither the adapters nor where files live.
+    from ..adapters.locale import adopt_language
     from ..paths import default_paths
 
     path = config_path_in(argv) or default_paths().config_file

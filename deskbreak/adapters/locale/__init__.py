@@ -12,9 +12,8 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 
-from ...i18n import ENGLISH, environment_languages, use_language
+from ...i18n import AUTO, ENGLISH, environment_languages, use_language
 
-AUTO = "auto"
 # platform (sys.platform's prefix) -> "module:function" in this package; imported only when used.
 BACKENDS = {"win32": "windows:user_languages", "darwin": "macos:user_languages"}
 FALLBACK_BACKEND = "posix:user_languages"
