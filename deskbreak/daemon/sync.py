@@ -66,7 +66,7 @@ class FolderWatcher(InotifyWatcher):
 
     def _handle(self, data: bytes) -> None:
         before = self._watched
-        if before == self.path.parent and any(wd == self._wd for wd, _, _ in _events(data)):
+        if before == self.path.parent and any(wd == self._wd for wd, _mask, _name in _events(data)):
             self._debouncer.poke()
         super()._handle(data)
         if self._watched != before and self._watched == self.path.parent:
