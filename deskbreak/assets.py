@@ -6,6 +6,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .i18n import _
+
 if TYPE_CHECKING:
     from .core.catalog import Catalog, Stretch
 
@@ -40,7 +42,8 @@ def example_config_text() -> str:
     for candidate in (_PACKAGE / "data" / "config.example.toml", _PACKAGE.parent / "config.example.toml"):
         if candidate.exists():
             return candidate.read_text("utf-8")
-    raise FileNotFoundError("config.example.toml is not shipped with this installation")
+    # Translators: config.example.toml is a file name, as written.
+    raise FileNotFoundError(_("config.example.toml is not shipped with this installation"))
 
 
 def load_builtin() -> tuple[Stretch, ...]:
