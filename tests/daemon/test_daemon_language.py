@@ -69,6 +69,7 @@ ENGLISH_TEXTS = [
     "deskbreak is already running (pid {pid})",
     "deskbreak: config not applied",
     "deskbreak: history problem",
+    "{file}: the file is gone; keeping the last good config until it is back",
     "too many readers of {command}, try again",
 ]
 
@@ -136,3 +137,25 @@ def test_an_unknown_stretch_is_refused_in_the_users_language(shouting: None) -> 
     assert (
         reply["error"] == "«NO STRETCH 'no-such-stretch' IN THE CATALOG (`DESKBREAK STRETCHES` LISTS THEM)»"
     )
+
+
+def test_a_config_problem_is_said_in_the_users_language_and_logged_in_english(
+    shouting: None, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[schedule]\ntimezone = "Europe/Berlin"\n')
+    clock = FakeClock(datetime(2026, 3, 2, 10, 0, tzinfo=BERLIN))
+    config = config_model.loads(path.read_text(), str(path))
+    notifier = FakeNotifier()
+    daemon = Daemon(
+        config, CATALOG, Ports(notifier=notifier, tray=HeadlessTray(), clock=clock), config_path=path
+    )
+    path.unlink()
+    caplog.set_level(logging.WARNING, logger="deskbreak.daemon.reconfigure")
+    reply = daemon.reload("test")
+    gone = f"«{path}: THE FILE IS GONE; KEEPING THE LAST GOOD CONFIG UNTIL IT IS BACK»"
+    assert reply["error"] == gone == daemon.status()["config_error"]
+    assert f"{path}: the file is gone; keeping the last good config until it is back (test)" in caplog.text
+    path.write_text("[schedule]\ninterval_minutes = 0\n")
+    assert not daemon.reload("test")["ok"]
+    assert [notice.title for notice in notifier.notices] == ["«DESKBREAK: CONFIG NOT APPLIED»"]
