@@ -101,14 +101,14 @@ def chart_layout(days: Sequence[DayCounts], goal: int, size: tuple[int, int] = S
     )
 
 
+def _font(size: int, bold: bool = False, sample: str = "") -> Font:
+    """A font that draws `sample` (the chart's words) in the user's script: DejaVu for Latin."""
+    return font_for(sample, size, bold, chosen_formats().name)
+
+
 def _fonts(sample: str) -> tuple[Font, Font, Font]:
-    """Title, text and small fonts that draw `sample` (the chart's words) in the user's script."""
-    language = chosen_formats().name
-    return (
-        font_for(sample, 20, True, language),
-        font_for(sample, 13, False, language),
-        font_for(sample, 11, False, language),
-    )
+    """Title, text and small fonts for a chart whose words are `sample`."""
+    return _font(20, True, sample), _font(13, False, sample), _font(11, False, sample)
 
 
 def _date_words(days: Sequence[DayCounts]) -> str:
