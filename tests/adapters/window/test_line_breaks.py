@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -90,8 +91,14 @@ def test_the_guided_window_wraps_chinese_between_characters(desktop):
             font = tk.font.nametofont(str(label.cget("font")), root=root)
             assert all(font.measure(line) <= int(label.cget("wraplength")) for line in shown)
             assert all(line[0] not in NO_LINE_START for line in shown[1:])
-        # Tk draws CJK through fontconfig (Xft): a font with the glyphs must be found for it.
-        assert font.measure("坐") > font.measure("i")
+        # Tk draws each character through fontconfig (Xft), falling back to a font that has it: one
+        # must cover every character shown, or Tk draws boxes.
+        shown_chars = {c for label in labels for c in label.given_text if has_cjk(c)}
+        charset = " ".join(f"{ord(c):x}" for c in sorted(shown_chars))
+        covering = subprocess.run(
+            ["fc-list", f":charset={charset}", "family"], capture_output=True, text=True
+        )
+        assert covering.stdout.strip(), f"no font covers {''.join(sorted(shown_chars))}"
         window.view.set_text_scale(0.8)  # a smaller font: the lines break anew, longer
         root.update()
         assert all(len(label.cget("text").split("\n")) <= len(label.given_text) for label in labels)
