@@ -58,6 +58,24 @@ def test_the_wheel_holds_data_assets_and_the_example_config(dist):
     assert not any("__pycache__" in n or n.startswith("tests/") for n in names)
 
 
+def test_the_wheel_carries_every_languages_compiled_catalog(dist):
+    """The .mo files are not committed: the build compiles them (hatch_build.py), and gettext finds
+    them in the installed package."""
+    import gettext
+
+    from deskbreak.i18n import DOMAIN, TRANSLATED
+
+    wheel, _ = dist
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    for language in TRANSLATED:
+        mo = f"deskbreak/locale/{language}/LC_MESSAGES/{DOMAIN}.mo"
+        assert mo in names, language
+        with archive.open(mo) as file:
+            catalog = gettext.GNUTranslations(file)
+        assert catalog.info()["language"] == language
+
+
 def test_the_sdist_holds_what_a_rebuild_needs(dist):
     _, sdist = dist
     names = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n}
@@ -67,6 +85,10 @@ def test_the_sdist_holds_what_a_rebuild_needs(dist):
         "config.example.toml",
         "deskbreak/data/stretches.toml",
         "tests/test_packaging.py",
+        "babel.cfg",
+        "hatch_build.py",
+        "deskbreak/locale/deskbreak.pot",
+        "deskbreak/locale/pl/LC_MESSAGES/deskbreak.po",
     ):
         assert needed in names
     assert any(n.startswith("assets/") for n in names)
@@ -123,6 +145,16 @@ def test_a_venv_install_runs_the_console_script(dist, tmp_path):
         [exe, "config", "show"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
     )
     assert shown.returncode == 0 and "interval_minutes = 45" in shown.stdout
+    german = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "from deskbreak import i18n; print(i18n.locale_dir())"],
+        capture_output=True,
+        text=True,
+        env={**env, "LANGUAGE": "de"},
+        cwd=tmp_path,
+        timeout=60,
+    )
+    installed_locale = Path(german.stdout.strip())
+    assert str(venv) in str(installed_locale) and (installed_locale / "de/LC_MESSAGES/deskbreak.mo").is_file()
     found = subprocess.run(
         [str(venv / "bin" / "python"), "-c", "import deskbreak; print(deskbreak.__file__)"],
         capture_output=True,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..assets import use_desktop_locale_formats
 from ..core.locale_formats import weekday_date_time
+from .language import set_command_language
 
 if TYPE_CHECKING:
     from ..core.config import Config
@@ -137,6 +138,7 @@ def _is_run(argv: list[str]) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     use_desktop_locale_formats()  # times and dates in the desktop's locale (one line of a shipped table)
+    set_command_language(argv)  # before any parser: their help texts are translated as added
     if _is_run(argv):
         try:
             return cmd_run(build_run_parser().parse_args(argv[1:] if argv and argv[0] == "run" else argv))

@@ -93,6 +93,11 @@ class SyncConfig:
     machine_name: str = default("sync.machine_name")
 
 
+@dataclass(frozen=True)
+class InterfaceConfig:
+    language: str = default("interface.language")  # "auto" (the desktop's) or a shipped language
+
+
 _SECTION_TYPES: dict[str, type[Any]] = {
     "schedule": ScheduleConfig,
     "stretches": StretchesConfig,
@@ -101,6 +106,7 @@ _SECTION_TYPES: dict[str, type[Any]] = {
     "calendar": CalendarConfig,
     "goals": GoalsConfig,
     "sync": SyncConfig,
+    "interface": InterfaceConfig,
 }
 
 
@@ -113,6 +119,7 @@ class Config:
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     goals: GoalsConfig = field(default_factory=GoalsConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)
+    interface: InterfaceConfig = field(default_factory=InterfaceConfig)
     source: str = "<defaults>"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .. import i18n
 from . import catalog as catalog_model
 from .config_checks import MISSING, Reader
 from .config_kinds import (
@@ -26,7 +27,7 @@ from .config_kinds import (
 )
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SECTIONS = ("schedule", "stretches", "prompt", "activity", "calendar", "goals", "sync")
+SECTIONS = ("schedule", "stretches", "prompt", "activity", "calendar", "goals", "sync", "interface")
 WORKDAY = ["09:00-12:30", "13:30-17:30"]
 # A config is a few kilobytes; an .ics export of years of meetings a few megabytes. Anything larger
 # is the wrong file, and reading it whole would hold the daemon up.
@@ -334,6 +335,16 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         'this machine\'s name as your other machines show it; `""` = the host name',
         'This machine\'s name on your other machines ("the laptop"); "" uses the host name.',
+    ),
+    Setting(
+        "interface",
+        "language",
+        OneOf(("auto", *i18n.SHIPPED)),
+        "auto",
+        f'`"auto"` = the desktop\'s; or one of {", ".join(i18n.SHIPPED)}',
+        '"auto" follows the desktop\'s language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG; on Windows and '
+        f"macOS the system's setting); a code shows deskbreak in that language: {', '.join(i18n.SHIPPED)}. "
+        "It stays on this machine (sync shares no settings).",
     ),
 )
 

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..adapters.locale import adopt_language
 from ..i18n import N_, _
 from ..ports import Notice, NotifierError
 
@@ -61,6 +62,8 @@ def reload_config(daemon: Daemon, reason: str) -> dict[str, Any]:
         daemon.config_error = None
         after = config_change.upcoming_times(daemon.state, now, daemon.plan)
         lines = config_change.summary(old, new, before, after, daemon.plan.zone, now)
+    if new.interface.language != old.interface.language:  # texts shown from now on speak it
+        adopt_language(new.interface.language)
     log.info("config reloaded from %s (%s): %s", path, reason, "; ".join(lines))
     return {"ok": True, "changed": lines, "config": str(path)}
 

@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..adapters.locale import adopt_language
 from ..i18n import _
 from ..paths import Paths, default_paths
 from ..ports import Notice, Notifier, NotifierError
@@ -132,6 +133,7 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
+    adopt_language(config.interface.language)
     instance = acquire_instance(paths)
     if instance is None:
         return EXIT_FAILURE
