@@ -12,6 +12,7 @@ from . import forecast
 from . import schedule as core
 from .config import Config
 from .config_schema import SETTINGS
+from .locale_formats import clock
 from .workhours import Plan
 
 COUNT = 3
@@ -23,8 +24,7 @@ def upcoming_times(state: core.State, now: datetime, plan: Plan, count: int = CO
 
 def _clock(at: datetime, zone: tzinfo, now: datetime) -> str:
     local = at.astimezone(zone)
-    same_day = local.date() == now.astimezone(zone).date()
-    return local.strftime("%H:%M" if same_day else "%a %H:%M")
+    return clock(local, now.astimezone(zone).date())
 
 
 def times_text(times: Sequence[datetime], zone: tzinfo, now: datetime) -> str:

@@ -16,6 +16,7 @@ from . import rotation as rot
 from .breaks import credit_idle, guiding, natural_break
 from .calls import GNOME_BREAK, call_reason, recheck_after, waits_for_its_end
 from .config import ActivityConfig
+from .locale_formats import clock
 from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, SKIPPED, SNOOZED, PromptOutcome
 from .state import (
     UNKNOWN_MOMENT,
@@ -225,7 +226,7 @@ def _no_prompt_because(state: State, plan: Plan, now: datetime) -> str:
         return "no work hours ahead"
     local, today = due.astimezone(plan.zone), now.astimezone(plan.zone).date()
     # On Sunday "due at 09:45" reads as today: another day is named.
-    when = local.strftime("%H:%M") if local.date() == today else local.strftime("%a %H:%M")
+    when = clock(local, today)
     return f"the next one is due at {when}"
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..ports import Prompt, TrayView
 from .catalog import Catalog, Stretch
+from .locale_formats import clock, short_time, weekday_time
 from .outcomes import DONE, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 from .outlook import Outlook
 from .state import Phase, State
@@ -73,21 +74,19 @@ def answer_line(
     if outcome.outcome == DONE:
         return f"{name} done · {done_today} of {goal} today"
     if outcome.outcome == SNOOZED:
-        until = f" until {snoozed_until.astimezone(zone).strftime('%H:%M')}" if snoozed_until else ""
+        until = f" until {short_time(snoozed_until.astimezone(zone))}" if snoozed_until else ""
         return f"{name} snoozed{until} · {done_today} of {goal} done today"
     if outcome.outcome == SKIPPED:
         return f"{name} skipped · {done_today} of {goal} done today"
     if outcome.outcome == NATURAL_BREAK and outcome.answered_at is not None:
-        began, ended = (
-            t.astimezone(zone).strftime("%H:%M") for t in (outcome.prompted_at, outcome.answered_at)
-        )
+        began, ended = (short_time(t.astimezone(zone)) for t in (outcome.prompted_at, outcome.answered_at))
         return f"natural break {began}-{ended}"
     return f"{name} {outcome.outcome.replace('_', ' ')}"
 
 
 def _clock(at: datetime, now: datetime) -> str:
-    """`14:30` today, `Mon 09:00` on another day (both in the same zone)."""
-    return at.strftime("%H:%M") if at.date() == now.date() else at.strftime("%a %H:%M")
+    """`14:30` today, `Mon 09:00` on another day (both in the same zone), in the user's locale."""
+    return clock(at, now.date())
 
 
 def headline(look: Outlook, state: State, catalog: Catalog, zone: tzinfo) -> str:
@@ -107,7 +106,7 @@ def headline(look: Outlook, state: State, catalog: Catalog, zone: tzinfo) -> str
     if look.next_prompt_at is None:
         return "No work hours ahead"
     if look.off_until is not None:
-        return f"Off until {look.off_until.astimezone(zone).strftime('%a %H:%M')}"
+        return f"Off until {weekday_time(look.off_until.astimezone(zone))}"
     return f"Next stretch {_clock(look.next_prompt_at.astimezone(zone), zone_now)} · {name}"
 
 
