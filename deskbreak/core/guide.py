@@ -180,7 +180,7 @@ def skip_lead_in(state: Guide, now: datetime) -> tuple[Guide, tuple[str, ...]]:
 def seconds_left(state: Guide, now: datetime) -> int:
     """The whole seconds shown on the countdown (rounded up: it shows 1 until the very end)."""
     if state.running and state.since is not None:
-        state, _ = advance(state, now)
+        state, _cues = advance(state, now)
     return max(0, math.ceil(state.remaining - 1e-9))
 
 
