@@ -27,14 +27,15 @@ BOM = "\ufeff"
 
 # What tomllib's messages mean, said as what was expected there (first match wins). tomllib's
 # messages are matched in English (it has no other); what they mean is translated where shown.
+# Each is formatted (with no fields), so a brace is written doubled: "{{" shows as "{".
 # Translators: the texts below end "expected ..." in a config error; keep what is quoted, the
-# brackets and the # as written: they are TOML the user types.
+# brackets and the # as written: they are TOML the user types. Braces are written doubled ("{{", "}}").
 _TOML_EXPECTED = (
-    ("Invalid value", N_('a value after "=": a number, "text", true or false, [a list] or {a table}')),
+    ("Invalid value", N_('a value after "=": a number, "text", true or false, [a list] or {{a table}}')),
     ("Invalid statement", N_("a key = value line, a [table] header or a # comment")),
     ("Expected '=' after a key", N_('a "=" after the key, then a value')),
     ("Unclosed array", N_('a "]" closing the list (its items separated by commas)')),
-    ("Unclosed inline table", N_('a "}" closing the inline table (its entries separated by commas)')),
+    ("Unclosed inline table", N_('a "}}" closing the inline table (its entries separated by commas)')),
     ("Illegal character '\\n'", N_("a closing quote on the same line")),
     ("Unterminated string", N_("a closing quote on the same line")),
     ("Expected newline or end of document", N_("one key = value per line")),
@@ -56,7 +57,7 @@ _TOML_EXPECTED = (
 
 
 def _toml_expected(reason: str) -> str:
-    found = (_(expected) for start, expected in _TOML_EXPECTED if reason.startswith(start))
+    found = (_(expected).format() for start, expected in _TOML_EXPECTED if reason.startswith(start))
     # Translators: {reason} is the TOML parser's own message, in English.
     return next(found, _("valid TOML ({reason})").format(reason=reason))
 

@@ -126,7 +126,10 @@ class Journal:
             fd = self._open()
             written = os.write(fd, line)
             if written != len(line):
-                raise OSError(f"only {written} of {len(line)} bytes written")
+                # The reason reaches the user in the journal's problem line: it is translated.
+                raise OSError(
+                    _("only {written} of {total} bytes written").format(written=written, total=len(line))
+                )
             os.fsync(fd)
         except OSError as exc:
             self.needs_rewrite = True
