@@ -29,8 +29,8 @@ CORE_STDLIB = {
 }
 # Which top-level parts of deskbreak each folder may import: cli -> daemon -> adapters -> store ->
 # core -> ports/paths. The socket's client is neutral: the CLI, the daemon and the windows' processes
-# (adapters) all speak through it, and it knows only the core's protocol.
-# i18n holds the process's language: every layer translates what it shows through it.
+# (adapters) all speak through it, and it knows only the core's protocol. The user's language
+# (i18n) is read by every layer that builds a text.
 BELOW_ADAPTERS = {"core", "store", "ports", "paths", "assets", "control_client", "i18n"}
 MAY_IMPORT = {
     "core": {"core", "ports", "i18n"},
@@ -110,7 +110,7 @@ def test_the_socket_client_imports_only_the_core(module):
     assert wrong == []
 
 
-def test_only_the_ports_paths_assets_i18n_and_the_socket_client_sit_at_the_top():
+def test_only_the_ports_paths_assets_and_the_socket_client_sit_at_the_top():
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert top == [
         "__init__.py",
