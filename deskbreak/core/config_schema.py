@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..i18n import N_
+from .. import i18n
 from . import catalog as catalog_model
 from .config_checks import MISSING, Reader
 from .config_kinds import (
@@ -168,7 +168,7 @@ SETTINGS: tuple[Setting, ...] = (
         "stretches",
         "postures",
         # Translators: in "at least one posture" (a config error).
-        Names(N_("posture"), N_("postures"), options=catalog_model.POSTURES, at_least_one=True),
+        Names(i18n.N_("posture"), i18n.N_("postures"), options=catalog_model.POSTURES, at_least_one=True),
         ["seated", "standing"],
         "which postures may be offered (`floor` too, if you like)",
         'Which stretches may be offered: "seated", "standing" and/or "floor".',
@@ -177,7 +177,7 @@ SETTINGS: tuple[Setting, ...] = (
         "stretches",
         "exclude",
         # Translators: in config errors: "a known stretch id", "a list of stretch ids".
-        Names(N_("stretch id"), N_("stretch ids"), known=None),
+        Names(i18n.N_("stretch id"), i18n.N_("stretch ids"), known=None),
         [],
         "stretch ids never to offer (built-in or your own; an unknown id is an error)",
         "Stretch ids never to offer (see `deskbreak stretches`).",
@@ -186,7 +186,7 @@ SETTINGS: tuple[Setting, ...] = (
         "stretches",
         "focus",
         # Translators: in config errors: "a known body area", "a list of body areas".
-        Names(N_("body area"), N_("body areas"), known=catalog_model.AREAS),
+        Names(i18n.N_("body area"), i18n.N_("body areas"), known=catalog_model.AREAS),
         [],
         f"body areas whose stretches come up about twice as often: {_AREAS}",
         f"Body areas to favour; their stretches come up about twice as often. Areas: {_AREAS}.",
@@ -309,7 +309,7 @@ SETTINGS: tuple[Setting, ...] = (
         "calendar",
         "ics",
         # Translators: in config errors: "a list of paths of .ics files".
-        Names(N_("path of an .ics file"), N_("paths of .ics files")),
+        Names(i18n.N_("path of an .ics file"), i18n.N_("paths of .ics files")),
         [],
         f"local `.ics` files whose meetings hold prompts back (regular files, {ICS_MAX_BYTES >> 20} MiB at most)",
         'Local .ics files whose busy events (meetings) hold prompts back, e.g. ["~/cal/work.ics"].',
@@ -326,7 +326,7 @@ SETTINGS: tuple[Setting, ...] = (
         "sync",
         "folder",
         # Translators: what a config value should be; "" is written in the config as shown.
-        Text(N_('a folder path, or "" for no sync')),
+        Text(i18n.N_('a folder path, or "" for no sync')),
         "",
         "a folder your sync engine (Syncthing, Nextcloud...) keeps in step between your machines; "
         '`""` = no sync',
@@ -337,7 +337,7 @@ SETTINGS: tuple[Setting, ...] = (
         "sync",
         "machine_name",
         # Translators: what a config value should be: a machine's name.
-        Text(N_("a name"), 64),
+        Text(i18n.N_("a name"), 64),
         "",
         'this machine\'s name as your other machines show it; `""` = the host name',
         'This machine\'s name on your other machines ("the laptop"); "" uses the host name.',
