@@ -92,6 +92,7 @@ def answer_line(
         began, ended = (
             t.astimezone(zone).strftime("%H:%M") for t in (outcome.prompted_at, outcome.answered_at)
         )
+        # Translators: the user was away from the computer from {began} to {ended} ("10:05-10:12").
         return _("natural break {began}-{ended}").format(began=began, ended=ended)
     if outcome.outcome == IGNORED:
         return _("{name} ignored").format(**counts)
