@@ -51,8 +51,8 @@ def find_session(paths: Paths, environ: Mapping[str, str] = os.environ) -> Sessi
     except ControlError as error:
         return Session(PREDICTED, predict(environ), problem=str(error))
     if not isinstance(reply.get("facts"), dict):  # a daemon from before `facts`
-        error = reply["error"] if "error" in reply else _("no facts")
-        why = _("it does not say what it uses ({error}): restart it").format(error=error)
+        said = reply["error"] if "error" in reply else _("no facts")
+        why = _("it does not say what it uses ({error}): restart it").format(error=said)
         return Session(PREDICTED, predict(environ), problem=why)
     return Session(DAEMON, reply["facts"], reply)
 
@@ -201,7 +201,7 @@ def check_window(session: Session) -> Check:
         return Check(N_("guided window"), True, session.note(detail), source=session.source)
     why = window["why_not"]
     return Check(
-        "guided window",
+        N_("guided window"),
         False,
         session.note(_("cannot open: {why}").format(why=why)),
         fixes.window_fix(why),

@@ -105,12 +105,12 @@ def predicted_lines(old: Config | None, new: Config, now: datetime | None = None
 
     now = now or datetime.now(UTC)
     catalog = builtin_catalog()
-    new_plan, _ = build_plan(new, catalog, resolve_zone(new.schedule.timezone))
+    new_plan, _new_catalog = build_plan(new, catalog, resolve_zone(new.schedule.timezone))
     state = core.start(now, seed=forecast.daily_seed(now, new_plan.zone))
     after = config_change.upcoming_times(state, now, new_plan)
     if old is None:
         times = config_change.times_text(after, new_plan.zone, now)
         return [_("next prompts: (invalid before) → {times}").format(times=times)]
-    old_plan, _ = build_plan(old, catalog, resolve_zone(old.schedule.timezone))
+    old_plan, _old_catalog = build_plan(old, catalog, resolve_zone(old.schedule.timezone))
     before = config_change.upcoming_times(state, now, old_plan)
     return config_change.summary(old, new, before, after, new_plan.zone, now)

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from ..store.history import History
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+# The widths of `stats`' table columns: day, done, snoozed, skipped, ignored, breaks.
+COLUMN_WIDTHS = (16, 5, 9, 9, 9, 8)
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -175,14 +177,14 @@ def print_summary(summary: Summary, catalog: Catalog, requested_start: date | No
     if requested_start is not None and summary.start_day > requested_start:
         first = summary.start_day.strftime("%a %Y-%m-%d")
         print(_("(your history starts on {date}: earlier days are left out)").format(date=first))
-    day, done, snoozed, skipped, ignored, breaks = _column_headers()
-    print(f"{day:<16}{done:>5}{snoozed:>9}{skipped:>9}{ignored:>9}{breaks:>8}")
+    headers = _column_headers()
+    # A header longer in the user's language widens its column: one space always parts two columns.
+    widths = [max(width, len(header) + 1) for width, header in zip(COLUMN_WIDTHS, headers, strict=True)]
+    print(_table_row(headers, widths))
     for day in summary.days:
         mark = "✓" if day.done >= summary.goal else (" " if day.day in summary.work_days else "·")
-        print(
-            f"{day.day.strftime('%a %Y-%m-%d'):<16}{day.done:>5}{day.snoozed:>9}{day.skipped:>9}"
-            f"{day.ignored:>9}{day.natural_breaks:>8} {mark}"
-        )
+        counts = (day.done, day.snoozed, day.skipped, day.ignored, day.natural_breaks)
+        print(f"{_table_row((day.day.strftime('%a %Y-%m-%d'), *counts), widths)} {mark}")
     # Translators: the legend under the table: ✓ and · mark the days in its last column.
     legend = _("✓ goal met ({goal} done)   · not a work day (neither breaks nor extends a streak)")
     print(legend.format(goal=summary.goal))
@@ -210,6 +212,14 @@ def print_summary(summary: Summary, catalog: Catalog, requested_start: date | No
     elif least is not None and least != summary.most_done:
         parts.append(_("least done: {stretch}").format(stretch=name(least)))
     print("   ".join(parts))
+
+
+def _table_row(cells: tuple[object, ...], widths: list[int]) -> str:
+    """The day left-aligned, the counts right-aligned, each in its column's width."""
+    first, *rest = cells
+    return f"{first!s:<{widths[0]}}" + "".join(
+        f"{cell!s:>{width}}" for cell, width in zip(rest, widths[1:], strict=True)
+    )
 
 
 def _column_headers() -> tuple[str, str, str, str, str, str]:
