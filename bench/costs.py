@@ -20,13 +20,24 @@ import resource
 import statistics
 import subprocess
 import time
+import tomllib
 from dataclasses import dataclass
 
 from interpreter import PY
 from procfs import CLOCK_TICKS, Sample
 from subjects import REPO, Daemon
 
-ENTRY = "import sys; from deskbreak.cli import main; sys.exit(main())"  # what the console script runs
+
+def console_entry(pip_wrapper: bool = False) -> str:
+    """What the installed `deskbreak` script runs: pyproject's `[project.scripts]` entry. pip's
+    (and pipx's) generated script imports `re` first (distlib's template; uv's does not)."""
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+    module, function = scripts["deskbreak"].split(":")
+    entry = f"import sys; from {module} import {function}; sys.exit({function}())"
+    return f"import re; {entry}" if pip_wrapper else entry
+
+
+ENTRY = console_entry()
 FOLLOW_CLIENT = """
 import resource, sys
 from deskbreak.control_client import ControlClient
@@ -67,12 +78,22 @@ class Paired:
         )
 
 
-def versus_floor(args: list[str], env: dict[str, str], runs: int = 20) -> Paired:
+def as_installed(env: dict[str, str]) -> dict[str, str]:
+    """`env` for a command run as an installed one: its modules' bytecode cached (pip compiles it at
+    install), so a PYTHONDONTWRITEBYTECODE in the bench's own environment is dropped, and each
+    command runs once before it is timed to write the repo's `__pycache__`."""
+    return {key: value for key, value in env.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+
+def versus_floor(args: list[str], env: dict[str, str], runs: int = 20, entry: str = ENTRY) -> Paired:
     """`deskbreak ARGS` and a bare `python -c pass`, interleaved (floor first, then the command)."""
+    env = as_installed(env)
+    floor_argv, command_argv = [PY, "-c", "pass"], [PY, "-c", entry, *args]
+    _timed(floor_argv, env), _timed(command_argv, env)  # bytecode written, caches warm: not counted
     floor, command = [], []
     for _ in range(runs):
-        floor.append(_timed([PY, "-c", "pass"], env))
-        command.append(_timed([PY, "-c", ENTRY, *args], env))
+        floor.append(_timed(floor_argv, env))
+        command.append(_timed(command_argv, env))
     med = statistics.median
     return Paired(
         runs,
@@ -108,7 +129,8 @@ def _pid(daemon: Daemon) -> int:
 def polling_cost(daemon: Daemon, idle_percent: float, calls: int = 40) -> BarCost:
     """`deskbreak status --short` run `calls` times against `daemon` (one after another)."""
     before = Sample.take(_pid(daemon))
-    cpus = [_timed([PY, "-c", ENTRY, "status", "--short"], daemon.env)[1] for _ in range(calls)]
+    env = as_installed(daemon.env)
+    cpus = [_timed([PY, "-c", ENTRY, "status", "--short"], env)[1] for _ in range(calls)]
     after = Sample.take(_pid(daemon))
     return BarCost(calls, statistics.median(cpus), _daemon_seconds(before, after, idle_percent) / calls)
 

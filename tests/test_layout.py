@@ -30,15 +30,22 @@ CORE_STDLIB = {
 # Which top-level parts of deskbreak each folder may import: cli -> daemon -> adapters -> store ->
 # core -> ports/paths. The socket's client is neutral: the CLI, the daemon and the windows' processes
 # (adapters) all speak through it, and it knows only the core's protocol.
-BELOW_ADAPTERS = {"core", "store", "ports", "paths", "assets", "control_client"}
+# i18n holds the process's language: every layer translates what it shows through it.
+BELOW_ADAPTERS = {"core", "store", "ports", "paths", "assets", "control_client", "i18n"}
 MAY_IMPORT = {
-    "core": {"core", "ports"},
-    "store": {"core", "store", "ports", "paths", "assets"},
+    "core": {"core", "ports", "i18n"},
+    "store": {"core", "store", "ports", "paths", "assets", "i18n"},
     "adapters": BELOW_ADAPTERS | {"adapters"},
     "daemon": BELOW_ADAPTERS | {"adapters", "daemon"},
     "cli": BELOW_ADAPTERS | {"adapters", "daemon", "cli"},
 }
-TOP_MAY_IMPORT = {"control_client.py": {"core", "paths"}}
+# The runtime folder's rule stands alone (a status bar's one-shot command reads it first); the
+# console script's entry serves that command with it and hands everything else to the CLI.
+TOP_MAY_IMPORT = {
+    "control_client.py": {"core", "paths"},
+    "runtime.py": set(),
+    "entry.py": {"runtime", "paths", "cli"},
+}
 CLOCK_CALLS = {"now", "utcnow", "today", "time", "monotonic", "sleep"}
 
 
@@ -109,6 +116,16 @@ def test_the_socket_client_imports_only_the_core(module):
     assert wrong == []
 
 
-def test_only_the_ports_paths_assets_and_the_socket_client_sit_at_the_top():
+def test_only_the_ports_paths_assets_i18n_the_entry_and_the_socket_client_sit_at_the_top():
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__.py", "__main__.py", "assets.py", "control_client.py", "paths.py", "ports.py"]
+    assert top == [
+        "__init__.py",
+        "__main__.py",
+        "assets.py",
+        "control_client.py",
+        "entry.py",
+        "i18n.py",
+        "paths.py",
+        "ports.py",
+        "runtime.py",
+    ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .protocol import PAUSE_HELP, ProtocolError, pause_spec, show_value
+from .status_forms import FORMS as STATUS_FORMS
 
 Surface = Literal["cli", "tray", "notification", "window"]
 MAX_SNOOZE = 240  # minutes
@@ -100,6 +101,13 @@ def _pause(arg: object) -> str | None:
     return None
 
 
+def _status(arg: object) -> str | None:
+    """The form to render the status in as well (the one-shot CLI prints it as the daemon sent it)."""
+    if arg in STATUS_FORMS:
+        return None
+    return f"status takes a form ({', '.join(STATUS_FORMS)}), got {show_value(arg)}"
+
+
 def _next(arg: object) -> str | None:
     if _int_in(arg, 1, MAX_NEXT):
         return None
@@ -122,7 +130,7 @@ def _command(
 COMMANDS: Mapping[str, Command] = {
     command.name: command
     for command in (
-        _command("status", "what the running daemon is doing", {"cli", "tray", "window"}),
+        _command("status", "what the running daemon is doing", {"cli", "tray", "window"}, _status),
         _command("now", "prompt a stretch now", {"cli"}),
         _command(
             "show", "the stretch due, or one now, in the guided stretch window", _EVERYWHERE - {"window"}
