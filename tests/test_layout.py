@@ -42,7 +42,7 @@ MAY_IMPORT = {
 # The runtime folder's rule stands alone (a status bar's one-shot command reads it first); the
 # console script's entry serves that command with it and hands everything else to the CLI.
 TOP_MAY_IMPORT = {
-    "control_client.py": {"core", "paths"},
+    "control_client.py": {"core", "paths", "i18n"},
     "runtime.py": set(),
     "entry.py": {"runtime", "paths", "cli"},
 }
