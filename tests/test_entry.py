@@ -111,25 +111,32 @@ def through_full_cli(env: dict[str, str], args: list[str]) -> subprocess.Complet
     return subprocess.run([sys.executable, "-c", FULL_CLI, *args], env=env, capture_output=True, timeout=30)
 
 
-def same_as_full_cli(env: dict[str, str], args: list[str], home: Path) -> set[str]:
-    """Runs `args` both ways; asserts the same stdout, stderr and exit code; what the entry loaded."""
+def same_as_full_cli(env: dict[str, str], args: list[str], home: Path, moving: bool = False) -> set[str]:
+    """Runs `args` both ways; asserts the same stdout, stderr and exit code; what the entry loaded.
+    `moving`: the status moves with the clock (progress), so the entry may run once more when its
+    run and the full CLI's straddle a change; a difference twice in a row is no such straddle."""
     fast, loaded = through_entry(env, args, home)
     full = through_full_cli(env, args)
+    if moving and (fast.returncode, fast.stdout, fast.stderr) != (full.returncode, full.stdout, full.stderr):
+        fast, loaded = through_entry(env, args, home)
     assert (fast.returncode, fast.stdout, fast.stderr) == (full.returncode, full.stdout, full.stderr), args
     return loaded
 
 
 def test_with_a_daemon_each_form_prints_the_full_clis_bytes_without_its_imports(env, home, daemon):
+    paused = daemon.cli("pause")  # until resumed: a status that stands still
+    assert paused.returncode == 0, paused.stderr
     for args in ONE_SHOT:
         assert "deskbreak.cli" not in same_as_full_cli(env, args, home), args
         done, loaded = through_entry(env, args, home, bare=True)
         assert done.returncode == 0 and done.stdout, args
         assert never_loaded_but_loaded(loaded) == [], args
-    paused = daemon.cli("pause", "30m")
-    assert paused.returncode == 0, paused.stderr
-    for args in (["status", "--short", "--ascii"], ["status", "--waybar"], ["status"]):
-        assert "deskbreak.cli" not in same_as_full_cli(env, args, home), args
     assert through_entry(env, ["status", "--short"], home)[0].stdout == b"paused\n"
+    resumed = daemon.cli("resume")
+    assert resumed.returncode == 0, resumed.stderr
+    for args in ONE_SHOT:
+        assert "deskbreak.cli" not in same_as_full_cli(env, args, home, moving=True), args
+    assert through_entry(env, ["status", "--short", "--ascii"], home)[0].stdout.startswith(b"next ")
 
 
 def test_the_import_check_can_fail(env, home):

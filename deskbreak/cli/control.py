@@ -4,7 +4,8 @@ resume|next|reload|quit`.
 
 Each sends one request over the control socket and turns the reply into output and an exit code:
 0 ok, 1 the daemon refused (its error is printed), 2 a bad argument, 3 no daemon running.
-Light on imports: a status bar may run `deskbreak status --short` every few seconds.
+Light on imports: a status bar's one-shot `deskbreak status` is served by `deskbreak/entry.py`
+without this module, which answers it when that cannot (an error to explain, no daemon, `--follow`).
 """
 
 from __future__ import annotations
