@@ -4,7 +4,8 @@
 as it is (the command table checks it there) and adds to a status reply what a status bar needs:
 pid, version and schema (today's counts come from the daemon, which caches them: no disk read per
 poll), and for `status` with a form the text `deskbreak status` prints, so the one-shot command
-prints it without formatting. It also gives the streams (`follow`, `events`) their queues on the daemon's event hub.
+prints it without formatting. It also gives the streams (`follow`, `events`) their queues on the
+daemon's event hub.
 
 Threads: called on the control server's client threads; the daemon serialises the commands.
 """
