@@ -20,7 +20,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...i18n import N_
 from ..activity.base import LogOnce
 from .base import UNKNOWN_CALL, CallSample, in_use_by
 
@@ -78,9 +77,9 @@ class PulseMicrophoneSense:
 
     def __init__(self, environ: Mapping[str, str] | None = None, server: str | None = None) -> None:
         if importlib.util.find_spec("pulsectl") is None:
-            raise ImportError(N_("pulsectl is not installed"))
+            raise ImportError("pulsectl is not installed")
         if ctypes.util.find_library("pulse") is None:
-            raise OSError(N_("libpulse is not installed (Debian: libpulse0)"))
+            raise OSError("libpulse is not installed (Debian: libpulse0)")
         env = os.environ if environ is None else environ
         # libpulse reads PULSE_SERVER itself; passing it keeps an injected environment honest.
         self._server = server or env.get("PULSE_SERVER") or None
