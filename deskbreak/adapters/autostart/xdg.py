@@ -62,6 +62,7 @@ class XdgAutostart:
     def status(self) -> AutostartStatus:
         keys = self._read()
         if keys is None:
+            # Translators: autostart status: deskbreak does not start with the desktop session.
             return AutostartStatus(self.method, str(self.path), False, False, _("not enabled"))
         managed = keys.get(MARKER) == "true"
         off = keys.get("Hidden") == "true" or keys.get("X-GNOME-Autostart-enabled") == "false"

@@ -15,7 +15,7 @@ from ...assets import asset_path
 from ...core import guide
 from ...core.catalog import Stretch
 from ...core.safety import SAFETY_NOTE
-from ...i18n import _
+from ...i18n import _, pgettext
 from .theme import Palette, Rect
 
 if TYPE_CHECKING:
@@ -228,8 +228,8 @@ class View:
             self.picture.configure(image=self._image(*self._picture_key))
         holding = state.phase == guide.HOLDING or state.phase == guide.FINISHED
         self.count.configure(
-            # Translators: shown in place of the countdown when every hold is finished.
-            text=_("Done") if state.phase == guide.FINISHED else f"{seconds}",
+            # Translators: shown in place of the countdown when every hold is finished (not the button).
+            text=pgettext("countdown", "Done") if state.phase == guide.FINISHED else f"{seconds}",
             fg=self.p.accent if holding else self.p.muted,
         )
         self.phase.configure(text=label)
