@@ -29,11 +29,12 @@ CORE_STDLIB = {
 }
 # Which top-level parts of deskbreak each folder may import: cli -> daemon -> adapters -> store ->
 # core -> ports/paths. The socket's client is neutral: the CLI, the daemon and the windows' processes
-# (adapters) all speak through it, and it knows only the core's protocol.
-BELOW_ADAPTERS = {"core", "store", "ports", "paths", "assets", "control_client"}
+# (adapters) all speak through it, and it knows only the core's protocol. The user's language
+# (i18n) is read by every layer that builds a text.
+BELOW_ADAPTERS = {"core", "store", "ports", "paths", "assets", "control_client", "i18n"}
 MAY_IMPORT = {
-    "core": {"core", "ports"},
-    "store": {"core", "store", "ports", "paths", "assets"},
+    "core": {"core", "ports", "i18n"},
+    "store": {"core", "store", "ports", "paths", "assets", "i18n"},
     "adapters": BELOW_ADAPTERS | {"adapters"},
     "daemon": BELOW_ADAPTERS | {"adapters", "daemon"},
     "cli": BELOW_ADAPTERS | {"adapters", "daemon", "cli"},
@@ -111,4 +112,12 @@ def test_the_socket_client_imports_only_the_core(module):
 
 def test_only_the_ports_paths_assets_and_the_socket_client_sit_at_the_top():
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__.py", "__main__.py", "assets.py", "control_client.py", "paths.py", "ports.py"]
+    assert top == [
+        "__init__.py",
+        "__main__.py",
+        "assets.py",
+        "control_client.py",
+        "i18n.py",
+        "paths.py",
+        "ports.py",
+    ]
