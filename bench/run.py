@@ -55,7 +55,7 @@ from measures import (
     timed_cli,
 )
 from peer import missing as peer_missing
-from peer import start_workrave
+from peer import sharing_peers, start_workrave
 from procfs import Sample
 from report import ICON_MAX, PROMPT_MAX, Row, footprint_rows, mb, peer_rows, render, write_readme
 from snitray import SniHost
@@ -158,7 +158,7 @@ def run(
         for ref in references:
             ref.start = Sample.take(ref.proc.pid)
 
-    peer = None
+    peer, peer_sharers = None, set[int]()
     if sni is not None and not peer_missing():
         peer = start_workrave(
             procs,
@@ -169,12 +169,16 @@ def run(
         print(f"  {peer.label}: icon {peer.tray} after {seconds([peer.icon_after])}", flush=True)
         time.sleep(0.5)
         peer.start = Sample.take(peer.proc.pid)
+        peer_sharers = set(sharing_peers(peer.proc.pid))
     measured = [floor] + [d for d, _ in daemons] + references + ([peer] if peer else [])
     print(f"idling {idle:.0f} s...", flush=True)
     for m in sorted(measured, key=lambda m: m.start.at):
         time.sleep(max(0.0, m.start.at + idle - time.monotonic()))
         m.end = Sample.take(m.proc.pid)
         m.rates = m.end.since(m.start)
+    sharers = sorted(set(sharing_peers(peer.proc.pid)) | peer_sharers) if peer else []
+    if sharers:
+        print(f"  warning: other Workrave processes on this machine ({sharers}) share its pages", flush=True)
 
     # Prompt latency, after the idle period: the notifier of every daemon subscribes to the server's
     # NotificationClosed signals, so other clients' prompts would wake the idle ones up.
@@ -219,6 +223,14 @@ def run(
     if peer is not None:
         rows += [row for row in footprint_rows(peer, f.end, idle, None) if "RSS" not in row.figure]
         rows += peer_rows([d for d, in_hours in daemons if in_hours], peer)
+        if sharers:
+            rows.append(
+                Row(
+                    "workrave (peer): NOT COMPARABLE",
+                    f"other Workrave processes ran on the machine (PIDs {', '.join(map(str, sharers))}):"
+                    " they share its library pages, so its PSS and USS read low; run again alone",
+                )
+            )
     else:
         rows.append(Row("workrave (peer)", "not measured: " + ", ".join(peer_missing() or ["no XFCE stack"])))
     rows += status_bar_rows(daemons, idle)
