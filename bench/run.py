@@ -1,6 +1,6 @@
 """Every deskbreak benchmark figure, from one command: footprint, start-up, prompt latency, stats.
 
-Run:  python bench/run.py [--idle-seconds 120] [--quick] [--readme] [--sni-only]
+Run:  python bench/run.py [--idle-seconds 120] [--quick] [--backends xorg] [--readme] [--sni-only]
 
 Starts its own Xvfb + private D-Bus + dunst + trayer (tests/desktop_stack.py), then:
 1. the floor: a bare `python -c "import time; time.sleep(1e6)"` (RSS/PSS/USS) on the bench's clean
@@ -102,7 +102,9 @@ def run(
     icons = TrayIcons(stack.display)
     has_adapter = (REPO / "deskbreak" / "adapters" / "tray" / "icon.py").exists()
     backends = [] if args.sni_only else tray_backends(stack)
-    if args.quick:
+    if args.backends:
+        backends = [b for b in backends if b in args.backends.split(",")]
+    elif args.quick:
         backends = backends[:1]
     print(
         f"pystray backends importable here: {', '.join(backends) or 'none'}; "
@@ -397,6 +399,11 @@ def main() -> int:
         "--quick",
         action="store_true",
         help="30 s idle, one backend, one prompt (a smoke run; figures are rougher)",
+    )
+    parser.add_argument(
+        "--backends",
+        help="the pystray backends to run, comma-separated (appindicator,gtk,xorg; default: every one"
+        " that imports, the first with --quick)",
     )
     parser.add_argument("--prompts", type=int, default=2, help="prompt latency samples (a minute each)")
     parser.add_argument("--readme", action="store_true", help="write the table into bench/README.md")
