@@ -10,7 +10,8 @@ Checked fully up as a user runs it: its icon docked in the panel, its timer wind
 default), `org.workrave.Workrave` on the bus, its one-second timers running (about 700 wake-ups a
 minute). Most of its private memory is library text only it maps (gtkmm, giomm, its own binary: about
 11 MB), so any other Workrave on the machine (another bench or test run) turns those pages shared
-and halves its USS: two more read 7.9 MB USS / 13.1 MB PSS where it alone reads 20-22 / 25-27.
+and halves its USS: two more read 7.9 MB USS / 13.1 MB PSS where it alone reads 20-22 / 25-27. So does
+any other gtkmm program (waybar, in other test runs on a shared machine: 10.9 MB / 13.4 MB).
 `sharing_peers` finds them, and the run says its figures are not comparable then.
 """
 
@@ -19,31 +20,82 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from subjects import Daemon, Procs
 
 PROGRAM = "workrave"
+OWN_MIN_KB = 256  # a library of Workrave's own that weighs in its USS
 
 
-def sharing_peers(pid: int) -> list[int]:
-    """Other processes on the machine that map `pid`'s executable (other Workraves), which share its
-    library pages and make its PSS and USS read low."""
+def _mapped_files(pid: int) -> set[str]:
     try:
-        exe = os.readlink(f"/proc/{pid}/exe")
+        maps = Path(f"/proc/{pid}/maps").read_text()
+    except OSError:  # gone, or not ours to read
+        return set()
+    return {
+        parts[5]
+        for line in maps.splitlines()
+        if len(parts := line.split(None, 5)) == 6 and parts[5].startswith("/")
+    }
+
+
+def _resident_kb(pid: int) -> dict[str, int]:
+    """Resident kB per mapped file of `pid` (/proc/PID/smaps)."""
+    resident: dict[str, int] = {}
+    path = ""
+    try:
+        lines = Path(f"/proc/{pid}/smaps").read_text().splitlines()
     except OSError:
-        return []
+        return resident
+    for line in lines:
+        parts = line.split(None, 5)
+        if "-" in parts[0] and len(parts) >= 5 and not parts[0].endswith(":"):
+            path = parts[5] if len(parts) == 6 and parts[5].startswith("/") else ""
+        elif parts[0] == "Rss:" and path:
+            resident[path] = resident.get(path, 0) + int(parts[1])
+    return resident
+
+
+def _with_descendants(pids: set[int]) -> set[int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
+    found, grown = set(pids), True
+    while grown:
+        more = {child for child, parent in parents.items() if parent in found} - found
+        found |= more
+        grown = bool(more)
+    return found
+
+
+def sharing_peers(pid: int, desktop: Iterable[int] = ()) -> list[str]:
+    """Other processes on the machine ("PID name") that map the libraries only Workrave maps on its
+    desktop (its binary, gtkmm and the C++ bindings, GStreamer: each it maps with 256 kB or more
+    resident that none of the `desktop` PIDs maps): other Workraves, or gtkmm programs such as
+    waybar in other test runs. They share those pages, so its PSS and USS read low (to about half)."""
+    desktop = _with_descendants(set(desktop))  # the panel runs its systray plugin as a child
+    shared_anyway = set().union(*(_mapped_files(other) for other in desktop))
+    # Its libraries of some weight only: font caches and the like are shared on any desktop.
+    own = {
+        path for path, kb in _resident_kb(pid).items() if kb >= OWN_MIN_KB and ".so" in path
+    } - shared_anyway
     found = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == pid:
+        if not entry.name.isdigit() or int(entry.name) == pid or int(entry.name) in desktop:
             continue
-        try:
-            maps = (entry / "maps").read_text()
-        except OSError:  # gone, or not ours to read
-            continue
-        if f" {exe}\n" in maps:
-            found.append(int(entry.name))
+        if own & _mapped_files(int(entry.name)):
+            try:
+                name = (entry / "comm").read_text().strip()
+            except OSError:
+                name = "?"
+            found.append(f"{entry.name} {name}")
     return found
 
 

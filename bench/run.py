@@ -160,7 +160,7 @@ def run(
         for ref in references:
             ref.start = Sample.take(ref.proc.pid)
 
-    peer, peer_sharers = None, set[int]()
+    peer, peer_sharers, desktop = None, set[str](), list[int]()
     if sni is not None and not peer_missing():
         peer = start_workrave(
             procs,
@@ -171,16 +171,22 @@ def run(
         print(f"  {peer.label}: icon {peer.tray} after {seconds([peer.icon_after])}", flush=True)
         time.sleep(0.5)
         peer.start = Sample.take(peer.proc.pid)
-        peer_sharers = set(sharing_peers(peer.proc.pid))
+        # The bench's own processes (both desktops, the daemons): what Workrave shares with them it
+        # would share on a desktop too; only what it shares with the rest of the machine is not so.
+        started = [*getattr(sni.stack, "_procs", {}).values(), *getattr(stack, "_procs", {}).values()]
+        desktop = [proc.pid for proc in started + procs.all if proc is not peer.proc]
+        peer_sharers = set(sharing_peers(peer.proc.pid, desktop))
     measured = [floor] + [d for d, _ in daemons] + references + ([peer] if peer else [])
     print(f"idling {idle:.0f} s...", flush=True)
     for m in sorted(measured, key=lambda m: m.start.at):
         time.sleep(max(0.0, m.start.at + idle - time.monotonic()))
         m.end = Sample.take(m.proc.pid)
         m.rates = m.end.since(m.start)
-    sharers = sorted(set(sharing_peers(peer.proc.pid)) | peer_sharers) if peer else []
+    sharers = sorted(set(sharing_peers(peer.proc.pid, desktop)) | peer_sharers) if peer else []
     if sharers:
-        print(f"  warning: other Workrave processes on this machine ({sharers}) share its pages", flush=True)
+        print(
+            f"  warning: processes outside the bench share Workrave's pages: {', '.join(sharers)}", flush=True
+        )
 
     # Prompt latency, after the idle period: the notifier of every daemon subscribes to the server's
     # NotificationClosed signals, so other clients' prompts would wake the idle ones up.
@@ -229,8 +235,8 @@ def run(
             rows.append(
                 Row(
                     "workrave (peer): NOT COMPARABLE",
-                    f"other Workrave processes ran on the machine (PIDs {', '.join(map(str, sharers))}):"
-                    " they share its library pages, so its PSS and USS read low; run again alone",
+                    f"processes outside the bench map Workrave's own libraries ({', '.join(sharers)}):"
+                    " they share its pages, so its PSS and USS read low; run again when they are gone",
                 )
             )
     else:
