@@ -83,9 +83,13 @@ def sharing_peers(pid: int, desktop: Iterable[int] = ()) -> list[str]:
     desktop = _with_descendants(set(desktop))  # the panel runs its systray plugin as a child
     shared_anyway = set().union(*(_mapped_files(other) for other in desktop))
     # Its libraries of some weight only: font caches and the like are shared on any desktop.
-    own = {
-        path for path, kb in _resident_kb(pid).items() if kb >= OWN_MIN_KB and ".so" in path
-    } - shared_anyway
+    try:
+        exe = os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        exe = ""
+    resident = _resident_kb(pid)
+    own = {path for path, kb in resident.items() if kb >= OWN_MIN_KB and (".so" in path or path == exe)}
+    own -= shared_anyway
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == pid or int(entry.name) in desktop:
