@@ -12,7 +12,8 @@ minute). Most of its private memory is library text only it maps (gtkmm, giomm, 
 11 MB), so any other Workrave on the machine (another bench or test run) turns those pages shared
 and halves its USS: two more read 7.9 MB USS / 13.1 MB PSS where it alone reads 20-22 / 25-27. So does
 any other gtkmm program (waybar, in other test runs on a shared machine: 10.9 MB / 13.4 MB).
-`sharing_peers` finds them, and the run says its figures are not comparable then.
+`outside_sharing` names them; the run counts every subject's pages as on a desktop of its own
+(bench/pages.py) and says which processes shared Workrave's libraries.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from subjects import Daemon, Procs
@@ -58,7 +60,7 @@ def _resident_kb(pid: int) -> dict[str, int]:
     return resident
 
 
-def _with_descendants(pids: set[int]) -> set[int]:
+def with_descendants(pids: set[int]) -> set[int]:
     parents = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -75,12 +77,20 @@ def _with_descendants(pids: set[int]) -> set[int]:
     return found
 
 
-def sharing_peers(pid: int, desktop: Iterable[int] = ()) -> list[str]:
-    """Other processes on the machine ("PID name") that map the libraries only Workrave maps on its
-    desktop (its binary, gtkmm and the C++ bindings, GStreamer: each it maps with 256 kB or more
-    resident that none of the `desktop` PIDs maps): other Workraves, or gtkmm programs such as
-    waybar in other test runs. They share those pages, so its PSS and USS read low (to about half)."""
-    desktop = _with_descendants(set(desktop))  # the panel runs its systray plugin as a child
+@dataclass(frozen=True)
+class Sharing:
+    """Processes outside the bench ("PID name") and the libraries of Workrave's own they map too."""
+
+    sharers: tuple[str, ...] = ()
+    files: frozenset[str] = frozenset()
+
+
+def outside_sharing(pid: int, desktop: Iterable[int] = ()) -> Sharing:
+    """Other processes on the machine that map the libraries only Workrave maps on its desktop (its
+    binary, gtkmm and the C++ bindings, GStreamer: each it maps with 256 kB or more resident that none
+    of the `desktop` PIDs maps): other Workraves, or gtkmm programs such as waybar in other test
+    runs. They share those pages, so its PSS and USS read low (to about half)."""
+    desktop = with_descendants(set(desktop))  # the panel runs its systray plugin as a child
     shared_anyway = set().union(*(_mapped_files(other) for other in desktop))
     # Its libraries of some weight only: font caches and the like are shared on any desktop.
     try:
@@ -90,17 +100,19 @@ def sharing_peers(pid: int, desktop: Iterable[int] = ()) -> list[str]:
     resident = _resident_kb(pid)
     own = {path for path, kb in resident.items() if kb >= OWN_MIN_KB and (".so" in path or path == exe)}
     own -= shared_anyway
-    found = []
+    sharers, files = [], set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == pid or int(entry.name) in desktop:
             continue
-        if own & _mapped_files(int(entry.name)):
+        both = own & _mapped_files(int(entry.name))
+        if both:
             try:
                 name = (entry / "comm").read_text().strip()
             except OSError:
                 name = "?"
-            found.append(f"{entry.name} {name}")
-    return found
+            sharers.append(f"{entry.name} {name}")
+            files |= both
+    return Sharing(tuple(sharers), frozenset(files))
 
 
 def missing() -> list[str]:
