@@ -4,7 +4,8 @@ Only stretches done count toward the daily goal, so only they rise to the dashed
 green bar per day, its number above it. The other outcomes (natural breaks, snoozed, skipped,
 ignored) hang as thin grey-toned bars in a separate strip below the day labels, on a scale of their
 own, so they cannot be read as progress; the legend says so. Days that are not work days are shaded.
-Fonts: DejaVu Sans when the system has it, else Pillow's bundled default font.
+Fonts: DejaVu Sans when the system has it, else Pillow's bundled default font; a CJK font for texts
+in Chinese, Japanese or Korean (adapters/fonts.py chooses). Dates in the user's locale.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..core.locale_formats import chosen_formats, month_day, month_name, weekday_date, weekday_name
 from ..core.stats import DayCounts
+from .fonts import font_for
 
 log = logging.getLogger(__name__)
 
@@ -98,14 +101,21 @@ def chart_layout(days: Sequence[DayCounts], goal: int, size: tuple[int, int] = S
     )
 
 
-def _font(size: int, bold: bool = False) -> Font:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    for candidate in (name, f"/usr/share/fonts/truetype/dejavu/{name}"):
-        try:
-            return ImageFont.truetype(candidate, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size=size)
+def _font(size: int, bold: bool = False, sample: str = "") -> Font:
+    """A font that draws `sample` (the chart's words) in the user's script: DejaVu for Latin."""
+    return font_for(sample, size, bold, chosen_formats().name)
+
+
+def _fonts(sample: str) -> tuple[Font, Font, Font]:
+    """Title, text and small fonts for a chart whose words are `sample`."""
+    return _font(20, True, sample), _font(13, False, sample), _font(11, False, sample)
+
+
+def _date_words(days: Sequence[DayCounts]) -> str:
+    formats = chosen_formats()
+    return "".join(
+        formats.weekdays_abbreviated + formats.weekdays_narrow + formats.months_standalone
+    ) + "".join(month_day(d.day) for d in days[:1])
 
 
 def _nice_step(top: int) -> int:
@@ -127,12 +137,12 @@ def render_week_chart(
     width, _ = size
     image = Image.new("RGB", size, BACKGROUND)
     draw = ImageDraw.Draw(image)
-    f_title, f_text, f_small = _font(20, bold=True), _font(13), _font(11)
+    span = f"{weekday_date(days[0].day)} – {weekday_date(days[-1].day)}" if days else ""
+    f_title, f_text, f_small = _fonts(title + span + _date_words(days))
     at = chart_layout(days, goal, size)
 
     draw.text((at.left, 14), title, font=f_title, fill=INK)
     if days:
-        span = f"{days[0].day:%a %d %b %Y} – {days[-1].day:%a %d %b %Y}"
         draw.text((width - 20, 27), span, font=f_text, fill=MUTED, anchor="rm")
     _legend(draw, f_text, at.left, 50, goal)
 
@@ -230,13 +240,13 @@ def _legend_row(
 
 def _day_label(draw: ImageDraw.ImageDraw, day: date, cx: float, y: float, n: int, font: Font) -> None:
     if n <= 14:
-        draw.text((cx, y), f"{day:%a}", font=font, fill=INK, anchor="ma")
-        draw.text((cx, y + 15), f"{day.day} {day:%b}", font=font, fill=MUTED, anchor="ma")
+        draw.text((cx, y), weekday_name(day), font=font, fill=INK, anchor="ma")
+        draw.text((cx, y + 15), month_day(day), font=font, fill=MUTED, anchor="ma")
     elif n <= 62:
         draw.text((cx, y), str(day.day), font=font, fill=INK, anchor="ma")
-        draw.text((cx, y + 15), f"{day:%a}"[0], font=font, fill=MUTED, anchor="ma")
+        draw.text((cx, y + 15), weekday_name(day, "narrow"), font=font, fill=MUTED, anchor="ma")
     elif day.day == 1:
-        draw.text((cx, y), f"{day:%b}", font=font, fill=INK, anchor="ma")
+        draw.text((cx, y), month_name(day), font=font, fill=INK, anchor="ma")
 
 
 def _dashed(draw: ImageDraw.ImageDraw, x0: float, x1: float, y: float, colour: tuple[int, int, int]) -> None:

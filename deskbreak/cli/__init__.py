@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..assets import use_desktop_locale_formats
+from ..core.locale_formats import weekday_date_time
 from .language import set_command_language
 
 if TYPE_CHECKING:
@@ -135,6 +137,7 @@ def _is_run(argv: list[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    use_desktop_locale_formats()  # times and dates in the desktop's locale (one line of a shipped table)
     set_command_language(argv)  # before any parser: their help texts are translated as added
     if _is_run(argv):
         try:
@@ -277,7 +280,7 @@ def cmd_next(args: argparse.Namespace) -> int:
     else:
         for line in lines:
             at = datetime.fromisoformat(line["at"])
-            print(f"{at.strftime('%a %Y-%m-%d %H:%M')}  {line['name']}")
+            print(f"{weekday_date_time(at)}  {line['name']}")
     return EXIT_OK
 
 

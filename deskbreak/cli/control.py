@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import commands, protocol
+from ..core.locale_formats import short_time, weekday_time
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_NOT_RUNNING = 0, 1, 2, 3
 NOT_RUNNING = "deskbreak is not running (start it with: deskbreak run)"
@@ -216,7 +217,7 @@ def format_status(
         return short_status(status, ascii)
     lines = [str(status.get("headline", ""))]
     if status.get("next_prompt_at") and status.get("state") == "off":  # the headline names the others
-        at = datetime.fromisoformat(status["next_prompt_at"]).strftime("%a %H:%M")
+        at = weekday_time(datetime.fromisoformat(status["next_prompt_at"]))
         stretch = (status.get("stretch") or {}).get("name")
         lines.append(f"Next prompt: {at}" + (f" · {stretch}" if stretch else ""))
     if status.get("today_line"):
@@ -245,5 +246,5 @@ def short_status(status: Mapping[str, Any], ascii: bool = False) -> str:
     at = status.get("snoozed_until") if state == "snoozed" else status.get("next_prompt_at")
     if state not in ("working", "snoozed") or not at:
         return "off"
-    clock = datetime.fromisoformat(at).strftime("%H:%M")
+    clock = short_time(datetime.fromisoformat(at))
     return f"{marks[state]} {clock}"

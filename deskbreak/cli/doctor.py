@@ -51,6 +51,7 @@ def run_checks(
         session_checks.check_window(session),
         install.check_history(paths.history_file),
         install.check_autostart(),
+        *install.check_fonts(),
         *check_sync(paths),
         session_checks.check_daemon(session),
     ]

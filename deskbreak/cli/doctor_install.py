@@ -171,3 +171,20 @@ def check_autostart() -> Check:
     foreign = [s for s in states if not s.managed and s.detail != "not enabled"]
     detail = "; ".join(f"{s.method}: {s.detail}" for s in foreign) or "not enabled"
     return Check("autostart", False, detail, "deskbreak autostart enable")
+
+
+def check_fonts() -> list[Check]:
+    """One line, only when the user's language needs glyphs (CJK) that no installed font has: the
+    chart would draw boxes."""
+    from ..adapters.fonts import INSTALL_HINT, missing_font_for
+    from ..core.locale_formats import chosen_formats
+
+    try:
+        missing = missing_font_for(chosen_formats().name)
+    except ImportError:  # no Pillow: check_packages says so, and no chart is drawn
+        return []
+    if missing is None:
+        return []
+    return [
+        Check("fonts", False, f"no installed font has the {missing} glyphs the chart needs", INSTALL_HINT)
+    ]

@@ -10,6 +10,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core.locale_formats import weekday_date
+
 if TYPE_CHECKING:
     from ..core.catalog import Catalog
     from ..core.stats import StretchCount, Summary
@@ -160,12 +162,12 @@ def print_summary(summary: Summary, catalog: Catalog, requested_start: date | No
 
     print(f"{summary.start_day} to {summary.end_day}   goal {summary.goal} a work day")
     if requested_start is not None and summary.start_day > requested_start:
-        print(f"(your history starts on {summary.start_day:%a %Y-%m-%d}: earlier days are left out)")
+        print(f"(your history starts on {weekday_date(summary.start_day)}: earlier days are left out)")
     print(f"{'day':<16}{'done':>5}{'snoozed':>9}{'skipped':>9}{'ignored':>9}{'breaks':>8}")
     for day in summary.days:
         mark = "✓" if day.done >= summary.goal else (" " if day.day in summary.work_days else "·")
         print(
-            f"{day.day.strftime('%a %Y-%m-%d'):<16}{day.done:>5}{day.snoozed:>9}{day.skipped:>9}"
+            f"{weekday_date(day.day):<16}{day.done:>5}{day.snoozed:>9}{day.skipped:>9}"
             f"{day.ignored:>9}{day.natural_breaks:>8} {mark}"
         )
     print(f"✓ goal met ({summary.goal} done)   · not a work day (neither breaks nor extends a streak)")

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..i18n import N_, _, ngettext
+
 POSTURES = ("seated", "standing", "floor")
 AREAS = (
     "neck",
@@ -29,6 +31,8 @@ LEVELS = ("beginner", "regular")
 BEGINNER_MAX_HOLD = 10
 CAUTION_SHORT_MAX = 80  # fits a notification line next to the steps
 POSITION_NAME_MAX = 20  # a flowing move's position name sits in the countdown's label
+# Translators: "true" and "false" are values written in the config file: keep them in English.
+TRUE_OR_FALSE = N_("true or false")
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _SIDE = re.compile(r"\b(left|right)\b", re.IGNORECASE)
 
@@ -67,12 +71,23 @@ class Stretch:
         return self.hold_seconds * self.reps * len(self.sides) * max(1, len(self.positions))
 
     def summary(self) -> str:
-        """One line on how long and how often: `Hold 20 s · 3 reps · each side`."""
-        parts = [f"Hold {self.hold_seconds} s", f"{self.reps} rep{'s' if self.reps != 1 else ''}"]
+        """One line on how long and how often: `Hold 20 s · 3 reps · each side`, in the user's
+        language (each part a phrase of its own, the catalog's positions translated)."""
+        # Translators: one part of a stretch's summary line "Hold 20 s · 3 reps · each side".
+        parts = [_("Hold {seconds} s").format(seconds=self.hold_seconds)]
+        # Translators: one part of a stretch's summary line "Hold 20 s · 3 reps · each side".
+        parts.append(ngettext("{count} rep", "{count} reps", self.reps).format(count=self.reps))
         if self.per_side:
-            parts.append("each side")
+            # Translators: one part of a stretch's summary line "Hold 20 s · 3 reps · each side".
+            parts.append(_("each side"))
         if self.positions:
-            parts.append(", then ".join(self.positions))
+            shown = [_(position) for position in self.positions]
+            # Translators: the two positions of a flowing move, in order: "cow, then cat".
+            then = _("{first}, then {second}")
+            flow = shown[0]
+            for position in shown[1:]:
+                flow = then.format(first=flow, second=position)
+            parts.append(flow)
         return " · ".join(parts)
 
 
@@ -105,24 +120,28 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
     }
     for field in entry:
         if field not in known:
-            problems.append((field, entry[field], f"one of {', '.join(sorted(known))}"))
+            problems.append(
+                (field, entry[field], _("one of {choices}").format(choices=", ".join(sorted(known))))
+            )
     sid = entry.get("id")
     need(
         "id",
         isinstance(sid, str) and _ID.fullmatch(sid) is not None and len(sid) <= 40,
-        'a lowercase id of letters, digits and single dashes, such as "seated-twist"',
+        _('a lowercase id of letters, digits and single dashes, such as "seated-twist"'),
     )
     need(
         "name",
         isinstance(entry.get("name"), str) and 0 < len(entry["name"].strip()) <= 40,
-        "a name of 1-40 characters",
+        _("a name of 1-{most} characters").format(most=40),
     )
-    need("posture", entry.get("posture") in POSTURES, f"one of {', '.join(POSTURES)}")
+    need(
+        "posture", entry.get("posture") in POSTURES, _("one of {choices}").format(choices=", ".join(POSTURES))
+    )
     areas = entry.get("areas")
     need(
         "areas",
         isinstance(areas, list) and len(areas) > 0 and all(a in AREAS for a in areas),
-        f"a non-empty list of {', '.join(AREAS)}",
+        _("a non-empty list of {choices}").format(choices=", ".join(AREAS)),
     )
     steps = entry.get("steps")
     need(
@@ -130,33 +149,43 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
         isinstance(steps, list)
         and 3 <= len(steps) <= 6
         and all(isinstance(s, str) and 0 < len(s.strip()) <= 160 for s in steps),
-        "3-6 steps, each 1-160 characters",
+        _("{fewest}-{most} steps, each 1-{longest} characters").format(fewest=3, most=6, longest=160),
     )
     hold = entry.get("hold_seconds")
     # 1 s is real: seed 003's trunk rotations and chair figure-four hold "a second or two".
-    need("hold_seconds", type(hold) is int and 1 <= hold <= 120, "whole seconds between 1 and 120")
+    need(
+        "hold_seconds",
+        type(hold) is int and 1 <= hold <= 120,
+        _("whole seconds between {low} and {high}").format(low=1, high=120),
+    )
     reps = entry.get("reps")
-    need("reps", type(reps) is int and 1 <= reps <= 15, "a whole number of reps between 1 and 15")
+    need(
+        "reps",
+        type(reps) is int and 1 <= reps <= 15,
+        _("a whole number of reps between {low} and {high}").format(low=1, high=15),
+    )
     per_side = entry.get("per_side")
-    need("per_side", type(per_side) is bool, "true or false")
+    need("per_side", type(per_side) is bool, _(TRUE_OR_FALSE))
     need(
         "caution",
         isinstance(entry.get("caution"), str) and len(entry["caution"].strip()) > 0,
-        "a caution sentence",
+        _("a caution sentence"),
     )
     short = entry.get("caution_short", "x")
     need(
         "caution_short",
         isinstance(short, str) and 0 < len(short.strip()) <= CAUTION_SHORT_MAX,
-        f"a caution of 1-{CAUTION_SHORT_MAX} characters for notifications",
+        _("a caution of 1-{most} characters for notifications").format(most=CAUTION_SHORT_MAX),
     )
-    need("source", isinstance(entry.get("source", ""), str), "the source it comes from")
+    need("source", isinstance(entry.get("source", ""), str), _("the source it comes from"))
     if per_side is True:
-        need("first_side", entry.get("first_side", "right") in SIDES, "left or right")
+        # Translators: "left" and "right" are values written in the config file: keep them in English.
+        need("first_side", entry.get("first_side", "right") in SIDES, _("left or right"))
         if isinstance(steps, list) and not any(isinstance(s, str) and _SIDE.search(s) for s in steps):
-            problems.append(("steps", steps, "a per-side stretch says which side in its steps"))
+            problems.append(("steps", steps, _("a per-side stretch says which side in its steps")))
     elif "first_side" in entry:
-        problems.append(("first_side", entry["first_side"], "no first_side when per_side is false"))
+        # Translators: first_side and per_side are config keys: keep them as written.
+        problems.append(("first_side", entry["first_side"], _("no first_side when per_side is false")))
     if "positions" in entry:
         positions = entry["positions"]
         need(
@@ -165,7 +194,10 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
             and isinstance(positions, list)
             and len(positions) == 2
             and all(isinstance(p, str) and 0 < len(p.strip()) <= POSITION_NAME_MAX for p in positions),
-            f"two position names of 1-{POSITION_NAME_MAX} characters, only when per_side is false",
+            # Translators: per_side is a config key: keep it as written.
+            _("two position names of 1-{most} characters, only when per_side is false").format(
+                most=POSITION_NAME_MAX
+            ),
         )
     caution = entry.get("caution")
     if (
@@ -174,7 +206,7 @@ def stretch_problems(entry: dict[str, Any]) -> list[tuple[str, Any, str]]:
         and _SIDE.search(caution + " " + str(entry.get("caution_short", "")))
     ):
         # A per-side stretch shows its caution unchanged on both sides, so a side named in it is wrong on one of them.
-        problems.append(("caution", caution, "a caution that names no side (left or right)"))
+        problems.append(("caution", caution, _("a caution that names no side (left or right)")))
     return problems
 
 
@@ -206,11 +238,15 @@ def at_level(stretch: Stretch, level: str) -> Stretch:
 def level_note(level: str) -> str:
     """One line saying what the hold level means and how to change it (for `deskbreak stretches`)."""
     if level == "beginner":
-        return (
-            f"level beginner: holds of at most {BEGINNER_MAX_HOLD} s while you are new to these; "
+        # Translators: [stretches] level = "regular" is a config line: keep it as written.
+        return _(
+            "level beginner: holds of at most {seconds} s while you are new to these; "
             'set [stretches] level = "regular" for the full holds once they feel easy'
-        )
-    return f'level regular: full holds; [stretches] level = "beginner" caps them at {BEGINNER_MAX_HOLD} s'
+        ).format(seconds=BEGINNER_MAX_HOLD)
+    # Translators: [stretches] level = "beginner" is a config line: keep it as written.
+    return _('level regular: full holds; [stretches] level = "beginner" caps them at {seconds} s').format(
+        seconds=BEGINNER_MAX_HOLD
+    )
 
 
 def parse_builtin(text: str) -> tuple[Stretch, ...]:

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..i18n import _
 from . import catalog as catalog_model
 from .config_checks import MAX_NESTING, MISSING, ConfigError, Problem, Reader, nesting_depth
 from .config_kinds import WorkWindow, custom_ids, parse_window
 from .config_lines import key_lines
 from .config_schema import SECTIONS, SETTINGS, WEEKDAYS, default, keys_in
-from .config_text import BOM, NESTED_TOO_DEEP, NESTING_EXPECTED, read_toml
+from .config_text import BOM, nested_too_deep, nesting_expected, read_toml
 
 __all__ = [
     "WEEKDAYS",
@@ -134,7 +135,7 @@ def defaults() -> Config:
 def _too_deep(r: Reader, doc: dict[str, Any]) -> dict[str, Any]:
     """`doc` without the values nested past MAX_NESTING, each reported: walking them would exhaust
     the stack, and no real setting nests that deep."""
-    expected, too_deep = NESTING_EXPECTED, NESTED_TOO_DEEP
+    expected, too_deep = nesting_expected(), nested_too_deep()
     kept: dict[str, Any] = {}
     for name, value in doc.items():
         if nesting_depth(value) <= MAX_NESTING:
@@ -163,7 +164,8 @@ def parse(
     tables: dict[str, dict[str, Any]] = {}
     for name in SECTIONS:
         if name in doc and not isinstance(doc[name], dict):
-            r.problem(name, doc[name], f"a table [{name}]")
+            # Translators: [{name}] is a table header as written in the config: keep the brackets.
+            r.problem(name, doc[name], _("a table [{name}]").format(name=name))
         clean = {name: doc[name]} if isinstance(doc.get(name), dict) else {}
         tables[name] = r.table(clean, name, keys_in(name))
     known_ids = (
@@ -186,7 +188,7 @@ def parse(
     fields["schedule"]["week"] = tuple(fields["schedule"]["week"])
     sections = {name: _SECTION_TYPES[name](**values) for name, values in fields.items()}
     if not any(sections["schedule"].week) and not r.problems:
-        r.problem("schedule", "no work windows", "at least one day with a work window")
+        r.problem("schedule", _("no work windows"), _("at least one day with a work window"))
     if r.problems:
         raise ConfigError(path, sorted(r.problems, key=lambda p: p.line or 0))
     return Config(**sections, source=path)

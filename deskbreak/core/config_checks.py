@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..i18n import N_, _
 from .config_lines import line_for
 
 
@@ -27,6 +28,9 @@ MISSING = Missing.MISSING
 # attack, and walking it would exhaust the interpreter's stack.
 MAX_NESTING = 16
 
+# Translators: "Europe/Berlin" and "" are written in the config as shown: keep them.
+ZONE_EXPECTED = N_('an IANA time zone such as "Europe/Berlin", or "" for the local zone')
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -39,11 +43,19 @@ class Problem:
     toml_error: bool = False
 
     def format(self, path: str) -> str:
+        """One line in the user's language; the path, key and value stay as written (`expected` was
+        translated when the problem was recorded)."""
         where = f"{path}:{self.line}" if self.line else path
-        got = "nothing" if self.value is MISSING else show(self.value)
+        # Translators: a config key was left out: "key: got nothing, expected ...".
+        got = _("nothing") if self.value is MISSING else show(self.value)
+        fields = {"where": where, "key": self.key, "got": got, "expected": self.expected}
         if self.toml_error:
-            return f"{where}: not valid TOML: {self.key}: got {got}, expected {self.expected}"
-        return f"{where}: {self.key}: got {got}, expected {self.expected}"
+            # Translators: {where} is the file and line, {key} a config key and {got} its value as
+            # written: keep "TOML"; {expected} says what belongs there.
+            return _("{where}: not valid TOML: {key}: got {got}, expected {expected}").format(**fields)
+        # Translators: {where} is the file and line, {key} a config key and {got} its value as written;
+        # {expected} says what belongs there.
+        return _("{where}: {key}: got {got}, expected {expected}").format(**fields)
 
 
 class ConfigError(ValueError):
@@ -64,7 +76,7 @@ def show(value: object) -> str:
     try:
         text = str(value) if isinstance(value, Raw) else json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):
-        text = "(a value that cannot be shown)"
+        text = _("(a value that cannot be shown)")
     # One line, always: escape line separators and other unprintable characters JSON lets through.
     text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
     return text if len(text) <= 80 else text[:77] + "..."
@@ -91,7 +103,8 @@ def did_you_mean(value: object, options: tuple[str, ...] | list[str], cutoff: fl
     if not isinstance(value, str) or value in options:
         return ""
     hint = difflib.get_close_matches(value, options, n=1, cutoff=cutoff)
-    return f' (did you mean "{hint[0]}"?)' if hint else ""
+    # Translators: added after what a value should be, such as 'a known key (did you mean "goal"?)'.
+    return _(' (did you mean "{suggestion}"?)').format(suggestion=hint[0]) if hint else ""
 
 
 class Reader:
@@ -108,12 +121,17 @@ class Reader:
         """The table `doc[key]` (empty when absent), each unknown key in it reported."""
         value = doc.get(key, {})
         if not isinstance(value, dict):
-            self.problem(key, value, "a table")
+            self.problem(key, value, _("a table"))
             return {}
         for name in value:
             if name not in known:
                 hint = did_you_mean(name, known)
-                expected = f"a known key{hint}" if hint else f"one of {', '.join(known)}"
+                # Translators: {hint} is ' (did you mean "goal"?)'.
+                expected = (
+                    _("a known key{hint}").format(hint=hint)
+                    if hint
+                    else _("one of {choices}").format(choices=", ".join(known))
+                )
                 self.problem(f"{key}.{name}" if key else name, value[name], expected)
         return value
 
@@ -130,7 +148,7 @@ _ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]{1,40}(/[A-Za-z0-9_+\-]{1,40}){0,3}")
 
 def timezone_problem(name: str) -> str | None:
     """Why `name` is not a usable zone ("" for the local zone is fine), or None."""
-    expected = 'an IANA time zone such as "Europe/Berlin", or "" for the local zone'
+    expected = _(ZONE_EXPECTED)
     if name == "":
         return None
     if not _ZONE_NAME.fullmatch(name):
@@ -140,7 +158,9 @@ def timezone_problem(name: str) -> str | None:
     try:
         ZoneInfo(name)
     except IsADirectoryError:  # a folder of the tz database ("America", "Europe", "US")
-        return f'a zone inside the region "{name}", such as "{name}/<City>"'
+        # Translators: {region} is a folder of the time zone database ("Europe"); keep <City> as a
+        # sample the user replaces (it may be translated).
+        return _('a zone inside the region "{region}", such as "{region}/<City>"').format(region=name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return expected
     return None

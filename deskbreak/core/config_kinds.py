@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from ..i18n import N_, _
 from . import catalog as catalog_model
-from .config_checks import MISSING, Missing, Reader, did_you_mean, iso_date, timezone_problem
+from .config_checks import MISSING, ZONE_EXPECTED, Missing, Reader, did_you_mean, iso_date, timezone_problem
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,9 @@ class Kind(Protocol):
 
     @property
     def expected(self) -> str:
-        """What a valid value is, as the end of "expected ..." (errors, the README's table)."""
+        """What a valid value is, as the end of "expected ..." (errors, the README's table). A phrase
+        built from the kind's numbers is translated as it is built; a fixed one is marked with N_
+        and translated where a problem is recorded."""
         ...
 
     def read(self, key: str, value: object, r: Reader, known_ids: frozenset[str] | None) -> object:
@@ -59,6 +62,12 @@ class Kind(Protocol):
     def to_toml(self, value: Any) -> object:
         """The Config's value as a plain TOML value (lists, strings, numbers, booleans)."""
         ...
+
+
+def quoted_choices(options: Sequence[str]) -> str:
+    """`"seated" or "standing"`: the options stay as written (they are values the config takes)."""
+    # Translators: joins the values a key accepts: '"seated" or "standing"'; the values stay English.
+    return _(" or ").join(f'"{o}"' for o in options)
 
 
 def toml_literal(value: object) -> str:
@@ -86,7 +95,7 @@ class Whole(PlainToml):
 
     @property
     def expected(self) -> str:
-        return f"a whole number from {self.low} to {self.high}"
+        return _("a whole number from {low} to {high}").format(low=self.low, high=self.high)
 
     def read(self, key: str, value: object, r: Reader, known_ids: frozenset[str] | None) -> object:
         if type(value) is int and self.low <= value <= self.high:
@@ -97,12 +106,12 @@ class Whole(PlainToml):
 
 @dataclass(frozen=True)
 class Flag(PlainToml):
-    expected: str = "true or false"
+    expected: str = catalog_model.TRUE_OR_FALSE
 
     def read(self, key: str, value: object, r: Reader, known_ids: frozenset[str] | None) -> object:
         if type(value) is bool:
             return value
-        r.problem(key, value, self.expected)
+        r.problem(key, value, _(self.expected))
         return MISSING
 
 
@@ -112,7 +121,7 @@ class OneOf(PlainToml):
 
     @property
     def expected(self) -> str:
-        return " or ".join(f'"{o}"' for o in self.options)
+        return quoted_choices(self.options)
 
     def read(self, key: str, value: object, r: Reader, known_ids: frozenset[str] | None) -> object:
         if isinstance(value, str) and value in self.options:
@@ -123,10 +132,10 @@ class OneOf(PlainToml):
 
 @dataclass(frozen=True)
 class Zone(PlainToml):
-    expected: str = 'an IANA time zone such as "Europe/Berlin", or "" for the local zone'
+    expected: str = ZONE_EXPECTED
 
     def read(self, key: str, value: object, r: Reader, known_ids: frozenset[str] | None) -> object:
-        why = timezone_problem(value) if isinstance(value, str) else self.expected
+        why = timezone_problem(value) if isinstance(value, str) else _(self.expected)
         if why is None:
             return value
         r.problem(key, value, why)
@@ -142,11 +151,13 @@ def _items(key: str, value: object, r: Reader, expected: str) -> Sequence[object
 
 @dataclass(frozen=True)
 class DayWindows:
-    expected: str = 'a list of "HH:MM-HH:MM" ranges, [] for a day off'
-    item: str = 'a range "HH:MM-HH:MM" with the start before the end (end up to 24:00)'
+    # Translators: "HH:MM-HH:MM" and [] are written in the config as shown: keep them.
+    expected: str = N_('a list of "HH:MM-HH:MM" ranges, [] for a day off')
+    # Translators: "HH:MM-HH:MM" and 24:00 are written in the config as shown: keep them.
+    item: str = N_('a range "HH:MM-HH:MM" with the start before the end (end up to 24:00)')
 
     def read(self, key: str, value: object, r: Reader, known_ids: frozenset[str] | None) -> object:
-        items = _items(key, value, r, self.expected)
+        items = _items(key, value, r, _(self.expected))
         if items is MISSING:
             return MISSING
         windows = []
@@ -154,12 +165,13 @@ class DayWindows:
             try:
                 windows.append(parse_window(text if isinstance(text, str) else ""))
             except ValueError:
-                r.problem(f"{key}[{position}]", text, self.item)
+                r.problem(f"{key}[{position}]", text, _(self.item))
         windows.sort(key=lambda w: w.start_minute)
         for index in range(1, len(windows)):
             earlier, later = windows[index - 1], windows[index]
             if later.start_minute < earlier.end_minute:
-                r.problem(key, value, f"ranges that do not overlap ({earlier} and {later} do)")
+                expected = _("ranges that do not overlap ({earlier} and {later} do)")
+                r.problem(key, value, expected.format(earlier=earlier, later=later))
                 break
         return tuple(windows)
 
@@ -169,11 +181,12 @@ class DayWindows:
 
 @dataclass(frozen=True)
 class Dates:
-    item: str = 'ISO dates such as "2026-12-24"'
+    item: str = N_('ISO dates such as "2026-12-24"')
 
     @property
     def expected(self) -> str:
-        return f"a list of {self.item}"
+        # Translators: {items} describes the list's items, such as 'ISO dates such as "2026-12-24"'.
+        return _("a list of {items}").format(items=_(self.item))
 
     def read(self, key: str, value: object, r: Reader, known_ids: frozenset[str] | None) -> object:
         items = _items(key, value, r, self.expected)
@@ -184,7 +197,7 @@ class Dates:
             if isinstance(item, str) and iso_date(item):
                 good.append(date.fromisoformat(item))
             else:
-                r.problem(f"{key}[{index}]", item, self.item)
+                r.problem(f"{key}[{index}]", item, _(self.item))
         return tuple(good)
 
     def to_toml(self, value: Any) -> object:
@@ -199,7 +212,9 @@ class MinuteChoices(PlainToml):
 
     @property
     def expected(self) -> str:
-        return f"a list of 1-{self.most} whole minutes from {self.low} to {self.high}"
+        return _("a list of 1-{most} whole minutes from {low} to {high}").format(
+            most=self.most, low=self.low, high=self.high
+        )
 
     def read(self, key: str, value: object, r: Reader, known_ids: frozenset[str] | None) -> object:
         minutes = [x for x in value if type(x) is int] if isinstance(value, list) else []
@@ -212,14 +227,18 @@ class MinuteChoices(PlainToml):
 
 @dataclass(frozen=True)
 class Text(PlainToml):
-    """One line of text up to `longest` characters ("" allowed: the key's "off" or "automatic")."""
+    """One line of text up to `longest` characters ("" allowed: the key's "off" or "automatic").
+    `what` is marked with N_ where the schema writes it, and translated here."""
 
     what: str
     longest: int = 1000
 
     @property
     def expected(self) -> str:
-        return f"{self.what} (a string of one line, {self.longest} characters at most)"
+        # Translators: {what} describes the value, such as 'a folder path, or "" for no sync'.
+        return _("{what} (a string of one line, {longest} characters at most)").format(
+            what=_(self.what), longest=self.longest
+        )
 
     def read(self, key: str, value: object, r: Reader, known_ids: frozenset[str] | None) -> object:
         if isinstance(value, str) and len(value) <= self.longest and not any(c in value for c in "\n\r\0"):
@@ -231,7 +250,8 @@ class Text(PlainToml):
 @dataclass(frozen=True)
 class Names:
     """A list of names: from fixed `options` ("seated"...), known `what`s (did-you-mean for a typo:
-    body areas, or with `known=None` the stretch ids of the catalog and the config), or any text."""
+    body areas, or with `known=None` the stretch ids of the catalog and the config), or any text.
+    `what` and `plural` are marked with N_ where the schema writes them, and translated here."""
 
     what: str
     plural: str
@@ -242,8 +262,8 @@ class Names:
     @property
     def expected(self) -> str:
         if self.options:
-            return "a list of " + " or ".join(f'"{o}"' for o in self.options)
-        return f"a list of {self.plural}"
+            return _("a list of {items}").format(items=quoted_choices(self.options))
+        return _("a list of {items}").format(items=_(self.plural))
 
     def read(self, key: str, value: object, r: Reader, known_ids: frozenset[str] | None) -> object:
         items = _items(key, value, r, self.expected)
@@ -259,20 +279,26 @@ class Names:
             else:
                 r.problem(f"{key}[{index}]", item, self._item_expected(item, choices))
         if self.at_least_one and not items:
-            r.problem(key, value, f"at least one {self.what}")
+            # Translators: {what} names one item of a list, such as "body area".
+            r.problem(key, value, _("at least one {what}").format(what=_(self.what)))
         return tuple(good) if good or not self.at_least_one else MISSING
 
     def _item_expected(self, item: object, choices: list[str] | None) -> str:
         if self.options:
-            return " or ".join(f'"{o}"' for o in self.options)
+            return quoted_choices(self.options)
         if not choices:
-            return self.plural
+            return _(self.plural)
+        what = _(self.what)
         hint = did_you_mean(item, choices, cutoff=0.7)
         if hint:
-            return f"a known {self.what}{hint}"
+            # Translators: {what} names the kind of item, such as "body area"; {hint} is
+            # ' (did you mean "neck"?)'.
+            return _("a known {what}{hint}").format(what=what, hint=hint)
         if self.known is None:
-            return f"a known {self.what} (see `deskbreak stretches`)"
-        return f"a known {self.what}: {', '.join(choices)}"
+            # Translators: {what} is "stretch id"; `deskbreak stretches` is a command: keep it.
+            return _("a known {what} (see `deskbreak stretches`)").format(what=what)
+        # Translators: {what} names the kind of item, such as "body area"; {choices} lists them (English ids).
+        return _("a known {what}: {choices}").format(what=what, choices=", ".join(choices))
 
     def to_toml(self, value: Any) -> object:
         return list(value)
@@ -294,17 +320,19 @@ STRETCH_FIELDS = (
 
 @dataclass(frozen=True)
 class CustomStretches:
-    expected: str = "an array of tables [[stretches.custom]]"
+    # Translators: [[stretches.custom]] is written in the config as shown: keep it.
+    expected: str = N_("an array of tables [[stretches.custom]]")
 
     def read(self, key: str, value: object, r: Reader, known_ids: frozenset[str] | None) -> object:
-        items = _items(key, value, r, self.expected)
+        items = _items(key, value, r, _(self.expected))
         if items is MISSING:
             return MISSING
         custom = []
         for index, entry in enumerate(items):
             prefix = f"{key}[{index}]"
             if not isinstance(entry, dict):
-                r.problem(prefix, entry, "a table with id, name, posture, areas, steps, ...")
+                # Translators: id, name, posture, areas and steps are config keys: keep them as written.
+                r.problem(prefix, entry, _("a table with id, name, posture, areas, steps, ..."))
                 continue
             entry = {"source": "user", **entry}
             problems = catalog_model.stretch_problems(entry)

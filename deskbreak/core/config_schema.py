@@ -167,7 +167,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "stretches",
         "postures",
-        Names("posture", "postures", options=catalog_model.POSTURES, at_least_one=True),
+        # Translators: in "at least one posture" (a config error).
+        Names(i18n.N_("posture"), i18n.N_("postures"), options=catalog_model.POSTURES, at_least_one=True),
         ["seated", "standing"],
         "which postures may be offered (`floor` too, if you like)",
         'Which stretches may be offered: "seated", "standing" and/or "floor".',
@@ -175,7 +176,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "stretches",
         "exclude",
-        Names("stretch id", "stretch ids", known=None),
+        # Translators: in config errors: "a known stretch id", "a list of stretch ids".
+        Names(i18n.N_("stretch id"), i18n.N_("stretch ids"), known=None),
         [],
         "stretch ids never to offer (built-in or your own; an unknown id is an error)",
         "Stretch ids never to offer (see `deskbreak stretches`).",
@@ -183,7 +185,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "stretches",
         "focus",
-        Names("body area", "body areas", known=catalog_model.AREAS),
+        # Translators: in config errors: "a known body area", "a list of body areas".
+        Names(i18n.N_("body area"), i18n.N_("body areas"), known=catalog_model.AREAS),
         [],
         f"body areas whose stretches come up about twice as often: {_AREAS}",
         f"Body areas to favour; their stretches come up about twice as often. Areas: {_AREAS}.",
@@ -305,7 +308,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "calendar",
         "ics",
-        Names("path of an .ics file", "paths of .ics files"),
+        # Translators: in config errors: "a list of paths of .ics files".
+        Names(i18n.N_("path of an .ics file"), i18n.N_("paths of .ics files")),
         [],
         f"local `.ics` files whose meetings hold prompts back (regular files, {ICS_MAX_BYTES >> 20} MiB at most)",
         'Local .ics files whose busy events (meetings) hold prompts back, e.g. ["~/cal/work.ics"].',
@@ -321,7 +325,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "sync",
         "folder",
-        Text('a folder path, or "" for no sync'),
+        # Translators: what a config value should be; "" is written in the config as shown.
+        Text(i18n.N_('a folder path, or "" for no sync')),
         "",
         "a folder your sync engine (Syncthing, Nextcloud...) keeps in step between your machines; "
         '`""` = no sync',
@@ -331,7 +336,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "sync",
         "machine_name",
-        Text("a name", 64),
+        # Translators: what a config value should be: a machine's name.
+        Text(i18n.N_("a name"), 64),
         "",
         'this machine\'s name as your other machines show it; `""` = the host name',
         'This machine\'s name on your other machines ("the laptop"); "" uses the host name.',

@@ -8,45 +8,58 @@ import re
 import tomllib
 from typing import Any
 
+from ..i18n import N_, _
 from .config_checks import MAX_NESTING, MISSING, ConfigError, Problem, Raw
 from .config_lines import key_on_line, last_key_line, long_key_path
 from .config_schema import SECTIONS
 
-NESTED_TOO_DEEP = Raw(f"lists or tables nested more than {MAX_NESTING} levels deep")
-NESTING_EXPECTED = f"at most {MAX_NESTING} levels of nested lists and tables"
+
+def nested_too_deep() -> Raw:
+    """What is there when a value nests too deeply, in the user's language."""
+    return Raw(_("lists or tables nested more than {levels} levels deep").format(levels=MAX_NESTING))
+
+
+def nesting_expected() -> str:
+    return _("at most {levels} levels of nested lists and tables").format(levels=MAX_NESTING)
+
 
 BOM = "\ufeff"
 
-# What tomllib's messages mean, said as what was expected there (first match wins).
+# What tomllib's messages mean, said as what was expected there (first match wins). tomllib's
+# messages are matched in English (it has no other); what they mean is translated where shown.
+# Each is formatted (with no fields), so a brace is written doubled: "{{" shows as "{".
+# Translators: the texts below end "expected ..." in a config error; keep what is quoted, the
+# brackets and the # as written: they are TOML the user types. Braces are written doubled ("{{", "}}").
 _TOML_EXPECTED = (
-    ("Invalid value", 'a value after "=": a number, "text", true or false, [a list] or {a table}'),
-    ("Invalid statement", "a key = value line, a [table] header or a # comment"),
-    ("Expected '=' after a key", 'a "=" after the key, then a value'),
-    ("Unclosed array", 'a "]" closing the list (its items separated by commas)'),
-    ("Unclosed inline table", 'a "}" closing the inline table (its entries separated by commas)'),
-    ("Illegal character '\\n'", "a closing quote on the same line"),
-    ("Unterminated string", "a closing quote on the same line"),
-    ("Expected newline or end of document", "one key = value per line"),
-    ("Expected ']' at the end of a table", 'a "]" closing the [table] header'),
-    ("Expected ']]' at the end of an array", 'a "]]" closing the [[table]] header'),
-    ("Cannot declare", "each [table] declared once"),
-    ("Cannot overwrite", "each key set once"),
-    ("Cannot redefine", "each key set once"),
-    ("Cannot mutate", "each key set once"),
-    ("Duplicate inline table key", "each key set once"),
-    ("Invalid date or datetime", 'a real date such as 2026-12-24, or the text in quotes ("09:00-12:30")'),
-    ("Invalid initial character for a key", 'a key of letters, digits, "_" and "-", or one in quotes'),
-    ("Illegal character", "no control characters in text (write them as \\uXXXX)"),
-    ("Found invalid character", "no control characters in text (write them as \\uXXXX)"),
-    ("Unescaped", 'each backslash written as "\\\\" (or the text in single quotes)'),
-    ("Invalid hex value", 'a "\\u" followed by 4 hex digits (or the text in single quotes)'),
-    ("Escaped character", 'a "\\u" followed by 4 hex digits (or the text in single quotes)'),
+    ("Invalid value", N_('a value after "=": a number, "text", true or false, [a list] or {{a table}}')),
+    ("Invalid statement", N_("a key = value line, a [table] header or a # comment")),
+    ("Expected '=' after a key", N_('a "=" after the key, then a value')),
+    ("Unclosed array", N_('a "]" closing the list (its items separated by commas)')),
+    ("Unclosed inline table", N_('a "}}" closing the inline table (its entries separated by commas)')),
+    ("Illegal character '\\n'", N_("a closing quote on the same line")),
+    ("Unterminated string", N_("a closing quote on the same line")),
+    ("Expected newline or end of document", N_("one key = value per line")),
+    ("Expected ']' at the end of a table", N_('a "]" closing the [table] header')),
+    ("Expected ']]' at the end of an array", N_('a "]]" closing the [[table]] header')),
+    ("Cannot declare", N_("each [table] declared once")),
+    ("Cannot overwrite", N_("each key set once")),
+    ("Cannot redefine", N_("each key set once")),
+    ("Cannot mutate", N_("each key set once")),
+    ("Duplicate inline table key", N_("each key set once")),
+    ("Invalid date or datetime", N_('a real date such as 2026-12-24, or the text in quotes ("09:00-12:30")')),
+    ("Invalid initial character for a key", N_('a key of letters, digits, "_" and "-", or one in quotes')),
+    ("Illegal character", N_("no control characters in text (write them as \\uXXXX)")),
+    ("Found invalid character", N_("no control characters in text (write them as \\uXXXX)")),
+    ("Unescaped", N_('each backslash written as "\\\\" (or the text in single quotes)')),
+    ("Invalid hex value", N_('a "\\u" followed by 4 hex digits (or the text in single quotes)')),
+    ("Escaped character", N_('a "\\u" followed by 4 hex digits (or the text in single quotes)')),
 )
 
 
 def _toml_expected(reason: str) -> str:
-    found = (expected for start, expected in _TOML_EXPECTED if reason.startswith(start))
-    return next(found, f"valid TOML ({reason})")
+    found = (_(expected).format() for start, expected in _TOML_EXPECTED if reason.startswith(start))
+    # Translators: {reason} is the TOML parser's own message, in English.
+    return next(found, _("valid TOML ({reason})").format(reason=reason))
 
 
 def _deep_line(text: str) -> int | None:
@@ -68,8 +81,8 @@ def _toml_problem(error: tomllib.TOMLDecodeError | RecursionError, text: str) ->
         key = key_on_line(text, line) if line else None
         return Problem(
             key[0] if key else "line",
-            NESTED_TOO_DEEP,
-            NESTING_EXPECTED,
+            nested_too_deep(),
+            nesting_expected(),
             line,
             True,
         )
@@ -81,7 +94,9 @@ def _toml_problem(error: tomllib.TOMLDecodeError | RecursionError, text: str) ->
     lines = text.splitlines()
     raw = lines[number - 1] if number and number <= len(lines) else ""
     if BOM in raw:
-        return Problem("line", Raw("a byte-order mark (U+FEFF)"), "text without one", number, True)
+        # Translators: a byte-order mark is an invisible character some editors put first in a file.
+        bom = Raw(_("a byte-order mark (U+FEFF)"))
+        return Problem("line", bom, _("text without one"), number, True)
     key = key_on_line(text, number) if number else None
     if key is not None:
         name, rest = key
@@ -109,7 +124,7 @@ def read_toml(text: str, path: str = "<config>") -> dict[str, Any]:
         number, parts, header = long
         table = "" if header else (_table_before(text, number) + ".").lstrip(".")
         name = ".".join(parts[:2]) if header and parts[0] in SECTIONS else table + parts[0]
-        raise ConfigError(path, [Problem(name, NESTED_TOO_DEEP, NESTING_EXPECTED, number)])
+        raise ConfigError(path, [Problem(name, nested_too_deep(), nesting_expected(), number)])
     try:
         return tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as error:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from .config import Config
 from .config_kinds import toml_literal
 from .config_schema import SECTIONS, settings_in
 
 
 def dump(config: Config) -> str:
-    lines = [f"# effective config from {config.source}"]
+    # Translators: the first line of `deskbreak config show`, a TOML comment: keep the "#" first.
+    lines = [_("# effective config from {source}").format(source=config.source)]
     for section in SECTIONS:
         lines += ["", f"[{section}]"]
         tables: list[str] = []

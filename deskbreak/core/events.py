@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from ..i18n import _
 from . import protocol
 from .catalog import Catalog
 from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, NATURAL_BREAK, SKIPPED, SNOOZED
@@ -123,7 +124,8 @@ def stretch(catalog: Catalog, stretch_id: str | None) -> dict[str, str] | None:
     if not stretch_id:
         return None
     known = catalog.get(stretch_id)
-    return {"id": stretch_id, "name": known.name if known else stretch_id}
+    # The id is for scripts; the name is for people, in their language (as `status` gives it).
+    return {"id": stretch_id, "name": _(known.name) if known else stretch_id}
 
 
 def iso(at: datetime | None, zone: tzinfo) -> str | None:

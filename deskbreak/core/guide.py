@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from ..i18n import N_, _
 from .catalog import Stretch
 
 READY, HOLDING, SWITCH, REST, FINISHED = "ready", "holding", "switch", "rest", "finished"
@@ -179,7 +180,7 @@ def skip_lead_in(state: Guide, now: datetime) -> tuple[Guide, tuple[str, ...]]:
 def seconds_left(state: Guide, now: datetime) -> int:
     """The whole seconds shown on the countdown (rounded up: it shows 1 until the very end)."""
     if state.running and state.since is not None:
-        state, _ = advance(state, now)
+        state, _cues = advance(state, now)
     return max(0, math.ceil(state.remaining - 1e-9))
 
 
@@ -187,33 +188,71 @@ def held_seconds(state: Guide) -> int:
     return round(state.held)
 
 
+# The sides are ids ("left", "right"); what the label says about them is translated where shown.
+_SIDE_LABELS = {
+    # Translators: one part of the countdown's label "Hold 20 s · rep 2 of 3 · left side".
+    "left": N_("left side"),
+    # Translators: one part of the countdown's label "Hold 20 s · rep 2 of 3 · right side".
+    "right": N_("right side"),
+}
+_SWITCH_LABELS = {
+    "left": N_("Switch to the left side"),
+    "right": N_("Switch to the right side"),
+}
+
+
+def _capitalized(text: str) -> str:
+    """The first letter made upper case, the rest as written (a translated position may hold
+    capitals of its own, as German nouns do)."""
+    return text[:1].upper() + text[1:]
+
+
 def label(state: Guide) -> str:
-    """The line under the countdown: `Hold 20 s · rep 2 of 3 · left side`; a flowing move names the
-    position first: `Cow · hold 3 s · rep 2 of 10`."""
+    """The line under the countdown, in the user's language: `Hold 20 s · rep 2 of 3 · left side`;
+    a flowing move names the position first: `Cow · hold 3 s · rep 2 of 10`. Each part between the
+    dots is a phrase of its own."""
     stretch = state.stretch
-    side = f"{state.side} side" if state.side else ""
-    rep = f"rep {state.rep} of {stretch.reps}" if stretch.reps > 1 else ""
-    if state.phase == HOLDING and state.position:
-        held = f"{state.position.capitalize()} · hold {stretch.hold_seconds} s"
+    side = _(_SIDE_LABELS[state.side]) if state.side in _SIDE_LABELS else ""
+    many = stretch.reps > 1
+    # Translators: one part of the countdown's label "Hold 20 s · rep 2 of 3 · left side".
+    rep = _("rep {rep} of {reps}").format(rep=state.rep, reps=stretch.reps) if many else ""
+    position = _(state.position) if state.position else None
+    if state.phase == HOLDING and position:
+        # Translators: the countdown's label during a flowing move: "Cow · hold 3 s"; {position} comes
+        # from the stretch catalog.
+        held = _("{position} · hold {seconds} s").format(
+            position=_capitalized(position), seconds=stretch.hold_seconds
+        )
         return " · ".join(p for p in (held, rep) if p)
     if state.phase == HOLDING:
-        return " · ".join(p for p in (f"Hold {stretch.hold_seconds} s", rep, side) if p)
-    if state.phase == SWITCH:
-        return f"Switch to the {state.side} side"
+        # Translators: one part of a stretch's summary line "Hold 20 s · 3 reps · each side".
+        held = _("Hold {seconds} s").format(seconds=stretch.hold_seconds)
+        return " · ".join(p for p in (held, rep, side) if p)
+    if state.phase == SWITCH and state.side in _SWITCH_LABELS:
+        return _(_SWITCH_LABELS[state.side])
     if state.phase == REST:
-        return " · ".join(p for p in ("Relax", f"next: {rep}" if rep else "", side) if p)
+        # Translators: one part of the countdown's label between reps: "Relax · next: rep 2 of 3 · left side".
+        upcoming = _("next: rep {rep} of {reps}").format(rep=state.rep, reps=stretch.reps) if many else ""
+        # Translators: the countdown's label between reps: "Relax · next: rep 2 of 3"; the user rests.
+        return " · ".join(p for p in (_("Relax"), upcoming, side) if p)
     if state.phase == FINISHED:
-        return f"Finished · held {held_seconds(state)} s in all"
-    if state.running and state.position:
-        return f"Get into position · start with {state.position}"
+        return _("Finished · held {seconds} s in all").format(seconds=held_seconds(state))
+    if state.running and position:
+        # Translators: {position} comes from the stretch catalog ("cow").
+        return _("Get into position · start with {position}").format(position=position)
     if state.running:
-        return " · ".join(p for p in ("Get into position", side) if p)
-    return "Press Start when you are in position"
+        # Translators: the countdown's lead-in; it may be followed by " · left side".
+        return " · ".join(p for p in (_("Get into position"), side) if p)
+    # Translators: "Start" is the guided window's button: use the same word as on that button.
+    return _("Press Start when you are in position")
 
 
 def steps(state: Guide) -> tuple[str, ...]:
-    """The steps for the side being done: as written for the first side, mirrored for the other."""
-    return mirror_steps(state.stretch.steps) if state.mirrored else state.stretch.steps
+    """The steps for the side being done, as shown: as written for the first side, mirrored for the
+    other. The catalog's English is mirrored first, then translated (a translation has its own words
+    for left and right, which `mirror_sides` cannot know)."""
+    written = mirror_steps(state.stretch.steps) if state.mirrored else state.stretch.steps
+    return tuple(_(step) for step in written)
 
 
 _SIDE_WORD = re.compile(r"\b(left|right)\b", re.IGNORECASE)

@@ -11,7 +11,12 @@ when to seek help, 001, 000's tips); the wording is ours (tests/core/test_catalo
 
 from __future__ import annotations
 
-SAFETY_NOTE = (
+from ..i18n import N_
+
+# Marked for translation here and translated wherever it is shown (`_(SAFETY_NOTE)`); it must say
+# exactly what the English says in every language. The log keeps the English.
+# Translators: the safety note; say exactly what the English says, nothing softened or left out.
+SAFETY_NOTE = N_(
     "Stretch gently, never bouncing, keep breathing, and stop at sharp pain. With a recent injury, "
     "severe back pain or a spine condition, see a health professional before you start. Numbness, "
     "tingling or weakness means stop and seek care; pain running down one or both legs, or losing "

@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from ..i18n import _
 from . import rotation as rot
 from .breaks import credit_idle, guiding, natural_break
 from .calls import GNOME_BREAK, call_reason, recheck_after, waits_for_its_end
 from .config import ActivityConfig
+from .locale_formats import clock
 from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, SKIPPED, SNOOZED, PromptOutcome
 from .state import (
     UNKNOWN_MOMENT,
@@ -101,6 +103,7 @@ def tick(state: State, now: datetime, plan: Plan, moment: Moment = UNKNOWN_MOMEN
             return Transition(state)
         if window_at(now, plan) is None:
             # Held past the window's end, or woke just after it: never prompt outside work hours.
+            # The timer's errors only reach the log: they stay English.
             return Transition(waiting(state, now), error="the work window ended before a fitting moment")
         return _hold(state, now, plan, moment)
     if state.phase is Phase.PROMPTING:
@@ -207,7 +210,8 @@ def done(
         )
         return Transition(waiting(state, now), (WithdrawPrompt(), Record(outcome)))
     if stretch_id is None:
-        return Transition(state, error=f"no prompt to mark done ({_no_prompt_because(state, plan, now)})")
+        because = _no_prompt_because(state, plan, now)
+        return Transition(state, error=_("no prompt to mark done ({reason})").format(reason=because))
     outcome = PromptOutcome(now, stretch_id, DONE, now, held_seconds)
     if state.phase is Phase.PAUSED:
         return Transition(state, (Record(outcome),))
@@ -219,26 +223,29 @@ def done(
 
 def _no_prompt_because(state: State, plan: Plan, now: datetime) -> str:
     if state.phase is Phase.PAUSED:
-        return "reminders are paused"
+        return _("reminders are paused")
     due = next_prompt_at(state.anchor, plan)
     if due is None:
-        return "no work hours ahead"
+        return _("no work hours ahead")
     local, today = due.astimezone(plan.zone), now.astimezone(plan.zone).date()
     # On Sunday "due at 09:45" reads as today: another day is named.
-    when = local.strftime("%H:%M") if local.date() == today else local.strftime("%a %H:%M")
-    return f"the next one is due at {when}"
+    when = clock(local, today)
+    # Translators: {time} is "14:30" today or "Mon 09:00" on another day.
+    return _("the next one is due at {time}").format(time=when)
 
 
 def snooze(state: State, now: datetime, plan: Plan, minutes: int | None = None) -> Transition:
     now = as_utc(now)
     minutes = minutes or plan.schedule.snooze_minutes
     if not 1 <= minutes <= 240:
-        return Transition(state, error="snooze minutes must be from 1 to 240")
+        return Transition(
+            state, error=_("snooze minutes must be from {low} to {high}").format(low=1, high=240)
+        )
     until = now + timedelta(minutes=minutes)
     if state.phase is Phase.SNOOZED:
         return Transition(replace(state, snoozed_until=until))
     if state.phase is not Phase.PROMPTING:
-        return Transition(state, error="no prompt to snooze")
+        return Transition(state, error=_("no prompt to snooze"))
     outcome = PromptOutcome(state.prompted_at or now, state.stretch_id, SNOOZED, now)
     snoozed = replace(state, phase=Phase.SNOOZED, snoozed_until=until, prompted_at=None)
     return Transition(snoozed, (WithdrawPrompt(), Record(outcome)))
@@ -248,7 +255,7 @@ def skip(state: State, now: datetime, plan: Plan, stretch_id: str | None = None)
     """Skip the open (or snoozed) prompt; `stretch_id`: the stretch the guided window showed."""
     now = as_utc(now)
     if state.phase not in (Phase.PROMPTING, Phase.SNOOZED):
-        return Transition(state, error="no prompt to skip")
+        return Transition(state, error=_("no prompt to skip"))
     outcome = PromptOutcome(state.prompted_at or now, stretch_id or state.stretch_id, SKIPPED, now)
     return Transition(waiting(state, now), (WithdrawPrompt(), Record(outcome)))
 
@@ -257,7 +264,7 @@ def another(state: State, now: datetime, plan: Plan) -> Transition:
     """Offer a different stretch for the prompt being shown."""
     now = as_utc(now)
     if state.phase is not Phase.PROMPTING:
-        return Transition(state, error="no prompt to change")
+        return Transition(state, error=_("no prompt to change"))
     offered = state.offered or ((state.stretch_id,) if state.stretch_id else ())
     if not set(plan.eligible) - set(offered):
         # Every one offered: start again, keeping the latest half out so none comes straight back.
@@ -265,7 +272,7 @@ def another(state: State, now: datetime, plan: Plan) -> Transition:
     # The rotation's next card, passing those this prompt offered already: a new cycle's deck may
     # begin with a stretch from the end of the last, and "another" must not bring it straight back.
     rotation = state.rotation
-    for _ in range(2 * len(plan.eligible) + 2):  # a deck holds each stretch at most twice
+    for _attempt in range(2 * len(plan.eligible) + 2):  # a deck holds each stretch at most twice
         stretch = rot.peek(rotation, plan.eligible, plan.focus)
         if stretch is None:
             break
@@ -273,7 +280,7 @@ def another(state: State, now: datetime, plan: Plan) -> Transition:
         if stretch not in offered:
             changed = replace(state, stretch_id=stretch, rotation=rotation, offered=(*offered, stretch))
             return Transition(changed, (ShowPrompt(stretch),))
-    return Transition(state, error="no other stretch to offer")
+    return Transition(state, error=_("no other stretch to offer"))
 
 
 def pause(state: State, now: datetime, plan: Plan, until: datetime | None) -> Transition:
@@ -287,7 +294,7 @@ def pause(state: State, now: datetime, plan: Plan, until: datetime | None) -> Tr
     now = as_utc(now)
     until = as_utc(until) if until is not None else None
     if until is not None and until <= now:
-        return Transition(state, error="pause must end in the future")
+        return Transition(state, error=_("pause must end in the future"))
     effects: tuple[Effect, ...] = ()
     if state.phase in (Phase.PROMPTING, Phase.SNOOZED):
         effects = (WithdrawPrompt(),)
@@ -306,14 +313,14 @@ def pause(state: State, now: datetime, plan: Plan, until: datetime | None) -> Tr
 def resume(state: State, now: datetime, plan: Plan) -> Transition:
     now = as_utc(now)
     if state.phase is not Phase.PAUSED:
-        return Transition(state, error="not paused")
+        return Transition(state, error=_("not paused"))
     return Transition(waiting(state, now))
 
 
 def _prompt(state: State, now: datetime, plan: Plan) -> Transition:
     stretch = rot.peek(state.rotation, plan.eligible, plan.focus)
     if stretch is None:
-        return Transition(waiting(state, now), error="no eligible stretches")
+        return Transition(waiting(state, now), error=_("no eligible stretches"))
     prompting = replace(
         state,
         phase=Phase.PROMPTING,

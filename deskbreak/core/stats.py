@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta, tzinfo
 
+from ..i18n import _, ngettext
 from .outcomes import DONE, IGNORED, MISSED_WHILE_ASLEEP, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 
 _FIELD_OF = {
@@ -264,14 +265,43 @@ def today_line(counts: Counts | None, goal: int | None = None) -> str:
 
     Zero parts are left out except done; "Today: no stretches yet" when nothing happened."""
     if counts is None or counts.total - counts.missed == 0:
-        return "Today: no stretches yet"
-    parts = [f"{counts.done} of {goal} done" if goal else f"{counts.done} done"]
-    for n, one, many in (
-        (counts.skipped, "skipped", "skipped"),
-        (counts.ignored, "ignored", "ignored"),
-        (counts.natural_breaks, "natural break", "natural breaks"),
-        (counts.snoozed, "snoozed", "snoozed"),
-    ):
-        if n:
-            parts.append(f"{n} {one if n == 1 else many}")
-    return "Today: " + ", ".join(parts)
+        return _("Today: no stretches yet")
+    parts = [done_part(counts.done, goal)]
+    if counts.skipped:
+        # Translators: one item of the tray's list "Today: 4 of 6 done, 1 skipped"; stretches skipped.
+        parts.append(
+            ngettext("{count} skipped", "{count} skipped", counts.skipped).format(count=counts.skipped)
+        )
+    if counts.ignored:
+        # Translators: one item of the tray's list "Today: 4 of 6 done, 1 ignored"; prompts nobody answered.
+        parts.append(
+            ngettext("{count} ignored", "{count} ignored", counts.ignored).format(count=counts.ignored)
+        )
+    if counts.natural_breaks:
+        n = counts.natural_breaks
+        # Translators: one item of the tray's list "Today: 4 of 6 done, 2 natural breaks"; the user was
+        # away from the computer long enough to count as a break.
+        parts.append(ngettext("{count} natural break", "{count} natural breaks", n).format(count=n))
+    if counts.snoozed:
+        # Translators: one item of the tray's list "Today: 4 of 6 done, 1 snoozed"; prompts put off.
+        parts.append(
+            ngettext("{count} snoozed", "{count} snoozed", counts.snoozed).format(count=counts.snoozed)
+        )
+    return today_of(parts)
+
+
+def done_part(done: int, goal: int | None) -> str:
+    """The first item of today's line: "4 of 6 done", or "4 done" without a goal."""
+    if goal:
+        # Translators: the first item of the tray's list "Today: 4 of 6 done, 1 skipped" (goal 6).
+        return _("{done} of {goal} done").format(done=done, goal=goal)
+    # Translators: the first item of the tray's list "Today: 4 done, 1 skipped" (no daily goal).
+    return ngettext("{count} done", "{count} done", done).format(count=done)
+
+
+def today_of(parts: list[str]) -> str:
+    """The tray's line for today from its items: "Today: 4 of 6 done, 1 skipped"."""
+    # Translators: separates the items of a list such as "4 of 6 done, 1 skipped" (a comma and a space).
+    items = _(", ").join(parts)
+    # Translators: the tray's line; {items} is a list such as "4 of 6 done, 1 skipped".
+    return _("Today: {items}").format(items=items)

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
+from ..i18n import _, ngettext
 from .outcomes import DONE, IGNORED, NATURAL_BREAK, SKIPPED, SNOOZED, PromptOutcome
 from .state import Phase, State, Transition, WithdrawPrompt, waiting
-from .stats import DayCounts
+from .stats import DayCounts, done_part, today_of
 
 ACTIVE = "active"
 ANSWERS = (DONE, SNOOZED, SKIPPED, IGNORED)
@@ -182,8 +183,22 @@ def day_done(records: Iterable[SharedRecord], here: str, day: date, zone: tzinfo
 
 def day_line(day: MachineDay, goal: int) -> str:
     """ "3 of 6 done, 1 on laptop" (the other machines' shares, when there are any)."""
-    shares = "".join(f", {n} on {name}" for name, n in day.elsewhere)
-    return f"{day.done} of {goal} done{shares}"
+    return _(", ").join(_day_parts(day, goal))
+
+
+def today_line(day: MachineDay, goal: int) -> str:
+    """The tray's line with the other machines' shares: "Today: 3 of 6 done, 1 on laptop"."""
+    return today_of(_day_parts(day, goal))
+
+
+def _day_parts(day: MachineDay, goal: int) -> list[str]:
+    # Translators: one item of the tray's list "Today: 3 of 6 done, 1 on laptop"; {machine} is the
+    # name of another computer of the user's.
+    shares = [
+        ngettext("{count} on {machine}", "{count} on {machine}", n).format(count=n, machine=name)
+        for name, n in day.elsewhere
+    ]
+    return [done_part(day.done, goal), *shares]
 
 
 def last_heard(records: Iterable[SharedRecord]) -> dict[str, tuple[str, datetime]]:

@@ -27,6 +27,7 @@ from ..adapters.choose import Choice
 from ..core.catalog import Catalog
 from ..core.config import Config
 from ..core.sync import SharedRecord
+from ..i18n import N_, _
 from ..paths import Paths
 from ..ports import DISMISSED, Notice, Notifier, NotifierError, Tray
 from .facts import SessionChoices
@@ -214,13 +215,42 @@ def assemble(
     return Assembly(daemon, tray, notifier, icon)
 
 
+# Where prompts appear, said once at start: (the notifier's kind, whether the tray has a menu) -> the
+# line. Whole sentences, so each language orders its own; plyer cannot ask whether a notification
+# server is there (its chain learns at the first prompt), so the terminal is named too.
+PROMPTS_APPEAR = {
+    # Translators: said at start; `deskbreak done|snooze|skip` are commands, typed as written.
+    ("log", True): N_(
+        "prompts appear on this terminal; answer in the tray icon's menu, with deskbreak done|snooze|skip"
+    ),
+    # Translators: said at start; `deskbreak done|snooze|skip` are commands, typed as written.
+    ("log", False): N_("prompts appear on this terminal; answer with deskbreak done|snooze|skip"),
+    # Translators: said at start; {notifier} names the notification backend ("plyer").
+    ("plyer", True): N_(
+        "prompts appear as desktop notifications ({notifier}), or on this terminal if none can be shown; "
+        "answer in the tray icon's menu, with deskbreak done|snooze|skip"
+    ),
+    # Translators: said at start; {notifier} names the notification backend ("plyer").
+    ("plyer", False): N_(
+        "prompts appear as desktop notifications ({notifier}), or on this terminal if none can be shown; "
+        "answer with deskbreak done|snooze|skip"
+    ),
+    # Translators: said at start; {notifier} names the notification backend ("freedesktop").
+    ("desktop", True): N_(
+        "prompts appear as desktop notifications ({notifier}); answer in the tray icon's menu, "
+        "with deskbreak done|snooze|skip"
+    ),
+    # Translators: said at start; {notifier} names the notification backend ("freedesktop").
+    ("desktop", False): N_(
+        "prompts appear as desktop notifications ({notifier}); answer with deskbreak done|snooze|skip"
+    ),
+}
+
+
 def where_prompts_appear(notifier: str, tray: str) -> str:
-    """One line for the terminal at start: where the user will see and answer prompts."""
-    shown = "on this terminal" if notifier == "log" else f"as desktop notifications ({notifier})"
-    if notifier == "plyer":  # it cannot ask whether a server is there: the chain learns at the first
-        shown += ", or on this terminal if none can be shown"
-    answered = "in the tray icon's menu, " if tray != "headless" else ""
-    return f"prompts appear {shown}; answer {answered}with deskbreak done|snooze|skip"
+    """One line for the terminal at start, in the user's language: where prompts appear and are answered."""
+    kind = notifier if notifier in ("log", "plyer") else "desktop"
+    return _(PROMPTS_APPEAR[kind, tray != "headless"]).format(notifier=notifier)
 
 
 def icon_path() -> str | None:
@@ -312,7 +342,7 @@ class HistoryNotice:
             return
         self._last = line
         try:  # the notifier worker returns at once: the recorder's thread never waits on a server
-            self._notifier.notify(Notice("deskbreak: history problem", line, self._icon))
+            self._notifier.notify(Notice(_("deskbreak: history problem"), line, self._icon))
         except NotifierError as error:
             log.warning("history problem not shown as a notice: %s", error)
 

@@ -20,6 +20,7 @@ from ..core import forecast, views
 from ..core import schedule as core
 from ..core.commands import COMMANDS
 from ..core.protocol import EVENTS_SCHEMA, ProtocolError, parse_pause
+from ..i18n import _
 from ..store.recorder import unknown_stretch
 
 if TYPE_CHECKING:
@@ -79,8 +80,11 @@ def _show(daemon: Daemon, now: datetime, arg: Any) -> Answer:
 def unknown_stretch_answer(daemon: Daemon, stretch_id: str | None) -> Answer | None:
     """A refusal of an answer naming a stretch no catalog has (it would be recorded, and top
     "most done" in `stats`), before the schedule moves; None when the stretch is known."""
-    refused = unknown_stretch(stretch_id, daemon.catalog.ids())  # the built-in ones and the user's
-    return Answer(fields={"ok": False, "error": refused}) if refused else None
+    if unknown_stretch(stretch_id, daemon.catalog.ids()) is None:  # the built-in ones and the user's
+        return None
+    # The recorder's own refusal of the same answer goes to the log, in English; this one to the user.
+    refused = _("no stretch '{stretch_id}' in the catalog (`deskbreak stretches` lists them)")
+    return Answer(fields={"ok": False, "error": refused.format(stretch_id=stretch_id)})
 
 
 def _done(daemon: Daemon, now: datetime, arg: Any) -> Answer:

@@ -42,8 +42,9 @@ from typing import Any
 
 from ..control_client import USE_TCP, ControlClient, ControlError, NotRunning
 from ..core import commands, protocol
+from ..i18n import _
 from .instance import LOCK_NAME, AlreadyRunning, InstanceLock, ensure_private_dir, read_pid
-from .streams import OpenStreams, Streams, stream_name
+from .streams import OpenStreams, Streams, busy, stream_name
 
 # The daemon's commands and `doctor` reach the client through here too.
 __all__ = [
@@ -155,7 +156,9 @@ class ControlServer:
             sock.listen(64)
         except OSError as error:
             sock.close()
-            raise ControlError(f"cannot listen on {self.path}: {error.strerror or error}") from None
+            raise ControlError(
+                _("cannot listen on {path}: {reason}").format(path=self.path, reason=error.strerror or error)
+            ) from None
         return sock
 
     def _listen_tcp(self) -> socket.socket:
@@ -173,7 +176,7 @@ class ControlServer:
         except FileNotFoundError:
             return
         if not (stat.S_ISSOCK(info.st_mode) or stat.S_ISREG(info.st_mode)):
-            raise ControlError(f"{self.path} exists and is not a socket: remove it")
+            raise ControlError(_("{path} exists and is not a socket: remove it").format(path=self.path))
         probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         probe.settimeout(0.5)
         try:
@@ -192,13 +195,13 @@ class ControlServer:
         assert self._sock is not None
         while not self._stopping.is_set():
             try:
-                conn, _ = self._sock.accept()
+                conn, _peer = self._sock.accept()
             except OSError:
                 if self._stopping.is_set():
                     return
                 continue
             if not self._take_slot():
-                _send(conn, protocol.error_reply("busy: too many clients, try again"))
+                _send(conn, protocol.error_reply(busy(_("too many clients, try again"))))
                 conn.close()
                 continue
             client = threading.Thread(target=self._serve, args=(conn,), name="deskbreak-client", daemon=True)
@@ -228,7 +231,7 @@ class ControlServer:
         try:
             self._wait_for_request(conn)
             if not self._allowed(conn, buffer):
-                _send(conn, protocol.error_reply("permission denied"))
+                _send(conn, protocol.error_reply(_("permission denied")))
                 return
             while not self._stopping.is_set():
                 self._wait_for_request(conn)
@@ -236,9 +239,8 @@ class ControlServer:
                 if not line:
                     return
                 if len(line) > protocol.MAX_LINE and not line.endswith(b"\n"):
-                    _send(
-                        conn, protocol.error_reply(f"request too long: more than {protocol.MAX_LINE} bytes")
-                    )
+                    too_long = _("request too long: more than {limit} bytes").format(limit=protocol.MAX_LINE)
+                    _send(conn, protocol.error_reply(too_long))
                     return  # the rest of the line cannot be read back in step: hang up
                 with self._guard:
                     if self._waiting.pop(conn, None) is None:
@@ -312,7 +314,9 @@ class ControlServer:
             reply = self.handler(request.cmd, request.arg)
         except Exception as error:  # a bug in one command must not take the socket down
             log.exception("control command %s failed", request.cmd)
-            return protocol.error_reply(f"internal error: {type(error).__name__}: {error}")
+            # Translators: {error} names the exception and its message, e.g. "RuntimeError: boom".
+            failed = _("internal error: {error}").format(error=f"{type(error).__name__}: {error}")
+            return protocol.error_reply(failed)
         return reply if isinstance(reply, dict) and "ok" in reply else {"ok": True, **(reply or {})}
 
 

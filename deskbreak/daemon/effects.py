@@ -18,6 +18,7 @@ from ..core.config import Config
 from ..core.outcomes import PromptOutcome
 from ..core.stats import Counts
 from ..core.workhours import Plan
+from ..i18n import N_, _
 from ..ports import NotifierError
 from .today import Today
 
@@ -68,14 +69,18 @@ class PromptEffects:
             shared.record(outcome)
         line = self._answer_line(outcome)
         if not_saved:  # kept all the same (journalled): the user learns it is not in the history yet
-            line = f"{line} (not saved yet: {not_saved})"
+            # Translators: {answer} is a recorded answer ("Twist done · 2 of 6 today"); {reason}, why
+            # the history could not take it yet (it is kept and saved later).
+            line = _("{answer} (not saved yet: {reason})").format(answer=line, reason=not_saved)
         self._recorded.append(line)
-        log.info("recorded: %s", line)
+        log.info("recorded: %s", line)  # the reply's line, in the user's language
 
     def _answer_line(self, outcome: PromptOutcome) -> str:
         """`Standing back extension done · 2 of 6 today`, with today's count after this record."""
         stretch = self.catalog.get(outcome.stretch_id) if outcome.stretch_id else None
-        name = stretch.name if stretch else (outcome.stretch_id or "a stretch")
+        # The name as the catalog has it: `answer_line` translates it where it builds the line.
+        # Translators: in place of a stretch's name ("a stretch done · 2 of 6 today") when none is known.
+        name = stretch.name if stretch else (outcome.stretch_id or N_("a stretch"))
         counts = self._counts(self.now())
         return views.answer_line(
             outcome,

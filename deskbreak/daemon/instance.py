@@ -15,13 +15,20 @@ import sys
 from pathlib import Path
 
 from ..control_client import ControlError
+from ..i18n import _
 
 LOCK_NAME = "deskbreak.lock"
 
 
 class AlreadyRunning(Exception):
+    """Said to the user at the terminal that tried to start a second daemon (in their language)."""
+
     def __init__(self, pid: int | None):
-        super().__init__(f"deskbreak is already running (pid {pid if pid else 'unknown'})")
+        super().__init__(
+            _("deskbreak is already running (pid {pid})").format(pid=pid)
+            if pid
+            else _("deskbreak is already running (pid unknown)")
+        )
         self.pid = pid
 
 
@@ -38,33 +45,49 @@ def ensure_private_dir(path: Path) -> None:
     except FileExistsError:
         created = False
     except OSError as error:
-        raise ControlError(f"cannot create {path}: {error.strerror or error}") from None
+        raise ControlError(
+            _("cannot create {path}: {reason}").format(path=path, reason=error.strerror or error)
+        ) from None
     if os.name != "posix":
         if not path.is_dir():
-            raise ControlError(f"{path} is not a directory: cannot put the control socket there")
+            raise ControlError(not_a_directory(path))
         return
     try:
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError as error:
         if error.errno == errno.ELOOP or os.path.islink(path):
-            raise ControlError(f"{path} is a symbolic link: refusing to follow it; remove it") from None
+            raise ControlError(
+                _("{path} is a symbolic link: refusing to follow it; remove it").format(path=path)
+            ) from None
         if error.errno == errno.ENOTDIR:
-            raise ControlError(f"{path} is not a directory: cannot put the control socket there") from None
-        raise ControlError(f"cannot open {path}: {error.strerror or error}") from None
+            raise ControlError(not_a_directory(path)) from None
+        raise ControlError(
+            _("cannot open {path}: {reason}").format(path=path, reason=error.strerror or error)
+        ) from None
     try:
         info = os.fstat(fd)
         if info.st_uid != os.getuid():
-            raise ControlError(f"{path} belongs to uid {info.st_uid}, not to you: refusing to use it")
+            raise ControlError(
+                _("{path} belongs to uid {uid}, not to you: refusing to use it").format(
+                    path=path, uid=info.st_uid
+                )
+            )
         if created:  # the umask may have left it narrower or (oddly) wider: exactly 0700
             os.fchmod(fd, 0o700)
             info = os.fstat(fd)
         if info.st_mode & 0o077:
             raise ControlError(
-                f"{path} is open to other users (mode {stat.S_IMODE(info.st_mode):03o}): "
-                f"run `chmod 700 {path}` or remove it"
+                # Translators: `chmod 700 {path}` is a command, typed as written.
+                _("{path} is open to other users (mode {mode}): run `chmod 700 {path}` or remove it").format(
+                    path=path, mode=f"{stat.S_IMODE(info.st_mode):03o}"
+                )
             )
     finally:
         os.close(fd)
+
+
+def not_a_directory(path: Path) -> str:
+    return _("{path} is not a directory: cannot put the control socket there").format(path=path)
 
 
 class InstanceLock:

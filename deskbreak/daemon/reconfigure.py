@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..adapters.locale import adopt_language
+from ..i18n import N_, _
 from ..ports import Notice, NotifierError
 
 if TYPE_CHECKING:
     from .service import Daemon
 
 log = logging.getLogger(__name__)
+
+NO_EDITOR = N_("no editor is set ($VISUAL) and there is no desktop opener")
 
 
 def config_file_of(daemon: Daemon) -> Path | None:
@@ -36,8 +39,13 @@ def reload_config(daemon: Daemon, reason: str) -> dict[str, Any]:
             if daemon.config.source == "<defaults>":
                 daemon.config_error = None
                 return {"ok": True, "changed": [], "config": daemon.config.source}
-            daemon.config_error = f"{path}: the file is gone; keeping the last good config until it is back"
-        log.warning("config %s (%s)", daemon.config_error, reason)
+            # Translated now: only a reload changes the language, and each reload sets this line anew.
+            daemon.config_error = _(
+                "{file}: the file is gone; keeping the last good config until it is back"
+            ).format(file=path)
+        log.warning(
+            "config %s: the file is gone; keeping the last good config until it is back (%s)", path, reason
+        )
         return {"ok": False, "error": daemon.config_error, "config": str(path)}
     try:
         new = config_file.load(path)
@@ -77,27 +85,34 @@ def open_editor(daemon: Daemon) -> dict[str, Any]:
     except OSError as error:
         log.warning("cannot open %s in an editor: %s", path, error)
         cannot_open(str(error))
-        return {"ok": False, "error": f"cannot open {path}: {error}"}
+        return {"ok": False, "error": _("cannot open {path}: {reason}").format(path=path, reason=error)}
     if command is None:
-        cannot_open("no editor is set ($VISUAL) and there is no desktop opener")
-        return {"ok": False, "error": f"no editor found: set $VISUAL, or edit {path} yourself"}
+        cannot_open(NO_EDITOR)
+        return {
+            "ok": False,
+            "error": _("no editor found: set $VISUAL, or edit {file} yourself").format(file=path),
+        }
     return {"ok": True, "config": str(path)}
 
 
 def notify_no_editor(daemon: Daemon, path: Path, why: str) -> None:
-    """A notice naming the file and the command that edits it in a terminal."""
+    """A notice naming the file and the command that edits it in a terminal. `why`: in English for
+    the log (a text of our own, or the system's), translated for the notice."""
     log.warning("could not open the config in an editor: %s", why)
-    text = f"{why}.\nEdit {path} in any editor, or run in a terminal: deskbreak config edit"
+    # Translators: {reason} says why no editor opened; `deskbreak config edit` is typed as written.
+    text = _("{reason}.\nEdit {file} in any editor, or run in a terminal: deskbreak config edit").format(
+        reason=_(why), file=path
+    )
     try:
         daemon.ports.notifier.notify(
-            Notice("deskbreak: no editor for the schedule", text, daemon.ports.icon_path)
+            Notice(_("deskbreak: no editor for the schedule"), text, daemon.ports.icon_path)
         )
     except NotifierError as error:
         log.warning("could not say so: %s", error)
 
 
 def notify_config_error(daemon: Daemon, text: str) -> None:
-    notice = Notice("deskbreak: config not applied", text, daemon.ports.icon_path)
+    notice = Notice(_("deskbreak: config not applied"), text, daemon.ports.icon_path)
     try:
         daemon.ports.notifier.notify(notice)
     except NotifierError as error:

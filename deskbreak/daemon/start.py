@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..adapters.locale import adopt_language
+from ..i18n import _
 from ..paths import Paths, default_paths
 from ..ports import Notice, Notifier, NotifierError
 from ..store.private import PrivateRotatingFileHandler, private_dir, tighten_file, write_private_text
@@ -84,7 +85,7 @@ def acquire_instance(paths: Paths) -> InstanceLock | None:
     except AlreadyRunning as error:
         print(error, file=sys.stderr)
     except (ControlError, OSError) as error:
-        print(f"deskbreak: cannot start: {error}", file=sys.stderr)
+        print(_("deskbreak: cannot start: {reason}").format(reason=error), file=sys.stderr)
     return None
 
 
@@ -112,7 +113,7 @@ def safety_note_on_first_run(paths: Paths, notifier: Notifier, icon: str | None)
 
     def show() -> None:  # off the main thread: a slow notification server must not hold up the tray
         try:
-            notifier.notify(Notice("Stretch safely", SAFETY_NOTE, icon))
+            notifier.notify(Notice(_("Stretch safely"), _(SAFETY_NOTE), icon))
         except NotifierError as error:
             log.debug("safety note not shown as a notice: %s", error)
 

@@ -12,9 +12,17 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..core import protocol
+from ..i18n import _
 from .events import Subscription
 
 IDLE_CHECK = 30.0  # seconds between checks that a quiet stream's reader is still there
+BUSY = "busy"  # how a refusal to retry later begins, in every language
+
+
+def busy(reason: str) -> str:
+    """A refusal a client should retry later: `busy: ` stays English before the reason in the
+    user's language, since clients (`status --follow`) recognise it by that word."""
+    return f"{BUSY}: {reason}"
 
 
 class Streams(Protocol):
@@ -50,9 +58,9 @@ class OpenStreams:
         streams = self.streams
         subscription = streams.subscribe(name) if streams is not None else None
         if streams is None or subscription is None:
-            conn.sendall(
-                protocol.encode_reply(protocol.error_reply(f"busy: too many readers of {name}, try again"))
-            )
+            # Translators: {command} is a command's name (follow, events), typed as written.
+            refusal = busy(_("too many readers of {command}, try again").format(command=name))
+            conn.sendall(protocol.encode_reply(protocol.error_reply(refusal)))
             return
         with self._guard:
             self._conns.add(conn)

@@ -18,6 +18,7 @@ import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 from ..core import sync
 from ..core.outcomes import PromptOutcome
 from ..core.stats import Counts, today_line
+from ..i18n import N_, _
 from ..store.sync_folder import FolderReader, SharedFile
 from .config_watch import InotifyWatcher, _events
 
@@ -33,7 +35,27 @@ log = logging.getLogger(__name__)
 OUTBOX_CAPACITY = 10_000  # our records waiting for the folder (days of answers and active marks)
 CLOSE_WAIT = 2.0  # seconds quitting waits for the folder to take what is queued
 KEEP_RECORDS = timedelta(days=3)  # other machines' records kept in memory (today and a margin)
-FOLDER_MISSING = "the sync folder {folder} is missing (an unmounted drive?): records wait until it is back"
+FOLDER_MISSING = N_(
+    "the sync folder {folder} is missing (an unmounted drive?): records wait until it is back"
+)
+# Translators: {error} is the system's reason (e.g. "Permission denied").
+CANNOT_WRITE = N_("cannot write to the sync folder: {error}")
+
+
+@dataclass(frozen=True)
+class FolderProblem:
+    """What is wrong with the folder, kept as its English text and values: the log gets it as
+    written, `status` in the daemon's language when asked (a reload may change the language)."""
+
+    text: str  # FOLDER_MISSING or CANNOT_WRITE
+    folder: str
+    error: str = ""
+
+    def english(self) -> str:
+        return self.text.format(folder=self.folder, error=self.error)
+
+    def translated(self) -> str:
+        return _(self.text).format(folder=self.folder, error=self.error)
 
 
 class FolderWatcher(InotifyWatcher):
@@ -44,7 +66,7 @@ class FolderWatcher(InotifyWatcher):
 
     def _handle(self, data: bytes) -> None:
         before = self._watched
-        if before == self.path.parent and any(wd == self._wd for wd, _, _ in _events(data)):
+        if before == self.path.parent and any(wd == self._wd for wd, _mask, _name in _events(data)):
             self._debouncer.poke()
         super()._handle(data)
         if self._watched != before and self._watched == self.path.parent:
@@ -71,7 +93,7 @@ class SharedRoutine:
         self._lock = threading.Lock()
         self._records: list[sync.SharedRecord] = []
         self._last_mark: datetime | None = None
-        self._problem: str | None = None
+        self._problem: FolderProblem | None = None
         self._watcher: InotifyWatcher | None = None
         # Our records go out on a thread of their own: a hung network mount never holds the daemon
         # (which records while it holds its lock). Bounded: the local history keeps every answer.
@@ -161,9 +183,9 @@ class SharedRoutine:
             self._own.append(record)
         except OSError as error:
             self._set_problem(
-                self._missing_line()
+                self._missing()
                 if isinstance(error, FileNotFoundError)
-                else f"cannot write to the sync folder: {error}"
+                else FolderProblem(CANNOT_WRITE, str(self.folder), str(error))
             )
             return
         self._set_problem(None)
@@ -178,13 +200,13 @@ class SharedRoutine:
             log.exception("reading the sync folder")
             return
         if reading.missing:
-            self._set_problem(self._missing_line())
+            self._set_problem(self._missing())
             return
         if reading.malformed:
             log.warning("sync folder: %d malformed records skipped", reading.malformed)
         fresh = [r for r in reading.records if r.machine != self.machine]
         with self._lock:
-            if self._problem == self._missing_line():
+            if self._problem == self._missing():
                 self._problem = None
             horizon = self._clock() - KEEP_RECORDS
             self._records = [r for r in [*self._records, *fresh] if r.time >= horizon]
@@ -213,19 +235,21 @@ class SharedRoutine:
             return sync.last_heard(self._records)
 
     def problem(self) -> str | None:
+        """The folder's problem in the daemon's language (one line), or None."""
         with self._lock:
-            return self._problem
+            problem = self._problem
+        return problem.translated() if problem is not None else None
 
-    def _missing_line(self) -> str:
-        return FOLDER_MISSING.format(folder=self.folder)
+    def _missing(self) -> FolderProblem:
+        return FolderProblem(FOLDER_MISSING, str(self.folder))
 
-    def _set_problem(self, line: str | None) -> None:
+    def _set_problem(self, problem: FolderProblem | None) -> None:
         with self._lock:
-            if line == self._problem:
+            if problem == self._problem:
                 return
-            self._problem = line
-        if line is not None:
-            log.warning("%s", line)  # once per problem, not per record
+            self._problem = problem
+        if problem is not None:
+            log.warning("%s", problem.english())  # once per problem, not per record
         else:
             log.info("sync folder %s: in use again", self.folder)
 
@@ -238,7 +262,7 @@ def shared_today_line(
     day = shared.today(counts.done if counts else 0, now.astimezone(zone).date(), zone)
     if not day.elsewhere:
         return today_line(counts, goal)
-    return f"Today: {sync.day_line(day, goal)}"
+    return sync.today_line(day, goal)
 
 
 def shared_fields(

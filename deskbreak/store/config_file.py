@@ -17,34 +17,41 @@ from ..core.config import Config
 from ..core.config_checks import MAX_NESTING, MISSING, ConfigError, Problem, Raw, nesting_depth
 from ..core.config_lines import key_lines, line_for
 from ..core.config_schema import CONFIG_MAX_BYTES, ICS_MAX_BYTES
-from ..core.config_text import BOM, read_toml
+from ..core.config_text import BOM, nested_too_deep, nesting_expected, read_toml
+from ..i18n import N_, _, ngettext
 
 log = logging.getLogger(__name__)
 
 
 class UnusableFile(OSError):
-    """A path that is not a regular file, or one larger than its cap: `what` says what it is."""
+    """A path that is not a regular file, or one larger than its cap: `what` says what it is (both
+    it and `expected` in the user's language: a config error shows them)."""
 
     def __init__(self, path: Path, what: str, limit: int):
         self.what = what
-        self.expected = f"a regular file of at most {_size(limit)}"
-        super().__init__(f"{path}: {what}, expected {self.expected}")
+        self.expected = _("a regular file of at most {size}").format(size=_size(limit))
+        # Translators: {path} is a file's path; {what} says what it is ("a directory").
+        super().__init__(
+            _("{path}: {what}, expected {expected}").format(path=path, what=what, expected=self.expected)
+        )
 
 
 def _size(count: int) -> str:
     """A cap: "1 MiB", "16 MiB", "1024 bytes"."""
-    return f"{count >> 20} MiB" if count and count % (1 << 20) == 0 else f"{count} bytes"
+    if count and count % (1 << 20) == 0:
+        return _("{count} MiB").format(count=count >> 20)
+    return ngettext("{count} byte", "{count} bytes", count).format(count=count)
 
 
 def _file_type(mode: int) -> str:
     kinds = (
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISFIFO, "a named pipe (FIFO)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, N_("a directory")),
+        (stat.S_ISFIFO, N_("a named pipe (FIFO)")),
+        (stat.S_ISCHR, N_("a character device")),
+        (stat.S_ISBLK, N_("a block device")),
+        (stat.S_ISSOCK, N_("a socket")),
     )
-    return next((name for test, name in kinds if test(mode)), "not a regular file")
+    return _(next((name for test, name in kinds if test(mode)), N_("not a regular file")))
 
 
 def read_regular(path: Path, limit: int) -> bytes:
@@ -58,7 +65,12 @@ def read_regular(path: Path, limit: int) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise UnusableFile(path, _file_type(info.st_mode), limit)
         if info.st_size > limit:
-            raise UnusableFile(path, f"a file of {info.st_size} bytes", limit)
+            size = info.st_size
+            raise UnusableFile(
+                path,
+                ngettext("a file of {count} byte", "a file of {count} bytes", size).format(count=size),
+                limit,
+            )
         chunks, total = [], 0
         while total <= limit:
             chunk = os.read(fd, min(1 << 16, limit + 1 - total))
@@ -67,7 +79,7 @@ def read_regular(path: Path, limit: int) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
         if total > limit:
-            raise UnusableFile(path, f"more than {_size(limit)}", limit)
+            raise UnusableFile(path, _("more than {size}").format(size=_size(limit)), limit)
         return b"".join(chunks)
     finally:
         os.close(fd)
@@ -80,19 +92,21 @@ def read_text(path: Path) -> str:
         data = read_regular(path, CONFIG_MAX_BYTES)
     except FileNotFoundError:
         raise ConfigError(
-            str(path), [Problem("file", MISSING, "a config file (or none given, for defaults)")]
+            str(path), [Problem("file", MISSING, _("a config file (or none given, for defaults)"))]
         ) from None
     except UnusableFile as error:
         raise ConfigError(str(path), [Problem("file", Raw(error.what), error.expected)]) from None
     except OSError as error:
-        why = Raw(f"a path that cannot be read ({error.strerror or error})")
-        raise ConfigError(str(path), [Problem("file", why, "a readable UTF-8 file")]) from None
+        # Translators: {reason} is the system's own message ("Permission denied").
+        why = Raw(_("a path that cannot be read ({reason})").format(reason=error.strerror or error))
+        raise ConfigError(str(path), [Problem("file", why, _("a readable UTF-8 file"))]) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        why = Raw(f"byte 0x{data[error.start]:02x}, which is not UTF-8")
-        raise ConfigError(str(path), [Problem("file", why, "a UTF-8 text file", line)]) from None
+        byte = f"0x{data[error.start]:02x}"
+        why = Raw(_("byte {byte}, which is not UTF-8").format(byte=byte))
+        raise ConfigError(str(path), [Problem("file", why, _("a UTF-8 text file"), line)]) from None
 
 
 def load(path: Path) -> Config:
@@ -119,19 +133,30 @@ def check(path: Path) -> Config:
 
 def ics_problem(path: Path) -> str | None:
     """What is wrong with an .ics path, as the end of "expected ...", or None when it is usable."""
-    wanted = f"a regular .ics file of at most {_size(ICS_MAX_BYTES)}"
+    size = _size(ICS_MAX_BYTES)
     try:
         info = path.stat()
     except FileNotFoundError:
-        return f"{wanted} (there is no such file)"
+        return _("a regular .ics file of at most {size} (there is no such file)").format(size=size)
     except OSError as error:
-        return f"{wanted} ({error.strerror or error})"
+        # Translators: {reason} is the system's own message ("Permission denied").
+        return _("a regular .ics file of at most {size} ({reason})").format(
+            size=size, reason=error.strerror or error
+        )
     if not stat.S_ISREG(info.st_mode):
-        return f"{wanted} (this is {_file_type(info.st_mode)})"
+        # Translators: {what} says what the path is instead ("a directory").
+        return _("a regular .ics file of at most {size} (this is {what})").format(
+            size=size, what=_file_type(info.st_mode)
+        )
     if info.st_size > ICS_MAX_BYTES:
-        return f"{wanted} (this is a file of {info.st_size} bytes)"
+        count = info.st_size
+        return ngettext(
+            "a regular .ics file of at most {size} (this is a file of {count} byte)",
+            "a regular .ics file of at most {size} (this is a file of {count} bytes)",
+            count,
+        ).format(size=size, count=count)
     if not os.access(path, os.R_OK):
-        return f"{wanted} that you may read"
+        return _("a regular .ics file of at most {size} that you may read").format(size=size)
     return None
 
 
@@ -210,7 +235,7 @@ def parse_value(text: str) -> Any:
     except RecursionError:
         too_deep = True
     if too_deep:
-        raise NestedTooDeep(f"lists or tables nested more than {MAX_NESTING} levels deep")
+        raise NestedTooDeep(nested_too_deep())
     try:
         return tomlkit.parse(line)["value"]
     except (ParseError, RecursionError):
@@ -231,7 +256,12 @@ def set_key(text: str, key: str, raw_value: str, path: str = "<config>") -> str:
         config_model.parse(doc_check, path, text)  # names the key nested too deeply
     parts = [p.strip() for p in key.split(".")]
     if not all(parts) or len(parts) > MAX_NESTING:
-        raise EditError(f"{path}: {key[:60]!r} is not a key path such as schedule.interval_minutes")
+        # Translators: {key} is what the user typed, quoted; schedule.interval_minutes is a config key: keep it.
+        raise EditError(
+            _("{path}: {key} is not a key path such as schedule.interval_minutes").format(
+                path=path, key=repr(key[:60])
+            )
+        )
     try:
         doc = tomlkit.parse(text)
     except ParseError as error:  # pragma: no cover - tomllib accepted it
@@ -242,12 +272,17 @@ def set_key(text: str, key: str, raw_value: str, path: str = "<config>") -> str:
             table[part] = tomlkit.table()
         table = table[part]
         if not isinstance(table, dict):
-            raise EditError(f"{path}: {'.'.join(parts[: depth + 1])} is not a table, so {key} cannot be set")
+            table_key = ".".join(parts[: depth + 1])
+            raise EditError(
+                _("{path}: {table} is not a table, so {key} cannot be set").format(
+                    path=path, table=table_key, key=key
+                )
+            )
     try:
         table[parts[-1]] = parse_value(raw_value)
     except NestedTooDeep as error:
-        expected = f"at most {MAX_NESTING} levels of nested lists and tables"
-        raise EditError(f"{path}: {key}: got {error}, expected {expected}") from None
+        problem = Problem(key, Raw(str(error)), nesting_expected())
+        raise EditError(problem.format(path)) from None
     result = tomlkit.dumps(doc)
     config_model.loads(result, path, builtin_ids())
     return result

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..core.outcomes import DONE, PromptOutcome
 from ..core.stats import DayCounts, add_outcome
+from ..i18n import _
 from .export import EXPORT_COLUMNS, ExportRow
 from .history_file import (
     DAMAGED,
@@ -103,7 +104,8 @@ class History:
         try:
             return cls(path, connect(path, busy_timeout), zone, aside)
         except Damaged as exc:  # pragma: no cover - a fresh file that is damaged: give up
-            raise HistoryError(f"history {path}: still damaged after a fresh start: {exc}", DAMAGED) from None
+            message = _("history {path}: still damaged after a fresh start: {reason}")
+            raise HistoryError(message.format(path=path, reason=exc), DAMAGED) from None
 
     # --- writing ---
 

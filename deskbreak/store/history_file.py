@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core.outcomes import OUTCOMES
+from ..i18n import N_, _
 from .private import private_dir, private_file, tighten_file
 
 log = logging.getLogger(__name__)
@@ -79,42 +80,98 @@ def code(exc: sqlite3.Error) -> int:
     return (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
 
 
+# What the history was doing when it failed: English names in the code, translated in the message.
+# Translators: what deskbreak was doing with its history file, in "history PATH: cannot read it".
+_ACTIONS = {
+    "open": N_("open"),
+    "read": N_("read"),
+    "read it": N_("read it"),
+    "create it": N_("create it"),
+    "record": N_("record"),
+    "check": N_("check"),
+    "export": N_("export"),
+}
+
+
+def _action(action: str) -> str:
+    known = _ACTIONS.get(action)
+    return _(known) if known else action
+
+
+# The messages said in more than one place: one line each, naming the file and the fix.
+def folder_message(path: Path) -> str:
+    return _("history {path} is a folder, not a file; move it away").format(path=path)
+
+
+def full_message(path: Path) -> str:
+    return _("history {path}: the disk is full; free some space").format(path=path)
+
+
+def damaged_message(path: Path) -> str:
+    return _(
+        "history {path} is damaged; deskbreak sets it aside (kept) and starts afresh at its next start"
+    ).format(path=path)
+
+
+def newer_message(path: Path, version: int) -> str:
+    return _(
+        "history {path}: written by a newer deskbreak (schema {version}, this one knows {known}); "
+        "upgrade deskbreak or move the file away"
+    ).format(path=path, version=version, known=SCHEMA_VERSION)
+
+
 def describe(path: Path, action: str, exc: sqlite3.Error) -> HistoryError:
-    """A sqlite3 error as a one-line HistoryError with its kind and the fix."""
+    """A sqlite3 error as a one-line HistoryError with its kind and the fix (in the user's
+    language: notices and `doctor` show it; SQLite's own words stay as it says them)."""
     primary = code(exc)
+    doing = _action(action)
     if primary in _BUSY:
+        # Translators: {action} is what deskbreak was doing ("record"); `fuser {path}` is a command: keep it.
         return HistoryError(
-            f"history {path}: locked by another process ({action} gave up waiting); "
-            f"close the program holding it (`fuser {path}` names it)",
+            _(
+                "history {path}: locked by another process ({action} gave up waiting); "
+                "close the program holding it (`fuser {path}` names it)"
+            ).format(path=path, action=doing),
             LOCKED,
         )
     if primary in _CORRUPT:
-        return HistoryError(
-            f"history {path}: the file is damaged ({exc}); restart deskbreak to set it aside", DAMAGED
-        )
+        # Translators: {reason} is SQLite's own message, in English.
+        message = _("history {path}: the file is damaged ({reason}); restart deskbreak to set it aside")
+        return HistoryError(message.format(path=path, reason=exc), DAMAGED)
     if primary == sqlite3.SQLITE_FULL:
-        return HistoryError(f"history {path}: the disk is full; free some space", FULL)
+        return HistoryError(full_message(path), FULL)
     if primary in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
-        return HistoryError(f"history {path}: cannot write ({exc}); make {path.parent} writable", READ_ONLY)
+        # Translators: {reason} is SQLite's own message, in English; {folder} is the history's folder.
+        message = _("history {path}: cannot write ({reason}); make {folder} writable")
+        return HistoryError(message.format(path=path, reason=exc, folder=path.parent), READ_ONLY)
     if primary == sqlite3.SQLITE_IOERR:
-        return HistoryError(
-            f"history {path}: {action} failed: disk I/O error; check the disk has space and works", FULL
-        )
-    return HistoryError(f"history {path}: {action} failed: {exc}")
+        # Translators: {action} is what deskbreak was doing ("record").
+        message = _("history {path}: {action} failed: disk I/O error; check the disk has space and works")
+        return HistoryError(message.format(path=path, action=doing), FULL)
+    # Translators: {action} is what deskbreak was doing ("record"); {reason} is SQLite's own message.
+    return HistoryError(
+        _("history {path}: {action} failed: {reason}").format(path=path, action=doing, reason=exc)
+    )
 
 
 def describe_os(path: Path, action: str, exc: OSError) -> HistoryError:
     """An OSError on the history (or its folder) as a one-line HistoryError."""
     reason = exc.strerror or str(exc)
+    doing = _action(action)
     if exc.errno == errno.ENOSPC:
-        return HistoryError(f"history {path}: the disk is full; free some space", FULL)
+        return HistoryError(full_message(path), FULL)
     if exc.errno in (errno.EISDIR, errno.ENOTDIR) or isinstance(exc, IsADirectoryError):
-        return HistoryError(f"history {path} is a folder, not a file; move it away", NOT_A_FILE)
+        return HistoryError(folder_message(path), NOT_A_FILE)
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        # Translators: {action} is what deskbreak was doing ("read it"); {reason} is the system's message.
+        message = _("history {path}: cannot {action} ({reason}); make {folder} writable")
         return HistoryError(
-            f"history {path}: cannot {action} ({reason}); make {path.parent} writable", READ_ONLY
+            message.format(path=path, action=doing, reason=reason, folder=path.parent), READ_ONLY
         )
-    return HistoryError(f"history {path}: cannot {action}: {reason}")
+    # Translators: {action} is what deskbreak was doing ("read it"); {reason} is the system's message.
+    return HistoryError(
+        _("history {path}: cannot {action}: {reason}").format(path=path, action=doing, reason=reason)
+    )
 
 
 def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
@@ -122,7 +179,7 @@ def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
 
     Raises Damaged (caller sets the file aside) or HistoryError (caller must not touch the file)."""
     if path.is_dir():
-        raise HistoryError(f"history {path} is a folder, not a file; move it away", NOT_A_FILE)
+        raise HistoryError(folder_message(path), NOT_A_FILE)
     if not header_ok(path):
         # Caught before SQLite opens it: closing a connection to a non-database would delete
         # its -wal, and we keep everything of a damaged history.
@@ -145,11 +202,7 @@ def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
         # Read-only probes first: a file we refuse is left exactly as it was.
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise HistoryError(
-                f"history {path}: written by a newer deskbreak (schema {version}, "
-                f"this one knows {SCHEMA_VERSION}); upgrade deskbreak or move the file away",
-                NEWER,
-            )
+            raise HistoryError(newer_message(path, version), NEWER)
         check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         if check != "ok":
             raise Damaged(check)
@@ -210,10 +263,9 @@ def set_aside(path: Path, now: datetime) -> Path:
             if side.exists():
                 side.rename(aside.with_name(aside.name + suffix))
     except OSError as exc:
-        raise HistoryError(
-            f"history {path}: damaged, and could not be moved aside: {exc.strerror or exc}; move it away",
-            DAMAGED,
-        ) from None
+        # Translators: {reason} is the system's message ("Permission denied").
+        message = _("history {path}: damaged, and could not be moved aside: {reason}; move it away")
+        raise HistoryError(message.format(path=path, reason=exc.strerror or exc), DAMAGED) from None
     return aside
 
 
@@ -221,27 +273,24 @@ def diagnose(path: Path) -> str | None:
     """What the daemon would find wrong with the history at `path` (one line with the fix), or
     None; for `doctor` when no daemon runs. Reads only: changes nothing, sets nothing aside."""
     if path.is_dir():
-        return f"history {path} is a folder, not a file; move it away"
+        return folder_message(path)
     folder = path.parent if path.parent.exists() else None
     try:
         if folder is not None:
             free = os.statvfs(folder)
             if free.f_bavail * free.f_frsize < _ROOM_FOR_ANSWERS:
-                return f"history {path}: the disk is full; free some space"
+                return full_message(path)
         if not path.exists():
             return None
         if not header_ok(path):
-            return f"history {path} is damaged; deskbreak sets it aside (kept) and starts afresh at its next start"
+            return damaged_message(path)
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                return (
-                    f"history {path}: written by a newer deskbreak (schema {version}, this one knows "
-                    f"{SCHEMA_VERSION}); upgrade deskbreak or move the file away"
-                )
+                return newer_message(path, version)
             if conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
-                return f"history {path} is damaged; deskbreak sets it aside (kept) and starts afresh at its next start"
+                return damaged_message(path)
         finally:
             conn.close()
     except HistoryError as error:

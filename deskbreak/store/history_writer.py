@@ -12,6 +12,7 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 from ..core.stats import DayCounts
+from ..i18n import _
 from .history import History, HistoryError
 from .history_file import DAMAGED, LOCKED
 from .journal import Answer
@@ -102,6 +103,8 @@ class HistoryWriter:
         self._note_aside(aside)
 
     def _note_aside(self, aside: Path) -> None:
-        line = f"history {self.path} was damaged: kept as {aside.name}, a fresh history started"
-        log.warning("%s", line)
+        log.warning("history %s was damaged: kept as %s, a fresh history started", self.path, aside.name)
+        line = _("history {path} was damaged: kept as {aside}, a fresh history started").format(
+            path=self.path, aside=aside.name
+        )
         self._on_set_aside(line)

@@ -20,9 +20,21 @@ from pathlib import Path
 from typing import Any
 
 from ..core.outcomes import PromptOutcome
+from ..i18n import N_, _
 from .private import FILE_MODE, private_dir
 
 log = logging.getLogger(__name__)
+
+# What failed on the journal (of answers not yet in the history): English names in the code,
+# translated in the message.
+_ACTIONS = {
+    # Translators: in "journal PATH: cannot read it: REASON".
+    "cannot read it": N_("cannot read it"),
+    # Translators: in "journal PATH: cannot write: REASON".
+    "cannot write": N_("cannot write"),
+    # Translators: in "journal PATH: cannot rewrite: REASON".
+    "cannot rewrite": N_("cannot rewrite"),
+}
 
 # Far beyond any real journal (a line is ~200 bytes): a planted huge file is not read whole.
 MAX_BYTES = 8 * 1024 * 1024
@@ -90,7 +102,7 @@ class Journal:
         except FileNotFoundError:
             return []
         except OSError as exc:
-            raise JournalError(f"journal {self.path}: cannot read it: {exc.strerror or exc}") from None
+            raise self._error("cannot read it", exc) from None
         answers: list[Answer] = []
         seen: set[str] = set()
         for number, line in enumerate(data.splitlines(keepends=True), 1):
@@ -114,7 +126,10 @@ class Journal:
             fd = self._open()
             written = os.write(fd, line)
             if written != len(line):
-                raise OSError(f"only {written} of {len(line)} bytes written")
+                # The reason reaches the user in the journal's problem line: it is translated.
+                raise OSError(
+                    _("only {written} of {total} bytes written").format(written=written, total=len(line))
+                )
             os.fsync(fd)
         except OSError as exc:
             self.needs_rewrite = True
@@ -179,4 +194,11 @@ class Journal:
             self._fd = None
 
     def _error(self, action: str, exc: OSError) -> JournalError:
-        return JournalError(f"journal {self.path}: {action}: {exc.strerror or exc}")
+        """One line in the user's language (a notice shows it): the action, the system's reason."""
+        doing = _(_ACTIONS[action]) if action in _ACTIONS else action
+        # Translators: {action} is "cannot write" or the like; {reason} is the system's message.
+        return JournalError(
+            _("journal {path}: {action}: {reason}").format(
+                path=self.path, action=doing, reason=exc.strerror or exc
+            )
+        )

@@ -15,6 +15,8 @@ import stat
 from io import TextIOWrapper
 from pathlib import Path
 
+from ..i18n import _
+
 log = logging.getLogger(__name__)
 
 FILE_MODE = 0o600
@@ -39,7 +41,8 @@ def private_dir(path: Path) -> Path:
             pass
         _tighten(folder, DIR_MODE)
     if not path.is_dir():
-        raise NotADirectoryError(f"{path} is not a folder")
+        # The message reaches the user inside a history or journal problem: it is translated.
+        raise NotADirectoryError(_("{path} is not a folder").format(path=path))
     _tighten(path, DIR_MODE)
     return path
 
@@ -53,7 +56,7 @@ def private_file(path: Path) -> Path:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise IsADirectoryError(f"{path} is not a regular file")
+            raise IsADirectoryError(_("{path} is not a regular file").format(path=path))
         _tighten_fd(fd, path)
     finally:
         os.close(fd)

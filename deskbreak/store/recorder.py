@@ -36,6 +36,7 @@ from pathlib import Path
 
 from ..core.outcomes import DONE, SKIPPED, PromptOutcome
 from ..core.stats import DayCounts, add_outcome
+from ..i18n import N_, _
 from .day_tally import DayTally
 from .history import HistoryError
 from .history_writer import HistoryWriter
@@ -44,7 +45,7 @@ from .journal import Answer, Journal, JournalError, journal_path_for
 log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)  # seconds; the last one repeats
-STILL_WRITING = "the history is slow to answer; it is kept and written shortly"
+STILL_WRITING = N_("the history is slow to answer; it is kept and written shortly")
 # The answers a person (or a client on the socket) names a stretch in; prompts name their own.
 _NAMED_BY_THE_USER = (DONE, SKIPPED)
 
@@ -53,7 +54,10 @@ def unknown_stretch(stretch_id: str | None, known_ids: Collection[str]) -> str |
     """The one-line refusal for an answer naming a stretch the catalog does not have, else None."""
     if stretch_id is None or stretch_id in known_ids:
         return None
-    return f"no stretch {stretch_id!r} in the catalog (`deskbreak stretches` lists them)"
+    # Translators: {stretch} is an id as the user typed it, quoted; `deskbreak stretches` is a command: keep it.
+    return _("no stretch {stretch} in the catalog (`deskbreak stretches` lists them)").format(
+        stretch=repr(stretch_id)
+    )
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,7 @@ class Recorder:
                 return Receipt(answer.answer_id, not_saved=why)
         except Exception as error:  # the promise: the daemon's answer never fails here
             log.exception("recording %s", outcome)
-            return Receipt(None, not_saved=f"internal error: {error}")
+            return Receipt(None, not_saved=_("internal error: {error}").format(error=error))
 
     def _settle_locked(self, answer: Answer, timeout: float) -> str | None:
         """Wait (the lock released meanwhile) until `answer` is written or a write fails."""
@@ -167,7 +171,7 @@ class Recorder:
         )
         if answer not in self._pending:
             return None
-        return self._unsaved_locked() or STILL_WRITING
+        return self._unsaved_locked() or _(STILL_WRITING)
 
     def problem(self) -> str | None:
         """One line: what is wrong with the history and the fix; None when all is well."""
@@ -256,7 +260,9 @@ class Recorder:
                 self._stored(batch, recount=added != len(batch))
         except Exception as exc:  # never let the thread die: the answers would wait forever
             error = (
-                exc if isinstance(exc, HistoryError) else HistoryError(f"history {self.history_path}: {exc}")
+                exc
+                if isinstance(exc, HistoryError)
+                else HistoryError(_("history {path}: {error}").format(path=self.history_path, error=exc))
             )
             if not isinstance(exc, HistoryError):
                 log.exception("history write")
@@ -308,7 +314,8 @@ class Recorder:
         except JournalError as error:
             if self._journal_problem is None:
                 log.warning("%s; answers wait in memory", error)
-            self._journal_problem = f"{error}; answers wait in memory"
+            # Translators: {problem} is a one-line journal problem ("journal PATH: cannot write: Disk full").
+            self._journal_problem = _("{problem}; answers wait in memory").format(problem=error)
 
     def _problem_locked(self) -> str | None:
         return self._unsaved_locked() or self._set_aside_note

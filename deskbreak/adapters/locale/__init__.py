@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 
+from ...assets import use_desktop_locale_formats
 from ...i18n import AUTO, ENGLISH, environment_languages, use_language
 
 # platform (sys.platform's prefix) -> "module:function" in this package; imported only when used.
@@ -54,3 +55,5 @@ def choose_languages(
 def adopt_language(setting: str) -> None:
     """Makes `setting`'s language the process's for every text shown from now on."""
     use_language(choose_languages(setting))
+    # Times and dates follow the same choice: the override's own forms, else the desktop's locale.
+    use_desktop_locale_formats(None if setting == AUTO else setting)

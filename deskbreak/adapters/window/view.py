@@ -15,6 +15,7 @@ from ...assets import asset_path
 from ...core import guide
 from ...core.catalog import Stretch
 from ...core.safety import SAFETY_NOTE
+from .cjk_label import WrappingLabel
 from .theme import Palette, Rect
 
 if TYPE_CHECKING:
@@ -151,6 +152,7 @@ class View:
         self.text_scale = scale
         for name, (size, _) in FONTS.items():
             self.fonts[name].configure(size=-max(1, self.px(size * scale)))
+        self._rewrap(self.root)
 
     def _picture_size(self) -> tuple[int, int]:
         return round(IMAGE_SIZE[0] * self.image_scale), round(IMAGE_SIZE[1] * self.image_scale)
@@ -161,8 +163,15 @@ class View:
         for label in (self.caution, self.message, self.footer):
             label.configure(wraplength=wrap)
 
+    def _rewrap(self, widget: tk.Misc) -> None:
+        """Chinese and Japanese lines break anew for the new font size (Tk re-wraps the others)."""
+        for child in widget.winfo_children():
+            if isinstance(child, WrappingLabel):
+                child.rewrap()
+            self._rewrap(child)
+
     def _label(self, parent: tk.Misc, text: str, font: str, fg: str, wrap: int = 0) -> tk.Label:
-        return tk.Label(
+        return WrappingLabel(
             parent,
             text=text,
             font=self.fonts[font],
