@@ -11,17 +11,18 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..adapters.autostart import AutostartError, Backend, backends, launch_argv
+from ..i18n import _
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("autostart", help="start deskbreak with your desktop session")
+    parser = sub.add_parser("autostart", help=_("start deskbreak with your desktop session"))
     parser.add_argument("action", choices=("enable", "disable", "status"))
     parser.add_argument(
         "--systemd",
         action="store_true",
-        help="Linux: a systemd user unit (restarts on failure) instead of an XDG autostart file",
+        help=_("Linux: a systemd user unit (restarts on failure) instead of an XDG autostart file"),
     )
-    parser.add_argument("--json", action="store_true", help="status as JSON")
+    parser.add_argument("--json", action="store_true", help=_("status as JSON"))
 
 
 def cmd_autostart(
@@ -33,7 +34,7 @@ def cmd_autostart(
 ) -> int:
     available = made if made is not None else backends(platform, environ, home)
     if args.systemd and "systemd" not in available:
-        print("--systemd is for Linux only", file=sys.stderr)
+        print(_("--systemd is for Linux only"), file=sys.stderr)
         return 2
     chosen = "systemd" if args.systemd else next(iter(available))
     try:
@@ -42,7 +43,12 @@ def cmd_autostart(
             if args.json:
                 print(json.dumps([asdict(s) for s in states], indent=2))
             for s in states if not args.json else ():
-                print(f"{'✓' if s.enabled else '·'} {s.method}: {s.detail} ({s.location})")
+                mark = "✓" if s.enabled else "·"
+                print(
+                    _("{mark} {method}: {detail} ({location})").format(
+                        mark=mark, method=s.method, detail=s.detail, location=s.location
+                    )
+                )
             return 0
         if args.action == "enable":
             for name, other in available.items():  # one way to start, never two daemons

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.config import Config, ConfigError
+from ..i18n import _
 
 if TYPE_CHECKING:  # planned.py is imported when a change is made: every CLI call builds this parser
     from .planned import RunningDaemon
@@ -35,20 +36,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     path = _path(args)
     if _named(args) is None and not os.path.lexists(path):
-        print(f"ok: no config file at {path}: the built-in defaults apply")
+        print(_("ok: no config file at {path}: the built-in defaults apply").format(path=path))
         return EXIT_OK
     try:
         config_file.check(path)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"ok: {path}")
+    print(_("ok: {path}").format(path=path))
     return EXIT_OK
 
 
 def cmd_path(args: argparse.Namespace) -> int:
     path = _path(args)
-    print(path if path.exists() else f"{path} (not created yet: built-in defaults apply)")
+    print(path if path.exists() else _("{path} (not created yet: built-in defaults apply)").format(path=path))
     return EXIT_OK
 
 
@@ -68,14 +69,16 @@ def cmd_show(args: argparse.Namespace) -> int:
 def add_parsers(config_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     edit = config_sub.add_parser(
         "edit",
-        help="open the config in $VISUAL/$EDITOR (created from the example on first use), then validate it",
+        help=_(
+            "open the config in $VISUAL/$EDITOR (created from the example on first use), then validate it"
+        ),
     )
     edit.add_argument("--config", type=Path)
     set_ = config_sub.add_parser(
-        "set", help="set one key, keeping the file's comments: config set schedule.interval_minutes 40"
+        "set", help=_("set one key, keeping the file's comments: config set schedule.interval_minutes 40")
     )
-    set_.add_argument("key", help="a dotted key path, e.g. schedule.interval_minutes")
-    set_.add_argument("value", help='a TOML value (40, true, ["09:00-12:00"]) or plain text')
+    set_.add_argument("key", help=_("a dotted key path, e.g. schedule.interval_minutes"))
+    set_.add_argument("value", help=_('a TOML value (40, true, ["09:00-12:00"]) or plain text'))
     set_.add_argument("--config", type=Path)
 
 
@@ -119,51 +122,64 @@ def cmd_edit(args: argparse.Namespace) -> int:
     daemon = daemon_reading(path)  # its times before the edit: the watcher may apply it on save
     try:
         if ensure_config(path):
-            print(f"created {path} from the example")
+            print(_("created {path} from the example").format(path=path))
     except OSError as error:
-        print(f"cannot create {path}: {error}", file=sys.stderr)
+        print(_("cannot create {path}: {error}").format(path=path, error=error), file=sys.stderr)
         return EXIT_FAILURE
     command = editor_command(path, os.environ)
     desktop_only = command is not None and command.source == "desktop" and not command.waits
     if command is None or (desktop_only and not _has_display(os.environ)):
-        why = "no display for the desktop's editor" if command else "no desktop opener (xdg-open)"
-        print(
-            f"no editor: $VISUAL and $EDITOR are not set and there is {why}; set $EDITOR "
-            f"(EDITOR=nano deskbreak config edit), or edit {path} yourself",
-            file=sys.stderr,
-        )
+        if command:
+            message = _(
+                "no editor: $VISUAL and $EDITOR are not set and there is no display for the desktop's "
+                "editor; set $EDITOR (EDITOR=nano deskbreak config edit), or edit {path} yourself"
+            )
+        else:
+            message = _(
+                "no editor: $VISUAL and $EDITOR are not set and there is no desktop opener (xdg-open); "
+                "set $EDITOR (EDITOR=nano deskbreak config edit), or edit {path} yourself"
+            )
+        print(message.format(path=path), file=sys.stderr)
         return EXIT_FAILURE
     try:
         code = run_editor(command)
     except OSError as error:
         print(
-            f"cannot start the editor {command.argv[0]!r} (from {command.source}): {error}", file=sys.stderr
+            _("cannot start the editor {editor} (from {source}): {error}").format(
+                editor=repr(command.argv[0]), source=command.source, error=error
+            ),
+            file=sys.stderr,
         )
         return EXIT_FAILURE
     if not command.waits:
         if code != 0:  # xdg-open found nothing to open it with, or no desktop answered
             print(
-                f"could not open {path}: {command.argv[0]} failed (exit {code}); set $EDITOR, or edit "
-                f"the file yourself",
+                _(
+                    "could not open {path}: {editor} failed (exit {code}); set $EDITOR, or edit the file "
+                    "yourself"
+                ).format(path=path, editor=command.argv[0], code=code),
                 file=sys.stderr,
             )
             return EXIT_FAILURE
         print(
-            f"opened {path} with {command.argv[0]}; a running deskbreak applies it when you save "
-            f"(check it with `deskbreak config check`)"
+            _(
+                "opened {path} with {editor}; a running deskbreak applies it when you save (check it "
+                "with `deskbreak config check`)"
+            ).format(path=path, editor=command.argv[0])
         )
         return EXIT_OK
     if code != 0:
-        print(f"the editor exited with {code}; checking the file anyway", file=sys.stderr)
+        print(_("the editor exited with {code}; checking the file anyway").format(code=code), file=sys.stderr)
     try:
         after = config_file.load(path)
     except ConfigError as error:
         print(error, file=sys.stderr)
         print(
-            "the file is kept as you left it; a running deskbreak keeps its last good config", file=sys.stderr
+            _("the file is kept as you left it; a running deskbreak keeps its last good config"),
+            file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    print(f"ok: {path}")
+    print(_("ok: {path}").format(path=path))
     for line in schedule_lines(before, after, daemon):
         print(line)
     return EXIT_OK
@@ -196,9 +212,9 @@ def cmd_set(args: argparse.Namespace) -> int:
             path.parent.mkdir(mode=0o700, parents=True)
         write_atomically(path, result)
     except OSError as error:
-        print(f"cannot write {path}: {error}", file=sys.stderr)
+        print(_("cannot write {path}: {error}").format(path=path, error=error), file=sys.stderr)
         return EXIT_FAILURE
-    print(f"ok: {path}")
+    print(_("ok: {path}").format(path=path))
     for line in schedule_lines(before, config_model.loads(result, str(path)), daemon):
         print(line)
     return EXIT_OK

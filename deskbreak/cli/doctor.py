@@ -14,8 +14,10 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import asdict
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..i18n import N_, _
 from ..paths import Paths, default_paths
 from .doctor_calls import call_checks
 
@@ -38,10 +40,8 @@ def run_checks(
         install.check_packages(),
         install.check_config(paths.config_file),
         install.check_catalog(),
-        install.check_writable("data folder", paths.data_dir, f"make {paths.data_dir} writable by you", True),
-        install.check_writable(
-            "state folder", paths.state_dir, f"make {paths.state_dir} writable by you", False
-        ),
+        install.check_writable(N_("data folder"), paths.data_dir, _writable_fix(paths.data_dir), True),
+        install.check_writable(N_("state folder"), paths.state_dir, _writable_fix(paths.state_dir), False),
         install.check_runtime(paths),
         install.check_log(paths),
         session_checks.check_tray(session),
@@ -58,11 +58,15 @@ def run_checks(
     return checks, session
 
 
+def _writable_fix(folder: Path) -> str:
+    return _("make {folder} writable by you").format(folder=folder)
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     doctor = sub.add_parser(
-        "doctor", help="check the installation and what the running daemon uses, and say what to fix"
+        "doctor", help=_("check the installation and what the running daemon uses, and say what to fix")
     )
-    doctor.add_argument("--notify", action="store_true", help="also send a test notification")
+    doctor.add_argument("--notify", action="store_true", help=_("also send a test notification"))
     doctor.add_argument("--json", action="store_true")
 
 
@@ -87,7 +91,11 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths | None = None) -> int:
     else:
         for check in checks:
             print(check.line())
-        essential = [c.name for c in checks if c.essential and not c.ok]
+        essential = [c.shown_name() for c in checks if c.essential and not c.ok]
         if essential:
-            print(f"essential: fix {', '.join(essential)} first: deskbreak cannot work without them")
+            print(
+                _("essential: fix {checks} first: deskbreak cannot work without them").format(
+                    checks=", ".join(essential)
+                )
+            )
     return 1 if broken else 0

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+from ..i18n import N_, _
+
 if TYPE_CHECKING:
     from ..adapters.calls.base import CallSense
     from .doctor_check import Check
@@ -17,23 +19,24 @@ MOVEMENT = "movement"
 
 
 def call_signals(environ: Mapping[str, str], platform: str) -> dict[str, SenseFactory]:
-    """Each call signal this platform may have, built only when asked (lazy imports)."""
+    """Each call signal this platform may have (by its English name, translated when shown), built
+    only when asked (lazy imports)."""
     if platform.startswith("linux"):
         from ..adapters.calls.camera import CameraSense
         from ..adapters.calls.pulse import PulseMicrophoneSense
 
         return {
-            "microphone (sound server)": lambda: PulseMicrophoneSense(environ),
-            "camera (/proc)": lambda: CameraSense(environ),
+            N_("microphone (sound server)"): lambda: PulseMicrophoneSense(environ),
+            N_("camera (/proc)"): lambda: CameraSense(environ),
         }
     if platform == "win32":
         from ..adapters.calls.windows import WindowsCallSense
 
-        return {"microphone and camera (privacy settings)": lambda: WindowsCallSense(environ)}
+        return {N_("microphone and camera (privacy settings)"): lambda: WindowsCallSense(environ)}
     if platform == "darwin":
         from ..adapters.calls.macos import MacCallSense
 
-        return {"microphone (CoreAudio)": lambda: MacCallSense(environ)}
+        return {N_("microphone (CoreAudio)"): lambda: MacCallSense(environ)}
     return {}
 
 
@@ -48,9 +51,12 @@ def check_call_signals(
     try:
         signals = call_signals(environ, platform) if signals is None else signals
     except Exception as error:  # a backend that cannot even load here
-        return Check("calls", False, f"no call signal loads here: {error}".splitlines()[0])
+        return Check(
+            N_("calls"), False, _("no call signal loads here: {error}").format(error=error).splitlines()[0]
+        )
     working, failing = [], []
-    for name, build in signals.items():
+    for signal, build in signals.items():
+        name = _(signal)
         try:
             sense = build()
         except Exception as error:
@@ -61,18 +67,28 @@ def check_call_signals(
         finally:
             sense.close()
         if sample.in_call is None:
-            failing.append(f"{name}: no answer{f' ({sample.reason})' if sample.reason else ''}")
+            if sample.reason:
+                failing.append(_("{signal}: no answer ({reason})").format(signal=name, reason=sample.reason))
+            else:
+                failing.append(_("{signal}: no answer").format(signal=name))
+        elif sample.in_call:
+            working.append(_("{signal} (now: {reason})").format(signal=name, reason=sample.reason))
         else:
-            working.append(f"{name}{f' (now: {sample.reason})' if sample.in_call else ''}")
+            working.append(name)
     if not working:
         return Check(
-            "calls",
+            N_("calls"),
             False,
-            "; ".join(failing) or "no call signal on this platform: prompts are not held for calls",
-            "on Linux install pulsectl and libpulse0 and run PulseAudio or pipewire-pulse",
+            "; ".join(failing) or _("no call signal on this platform: prompts are not held for calls"),
+            _("on Linux install pulsectl and libpulse0 and run PulseAudio or pipewire-pulse"),
         )
-    detail = "works: " + ", ".join(working)
-    return Check("calls", True, detail + (f"; not: {'; '.join(failing)}" if failing else ""))
+    if failing:
+        detail = _("works: {working}; not: {failing}").format(
+            working=", ".join(working), failing="; ".join(failing)
+        )
+    else:
+        detail = _("works: {working}").format(working=", ".join(working))
+    return Check(N_("calls"), True, detail)
 
 
 def check_gnome_breaks(read: Callable[[], tuple[str, ...] | None] | None = None) -> Check:
@@ -88,19 +104,27 @@ def check_gnome_breaks(read: Callable[[], tuple[str, ...] | None] | None = None)
     except Exception as error:
         breaks, why = None, str(error).splitlines()[0]
     else:
-        why = "no GNOME 48 break reminders here"
+        why = _("no GNOME 48 break reminders here")
     if breaks is None:
-        return Check("GNOME break reminders", True, why)
+        return Check(N_("GNOME break reminders"), True, why)
     if MOVEMENT not in breaks:
-        shown = ", ".join(breaks) or "none"
-        return Check("GNOME break reminders", True, f"movement reminders off (on: {shown})")
+        # Translators: no kind of GNOME break reminder is on.
+        shown = ", ".join(breaks) or _("none")
+        return Check(
+            N_("GNOME break reminders"), True, _("movement reminders off (on: {breaks})").format(breaks=shown)
+        )
     return Check(
-        "GNOME break reminders",
+        N_("GNOME break reminders"),
         False,
-        "GNOME's movement reminders are on too: two apps remind you to move (deskbreak holds its "
-        "prompt during GNOME's breaks and counts them as natural breaks)",
-        "choose one: turn off Settings → Wellbeing → Movement Reminders, or `deskbreak autostart "
-        "disable` and `deskbreak quit`",
+        _(
+            "GNOME's movement reminders are on too: two apps remind you to move (deskbreak holds its "
+            "prompt during GNOME's breaks and counts them as natural breaks)"
+        ),
+        # Translators: name GNOME Settings' panels as GNOME shows them in your language.
+        _(
+            "choose one: turn off Settings → Wellbeing → Movement Reminders, or `deskbreak autostart "
+            "disable` and `deskbreak quit`"
+        ),
     )
 
 

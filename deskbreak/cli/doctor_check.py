@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import _
+
 
 @dataclass(frozen=True)
 class Check:
+    # An id that `--json` keeps English, marked with N_ where written and translated when shown.
     name: str
     ok: bool
     detail: str
@@ -18,8 +21,16 @@ class Check:
 
     def line(self) -> str:
         mark = "✓" if self.ok else "✗"
-        fix = f" — fix: {self.fix}" if self.fix and not self.ok else ""
-        return f"{mark} {self.name}: {self.detail}{fix}"
+        if self.fix and not self.ok:
+            text = _("{mark} {name}: {detail} — fix: {fix}")
+        else:
+            text = _("{mark} {name}: {detail}")
+        return text.format(mark=mark, name=self.shown_name(), detail=self.detail, fix=self.fix)
+
+    def shown_name(self) -> str:
+        """The name in the user's language; an indented name (a line under another) keeps its indent."""
+        name = self.name.lstrip()
+        return self.name[: len(self.name) - len(name)] + _(name)
 
 
 def first_line(error: BaseException) -> str:

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ..i18n import N_, _, ngettext
 from ..paths import MISSING, Paths, current_uid, folder_problem
 from .doctor_check import Check, first_line
 
@@ -26,6 +27,7 @@ DEPENDENCIES = (
     "recurring-ical-events",
 ) + (("jeepney", "python-xlib") if sys.platform.startswith("linux") else ())
 ESSENTIAL_DEPENDENCIES = ("APScheduler", "platformdirs")
+CORRUPT_HISTORY_FIX = N_("stop deskbreak; it sets a corrupt file aside and starts afresh at the next start")
 
 
 def check_python() -> Check:
@@ -33,10 +35,12 @@ def check_python() -> Check:
 
     ok = sys.version_info >= (3, 11)
     return Check(
-        "python",
+        N_("python"),
         ok,
-        f"Python {sys.version.split()[0]} ({sys.executable}), deskbreak {__version__}",
-        "install Python 3.11 or newer",
+        _("Python {python} ({executable}), deskbreak {version}").format(
+            python=sys.version.split()[0], executable=sys.executable, version=__version__
+        ),
+        _("install Python 3.11 or newer"),
         essential=True,
     )
 
@@ -52,12 +56,16 @@ def check_packages(version: Callable[[str], str] | None = None) -> Check:
         except importlib.metadata.PackageNotFoundError:
             missing.append(name)
     essential = any(name in ESSENTIAL_DEPENDENCIES for name in missing)
-    detail = ", ".join(found) + (f"; missing: {', '.join(missing)}" if missing else "")
+    detail = ", ".join(found)
+    if missing:
+        detail = _("{found}; missing: {missing}").format(found=detail, missing=", ".join(missing))
     return Check(
-        "packages",
+        N_("packages"),
         not missing,
         detail,
-        f"reinstall deskbreak (pip install --force-reinstall deskbreak) to get {', '.join(missing)}",
+        _("reinstall deskbreak (pip install --force-reinstall deskbreak) to get {packages}").format(
+            packages=", ".join(missing)
+        ),
         essential=essential,
     )
 
@@ -67,20 +75,27 @@ def check_config(path: Path) -> Check:
     from ..store import config_file
 
     if not path.exists():
-        return Check("config", True, f"{path} (not created yet: built-in defaults apply)")
+        return Check(
+            N_("config"), True, _("{path} (not created yet: built-in defaults apply)").format(path=path)
+        )
     try:
         config_file.load(path)
     except config_model.ConfigError as error:
         lines = str(error).splitlines()
-        more = f" (+{len(lines) - 1} more)" if len(lines) > 1 else ""
+        more = len(lines) - 1
+        first = lines[0]
+        if more:
+            first = ngettext("{error} (+{count} more)", "{error} (+{count} more)", more).format(
+                error=first, count=more
+            )
         return Check(
-            "config",
+            N_("config"),
             False,
-            f"{lines[0]}{more}",
-            "run `deskbreak config check` and correct those lines (`deskbreak config edit`)",
+            first,
+            _("run `deskbreak config check` and correct those lines (`deskbreak config edit`)"),
             essential=True,
         )
-    return Check("config", True, f"{path} is valid")
+    return Check(N_("config"), True, _("{path} is valid").format(path=path))
 
 
 def check_catalog() -> Check:
@@ -89,8 +104,11 @@ def check_catalog() -> Check:
 
         count = len(builtin_catalog().stretches)
     except Exception as error:  # CatalogError, a missing data file in a broken install
-        return Check("stretch catalog", False, first_line(error), "reinstall deskbreak", essential=True)
-    return Check("stretch catalog", True, f"{count} built-in stretches")
+        return Check(
+            N_("stretch catalog"), False, first_line(error), _("reinstall deskbreak"), essential=True
+        )
+    detail = ngettext("{count} built-in stretch", "{count} built-in stretches", count).format(count=count)
+    return Check(N_("stretch catalog"), True, detail)
 
 
 def check_writable(name: str, directory: Path, fix: str, essential: bool) -> Check:
@@ -100,7 +118,7 @@ def check_writable(name: str, directory: Path, fix: str, essential: bool) -> Che
             pass
     except OSError as error:
         return Check(name, False, f"{directory}: {error.strerror or error}", fix, essential)
-    return Check(name, True, f"{directory} (writable)")
+    return Check(name, True, _("{folder} (writable)").format(folder=directory))
 
 
 def check_runtime(paths: Paths, uid: int | None = None) -> Check:
@@ -108,31 +126,46 @@ def check_runtime(paths: Paths, uid: int | None = None) -> Check:
     a folder made by a diagnosis with the wrong mode would stop the daemon from starting."""
     uid = current_uid() if uid is None else uid
     folder = paths.runtime_dir
-    fix_env = "set XDG_RUNTIME_DIR to a folder only you can open (mode 700)"
+    fix_env = _("set XDG_RUNTIME_DIR to a folder only you can open (mode 700)")
     if paths.runtime_problem:
-        return Check("runtime folder", False, paths.runtime_problem, fix_env)
+        return Check(N_("runtime folder"), False, paths.runtime_problem, fix_env)
     problem = folder_problem(folder, uid)
     if problem is None:
-        return Check("runtime folder", True, f"{folder} (private)")
+        return Check(N_("runtime folder"), True, _("{folder} (private)").format(folder=folder))
     if problem == MISSING:
         parent = next((p for p in folder.parents if p.exists()), None)
         if parent is not None and os.access(parent, os.W_OK | os.X_OK):
-            return Check("runtime folder", True, f"{folder} (created 0700 when the daemon starts)")
-        return Check("runtime folder", False, f"{folder}: cannot be created here", fix_env)
-    fix = f"chmod 700 {folder}" if "open to other users" in problem else f"remove {folder}"
-    return Check("runtime folder", False, f"{folder} {problem}", fix)
+            return Check(
+                N_("runtime folder"),
+                True,
+                _("{folder} (created 0700 when the daemon starts)").format(folder=folder),
+            )
+        return Check(
+            N_("runtime folder"), False, _("{folder}: cannot be created here").format(folder=folder), fix_env
+        )
+    fix = (
+        f"chmod 700 {folder}"
+        if "open to other users" in problem
+        else _("remove {folder}").format(folder=folder)
+    )
+    return Check(N_("runtime folder"), False, f"{folder} {problem}", fix)
 
 
 def check_log(paths: Paths) -> Check:
     path = paths.log_file
     if not path.exists():
-        return Check("log", True, f"{path} (none yet: written when the daemon runs)")
-    return Check("log", True, f"{path} ({path.stat().st_size // 1024} KiB; `deskbreak logs` shows it)")
+        return Check(N_("log"), True, _("{path} (none yet: written when the daemon runs)").format(path=path))
+    detail = _("{path} ({size} KiB; `deskbreak logs` shows it)").format(
+        path=path, size=path.stat().st_size // 1024
+    )
+    return Check(N_("log"), True, detail)
 
 
 def check_history(path: Path) -> Check:
     if not path.exists():
-        return Check("history", True, f"{path} (none yet: created at the first prompt)")
+        return Check(
+            N_("history"), True, _("{path} (none yet: created at the first prompt)").format(path=path)
+        )
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=2)
         try:
@@ -143,19 +176,20 @@ def check_history(path: Path) -> Check:
             conn.close()
     except sqlite3.Error as error:
         return Check(
-            "history",
+            N_("history"),
             False,
             f"{path}: {error}",
-            "stop deskbreak; it sets a corrupt file aside and starts afresh at the next start",
+            _(CORRUPT_HISTORY_FIX),
         )
     if verdict != "ok":
         return Check(
-            "history",
+            N_("history"),
             False,
-            f"{path}: integrity check: {verdict}",
-            "stop deskbreak; it sets a corrupt file aside and starts afresh at the next start",
+            _("{path}: integrity check: {verdict}").format(path=path, verdict=verdict),
+            _(CORRUPT_HISTORY_FIX),
         )
-    return Check("history", True, f"{path} (integrity ok, {rows} rows)")
+    detail = ngettext("{path} (integrity ok, {count} row)", "{path} (integrity ok, {count} rows)", rows)
+    return Check(N_("history"), True, detail.format(path=path, count=rows))
 
 
 def check_autostart() -> Check:
@@ -164,13 +198,13 @@ def check_autostart() -> Check:
 
         states = [b.status() for b in backends().values()]
     except Exception as error:
-        return Check("autostart", False, first_line(error), "see `deskbreak autostart status`")
+        return Check(N_("autostart"), False, first_line(error), _("see `deskbreak autostart status`"))
     on = [s for s in states if s.enabled]
     if on:
-        return Check("autostart", True, "; ".join(f"{s.method}: {s.detail}" for s in on))
+        return Check(N_("autostart"), True, "; ".join(f"{s.method}: {s.detail}" for s in on))
     foreign = [s for s in states if not s.managed and s.detail != "not enabled"]
-    detail = "; ".join(f"{s.method}: {s.detail}" for s in foreign) or "not enabled"
-    return Check("autostart", False, detail, "deskbreak autostart enable")
+    detail = "; ".join(f"{s.method}: {s.detail}" for s in foreign) or _("not enabled")
+    return Check(N_("autostart"), False, detail, "deskbreak autostart enable")
 
 
 def check_fonts() -> list[Check]:
@@ -186,5 +220,10 @@ def check_fonts() -> list[Check]:
     if missing is None:
         return []
     return [
-        Check("fonts", False, f"no installed font has the {missing} glyphs the chart needs", INSTALL_HINT)
+        Check(
+            N_("fonts"),
+            False,
+            _("no installed font has the {language} glyphs the chart needs").format(language=missing),
+            INSTALL_HINT,
+        )
     ]

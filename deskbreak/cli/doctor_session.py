@@ -17,6 +17,7 @@ from typing import Any
 
 from ..control_client import ControlClient, ControlError, NotRunning
 from ..daemon.facts import SessionChoices
+from ..i18n import N_, _
 from ..paths import Paths
 from . import doctor_fixes as fixes
 from .doctor_check import Check, first_line
@@ -36,7 +37,9 @@ class Session:
 
     def note(self, detail: str) -> str:
         """`detail` marked with its source: [daemon] what it uses, [predicted] what it would use here."""
-        return f"[{self.source}] {detail}"
+        if self.source == DAEMON:
+            return _("[daemon] {detail}").format(detail=detail)
+        return _("[predicted] {detail}").format(detail=detail)
 
 
 def find_session(paths: Paths, environ: Mapping[str, str] = os.environ) -> Session:
@@ -48,7 +51,8 @@ def find_session(paths: Paths, environ: Mapping[str, str] = os.environ) -> Sessi
     except ControlError as error:
         return Session(PREDICTED, predict(environ), problem=str(error))
     if not isinstance(reply.get("facts"), dict):  # a daemon from before `facts`
-        why = f"it does not say what it uses ({reply.get('error', 'no facts')}): restart it"
+        said = reply["error"] if "error" in reply else _("no facts")
+        why = _("it does not say what it uses ({error}): restart it").format(error=said)
         return Session(PREDICTED, predict(environ), problem=why)
     return Session(DAEMON, reply["facts"], reply)
 
@@ -77,9 +81,13 @@ def predict(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
                 resume.adapter.stop()
 
 
-def _failures(port: Mapping[str, Any]) -> str:
+def _with_failures(detail: str, port: Mapping[str, Any]) -> str:
+    """`detail`, then the candidates that failed before the one in use and why."""
     failed = port.get("failures") or []
-    return f"; not {', '.join(f['name'] + ': ' + f['why'] for f in failed)}" if failed else ""
+    if not failed:
+        return detail
+    failures = ", ".join(f["name"] + ": " + f["why"] for f in failed)
+    return _("{detail}; not {failures}").format(detail=detail, failures=failures)
 
 
 def check_tray(session: Session) -> Check:
@@ -87,18 +95,24 @@ def check_tray(session: Session) -> Check:
     name, forced = tray["name"], tray["forced"]
     how = f" ({forced})" if forced else ""
     if name == "headless":
-        detail = f"headless{how}: no tray icon, prompts go to notifications, the terminal and the log"
+        detail = _("{backend}: no tray icon, prompts go to notifications, the terminal and the log").format(
+            backend=f"headless{how}"
+        )
         return Check(
-            "tray",
+            N_("tray"),
             False,
-            session.note(detail + _failures(tray)),
+            session.note(_with_failures(detail, tray)),
             fixes.tray_fix(tray, where),
             source=session.source,
         )
     if name == "sni":
-        detail = f"StatusNotifierItem host on the session bus (watcher {tray['host']}){how}: full menu"
+        detail = _("StatusNotifierItem host on the session bus (watcher {host}){forced}: full menu").format(
+            host=tray["host"], forced=how
+        )
+    elif tray["has_menu"]:
+        detail = _("{backend}, menu: yes").format(backend=f"{name}{how}")
     else:
-        detail = f"{name}{how}, menu: {'yes' if tray['has_menu'] else 'no'}"
+        detail = _("{backend}, menu: no").format(backend=f"{name}{how}")
     return Check(
         "tray",
         bool(tray["has_menu"]),
@@ -115,25 +129,33 @@ def check_notifications(session: Session, send_test: bool = False) -> Check:
     in_use, chain, source = notes["in_use"], notes["name"], session.source
     how = f" ({notes['forced']})" if notes["forced"] else ""
     fix = fixes.notifications_fix(notes, where)
-    detail = f"{in_use}{how}, of {chain}"
+    detail = _("{backend}, of {chain}").format(backend=f"{in_use}{how}", chain=chain)
     if in_use == "freedesktop":
         # The chain keeps D-Bus first even when no server answers yet (autostart may beat the
         # desktop's notification daemon): ask the server on the daemon's bus now.
         server = server_info(where["bus"] or None)
         if server is None:
-            why = f"no notification server answers on the session bus ({where['bus'] or 'none'})"
+            # Translators: stands for the session bus's address when there is none.
+            bus = where["bus"] or _("none")
+            why = _("no notification server answers on the session bus ({bus})").format(bus=bus)
             return Check(
-                "notifications", False, session.note(why), fixes.notifications_fix({}, where), source=source
+                N_("notifications"),
+                False,
+                session.note(why),
+                fixes.notifications_fix({}, where),
+                source=source,
             )
-        detail += f", server {server.describe()}"
+        detail = _("{backend}, of {chain}, server {server}").format(
+            backend=f"{in_use}{how}", chain=chain, server=server.describe()
+        )
     elif in_use == "log":
-        detail = f"only the terminal and the log{how}{_failures(notes)}"
+        detail = _with_failures(_("only the terminal and the log{forced}").format(forced=how), notes)
     else:
-        detail += _failures(notes)
+        detail = _with_failures(detail, notes)
     detail = session.note(detail)
     if send_test:
         detail += "; " + send_test_notice()
-    return Check("notifications", in_use != "log", detail, fix, source=source)
+    return Check(N_("notifications"), in_use != "log", detail, fix, source=source)
 
 
 def send_test_notice(environ: Mapping[str, str] = os.environ) -> str:
@@ -145,10 +167,10 @@ def send_test_notice(environ: Mapping[str, str] = os.environ) -> str:
     icon = icon_path()
     chain = pick_notifier(lambda action, arg: None, icon, environ).adapter
     try:
-        chain.notify(Notice("deskbreak: test", "If you can read this, prompts reach you.", icon, 10))
-        return f"test notice sent from here through {chain.name}"
+        chain.notify(Notice(_("deskbreak: test"), _("If you can read this, prompts reach you."), icon, 10))
+        return _("test notice sent from here through {notifier}").format(notifier=chain.name)
     except NotifierError as error:
-        return f"the test notice could not be sent: {first_line(error)}"
+        return _("the test notice could not be sent: {error}").format(error=first_line(error))
     finally:
         chain.close()
 
@@ -157,28 +179,31 @@ def check_idle_probe(session: Session) -> Check:
     probe, where = session.facts["idle_probe"], session.facts["environment"]
     if probe["name"] == "none":
         reason = probe["reason"] or probe["forced"]
-        detail = f"none{f' ({reason})' if reason else ''}: timing by the clock"
+        detail = _("{backend}: timing by the clock").format(backend=f"none ({reason})" if reason else "none")
         return Check(
-            "idle probe",
+            N_("idle probe"),
             False,
             session.note(detail),
             fixes.idle_probe_fix(probe, where),
             source=session.source,
         )
     protocol = f" ({probe['protocol']})" if probe["protocol"] else ""
-    return Check("idle probe", True, session.note(f"{probe['name']}{protocol}"), source=session.source)
+    return Check(N_("idle probe"), True, session.note(f"{probe['name']}{protocol}"), source=session.source)
 
 
 def check_window(session: Session) -> Check:
     window, where = session.facts["guided_window"], session.facts["environment"]
     if window["can_open"]:
-        display = f" on DISPLAY={where['display']}" if where["display"] else ""
-        return Check("guided window", True, session.note(f"can open{display}"), source=session.source)
+        if where["display"]:
+            detail = _("can open on DISPLAY={display}").format(display=where["display"])
+        else:
+            detail = _("can open")
+        return Check(N_("guided window"), True, session.note(detail), source=session.source)
     why = window["why_not"]
     return Check(
-        "guided window",
+        N_("guided window"),
         False,
-        session.note(f"cannot open: {why}"),
+        session.note(_("cannot open: {why}").format(why=why)),
         fixes.window_fix(why),
         source=session.source,
     )
@@ -187,14 +212,22 @@ def check_window(session: Session) -> Check:
 def check_daemon(session: Session) -> Check:
     if session.source != DAEMON:
         if session.problem:
-            return Check("daemon", False, session.problem, "deskbreak quit, then start it again")
-        return Check("daemon", False, "not running", "start it: deskbreak (or deskbreak autostart enable)")
+            return Check(N_("daemon"), False, session.problem, _("deskbreak quit, then start it again"))
+        return Check(
+            N_("daemon"), False, _("not running"), _("start it: deskbreak (or deskbreak autostart enable)")
+        )
     status = session.status
     if status.get("config_error"):
         return Check(
-            "daemon",
+            N_("daemon"),
             False,
-            f"running, but the config was not applied: {str(status['config_error']).splitlines()[0]}",
+            _("running, but the config was not applied: {error}").format(
+                error=str(status["config_error"]).splitlines()[0]
+            ),
             "deskbreak config edit",
         )
-    return Check("daemon", True, f"running: {status.get('headline') or status.get('state', '?')}")
+    return Check(
+        N_("daemon"),
+        True,
+        _("running: {status}").format(status=status.get("headline") or status.get("state", "?")),
+    )

@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..core import sync
+from ..i18n import N_, _, ngettext
 from ..paths import Paths
 from ..store.sync_folder import FolderReader
 from .doctor_check import Check
 from .shared_history import own_identity
 
-NAME = "sync folder"
+NAME = N_("sync folder")
 
 
 def check_sync(paths: Paths, now: datetime | None = None) -> list[Check]:
@@ -26,7 +27,7 @@ def check_sync(paths: Paths, now: datetime | None = None) -> list[Check]:
     except (ConfigError, OSError):
         return []  # the config's own check says what is wrong with it
     if not config.sync.folder:
-        return [Check(NAME, True, "off ([sync] folder is not set)")]
+        return [Check(NAME, True, _("off ([sync] folder is not set)"))]
     folder = Path(os.path.expanduser(config.sync.folder))
     reading = FolderReader(folder).read_new()
     if reading.missing:
@@ -34,28 +35,58 @@ def check_sync(paths: Paths, now: datetime | None = None) -> list[Check]:
             Check(
                 NAME,
                 False,
-                f"{folder} is missing (an unmounted drive, or not made yet): nothing is shared",
-                f"mount it, or `mkdir -m 700 {folder}`",
+                _("{folder} is missing (an unmounted drive, or not made yet): nothing is shared").format(
+                    folder=folder
+                ),
+                _("mount it, or `mkdir -m 700 {folder}`").format(folder=folder),
             )
         ]
     own_id, own_name = own_identity(config, paths)
-    bad = f"; {reading.malformed} malformed records skipped" if reading.malformed else ""
-    lines = [Check(NAME, not reading.malformed, f"{folder}, this machine is {own_name!r}{bad}")]
+    if reading.malformed:
+        head = ngettext(
+            "{folder}, this machine is {name}; {count} malformed record skipped",
+            "{folder}, this machine is {name}; {count} malformed records skipped",
+            reading.malformed,
+        )
+    else:
+        head = _("{folder}, this machine is {name}")
+    detail = head.format(folder=folder, name=repr(own_name), count=reading.malformed)
+    lines = [Check(NAME, not reading.malformed, detail)]
     now = now or datetime.now(UTC)
     for machine, (name, heard) in sorted(sync.last_heard(reading.records).items(), key=lambda m: m[1][0]):
-        who = "this machine" if machine == own_id else name
-        lines.append(
-            Check(f"  {who}", True, f"last heard from {_ago(now - heard)} ago ({heard:%Y-%m-%d %H:%M} UTC)")
-        )
+        who = N_("this machine") if machine == own_id else name  # indented: translated when shown
+        lines.append(Check(f"  {who}", True, _last_heard(now - heard, format(heard, "%Y-%m-%d %H:%M"))))
     return lines
 
 
-def _ago(span: timedelta) -> str:
+def _last_heard(span: timedelta, time: str) -> str:
+    """When a machine was last heard from, `span` ago at `time` (UTC), in the coarsest fitting unit."""
     seconds = int(span.total_seconds())
     if seconds < 120:
-        return f"{max(seconds, 0)} s"
-    if seconds < 2 * 3600:
-        return f"{seconds // 60} min"
-    if seconds < 2 * 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} days"
+        count = max(seconds, 0)
+        # Translators: "s" is the abbreviation of seconds; {time} is a date and time.
+        text = ngettext(
+            "last heard from {count} s ago ({time} UTC)", "last heard from {count} s ago ({time} UTC)", count
+        )
+    elif seconds < 2 * 3600:
+        count = seconds // 60
+        # Translators: "min" is the abbreviation of minutes; {time} is a date and time.
+        text = ngettext(
+            "last heard from {count} min ago ({time} UTC)",
+            "last heard from {count} min ago ({time} UTC)",
+            count,
+        )
+    elif seconds < 2 * 86400:
+        count = seconds // 3600
+        # Translators: "h" is the abbreviation of hours; {time} is a date and time.
+        text = ngettext(
+            "last heard from {count} h ago ({time} UTC)", "last heard from {count} h ago ({time} UTC)", count
+        )
+    else:
+        count = seconds // 86400
+        text = ngettext(
+            "last heard from {count} day ago ({time} UTC)",
+            "last heard from {count} days ago ({time} UTC)",
+            count,
+        )
+    return text.format(count=count, time=time)

@@ -9,13 +9,17 @@ from collections import deque
 from pathlib import Path
 from typing import TextIO
 
+from ..i18n import _
+
 FOLLOW_POLL_SECONDS = 0.5
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    logs = sub.add_parser("logs", help="show the daemon's log (run the daemon with -v for debug lines)")
-    logs.add_argument("-f", "--follow", action="store_true", help="keep printing new lines (Ctrl-C stops)")
-    logs.add_argument("-n", "--lines", type=int, default=50, help="how many of the last lines (default 50)")
+    logs = sub.add_parser("logs", help=_("show the daemon's log (run the daemon with -v for debug lines)"))
+    logs.add_argument("-f", "--follow", action="store_true", help=_("keep printing new lines (Ctrl-C stops)"))
+    logs.add_argument(
+        "-n", "--lines", type=int, default=50, help=_("how many of the last lines (default 50)")
+    )
 
 
 def tail(path: Path, count: int) -> list[str]:
@@ -88,7 +92,9 @@ def cmd_logs(args: argparse.Namespace, path: Path | None = None) -> int:
         sys.stdout.writelines(tail(path, args.lines))
         sys.stdout.flush()
     elif not args.follow:
-        print(f"no log yet at {path}: it is written while the daemon runs", file=sys.stderr)
+        print(
+            _("no log yet at {path}: it is written while the daemon runs").format(path=path), file=sys.stderr
+        )
         return 1
     if args.follow:
         follow(path, sys.stdout, threading.Event())

@@ -18,6 +18,7 @@ from ..core import config_change
 from ..core.config import Config
 from ..core.workhours import build_plan
 from ..daemon.zone import resolve_zone
+from ..i18n import _
 from ..paths import default_paths
 
 
@@ -71,17 +72,28 @@ def daemon_lines(daemon: RunningDaemon, old: Config | None, new: Config) -> list
     """What the change did in the running daemon: it re-reads the file now, then says its times."""
     reply = daemon.request("reload")
     if reply is None:
-        return ["the running deskbreak did not answer: it applies the file when it notices the change"]
+        return [_("the running deskbreak did not answer: it applies the file when it notices the change")]
     if not reply.get("ok"):
-        return [f"the running deskbreak did not apply it: {str(reply.get('error', '?')).splitlines()[0]}"]
+        error = str(reply.get("error", "?")).splitlines()[0]
+        return [_("the running deskbreak did not apply it: {error}").format(error=error)]
     after = daemon.times()
     if after is None:
-        return ["the running deskbreak applied it but did not say its next prompts"]
+        return [_("the running deskbreak applied it but did not say its next prompts")]
     now = datetime.now(UTC)
     zone = resolve_zone(new.schedule.timezone)  # the zone the daemon plans in once it applied `new`
     keys = config_change.changed_keys(old, new) if old is not None else []
-    changed = ", ".join(keys) if keys else ("nothing" if old is not None else "(invalid before)")
-    return [f"changed: {changed}", config_change.prompts_line(daemon.before, after, zone, now)]
+    if keys:
+        changed = ", ".join(keys)  # config keys: the same in every language
+    elif old is not None:
+        # Translators: no config key changed.
+        changed = _("nothing")
+    else:
+        # Translators: the config file was invalid before this change, so nothing can be compared.
+        changed = _("(invalid before)")
+    return [
+        _("changed: {keys}").format(keys=changed),
+        config_change.prompts_line(daemon.before, after, zone, now),
+    ]
 
 
 def predicted_lines(old: Config | None, new: Config, now: datetime | None = None) -> list[str]:
@@ -93,11 +105,12 @@ def predicted_lines(old: Config | None, new: Config, now: datetime | None = None
 
     now = now or datetime.now(UTC)
     catalog = builtin_catalog()
-    new_plan, _ = build_plan(new, catalog, resolve_zone(new.schedule.timezone))
+    new_plan, _new_catalog = build_plan(new, catalog, resolve_zone(new.schedule.timezone))
     state = core.start(now, seed=forecast.daily_seed(now, new_plan.zone))
     after = config_change.upcoming_times(state, now, new_plan)
     if old is None:
-        return [f"next prompts: (invalid before) → {config_change.times_text(after, new_plan.zone, now)}"]
-    old_plan, _ = build_plan(old, catalog, resolve_zone(old.schedule.timezone))
+        times = config_change.times_text(after, new_plan.zone, now)
+        return [_("next prompts: (invalid before) → {times}").format(times=times)]
+    old_plan, _old_catalog = build_plan(old, catalog, resolve_zone(old.schedule.timezone))
     before = config_change.upcoming_times(state, now, old_plan)
     return config_change.summary(old, new, before, after, new_plan.zone, now)

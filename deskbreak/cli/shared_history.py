@@ -14,6 +14,7 @@ from pathlib import Path
 from ..core import sync
 from ..core.config import Config
 from ..core.outcomes import PromptOutcome
+from ..i18n import _
 from ..paths import Paths
 from ..store.export import ExportRow
 from ..store.sync_folder import MACHINE_ID_FILE, FolderReader
@@ -42,14 +43,18 @@ def shared_outcomes(config: Config, paths: Paths, machine: str | None) -> Shared
     own_id, own_name = own_identity(config, paths)
     own = machine is None or machine in (own_name, own_id)
     if not config.sync.folder:
-        return Shared(own, (), None if own else f"no machine {machine!r}: [sync] folder is not set")
+        unknown = None if own else _("no machine {name}: [sync] folder is not set").format(name=repr(machine))
+        return Shared(own, (), unknown)
     folder = Path(os.path.expanduser(config.sync.folder))
     records = [r for r in FolderReader(folder).read_new().records if r.machine != own_id]
     if machine is not None:
         records = sync.of_machine(records, machine)
         if not records and not own:
             names = sorted({own_name, *(r.machine_name for r in FolderReader(folder).read_new().records)})
-            return Shared(False, (), f"no machine {machine!r} in {folder} (known: {', '.join(names)})")
+            unknown = _("no machine {name} in {folder} (known: {names})").format(
+                name=repr(machine), folder=folder, names=", ".join(names)
+            )
+            return Shared(False, (), unknown)
     outcomes = (sync.as_outcome(r) for r in records)
     return Shared(own, tuple(o for o in outcomes if o is not None))
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.locale_formats import weekday_date
+from ..i18n import _, ngettext
 
 if TYPE_CHECKING:
     from ..core.catalog import Catalog
@@ -18,32 +19,36 @@ if TYPE_CHECKING:
     from ..store.history import History
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+# The widths of `stats`' table columns: day, done, snoozed, skipped, ignored, breaks.
+COLUMN_WIDTHS = (16, 5, 9, 9, 9, 8)
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    stats = sub.add_parser("stats", help="stretches done, streaks and completion rate (from the history)")
+    stats = sub.add_parser("stats", help=_("stretches done, streaks and completion rate (from the history)"))
     span = stats.add_mutually_exclusive_group()
-    span.add_argument("--days", type=int, metavar="N", help="the last N days, today included (default 7)")
-    span.add_argument("--week", action="store_true", help="this week, from Monday")
-    span.add_argument("--month", action="store_true", help="this month, from the 1st")
+    span.add_argument("--days", type=int, metavar="N", help=_("the last N days, today included (default 7)"))
+    span.add_argument("--week", action="store_true", help=_("this week, from Monday"))
+    span.add_argument("--month", action="store_true", help=_("this month, from the 1st"))
     form = stats.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true")
     form.add_argument("--csv", action="store_true")
-    stats.add_argument("--chart", type=Path, metavar="FILE.png", help="also draw a bar chart of the days")
+    stats.add_argument("--chart", type=Path, metavar="FILE.png", help=_("also draw a bar chart of the days"))
     stats.add_argument("--config", type=Path)
     stats.add_argument(
-        "--machine", metavar="NAME", help="one machine's stretches ([sync] folder); default: every machine"
+        "--machine", metavar="NAME", help=_("one machine's stretches ([sync] folder); default: every machine")
     )
 
-    history = sub.add_parser("history", help="your prompt history")
+    history = sub.add_parser("history", help=_("your prompt history"))
     history_sub = history.add_subparsers(dest="history_command", metavar="ACTION", required=True)
-    export = history_sub.add_parser("export", help="every prompt and its outcome, as CSV (default) or JSON")
+    export = history_sub.add_parser(
+        "export", help=_("every prompt and its outcome, as CSV (default) or JSON")
+    )
     form = export.add_mutually_exclusive_group()
-    form.add_argument("--csv", action="store_true", help="comma-separated values (the default)")
+    form.add_argument("--csv", action="store_true", help=_("comma-separated values (the default)"))
     form.add_argument("--json", action="store_true")
-    export.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    export.add_argument("-o", "--output", type=Path, help=_("write to this file instead of stdout"))
     export.add_argument(
-        "--machine", metavar="NAME", help="one machine's prompts ([sync] folder); default: every machine"
+        "--machine", metavar="NAME", help=_("one machine's prompts ([sync] folder); default: every machine")
     )
     export.add_argument("--config", type=Path)
 
@@ -69,7 +74,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from . import _load_or_report
 
     if args.days is not None and not 1 <= args.days <= 3660:
-        print(f"deskbreak: --days: got {args.days}, expected 1 to 3660", file=sys.stderr)
+        print(_("deskbreak: --days: got {days}, expected 1 to 3660").format(days=args.days), file=sys.stderr)
         return EXIT_BAD_INPUT
     config = _load_or_report(args)
     if config is None:
@@ -129,7 +134,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         try:
             draw_week_chart(list(summary.days), summary.goal, args.chart, work_days=summary.work_days)
         except OSError as error:
-            print(f"deskbreak: cannot write {args.chart}: {error.strerror or error}", file=sys.stderr)
+            print(_cannot_write(args.chart, error), file=sys.stderr)
             return EXIT_FAILURE
     if args.json:
         print(json.dumps(stats_export.to_json(summary), indent=2))
@@ -138,8 +143,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
     else:
         print_summary(summary, catalog, requested_start=start)
     if args.chart:
-        print(f"chart: {args.chart}", file=sys.stderr if (args.json or args.csv) else sys.stdout)
+        # Translators: before the path of the chart's picture file just written.
+        chart = _("chart: {file}").format(file=args.chart)
+        print(chart, file=sys.stderr if (args.json or args.csv) else sys.stdout)
     return EXIT_OK
+
+
+def _cannot_write(path: Path, error: OSError) -> str:
+    return _("deskbreak: cannot write {file}: {error}").format(file=path, error=error.strerror or error)
 
 
 def first_recorded_day(
@@ -158,33 +169,75 @@ def print_summary(summary: Summary, catalog: Catalog, requested_start: date | No
 
     def name(entry: StretchCount) -> str:
         stretch = catalog.get(entry.stretch_id)
-        return f"{stretch.name if stretch else entry.stretch_id} ({entry.done})"
+        shown = _(stretch.name) if stretch else entry.stretch_id  # a catalog name, by its English text
+        return f"{shown} ({entry.done})"
 
-    print(f"{summary.start_day} to {summary.end_day}   goal {summary.goal} a work day")
+    # Translators: the first line of `deskbreak stats`: {start} and {end} are dates.
+    heading = _("{start} to {end}   goal {goal} a work day")
+    print(heading.format(start=summary.start_day, end=summary.end_day, goal=summary.goal))
     if requested_start is not None and summary.start_day > requested_start:
-        print(f"(your history starts on {weekday_date(summary.start_day)}: earlier days are left out)")
-    print(f"{'day':<16}{'done':>5}{'snoozed':>9}{'skipped':>9}{'ignored':>9}{'breaks':>8}")
+        first = weekday_date(summary.start_day)
+        print(_("(your history starts on {date}: earlier days are left out)").format(date=first))
+    headers = _column_headers()
+    # A header longer in the user's language widens its column: one space always parts two columns.
+    widths = [max(width, len(header) + 1) for width, header in zip(COLUMN_WIDTHS, headers, strict=True)]
+    print(_table_row(headers, widths))
     for day in summary.days:
         mark = "✓" if day.done >= summary.goal else (" " if day.day in summary.work_days else "·")
-        print(
-            f"{weekday_date(day.day):<16}{day.done:>5}{day.snoozed:>9}{day.skipped:>9}"
-            f"{day.ignored:>9}{day.natural_breaks:>8} {mark}"
-        )
-    print(f"✓ goal met ({summary.goal} done)   · not a work day (neither breaks nor extends a streak)")
+        counts = (day.done, day.snoozed, day.skipped, day.ignored, day.natural_breaks)
+        print(f"{_table_row((weekday_date(day.day), *counts), widths)} {mark}")
+    # Translators: the legend under the table: ✓ and · mark the days in its last column.
+    legend = _("✓ goal met ({goal} done)   · not a work day (neither breaks nor extends a streak)")
+    print(legend.format(goal=summary.goal))
     rate = summary.completion_rate
-    print(
-        f"completion {'-' if rate is None else f'{rate:.0%}'} (done / done+skipped+ignored)   "
-        f"streak {summary.current_streak} (best {summary.best_streak}) work days at the goal"
+    # Translators: {rate} is a percentage; a streak counts work days in a row at the daily goal.
+    totals = ngettext(
+        "completion {rate} (done / done+skipped+ignored)   streak {current} (best {best}) work days at the goal",
+        "completion {rate} (done / done+skipped+ignored)   streak {current} (best {best}) work days at the goal",
+        summary.best_streak,
     )
-    parts = [f"most done: {name(summary.most_done)}" if summary.most_done else "nothing done yet"]
+    shown_rate = "-" if rate is None else f"{rate:.0%}"
+    print(totals.format(rate=shown_rate, current=summary.current_streak, best=summary.best_streak))
+    if summary.most_done:
+        parts = [_("most done: {stretch}").format(stretch=name(summary.most_done))]
+    else:
+        parts = [_("nothing done yet")]
     never = not_yet_done(summary)
     least = unique_least_done(summary)
     if never:
         known = len(summary.done_by_stretch)
-        parts.append(f"not yet done: {len(never)} of {known} stretch{'es' if known != 1 else ''}")
+        not_yet = ngettext(
+            "not yet done: {count} of {known} stretch", "not yet done: {count} of {known} stretches", known
+        )
+        parts.append(not_yet.format(count=len(never), known=known))
     elif least is not None and least != summary.most_done:
-        parts.append(f"least done: {name(least)}")
+        parts.append(_("least done: {stretch}").format(stretch=name(least)))
     print("   ".join(parts))
+
+
+def _table_row(cells: tuple[object, ...], widths: list[int]) -> str:
+    """The day left-aligned, the counts right-aligned, each in its column's width."""
+    first, *rest = cells
+    return f"{first!s:<{widths[0]}}" + "".join(
+        f"{cell!s:>{width}}" for cell, width in zip(rest, widths[1:], strict=True)
+    )
+
+
+def _column_headers() -> tuple[str, str, str, str, str, str]:
+    """The headers of the table's columns: one row per day, how many prompts ended each way."""
+    # Translators: a column header of `deskbreak stats`: the date of each row.
+    day = _("day")
+    # Translators: a column header of `deskbreak stats`: stretches done that day.
+    done = _("done")
+    # Translators: a column header of `deskbreak stats`: prompts snoozed that day.
+    snoozed = _("snoozed")
+    # Translators: a column header of `deskbreak stats`: prompts skipped that day.
+    skipped = _("skipped")
+    # Translators: a column header of `deskbreak stats`: prompts left unanswered that day.
+    ignored = _("ignored")
+    # Translators: a column header of `deskbreak stats`: natural breaks (time away) that day.
+    breaks = _("breaks")
+    return day, done, snoozed, skipped, ignored, breaks
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -216,10 +269,13 @@ def cmd_history(args: argparse.Namespace) -> int:
                 # The whole history of one person: a new file is theirs alone (0600).
                 with open_private_text(args.output) as out:
                     count = write(rows, out)
-                print(f"{count} prompts written to {args.output}", file=sys.stderr)
+                written = ngettext(
+                    "{count} prompt written to {file}", "{count} prompts written to {file}", count
+                )
+                print(written.format(count=count, file=args.output), file=sys.stderr)
             else:
                 write(rows, sys.stdout)
         except OSError as error:
-            print(f"deskbreak: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+            print(_cannot_write(args.output, error), file=sys.stderr)
             return EXIT_FAILURE
     return EXIT_OK

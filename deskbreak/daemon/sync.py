@@ -262,8 +262,7 @@ def shared_today_line(
     day = shared.today(counts.done if counts else 0, now.astimezone(zone).date(), zone)
     if not day.elsewhere:
         return today_line(counts, goal)
-    # Translators: {done} reads "3 of 6 done, 1 on laptop" (laptop: another machine's name).
-    return _("Today: {done}").format(done=sync.day_line(day, goal))
+    return sync.today_line(day, goal)
 
 
 def shared_fields(

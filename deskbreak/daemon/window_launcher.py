@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..adapters.window.availability import exit_reason, has_tkinter, unavailable_reason
+from ..i18n import child_environment
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,8 @@ class WindowLauncher:
                 argv,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
+                # The window speaks the daemon's language, also when the config (not the desktop) chose it.
+                env=child_environment(self._environ),
                 start_new_session=True,
                 close_fds=True,
             )

@@ -327,3 +327,12 @@ def test_a_change_during_a_snooze_prints_the_times_the_running_daemon_plans(tmp_
     old, new = config.loads(text, str(path)), config.loads(path.read_text(), str(path))
     assert "interval_minutes = 30" in path.read_text()
     assert predicted_lines(old, new, now)[1] != line  # what the prediction would have said
+
+
+def test_a_change_from_an_invalid_config_predicts_the_new_times_only(tmp_path):
+    from datetime import UTC, datetime
+
+    from deskbreak.cli.planned import predicted_lines
+
+    (line,) = predicted_lines(None, config.defaults(), datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    assert line.startswith("next prompts: (invalid before) → ")
