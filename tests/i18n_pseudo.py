@@ -76,7 +76,10 @@ def pseudo_env(folder: Path, base: Mapping[str, str] | None = None) -> dict[str,
 def english_left(line: str, allowed: re.Pattern[str] | None = None) -> str:
     """What in `line` is outside the pseudo marks and not `allowed` (ids, keys, commands...): the
     English a user would still read, with words only (punctuation and numbers are not English)."""
-    outside = re.sub(rf"{OPEN}[^{CLOSE}]*{CLOSE}", " ", line)
+    # Innermost marks first, until none is left: a translated text may hold another (a placeholder's).
+    outside, previous = line, None
+    while outside != previous:
+        previous, outside = outside, re.sub(rf"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}", " ", outside)
     if allowed is not None:
         outside = allowed.sub(" ", outside)
     words = re.findall(r"[A-Za-z]{2,}", outside)
