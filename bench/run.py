@@ -314,8 +314,10 @@ def status_bar_rows(daemons: list[tuple[Daemon, bool]], idle: float) -> list[Row
     assert d.rates is not None, f"{d.label}: no idle period measured"
     print(f"status bar costs against {d.label} ({costs.load_line()})...", flush=True)
     paired = costs.versus_floor(["status", "--short"], d.env)
+    wrapped = costs.versus_floor(["status", "--short"], d.env, entry=costs.console_entry(pip_wrapper=True))
     poll = costs.polling_cost(d, d.rates.cpu_percent)
-    follow = costs.follow_cost(d, d.rates.cpu_percent)
+    print(f"status --follow against {d.label}: 2 x {costs.FOLLOW_SECONDS:.0f} s...", flush=True)
+    follow = costs.follow_cost(d)
     daemon_idle = d.rates.cpu_percent / 100 * 3600
     return [
         Row(
@@ -325,6 +327,12 @@ def status_bar_rows(daemons: list[tuple[Daemon, bool]], idle: float) -> list[Row
             f"{paired.wall / paired.floor_wall:.2f}x",
             paired.wall <= 1.5 * paired.floor_wall,
         ),
+        Row(
+            "`status --short` through pip's generated script (its `import re` first; uv's has none)",
+            wrapped.line(),
+            "",
+            f"{wrapped.wall / wrapped.floor_wall:.2f}x",
+        ),
         Row("load while measuring", costs.load_line()),
         Row(
             "status bar polling `status --short` every 5 s: CPU per hour",
@@ -332,9 +340,12 @@ def status_bar_rows(daemons: list[tuple[Daemon, bool]], idle: float) -> list[Row
             + f"; per call {poll.client_per_call * 1000:.1f} ms + daemon {poll.daemon_per_call * 1000:.2f} ms",
         ),
         Row(
-            "status bar on `status --follow`: CPU per hour (computed: a long-lived client, one status a minute)",
+            "status bar on `status --follow --short`: CPU per hour (measured, 60 lines an hour)",
             costs.percent_of_a_core(follow.per_hour(60))
-            + f"; per line {follow.client_per_call * 1000:.2f} ms + daemon {follow.daemon_per_call * 1000:.2f} ms",
+            + f"; per line {follow.client_per_line * 1000:.2f} ms + daemon {follow.daemon_per_line * 1000:.2f} ms"
+            + f" ({follow.lines} lines in {follow.seconds:.0f} s; daemon {follow.daemon_with:.2f} s with it,"
+            + f" {follow.daemon_without:.2f} s without, in 10 ms ticks); start-up once a session"
+            + f" {follow.start_up * 1000:.0f} ms",
         ),
         Row(f"{d.label}: its own idle CPU per hour", costs.percent_of_a_core(daemon_idle)),
     ]

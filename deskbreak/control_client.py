@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .core import protocol
+from .i18n import _
 from .paths import MISSING, current_uid, folder_problem
 
 USE_TCP = sys.platform == "win32"
@@ -42,13 +43,15 @@ class ControlClient:
                 pass  # a daemon that answers at once ("busy") may hang up first: its reply is still there
             line = sock.makefile("rb").readline(protocol.MAX_REPLY + 1)
         except TimeoutError:
-            raise ControlError(f"the daemon did not answer within {timeout:g} s") from None
+            raise ControlError(
+                _("the daemon did not answer within {seconds:g} s").format(seconds=timeout)
+            ) from None
         except OSError as error:
-            raise ControlError(f"the daemon hung up: {error.strerror or error}") from None
+            raise ControlError(_("the daemon hung up: {why}").format(why=error.strerror or error)) from None
         finally:
             sock.close()
         if not line:
-            raise ControlError("the daemon closed the connection without an answer")
+            raise ControlError(_("the daemon closed the connection without an answer"))
         try:
             return protocol.decode_reply(line)
         except protocol.ProtocolError as error:
@@ -62,7 +65,7 @@ class ControlClient:
             sock.sendall(protocol.encode_request(cmd))
         except OSError as error:
             sock.close()
-            raise ControlError(f"the daemon hung up: {error.strerror or error}") from None
+            raise ControlError(_("the daemon hung up: {why}").format(why=error.strerror or error)) from None
         sock.settimeout(None)
         return sock
 
@@ -85,11 +88,17 @@ class ControlClient:
         except (FileNotFoundError, ConnectionRefusedError, ValueError, KeyError):
             raise NotRunning() from None
         except TimeoutError:
-            raise ControlError(f"the daemon did not accept within {timeout:g} s") from None
+            raise ControlError(
+                _("the daemon did not accept within {seconds:g} s").format(seconds=timeout)
+            ) from None
         except OSError as error:
             if error.errno in (errno.ENOENT, errno.ECONNREFUSED, errno.ENOTDIR):
                 raise NotRunning() from None
-            raise ControlError(f"cannot reach the daemon at {self.path}: {error.strerror or error}") from None
+            raise ControlError(
+                _("cannot reach the daemon at {path}: {why}").format(
+                    path=self.path, why=error.strerror or error
+                )
+            ) from None
 
     def _check_folder(self) -> None:
         """Talk only to a daemon in a folder that is ours and closed to others (no symbolic link):
@@ -99,4 +108,8 @@ class ControlClient:
         if problem == MISSING:
             raise NotRunning()
         if problem is not None:
-            raise ControlError(f"{folder} {problem}: refusing to use the control socket there")
+            raise ControlError(
+                _("{folder} {problem}: refusing to use the control socket there").format(
+                    folder=folder, problem=problem
+                )
+            )

@@ -54,7 +54,7 @@ def test_the_wheel_holds_data_assets_and_the_example_config(dist):
     )
     assert assets == shipped
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "deskbreak = deskbreak.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "deskbreak = deskbreak.entry:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
     assert not any("__pycache__" in n or n.startswith("tests/") for n in names)
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..assets import use_desktop_locale_formats
 from ..core.locale_formats import weekday_date_time
+from ..i18n import _
 from .language import set_command_language
 
 if TYPE_CHECKING:
@@ -28,25 +29,27 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_NOT_RUNNING = 0, 1, 2, 3
 
 
 def _add_run_arguments(run: argparse.ArgumentParser) -> None:
-    run.add_argument("--config", type=Path, help="config file (default: the platform's config dir)")
-    run.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    run.add_argument("--config", type=Path, help=_("config file (default: the platform's config dir)"))
+    run.add_argument("-v", "--verbose", action="store_true", help=_("log debug messages"))
 
 
 def build_run_parser() -> argparse.ArgumentParser:
     """`deskbreak [run] [--config PATH] [-v]` alone: the daemon never imports the other commands."""
-    run = argparse.ArgumentParser(prog="deskbreak run", description="Run the deskbreak daemon.")
+    run = argparse.ArgumentParser(prog="deskbreak run", description=_("Run the deskbreak daemon."))
     _add_run_arguments(run)
     return run
 
 
 def _add_config(sub: Any) -> None:
-    about = "check, locate (path), show, set or edit the config"
-    config = sub.add_parser("config", help=about, description=f"deskbreak config: {about}.")
+    about = _("check, locate (path), show, set or edit the config")
+    config = sub.add_parser(
+        "config", help=about, description=_("deskbreak config: {about}.").format(about=about)
+    )
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
-    check = config_sub.add_parser("check", help="validate a config file")
+    check = config_sub.add_parser("check", help=_("validate a config file"))
     check.add_argument("path", nargs="?", type=Path)
-    config_sub.add_parser("path", help="print where the config is read from")
-    show = config_sub.add_parser("show", help="print the effective config as TOML")
+    config_sub.add_parser("path", help=_("print where the config is read from"))
+    show = config_sub.add_parser("show", help=_("print the effective config as TOML"))
     show.add_argument("--config", type=Path)
     from .config import add_parsers as add_config_edit_parsers
 
@@ -54,7 +57,7 @@ def _add_config(sub: Any) -> None:
 
 
 def _add_stretches(sub: Any) -> None:
-    stretches = sub.add_parser("stretches", help="list the stretch catalog")
+    stretches = sub.add_parser("stretches", help=_("list the stretch catalog"))
     stretches.add_argument("--posture", choices=("seated", "standing", "floor"))
     stretches.add_argument("--json", action="store_true")
     stretches.add_argument("--config", type=Path)
@@ -111,12 +114,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, or (given the command word) only the group that defines it: the help
     and the errors of a named command are the same either way."""
     parser = argparse.ArgumentParser(
-        prog="deskbreak", description="A desk-break reminder that prompts one back stretch at a time."
+        prog="deskbreak", description=_("A desk-break reminder that prompts one back stretch at a time.")
     )
     parser.add_argument("--version", action="version", version=f"deskbreak {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the daemon in the foreground (the default)")
+    run = sub.add_parser("run", help=_("run the daemon in the foreground (the default)"))
     _add_run_arguments(run)
     if command is not None and not command.startswith("-"):
         GROUP_OF_COMMAND.get(command, _add_control)(sub)
@@ -248,7 +251,7 @@ def cmd_stretches(args: argparse.Namespace) -> int:
         return EXIT_OK
     width = max((len(s.id) for s in chosen), default=10)
     for s in chosen:
-        print(f"{s.id:<{width}}  {s.posture:<8}  {s.name} ({s.summary()})")
+        print(f"{s.id:<{width}}  {s.posture:<8}  {_(s.name)} ({s.summary()})")
     print(level_note(config.stretches.level))
     return EXIT_OK
 
@@ -266,7 +269,9 @@ def cmd_next(args: argparse.Namespace) -> int:
             lines = reply.get("upcoming") or []
         elif isinstance(reply, dict):  # an older daemon without `next`: predict offline
             print(
-                f"deskbreak: the daemon did not answer `next` ({reply.get('error')}): predicting offline",
+                _("deskbreak: the daemon did not answer `next` ({error}): predicting offline").format(
+                    error=reply.get("error")
+                ),
                 file=sys.stderr,
             )
     if lines is None:
@@ -276,7 +281,7 @@ def cmd_next(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(lines, indent=2, ensure_ascii=False))
     elif not lines:
-        print("no prompts ahead: paused until you resume, or the schedule has no work windows")
+        print(_("no prompts ahead: paused until you resume, or the schedule has no work windows"))
     else:
         for line in lines:
             at = datetime.fromisoformat(line["at"])

@@ -4,25 +4,24 @@ resume|next|reload|quit`.
 
 Each sends one request over the control socket and turns the reply into output and an exit code:
 0 ok, 1 the daemon refused (its error is printed), 2 a bad argument, 3 no daemon running.
-Light on imports: a status bar may run `deskbreak status --short` every few seconds.
+Light on imports: a status bar's one-shot `deskbreak status` is served by `deskbreak/entry.py`
+without this module, which answers it when that cannot (an error to explain, no daemon, `--follow`).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..core import commands, protocol
-from ..core.locale_formats import short_time, weekday_time
+from ..core import commands, protocol, status_forms
+from ..i18n import N_, _
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_NOT_RUNNING = 0, 1, 2, 3
-NOT_RUNNING = "deskbreak is not running (start it with: deskbreak run)"
+NOT_RUNNING = N_("deskbreak is not running (start it with: deskbreak run)")
 QUIT_WAIT = 5.0  # seconds `quit` waits for the daemon to be gone
 
 
@@ -38,41 +37,47 @@ def control_handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
 
 def _status_options(parser: argparse.ArgumentParser) -> None:
     form = parser.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="the full status as JSON (schema 1)")
+    form.add_argument(
+        "--json",
+        action="store_true",
+        help=_("the full status as JSON (schema {schema})").format(schema=protocol.SCHEMA),
+    )
     form.add_argument(
         "--short",
         action="store_true",
-        help="one short line for a status bar; silent (exit 3) when no daemon runs",
+        help=_("one short line for a status bar; silent (exit 3) when no daemon runs"),
     )
     form.add_argument(
-        "--waybar", action="store_true", help="waybar's JSON (text, tooltip, class, percentage)"
+        "--waybar", action="store_true", help=_("waybar's JSON (text, tooltip, class, percentage)")
     )
     parser.add_argument(
         "--ascii",
         action="store_true",
-        help="with --short or --waybar: plain text, no emoji (for bars whose font has none)",
+        help=_("with --short or --waybar: plain text, no emoji (for bars whose font has none)"),
     )
     parser.add_argument(
         "--follow",
         action="store_true",
-        help="keep running: a line now and on every change, waiting for the daemon when it stops",
+        help=_("keep running: a line now and on every change, waiting for the daemon when it stops"),
     )
 
 
 def _events_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--json", action="store_true", help=f"one JSON object per line (schema {protocol.EVENTS_SCHEMA})"
+        "--json",
+        action="store_true",
+        help=_("one JSON object per line (schema {schema})").format(schema=protocol.EVENTS_SCHEMA),
     )
 
 
 def _now_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--window", action="store_true", help="in the guided stretch window (as `show`)")
+    parser.add_argument("--window", action="store_true", help=_("in the guided stretch window (as `show`)"))
 
 
 def _next_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-n", "--count", type=int, default=5)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--config", type=Path, help="predict from this config, not the running daemon")
+    parser.add_argument("--config", type=Path, help=_("predict from this config, not the running daemon"))
 
 
 # The options a command has on the CLI only (how to print, where to read), beside the table's operand.
@@ -88,12 +93,12 @@ def add_control_parsers(sub: Any) -> None:
     """A subcommand on `sub` (argparse subparsers) for every command the table offers on the CLI."""
     for name in commands.reached_from("cli"):
         command = commands.COMMANDS[name]
-        parser = sub.add_parser(name, help=command.summary)
+        parser = sub.add_parser(name, help=_(command.summary))
         operand = command.operand
         if operand is not None and operand.words:
-            parser.add_argument("operand", nargs="*", metavar=operand.metavar, help=operand.help)
+            parser.add_argument("operand", nargs="*", metavar=operand.metavar, help=_(operand.help))
         elif operand is not None:
-            parser.add_argument("operand", nargs="?", type=int, metavar=operand.metavar, help=operand.help)
+            parser.add_argument("operand", nargs="?", type=int, metavar=operand.metavar, help=_(operand.help))
         if name in CLI_OPTIONS:
             CLI_OPTIONS[name](parser)
 
@@ -112,44 +117,62 @@ def cmd_control(args: argparse.Namespace) -> int:
     from ..core.protocol import ProtocolError
 
     name, arg = request_of(args)
-    short = name == "status" and args.short
-    if name == "status" and args.ascii and not (short or args.waybar):
-        print("deskbreak: --ascii goes with --short or --waybar", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if name == "status" and args.follow:
-        from .follow import follow_status
-
-        return follow_status(status_form(args))
+    if name == "status":
+        return cmd_status(args)
     try:
         commands.check(name, arg)
     except ProtocolError as error:
-        print(f"deskbreak: {error}", file=sys.stderr)
+        print(_("deskbreak: {error}").format(error=error), file=sys.stderr)
         return EXIT_BAD_INPUT
-    # A status bar polls --short every few seconds: with no daemon it must not fill the bar's log.
-    quiet = short or (name == "status" and args.waybar)
-    reply = send(name, arg, quiet_when_not_running=quiet)
+    reply = send(name, arg)
     if isinstance(reply, int):
-        if reply == EXIT_NOT_RUNNING and name == "status" and args.waybar:
-            print(status_form(args)(None))  # the hidden module, for bars that poll
         return reply
     if not reply.get("ok"):
-        print(f"deskbreak: {reply.get('error', 'refused')}", file=sys.stderr)
+        print(_("deskbreak: {error}").format(error=reply.get("error", _("refused"))), file=sys.stderr)
         return EXIT_FAILURE
-    if name == "status" and args.waybar:
-        print(status_form(args)(reply))
-    elif name == "status":
-        print(format_status(reply, as_json=args.json, short=short, ascii=args.ascii))
-    elif name == "quit":
+    if name == "quit":
         return _wait_gone()
-    elif name == "reload":
+    if name == "reload":
         changed = reply.get("changed") or []
-        print("config reloaded" + (": " + "; ".join(changed) if changed else " (no changes)"))
+        if changed:
+            print(_("config reloaded: {changes}").format(changes="; ".join(changed)))
+        else:
+            print(_("config reloaded (no changes)"))
     elif name == "now" and reply.get("steps"):  # every step: the bubble has room for one
         print(f"{reply.get('headline', '')}\n\n{reply['steps']}")
     elif reply.get("recorded"):  # what the answer recorded: "Seated twist done · 2 of 6 today"
         print(reply["recorded"])
     else:
-        print(reply.get("headline", "ok"))
+        print(reply.get("headline", _("ok")))
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """`deskbreak status` in every form: the daemon renders the form (`entry.py` prints the same
+    text without this module when it can); a daemon too old to render gets it rendered here."""
+    short = args.short
+    if args.ascii and not (short or args.waybar):
+        print(_("deskbreak: --ascii goes with --short or --waybar"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.follow:
+        from .follow import follow_status
+
+        return follow_status(status_form(args))
+    form = status_forms.form_of(args.json, short, args.waybar, args.ascii)
+    # A status bar polls --short every few seconds: with no daemon it must not fill the bar's log.
+    quiet = short or args.waybar
+    reply = send("status", form, quiet_when_not_running=quiet)
+    if isinstance(reply, dict) and not reply.get("ok"):  # a daemon older than the forms refuses one
+        reply = send("status", quiet_when_not_running=quiet)
+    if isinstance(reply, int):
+        if reply == EXIT_NOT_RUNNING and args.waybar:
+            print(status_form(args)(None))  # the hidden module, for bars that poll
+        return reply
+    if not reply.get("ok"):
+        print(_("deskbreak: {error}").format(error=reply.get("error", _("refused"))), file=sys.stderr)
+        return EXIT_FAILURE
+    text = reply.get("text")
+    print(text if isinstance(text, str) else status_forms.render(reply, form))
     return EXIT_OK
 
 
@@ -158,12 +181,12 @@ def status_form(args: argparse.Namespace) -> Callable[[Mapping[str, Any] | None]
     from . import follow
 
     if args.waybar:
-        return lambda status: follow.waybar_form(status, args.ascii, NOT_RUNNING)
+        return lambda status: follow.waybar_form(status, args.ascii, _(NOT_RUNNING))
     if args.json:
         return follow.json_form
     if args.short:  # an empty line hides a bar's module while no daemon runs
-        return lambda status: short_status(status, args.ascii) if status is not None else ""
-    return lambda status: str(status.get("headline", "")) if status is not None else NOT_RUNNING
+        return lambda status: status_forms.short_line(status, args.ascii) if status is not None else ""
+    return lambda status: str(status.get("headline", "")) if status is not None else _(NOT_RUNNING)
 
 
 def cmd_events(args: argparse.Namespace) -> int:
@@ -182,10 +205,10 @@ def send(cmd: str, arg: Any = None, quiet_when_not_running: bool = False) -> dic
         return ControlClient(default_paths().socket_file).request(cmd, arg)
     except NotRunning:
         if not quiet_when_not_running:
-            print(NOT_RUNNING, file=sys.stderr)
+            print(_(NOT_RUNNING), file=sys.stderr)
         return EXIT_NOT_RUNNING
     except ControlError as error:
-        print(f"deskbreak: {error}", file=sys.stderr)
+        print(_("deskbreak: {error}").format(error=error), file=sys.stderr)
         return EXIT_FAILURE
 
 
@@ -199,52 +222,10 @@ def _wait_gone() -> int:
         try:
             client.request("status", timeout=0.5)
         except NotRunning:
-            print("deskbreak stopped")
+            print(_("deskbreak stopped"))
             return EXIT_OK
         except ControlError:
             pass
         time.sleep(0.05)
-    print("deskbreak: asked the daemon to quit, but it is still running", file=sys.stderr)
+    print(_("deskbreak: asked the daemon to quit, but it is still running"), file=sys.stderr)
     return EXIT_FAILURE
-
-
-def format_status(
-    status: Mapping[str, Any], as_json: bool = False, short: bool = False, ascii: bool = False
-) -> str:
-    if as_json:
-        return json.dumps({k: v for k, v in status.items() if k != "ok"}, indent=2, ensure_ascii=False)
-    if short:
-        return short_status(status, ascii)
-    lines = [str(status.get("headline", ""))]
-    if status.get("next_prompt_at") and status.get("state") == "off":  # the headline names the others
-        at = weekday_time(datetime.fromisoformat(status["next_prompt_at"]))
-        stretch = (status.get("stretch") or {}).get("name")
-        lines.append(f"Next prompt: {at}" + (f" · {stretch}" if stretch else ""))
-    if status.get("today_line"):
-        lines.append(status["today_line"])  # the daemon's line: the same numbers and goal as the tray
-    if status.get("config_error"):
-        lines.append(f"Config not applied: {status['config_error'].splitlines()[0]}")
-    return "\n".join(lines)
-
-
-SHORT_MARKS = {
-    False: {"working": "🧘", "due": "🧘", "snoozed": "💤"},
-    True: {"working": "next", "due": "stretch", "snoozed": "snoozed"},
-}
-
-
-def short_status(status: Mapping[str, Any], ascii: bool = False) -> str:
-    """One line for a status bar: `🧘 14:30`, `🧘 now`, `💤 14:40`, `paused`, `off` (wall-clock
-    times in the schedule's zone, as the status carries them); with `ascii`: `next 14:30`,
-    `stretch now`, `snoozed 14:40`, `paused`, `off`."""
-    marks = SHORT_MARKS[ascii]
-    state = status.get("state")
-    if state == "due":
-        return f"{marks['due']} now"
-    if state == "paused":
-        return "paused"
-    at = status.get("snoozed_until") if state == "snoozed" else status.get("next_prompt_at")
-    if state not in ("working", "snoozed") or not at:
-        return "off"
-    clock = short_time(datetime.fromisoformat(at))
-    return f"{marks[state]} {clock}"

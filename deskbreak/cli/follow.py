@@ -19,7 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..core import protocol
+from ..core import protocol, status_forms
+from ..i18n import _
 
 RETRY_FIRST = 0.1  # seconds before reconnecting to a daemon that went away, doubled up to:
 RETRY_MAX = 3.0
@@ -44,7 +45,7 @@ def follow_status(form: Callable[[Status | None], str]) -> int:
                 if status is None:
                     yield form(None)
                 elif not status.get("ok", True):
-                    raise RefusedError(str(status.get("error", "refused")))
+                    raise RefusedError(str(status.get("error", _("refused"))))
                 elif "state" in status:  # not a `dropped` note: only the latest status matters
                     yield form(status)
             yield form(None)  # the daemon went away
@@ -59,7 +60,7 @@ def follow_events(form: Callable[[Mapping[str, Any]], str]) -> int:
         while True:
             for line in _stream("events"):
                 if line is not None and "ok" in line and not line["ok"]:
-                    raise RefusedError(str(line.get("error", "refused")))
+                    raise RefusedError(str(line.get("error", _("refused"))))
                 if line is not None and "event" in line:
                     yield form(line)
 
@@ -78,7 +79,7 @@ def _print_each(lines: Iterator[str], repeat: bool = False) -> int:
                 _write(line)
                 last = line
     except RefusedError as error:
-        print(f"deskbreak: {error}", file=sys.stderr)
+        print(_("deskbreak: {error}").format(error=error), file=sys.stderr)
         return 1
     except (OutputClosed, BrokenPipeError):
         _quiet_stdout()
@@ -253,22 +254,12 @@ def json_form(status: Status | None) -> str:
 
 
 def waybar_form(status: Status | None, ascii: bool, not_running: str) -> str:
-    """waybar's custom-module JSON (`return-type: json`): the short line as `text`, the full status
-    as `tooltip`, the state as `class` (plus `config-error`), progress as `percentage` (0-100).
-    No daemon: empty text (waybar hides the module) and class `not-running`."""
-    from .control import format_status, short_status
-
-    if status is None:
-        body: dict[str, Any] = {"text": "", "tooltip": not_running, "class": "not-running", "percentage": 0}
-    else:
-        state = str(status.get("state") or "off")
-        body = {
-            "text": short_status(status, ascii),
-            "tooltip": format_status(status),
-            "class": [state, "config-error"] if status.get("config_error") else state,
-            "percentage": round(float(status.get("progress") or 0) * 100),
-        }
-    return json.dumps(body, ensure_ascii=ascii, separators=(",", ":"))
+    """waybar's custom-module JSON (`status_forms.waybar_body`). No daemon: empty text (waybar
+    hides the module) and class `not-running`."""
+    if status is not None:
+        return status_forms.waybar_line(status, ascii)
+    body = {"text": "", "tooltip": not_running, "class": "not-running", "percentage": 0}
+    return status_forms.waybar_json(body, ascii)
 
 
 def event_text(line: Mapping[str, Any]) -> str:

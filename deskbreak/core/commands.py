@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from .protocol import PAUSE_HELP, ProtocolError, pause_spec, show_value
+from ..i18n import N_, _
+from .protocol import ProtocolError, pause_spec, show_value
+from .status_forms import FORMS as STATUS_FORMS
 
 Surface = Literal["cli", "tray", "notification", "window"]
 MAX_SNOOZE = 240  # minutes
@@ -44,7 +46,7 @@ class Command:
 
 
 def _nothing(name: str) -> Check:
-    return lambda arg: f"{name} takes no argument"
+    return lambda arg: _("{command} takes no argument").format(command=name)
 
 
 def _int_in(value: object, low: int, high: int) -> bool:
@@ -70,29 +72,28 @@ def _answer(arg: object, with_held: bool) -> bool:
 def _snooze(arg: object) -> str | None:
     if _int_in(arg, 1, MAX_SNOOZE):
         return None
-    return f"snooze minutes must be a whole number from 1 to {MAX_SNOOZE}, got {show_value(arg)}"
+    return _("snooze minutes must be a whole number from 1 to {most}, got {value}").format(
+        most=MAX_SNOOZE, value=show_value(arg)
+    )
 
 
 def _done(arg: object) -> str | None:
     if _int_in(arg, 0, MAX_HELD) or _answer(arg, with_held=True):
         return None
-    return (
-        f'done takes the seconds held (0 to {MAX_HELD}) or {{"held_seconds": n, "stretch": id}}, '
-        f"got {show_value(arg)}"
-    )
+    return _(
+        'done takes the seconds held (0 to {most}) or {{"held_seconds": n, "stretch": id}}, got {value}'
+    ).format(most=MAX_HELD, value=show_value(arg))
 
 
 def _skip(arg: object) -> str | None:
-    return (
-        None
-        if _answer(arg, with_held=False)
-        else f'skip takes nothing or {{"stretch": id}}, got {show_value(arg)}'
-    )
+    if _answer(arg, with_held=False):
+        return None
+    return _('skip takes nothing or {{"stretch": id}}, got {value}').format(value=show_value(arg))
 
 
 def _pause(arg: object) -> str | None:
     if not isinstance(arg, str):
-        return f'pause takes a spec string like "30m", got {show_value(arg)}'
+        return _('pause takes a spec string like "30m", got {value}').format(value=show_value(arg))
     try:
         pause_spec(arg)
     except ProtocolError as error:
@@ -100,10 +101,21 @@ def _pause(arg: object) -> str | None:
     return None
 
 
+def _status(arg: object) -> str | None:
+    """The form to render the status in as well (the one-shot CLI prints it as the daemon sent it)."""
+    if arg in STATUS_FORMS:
+        return None
+    return _("status takes a form ({forms}), got {value}").format(
+        forms=", ".join(STATUS_FORMS), value=show_value(arg)
+    )
+
+
 def _next(arg: object) -> str | None:
     if _int_in(arg, 1, MAX_NEXT):
         return None
-    return f"next takes how many prompts, 1 to {MAX_NEXT}, got {show_value(arg)}"
+    return _("next takes how many prompts, 1 to {most}, got {value}").format(
+        most=MAX_NEXT, value=show_value(arg)
+    )
 
 
 _EVERYWHERE: frozenset[Surface] = frozenset({"cli", "tray", "notification", "window"})
@@ -122,43 +134,45 @@ def _command(
 COMMANDS: Mapping[str, Command] = {
     command.name: command
     for command in (
-        _command("status", "what the running daemon is doing", {"cli", "tray", "window"}),
-        _command("now", "prompt a stretch now", {"cli"}),
+        _command("status", N_("what the running daemon is doing"), {"cli", "tray", "window"}, _status),
+        _command("now", N_("prompt a stretch now"), {"cli"}),
         _command(
-            "show", "the stretch due, or one now, in the guided stretch window", _EVERYWHERE - {"window"}
+            "show", N_("the stretch due, or one now, in the guided stretch window"), _EVERYWHERE - {"window"}
         ),
-        _command("done", "mark the open (or snoozed) prompt's stretch done", _EVERYWHERE, _done),
+        _command("done", N_("mark the open (or snoozed) prompt's stretch done"), _EVERYWHERE, _done),
         _command(
             "snooze",
-            "snooze the prompt (default: the configured minutes)",
+            N_("snooze the prompt (default: the configured minutes)"),
             _EVERYWHERE,
             _snooze,
             Operand("MINUTES", f"1 to {MAX_SNOOZE}"),
         ),
-        _command("skip", "skip the prompt", _EVERYWHERE, _skip),
-        _command("another", "offer a different stretch for the open prompt", {"cli", "window"}),
+        _command("skip", N_("skip the prompt"), _EVERYWHERE, _skip),
+        _command("another", N_("offer a different stretch for the open prompt"), {"cli", "window"}),
         _command(
             "pause",
-            "no prompts for a while (default: until you resume)",
+            N_("no prompts for a while (default: until you resume)"),
             {"cli", "tray", "window"},
             _pause,
-            Operand("SPEC", PAUSE_HELP.removeprefix("expected "), words=True),
+            Operand("SPEC", N_("30m, 2h, 90 (minutes), until HH:MM, tomorrow or forever"), words=True),
         ),
-        _command("resume", "end a pause", {"cli", "tray", "window"}),
+        _command("resume", N_("end a pause"), {"cli", "tray", "window"}),
         _command(
             "next",
-            "the next prompt times and stretches (from the running daemon, else predicted from the config)",
+            N_(
+                "the next prompt times and stretches (from the running daemon, else predicted from the config)"
+            ),
             {"cli"},
             _next,
         ),
-        _command("reload", "re-read the config file", {"cli", "tray"}),
-        _command("edit", "open the config file in your editor, without waiting", {"tray"}),
-        _command("quit", "stop the daemon", {"cli", "tray"}),
+        _command("reload", N_("re-read the config file"), {"cli", "tray"}),
+        _command("edit", N_("open the config file in your editor, without waiting"), {"tray"}),
+        _command("quit", N_("stop the daemon"), {"cli", "tray"}),
         # Reached through `deskbreak doctor` only (the socket accepts every command).
-        _command("facts", "what the daemon uses: notifier, tray, idle probe, guided window", ()),
+        _command("facts", N_("what the daemon uses: notifier, tray, idle probe, guided window"), ()),
         # Streams: the connection stays open (`protocol.STREAMS`); `status --follow` sends `follow`.
-        _command("follow", "the status now, then a line whenever it changes", ()),
-        _command("events", "one line per event (prompt shown, done, paused...) as it happens", {"cli"}),
+        _command("follow", N_("the status now, then a line whenever it changes"), ()),
+        _command("events", N_("one line per event (prompt shown, done, paused...) as it happens"), {"cli"}),
     )
 }
 
@@ -167,7 +181,7 @@ def check(name: str, arg: object = None) -> None:
     """Refuse an unknown command or an argument of the wrong type or range: one-line ProtocolError."""
     command = COMMANDS.get(name)
     if command is None:
-        raise ProtocolError(f"unknown command {name[:40]!r}")
+        raise ProtocolError(_("unknown command {name}").format(name=repr(name[:40])))
     problem = command.check(arg) if arg is not None else None
     if problem is not None:
         raise ProtocolError(problem)

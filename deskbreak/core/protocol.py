@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from ..i18n import _
+
 MAX_LINE = 64 * 1024  # bytes, without the newline
 MAX_REPLY = 1024 * 1024  # what a client accepts back
 SCHEMA = 1  # the version of the `status --json` shape
@@ -144,7 +146,10 @@ def show_value(value: object) -> str:
 
 _DURATION = re.compile(r"(?:(\d{1,4})\s*h)?\s*(?:(\d{1,5})\s*m(?:in)?)?")
 _UNTIL = re.compile(r"until\s+(\d{1,2}):(\d{2})")
-PAUSE_HELP = "expected 30m, 2h, 90 (minutes), until HH:MM, tomorrow or forever"
+
+
+def _bad_pause_spec() -> str:
+    return _("pause: got {value}, expected 30m, 2h, 90 (minutes), until HH:MM, tomorrow or forever")
 
 
 def pause_spec(text: str) -> tuple[str, timedelta | time | None]:
@@ -152,14 +157,16 @@ def pause_spec(text: str) -> tuple[str, timedelta | time | None]:
     or ("forever", None). ProtocolError (one line) for anything else."""
     spec = " ".join(text.lower().split())
     if len(text) > MAX_SPEC or not spec:
-        raise ProtocolError(f"pause: got {show_value(text)}, {PAUSE_HELP}")
+        raise ProtocolError(_bad_pause_spec().format(value=show_value(text)))
     if spec in ("forever", "tomorrow"):
         return spec, None
     until = _UNTIL.fullmatch(spec)
     if until:
         hour, minute = int(until[1]), int(until[2])
         if hour > 23 or minute > 59:
-            raise ProtocolError(f"pause: {spec[6:]!r} is not a time of day (00:00 to 23:59)")
+            raise ProtocolError(
+                _("pause: {time} is not a time of day (00:00 to 23:59)").format(time=repr(spec[6:]))
+            )
         return "until", time(hour, minute)
     minutes = None
     if spec.isdigit() and len(spec) <= 6:
@@ -169,10 +176,10 @@ def pause_spec(text: str) -> tuple[str, timedelta | time | None]:
         if match and (match[1] or match[2]):
             minutes = int(match[1] or 0) * 60 + int(match[2] or 0)
     if minutes is None:
-        raise ProtocolError(f"pause: got {show_value(text)}, {PAUSE_HELP}")
+        raise ProtocolError(_bad_pause_spec().format(value=show_value(text)))
     length = timedelta(minutes=minutes)
     if not timedelta(minutes=1) <= length <= MAX_PAUSE:
-        raise ProtocolError("pause: the length must be from 1 minute to 30 days (or forever)")
+        raise ProtocolError(_("pause: the length must be from 1 minute to 30 days (or forever)"))
     return "for", length
 
 
@@ -199,7 +206,7 @@ def parse_pause(
         return _wall(tomorrow, time(0, 0), zone)
     start = next_window_start(tomorrow)
     if start is None:
-        raise ProtocolError("pause: no work hours ahead to pause until (try: forever)")
+        raise ProtocolError(_("pause: no work hours ahead to pause until (try: forever)"))
     return start.astimezone(zone)
 
 

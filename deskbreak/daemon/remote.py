@@ -3,7 +3,9 @@
 `RemoteCommands(daemon)` is the ControlServer's handler. It hands every command to the daemon
 as it is (the command table checks it there) and adds to a status reply what a status bar needs:
 pid, version and schema (today's counts come from the daemon, which caches them: no disk read per
-poll). It also gives the streams (`follow`, `events`) their queues on the daemon's event hub.
+poll), and for `status` with a form the text `deskbreak status` prints, so the one-shot command
+prints it without formatting. It also gives the streams (`follow`, `events`) their queues on the
+daemon's event hub.
 
 Threads: called on the control server's client threads; the daemon serialises the commands.
 """
@@ -14,7 +16,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..core import protocol
+from ..core import protocol, status_forms
 from .today import COUNT_FIELDS
 
 if TYPE_CHECKING:
@@ -37,7 +39,12 @@ class RemoteCommands:
 
     def __call__(self, cmd: str, arg: Any = None) -> dict[str, Any]:
         reply = self.daemon.command(cmd, arg)
-        return self._envelope(reply) if "state" in reply else reply
+        if "state" not in reply:
+            return reply
+        reply = self._envelope(reply)
+        if cmd == "status" and arg is not None:  # a form (checked by the table): print-ready text
+            reply["text"] = status_forms.render(reply, arg)  # in the daemon's language
+        return reply
 
     def subscribe(self, name: str) -> Subscription | None:
         """A queue for a stream command: `follow` gets status lines in the `status --json` shape."""

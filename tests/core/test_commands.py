@@ -17,7 +17,8 @@ from deskbreak.core.protocol import ProtocolError
     "name, arg, message",
     [
         ("fly", None, "unknown command 'fly'"),
-        ("status", 1, "status takes no argument"),
+        ("status", 1, "status takes a form (text, json, short"),
+        ("status", "tiny", "status takes a form"),
         ("snooze", "10", "snooze minutes must be a whole number from 1 to 240"),
         ("snooze", 0, "snooze minutes must be"),
         ("snooze", 241, "snooze minutes must be"),
