@@ -73,13 +73,20 @@ def pseudo_env(folder: Path, base: Mapping[str, str] | None = None) -> dict[str,
     return env
 
 
+def set_aside_marks(text: str) -> str:
+    """`text` with every marked (translated) text replaced by a space: innermost marks first, until
+    none is left, since a translated text may hold another (a placeholder's); a mark may span lines
+    (argparse wraps a long help text)."""
+    outside, previous = text, None
+    while outside != previous:
+        previous, outside = outside, re.sub(rf"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}", " ", outside)
+    return outside
+
+
 def english_left(line: str, allowed: re.Pattern[str] | None = None) -> str:
     """What in `line` is outside the pseudo marks and not `allowed` (ids, keys, commands...): the
     English a user would still read, with words only (punctuation and numbers are not English)."""
-    # Innermost marks first, until none is left: a translated text may hold another (a placeholder's).
-    outside, previous = line, None
-    while outside != previous:
-        previous, outside = outside, re.sub(rf"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}", " ", outside)
+    outside = set_aside_marks(line)
     if allowed is not None:
         outside = allowed.sub(" ", outside)
     words = re.findall(r"[A-Za-z]{2,}", outside)

@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..core.locale_formats import chosen_formats, month_day, month_name, weekday_date, weekday_name
 from ..core.stats import DayCounts
+from ..i18n import N_, _, ngettext
 from .fonts import font_for
 
 log = logging.getLogger(__name__)
@@ -33,14 +34,20 @@ OFF_DAY = (245, 246, 248)
 GOAL = (200, 60, 60)
 DONE_COLOUR = (46, 160, 67)
 # The outcomes that do not count toward the goal: (label, DayCounts field, colour), top first.
+# Labels are translated where they are drawn.
 NOT_COUNTED = (
-    ("natural break", "natural_breaks", (120, 160, 205)),
-    ("snoozed", "snoozed", (214, 170, 90)),
-    ("skipped", "skipped", (150, 156, 166)),
-    ("ignored", "ignored", (196, 200, 207)),
+    # Translators: chart legend: prompts the user answered by taking a break of their own.
+    (N_("natural break"), "natural_breaks", (120, 160, 205)),
+    # Translators: chart legend: prompts the user snoozed.
+    (N_("snoozed"), "snoozed", (214, 170, 90)),
+    # Translators: chart legend: prompts the user skipped.
+    (N_("skipped"), "skipped", (150, 156, 166)),
+    # Translators: chart legend: prompts the user did not answer.
+    (N_("ignored"), "ignored", (196, 200, 207)),
 )
 # (label, field, colour) for every series drawn, done first.
-SERIES = (("done", "done", DONE_COLOUR), *NOT_COUNTED)
+# Translators: chart label: stretches done.
+SERIES = ((N_("done"), "done", DONE_COLOUR), *NOT_COUNTED)
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
@@ -129,15 +136,24 @@ def render_week_chart(
     days: Sequence[DayCounts],
     goal: int,
     *,
-    title: str = "Desk stretches",
+    title: str | None = None,
     work_days: Collection[date] | None = None,
     size: tuple[int, int] = SIZE,
 ) -> Image.Image:
-    """The chart as an image; `work_days` (if given) leaves the other days shaded."""
-    width, _ = size
+    """The chart as an image; `work_days` (if given) leaves the other days shaded; `title` (default:
+    "Desk stretches" in the user's language) heads it."""
+    width = size[0]
+    if title is None:
+        # Translators: the chart's title.
+        title = _("Desk stretches")
     image = Image.new("RGB", size, BACKGROUND)
     draw = ImageDraw.Draw(image)
-    span = f"{weekday_date(days[0].day)} – {weekday_date(days[-1].day)}" if days else ""
+    # Translators: the chart's span of days, from {first} to {last} (both dates).
+    span = (
+        _("{first} – {last}").format(first=weekday_date(days[0].day), last=weekday_date(days[-1].day))
+        if days
+        else ""
+    )
     f_title, f_text, f_small = _fonts(title + span + _date_words(days))
     at = chart_layout(days, goal, size)
 
@@ -158,9 +174,11 @@ def render_week_chart(
         y = at.y_of(tick)
         draw.line([(at.left, y), (at.right, y)], fill=GRID, width=1)
         draw.text((at.left - 8, y), str(tick), font=f_small, fill=MUTED, anchor="rm")
-    _vertical_label(image, "done", f_small, (16, (at.plot_top + at.axis_y) // 2))
+    # Translators: the chart's axis label beside the bars of stretches done.
+    _vertical_label(image, _("done"), f_small, (16, (at.plot_top + at.axis_y) // 2))
     draw.line([(at.left, at.strip_top), (at.right, at.strip_top)], fill=GRID, width=1)
-    _vertical_label(image, "other", f_small, (16, at.strip_top + at.strip_height // 2))
+    # Translators: the chart's axis label beside the strip of prompts not done (snoozed, skipped...).
+    _vertical_label(image, _("other"), f_small, (16, at.strip_top + at.strip_height // 2))
 
     thin = max(2.0, at.bar * 0.4)
     for i, d in enumerate(days):
@@ -171,7 +189,7 @@ def render_week_chart(
             )
             draw.text((cx, at.y_of(d.done) - 4), str(d.done), font=f_small, fill=DONE_COLOUR, anchor="md")
         depth = 0
-        for _, field, colour in NOT_COUNTED:
+        for _label, field, colour in NOT_COUNTED:
             value = getattr(d, field)
             if value:
                 y0 = at.strip_top + 1 + at.strip_depth(depth)
@@ -188,7 +206,9 @@ def render_week_chart(
 
     draw.line([(at.left, at.axis_y), (at.right, at.axis_y)], fill=MUTED, width=1)
     _dashed(draw, at.left, at.right, at.y_of(goal), GOAL)
-    draw.text((at.right + 6, at.y_of(goal)), f"goal {goal}", font=f_small, fill=GOAL, anchor="lm")
+    # Translators: the label at the end of the chart's goal line; {goal} is stretches a day.
+    goal_label = _("goal {goal}").format(goal=goal)
+    draw.text((at.right + 6, at.y_of(goal)), goal_label, font=f_small, fill=GOAL, anchor="lm")
     return image
 
 
@@ -197,7 +217,7 @@ def draw_week_chart(
     goal: int,
     path: Path,
     *,
-    title: str = "Desk stretches",
+    title: str | None = None,
     work_days: Collection[date] | None = None,
     size: tuple[int, int] = SIZE,
 ) -> Path:
@@ -210,14 +230,17 @@ def draw_week_chart(
 
 def _legend(draw: ImageDraw.ImageDraw, font: Font, x: float, y: float, goal: int) -> None:
     first: list[tuple[str, tuple[int, int, int] | None]] = [
-        ("done: counts toward the goal", DONE_COLOUR),
-        (f"goal: {goal} done a day", None),
+        # Translators: chart legend for the green bars.
+        (_("done: counts toward the goal"), DONE_COLOUR),
+        # Translators: chart legend for the dashed goal line; {goal} is the number of stretches.
+        (ngettext("goal: {goal} done a day", "goal: {goal} done a day", goal).format(goal=goal), None),
     ]
     second: list[tuple[str, tuple[int, int, int] | None]] = [
-        (label, colour) for label, _, colour in NOT_COUNTED
+        (_(label), colour) for label, _field, colour in NOT_COUNTED
     ]
     _legend_row(draw, font, x, y, first)
-    lead = "Strip below the days, not counted toward the goal:"
+    # Translators: chart legend, before the labels of the strip of prompts not done.
+    lead = _("Strip below the days, not counted toward the goal:")
     draw.text((x, y + 27), lead, font=font, fill=MUTED, anchor="lm")
     _legend_row(draw, font, x + draw.textlength(lead, font=font) + 12, y + 20, second)
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import _
 from ..store.config_file import ensure_config
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,12 @@ def open_detached(
             code = proc.wait()
             if code:
                 log.warning("%s %s exited with %s", command.argv[0], path, code)
-                on_failed(f"{command.argv[0]} found no program to open it (exit {code})")
+                # Translators: why the config file did not open; {program} is the opener (e.g. xdg-open).
+                on_failed(
+                    _("{program} found no program to open it (exit {code})").format(
+                        program=command.argv[0], code=code
+                    )
+                )
 
         threading.Thread(target=watch, name="deskbreak-editor-watch", daemon=True).start()
     return command

@@ -116,7 +116,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="deskbreak", description=_("A desk-break reminder that prompts one back stretch at a time.")
     )
-    parser.add_argument("--version", action="version", version=f"deskbreak {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"deskbreak {__version__}",
+        # argparse 3.11 leaves this default help untranslated: ours goes through the catalog.
+        help=_("show program's version number and exit"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = sub.add_parser("run", help=_("run the daemon in the foreground (the default)"))

@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 
+from ...i18n import N_
 from ..choose import Choice, first_that_works, load, override
 from .base import UNKNOWN, ActivityProbe, ActivitySample, LogOnce, NullProbe  # noqa: F401 (the port)
 
@@ -79,7 +80,7 @@ def pick_activity_probe(
     names = (forced,) if forced else candidates(environ, platform)
     _name, probe, failures = first_that_works(names, build, log)
     if probe is None:
-        reason = "; ".join(map(str, failures)) or "no backend for this platform"
+        reason = "; ".join(map(str, failures)) or N_("no backend for this platform")
         log.warning("no idle probe works here (%s); timing by the clock", reason)
         return Choice("idle probe", "none", NullProbe(reason), how, failures)
     protocol = getattr(probe, "protocol", "")

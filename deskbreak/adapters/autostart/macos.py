@@ -6,6 +6,7 @@ import plistlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from ...i18n import _
 from .base import AutostartError, AutostartStatus
 
 LABEL = "io.github.deskbreak"
@@ -33,21 +34,25 @@ class LaunchAgent:
     def status(self) -> AutostartStatus:
         plist = self._read()
         if plist is None:
-            return AutostartStatus(self.method, str(self.path), False, False, "not enabled")
+            return AutostartStatus(self.method, str(self.path), False, False, _("not enabled"))
         if plist.get(MARKER_KEY) is not True:
             return AutostartStatus(
                 self.method,
                 str(self.path),
                 False,
                 False,
-                "a LaunchAgent that deskbreak did not write is there",
+                _("a LaunchAgent that deskbreak did not write is there"),
             )
-        return AutostartStatus(self.method, str(self.path), not plist.get("Disabled", False), True, "enabled")
+        return AutostartStatus(
+            self.method, str(self.path), not plist.get("Disabled", False), True, _("enabled")
+        )
 
     def enable(self, argv: Sequence[str]) -> str:
         plist = self._read()
         if plist is not None and plist.get(MARKER_KEY) is not True:
-            raise AutostartError(f"{self.path} exists and was not written by deskbreak; remove it first")
+            raise AutostartError(
+                _("{path} exists and was not written by deskbreak; remove it first").format(path=self.path)
+            )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("wb") as stream:
             plistlib.dump(
@@ -61,13 +66,13 @@ class LaunchAgent:
                 },
                 stream,
             )
-        return f"enabled: {self.path} (starts at your next login)"
+        return _("enabled: {path} (starts at your next login)").format(path=self.path)
 
     def disable(self) -> str:
         plist = self._read()
         if plist is None:
-            return f"not enabled: {self.path}"
+            return _("not enabled: {path}").format(path=self.path)
         if plist.get(MARKER_KEY) is not True:
-            return f"left alone: {self.path} (not written by deskbreak)"
+            return _("left alone: {path} (not written by deskbreak)").format(path=self.path)
         self.path.unlink()
-        return f"disabled: removed {self.path}"
+        return _("disabled: removed {path}").format(path=self.path)

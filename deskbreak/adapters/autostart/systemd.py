@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ...i18n import _
 from .base import MARKER, AutostartError, AutostartStatus
 
 UNIT = "deskbreak.service"
@@ -72,50 +73,51 @@ class SystemdUnit:
     def status(self) -> AutostartStatus:
         managed = self._managed()
         if managed is None:
-            return AutostartStatus(self.method, str(self.path), False, False, "not enabled")
+            return AutostartStatus(self.method, str(self.path), False, False, _("not enabled"))
         if not managed:
             return AutostartStatus(
                 self.method,
                 str(self.path),
                 False,
                 False,
-                "a deskbreak.service that deskbreak did not write is there",
+                _("a deskbreak.service that deskbreak did not write is there"),
             )
         answer = self._systemctl("is-enabled", UNIT)
         if answer is None:
             return AutostartStatus(
-                self.method, str(self.path), True, True, "unit written (no systemctl here)"
+                self.method, str(self.path), True, True, _("unit written (no systemctl here)")
             )
         enabled = answer[0] == 0
-        return AutostartStatus(
-            self.method,
-            str(self.path),
-            enabled,
-            True,
-            "enabled" if enabled else f"unit written but {answer[1] or 'not enabled'}",
-        )
+        state = answer[1] or _("not enabled")
+        # Translators: {state} is what `systemctl is-enabled` answered (e.g. "disabled"), as it wrote it.
+        detail = _("enabled") if enabled else _("unit written but {state}").format(state=state)
+        return AutostartStatus(self.method, str(self.path), enabled, True, detail)
 
     def enable(self, argv: Sequence[str]) -> str:
         if self._managed() is False:
-            raise AutostartError(f"{self.path} exists and was not written by deskbreak; remove it first")
+            raise AutostartError(
+                _("{path} exists and was not written by deskbreak; remove it first").format(path=self.path)
+            )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(unit_text(argv), "utf-8")
         if self._systemctl("daemon-reload") is None:
-            return (
-                f"wrote {self.path} (no systemctl here: run `systemctl --user enable {UNIT}` in your session)"
-            )
+            return _(
+                "wrote {path} (no systemctl here: run `systemctl --user enable {unit}` in your session)"
+            ).format(path=self.path, unit=UNIT)
         code, output = self._systemctl("enable", UNIT) or (0, "")
         if code != 0:
-            raise AutostartError(f"systemctl --user enable {UNIT} failed: {output}")
-        return f"enabled: {self.path} (starts with the graphical session)"
+            raise AutostartError(
+                _("systemctl --user enable {unit} failed: {output}").format(unit=UNIT, output=output)
+            )
+        return _("enabled: {path} (starts with the graphical session)").format(path=self.path)
 
     def disable(self) -> str:
         managed = self._managed()
         if managed is None:
-            return f"not enabled: {self.path}"
+            return _("not enabled: {path}").format(path=self.path)
         if not managed:
-            return f"left alone: {self.path} (not written by deskbreak)"
+            return _("left alone: {path} (not written by deskbreak)").format(path=self.path)
         self._systemctl("disable", UNIT)
         self.path.unlink()
         self._systemctl("daemon-reload")
-        return f"disabled: removed {self.path}"
+        return _("disabled: removed {path}").format(path=self.path)

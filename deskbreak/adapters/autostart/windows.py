@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Protocol
 
+from ...i18n import N_, _
 from .base import AutostartError, AutostartStatus
 
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
@@ -21,7 +22,7 @@ class Registry(Protocol):
     def delete(self, name: str) -> None: ...
 
 
-NOT_WINDOWS = "the registry's Run key exists only on Windows"
+NOT_WINDOWS = N_("the registry's Run key exists only on Windows")
 
 if sys.platform == "win32":  # winreg exists only there; mypy skips this block when checking for Linux
     import winreg
@@ -41,21 +42,21 @@ class WinRegRun:
                     return str(winreg.QueryValueEx(key, name)[0])
                 except FileNotFoundError:
                     return None
-        raise AutostartError(NOT_WINDOWS)
+        raise AutostartError(_(NOT_WINDOWS))
 
     def set(self, name: str, value: str) -> None:
         if sys.platform == "win32":
             with _open_run_key(write=True) as key:
                 winreg.SetValueEx(key, name, 0, winreg.REG_SZ, value)
                 return
-        raise AutostartError(NOT_WINDOWS)
+        raise AutostartError(_(NOT_WINDOWS))
 
     def delete(self, name: str) -> None:
         if sys.platform == "win32":
             with _open_run_key(write=True) as key:
                 winreg.DeleteValue(key, name)
                 return
-        raise AutostartError(NOT_WINDOWS)
+        raise AutostartError(_(NOT_WINDOWS))
 
 
 def command_line(argv: Sequence[str]) -> str:
@@ -77,27 +78,35 @@ class RunKey:
     def status(self) -> AutostartStatus:
         value = self.registry.get(VALUE)
         if value is None:
-            return AutostartStatus(self.method, self.location, False, False, "not enabled")
+            return AutostartStatus(self.method, self.location, False, False, _("not enabled"))
         if not _ours(value):
             return AutostartStatus(
-                self.method, self.location, False, False, f"a value deskbreak did not write is there: {value}"
+                self.method,
+                self.location,
+                False,
+                False,
+                _("a value deskbreak did not write is there: {value}").format(value=value),
             )
-        return AutostartStatus(self.method, self.location, True, True, f"enabled: {value}")
+        return AutostartStatus(
+            self.method, self.location, True, True, _("enabled: {path}").format(path=value)
+        )
 
     def enable(self, argv: Sequence[str]) -> str:
         value = self.registry.get(VALUE)
         if value is not None and not _ours(value):
             raise AutostartError(
-                f"{self.location} holds {value!r}, not written by deskbreak; remove it first"
+                _("{path} holds {value}, not written by deskbreak; remove it first").format(
+                    path=self.location, value=repr(value)
+                )
             )
         self.registry.set(VALUE, command_line(argv))
-        return f"enabled: {self.location}"
+        return _("enabled: {path}").format(path=self.location)
 
     def disable(self) -> str:
         value = self.registry.get(VALUE)
         if value is None:
-            return f"not enabled: {self.location}"
+            return _("not enabled: {path}").format(path=self.location)
         if not _ours(value):
-            return f"left alone: {self.location} (not written by deskbreak)"
+            return _("left alone: {path} (not written by deskbreak)").format(path=self.location)
         self.registry.delete(VALUE)
-        return f"disabled: removed {self.location}"
+        return _("disabled: removed {path}").format(path=self.location)

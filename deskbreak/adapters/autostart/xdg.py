@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ...i18n import _
 from .base import MARKER, AutostartError, AutostartStatus
 
 # Characters that force an Exec argument into double quotes (Desktop Entry spec, "The Exec key").
@@ -61,28 +62,31 @@ class XdgAutostart:
     def status(self) -> AutostartStatus:
         keys = self._read()
         if keys is None:
-            return AutostartStatus(self.method, str(self.path), False, False, "not enabled")
+            # Translators: autostart status: deskbreak does not start with the desktop session.
+            return AutostartStatus(self.method, str(self.path), False, False, _("not enabled"))
         managed = keys.get(MARKER) == "true"
         off = keys.get("Hidden") == "true" or keys.get("X-GNOME-Autostart-enabled") == "false"
         detail = (
-            ("disabled in the desktop's settings" if off else "enabled")
+            (_("disabled in the desktop's settings") if off else _("enabled"))
             if managed
-            else "a deskbreak.desktop that deskbreak did not write is there"
+            else _("a deskbreak.desktop that deskbreak did not write is there")
         )
         return AutostartStatus(self.method, str(self.path), not off, managed, detail)
 
     def enable(self, argv: Sequence[str]) -> str:
         if self._read() is not None and not self.status().managed:
-            raise AutostartError(f"{self.path} exists and was not written by deskbreak; remove it first")
+            raise AutostartError(
+                _("{path} exists and was not written by deskbreak; remove it first").format(path=self.path)
+            )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(desktop_entry(argv), "utf-8")
-        return f"enabled: {self.path}"
+        return _("enabled: {path}").format(path=self.path)
 
     def disable(self) -> str:
         state = self.status()
         if self._read() is None:
-            return f"not enabled: {self.path}"
+            return _("not enabled: {path}").format(path=self.path)
         if not state.managed:
-            return f"left alone: {self.path} (not written by deskbreak)"
+            return _("left alone: {path} (not written by deskbreak)").format(path=self.path)
         self.path.unlink()
-        return f"disabled: removed {self.path}"
+        return _("disabled: removed {path}").format(path=self.path)

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 
+from ...i18n import N_
 from ..choose import Choice, first_that_works, load, override
 from .base import NOT_IN_CALL, UNKNOWN_CALL, CallSample, CallSense, NullCallSense  # noqa: F401 (the port)
 
@@ -69,7 +70,7 @@ def pick_call_sense(
     names = (forced,) if forced else candidates(environ, platform)
     _name, sense, failures = first_that_works(names, build, log)
     if sense is None:
-        reason = "; ".join(map(str, failures)) or "no backend for this platform"
+        reason = "; ".join(map(str, failures)) or N_("no backend for this platform")
         log.warning("no call sense works here (%s); prompts are not held for calls", reason)
         return Choice("call sense", "none", NullCallSense(reason), how, failures)
     log.info("call sense: %s%s", sense.name, f" ({ENV_OVERRIDE})" if forced else "")

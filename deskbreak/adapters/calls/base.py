@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from ...i18n import N_, _
+
 
 @dataclass(frozen=True)
 class CallSample:
@@ -66,9 +68,25 @@ def combine(samples: Iterable[CallSample]) -> CallSample:
     return NOT_IN_CALL
 
 
+# The reason shown in the status line and the tooltip, one sentence per device (its words agree
+# with the device in many languages); the devices are the backends' own keys.
+IN_USE_BY = {
+    # Translators: why a prompt waits (status line, tooltip); {apps} are program names, e.g. "firefox, zoom".
+    "microphone": N_("microphone in use by {apps}"),
+    # Translators: why a prompt waits (status line, tooltip); {apps} are program names, e.g. "obs, zoom".
+    "camera": N_("camera in use by {apps}"),
+}
+
+
 def in_use_by(device: str, apps: Iterable[str]) -> CallSample:
-    """`device` in use by these applications (sorted, each named once), or not in a call."""
+    """`device` in use by these applications (sorted, each named once), or not in a call; the
+    reason in the user's language."""
     names = sorted(set(apps))
     if not names:
         return NOT_IN_CALL
-    return CallSample(True, f"{device} in use by {', '.join(names)}")
+    listed = ", ".join(names)
+    template = IN_USE_BY.get(device)
+    if template is None:
+        # Translators: why a prompt waits; {device} names a device, {apps} are program names.
+        return CallSample(True, _("{device} in use by {apps}").format(device=device, apps=listed))
+    return CallSample(True, _(template).format(apps=listed))

@@ -13,6 +13,7 @@ import ctypes.util
 import logging
 from collections.abc import Callable, Mapping
 
+from ...i18n import _
 from ..activity.base import LogOnce
 from .base import UNKNOWN_CALL, CallSample
 
@@ -81,7 +82,8 @@ class MacCallSense:
         except Exception as exc:
             self._log(type(exc).__name__, "call sense: cannot read CoreAudio: %s", exc)
             return UNKNOWN_CALL
-        return CallSample(True, "microphone in use") if running else CallSample(False)
+        # Translators: why a prompt waits (status line, tooltip): the microphone is in use (by an unknown program).
+        return CallSample(True, _("microphone in use")) if running else CallSample(False)
 
     def close(self) -> None:
         pass

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from ...i18n import N_
 from ...ports import ActionHandler, Notifier, NotifierError
 from ..choose import Choice, Unavailable, all_that_work, load, override
 from ..dbus import session_bus_address
@@ -53,11 +54,12 @@ def pick_notifier(
 
     def build(name: str) -> tuple[Notifier, str]:
         """The notifier and what it found ('dunst 1.9.0', 'notify-send'); Unavailable when automatic
-        and it has no route here."""
+        and it has no route here. Its reasons stay English where they are kept (the log, doctor's
+        fixes match them); marked for translation, doctor translates them where it shows them."""
         cls: Any = load(__package__, BACKENDS[name])
         if name == "freedesktop":
             if bus is None and not forced:
-                raise Unavailable("no session bus")
+                raise Unavailable(N_("no session bus"))
             notifier = cls(on_action, app_icon, bus_address=bus)
             # Kept even when no server answers yet (a login race): it is retried on every prompt.
             server = cls.probe(bus) if bus else None
@@ -70,7 +72,7 @@ def pick_notifier(
         if name == "plyer":
             route = cls.probe(platform)
             if not route and not forced:
-                raise Unavailable("no route (no portal, dbus-python or notify-send)")
+                raise Unavailable(N_("no route (no portal, dbus-python or notify-send)"))
             plyer_environ = None if environ is os.environ else environ
             return cls(app_icon, platform=platform, environ=plyer_environ), route or "no route"
         return cls(), "stderr"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from ...i18n import _
 from ...ports import DISMISSED, DONE, SHOW, SKIP, SNOOZE, ActionHandler, Notice, NotifierError, Prompt
 from ..dbus import BusConnection, session_bus_address
 from .server import IFACE, NAME, PATH, server_info
@@ -156,15 +157,20 @@ class FreedesktopNotifier:
         actions: list[str] = []
         if self.has_actions:
             # The body's click ("default") opens the guided window; where none can open it is left
-            # out, so a click does not just bring the same bubble back.
-            actions = ["default", "Show stretch"] if prompt.opens_window else []
+            # out, so a click does not just bring the same bubble back. Keys stay as sent over D-Bus;
+            # only the labels are translated.
+            # Translators: the notification's default action (a click on it): open the guided window.
+            actions = ["default", _("Show stretch")] if prompt.opens_window else []
             actions += [
                 "done",
-                "Done",
+                # Translators: button on the stretch notification: the user has done the stretch.
+                _("Done"),
                 "snooze",
-                f"Snooze {prompt.snooze_minutes} min",
+                # Translators: button on the stretch notification: ask again in this many minutes.
+                _("Snooze {minutes} min").format(minutes=prompt.snooze_minutes),
                 "skip",
-                "Skip",
+                # Translators: button on the stretch notification (verb): skip this stretch.
+                _("Skip"),
             ]
         with self._state:
             replaces = self._shown.id if self._shown else 0

@@ -8,6 +8,7 @@ import queue
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...i18n import _
 from ..dbus import BusConnection, session_bus_address
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,13 @@ class ServerInfo:
         return "actions" in self.capabilities
 
     def describe(self) -> str:
-        caps = ", ".join(self.capabilities) or "none"
-        return f"{self.name} {self.version} ({self.vendor}), capabilities: {caps}"
+        """One line for `doctor`, in the user's language (the server's own words as it gives them)."""
+        # Translators: the notification server has no capabilities at all.
+        caps = ", ".join(self.capabilities) or _("none")
+        # Translators: doctor's line on the notification server, e.g. "dunst 1.9.0 (knopwob), capabilities: actions, body".
+        return _("{name} {version} ({vendor}), capabilities: {caps}").format(
+            name=self.name, version=self.version, vendor=self.vendor, caps=caps
+        )
 
 
 def server_info(bus_address: str | None = None, timeout: float = 1.0) -> ServerInfo | None:

@@ -6,6 +6,7 @@ import logging
 import sys
 from typing import TextIO
 
+from ...i18n import _
 from ...ports import Notice, Prompt
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,8 @@ class LogNotifier:
         log.info("stretch time: %s", prompt.title)
         # A terminal has room: every step, the caution and how to answer (`details`), not the
         # notification's short body.
-        self._write(f"deskbreak: {prompt.title}", prompt.details or prompt.body)
+        # Translators: the heading of a stretch prompt written to the terminal; {title} is the prompt's title.
+        self._write(_("deskbreak: {title}").format(title=prompt.title), prompt.details or prompt.body)
 
     def notify(self, notice: Notice) -> None:
         log.info("%s", notice.title)

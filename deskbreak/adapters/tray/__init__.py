@@ -17,6 +17,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from ...i18n import N_
 from ...ports import CommandHandler, Tray
 from ..choose import Choice, Unavailable, first_that_works, load, override
 from ..dbus import session_bus_address
@@ -61,17 +62,19 @@ def pick_tray(
     forced = override(environ, ENV_OVERRIDE, CHOICES, log)
     how = f"{ENV_OVERRIDE}={forced}" if forced else ""
 
+    # Why a tray cannot work here stays English where it is kept (the log, and doctor's fixes match
+    # it); it is marked for translation, and doctor translates it where it shows it.
     def build(name: str) -> Tray:
         if name == "sni":
             if platform in ("win32", "darwin"):
-                raise Unavailable("no StatusNotifierItem hosts on this platform")
+                raise Unavailable(N_("no StatusNotifierItem hosts on this platform"))
             address = session_bus_address(environ)
             if address is None:
-                raise Unavailable("no session bus")
+                raise Unavailable(N_("no session bus"))
             arguments: tuple[Any, ...] = (on_command, address)
         elif name == "pystray":
             if not has_display(environ, platform):
-                raise Unavailable("no display ($DISPLAY and $WAYLAND_DISPLAY are unset)")
+                raise Unavailable(N_("no display ($DISPLAY and $WAYLAND_DISPLAY are unset)"))
             arguments = (on_command,)
         else:
             arguments = ()

@@ -19,6 +19,7 @@ Menu clicks call `on_command` on the loop thread (daemon/start.py hands them to 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import subprocess
@@ -27,6 +28,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ...i18n import N_, _
 from ...ports import CommandHandler, TrayView
 from .model import pystray_base
 from .pictures import Pictures, picture_key
@@ -36,14 +38,23 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The Pause submenu: (label, the pause spec sent as the command's argument). Labels are translated
+# when the menu is built (the language is chosen after imports); specs stay as the daemon reads them.
 PAUSES = (
-    ("30 min", "30m"),
-    ("1 h", "1h"),
-    ("2 h", "2h"),
-    ("Until tomorrow", "tomorrow"),
-    ("Until I resume", "forever"),
+    # Translators: tray menu, Pause submenu: pause the reminders for 30 minutes.
+    (N_("30 min"), "30m"),
+    # Translators: tray menu, Pause submenu: pause the reminders for 1 hour.
+    (N_("1 h"), "1h"),
+    # Translators: tray menu, Pause submenu: pause the reminders for 2 hours.
+    (N_("2 h"), "2h"),
+    # Translators: tray menu, Pause submenu: pause the reminders until tomorrow morning.
+    (N_("Until tomorrow"), "tomorrow"),
+    # Translators: tray menu, Pause submenu: pause the reminders until the user resumes them.
+    (N_("Until I resume"), "forever"),
 )
-STARTING = TrayView("off", 0.0, "deskbreak", "Today: no stretches yet", (5, 10, 20), True, False, True, False)
+STARTING = TrayView(
+    "off", 0.0, "deskbreak", N_("Today: no stretches yet"), (5, 10, 20), True, False, True, False
+)
 
 
 def default_command(view: TrayView) -> str:
@@ -67,7 +78,8 @@ class PystrayTray:
         self._on_command = on_command
         self._pictures = Pictures.shipped()
         self._takes_pixmaps = takes_pixmaps
-        self.view = STARTING
+        # The daemon's first update replaces it at once; until then its line reads in the user's language.
+        self.view = dataclasses.replace(STARTING, today_line=_(STARTING.today_line))
         self._key = picture_key(STARTING.phase, STARTING.progress)
         self._lock = threading.Lock()
         self._watch: DockWatch | None = None
@@ -104,33 +116,51 @@ class PystrayTray:
         def view() -> TrayView:  # every callable reads the latest view
             return self.view
 
+        # Built when the tray starts, after the language is chosen: the labels are translated here.
         return Menu(
+            # Never shown (invisible): the left click's action, so its label stays untranslated.
             Item("Default", self._default, default=True, visible=False),
             # The guided window, as prompt.window = "on_click" promises (it falls back to a
             # notification where no window can open).
-            Item("Stretch now", self._do("show"), enabled=lambda item: view().can_stretch_now),
+            # Translators: tray menu: open the guided window for a stretch right now.
+            Item(_("Stretch now"), self._do("show"), enabled=lambda item: view().can_stretch_now),
             # The stretch due (or snoozed) in the guided window: the menu's way to it while
             # "Stretch now" is greyed, beside the left click.
-            Item("Show stretch…", self._do("show"), enabled=lambda item: view().can_answer),
-            Item("Done", self._do("done"), enabled=lambda item: view().can_answer),
+            # Translators: tray menu: open the stretch that is due in the guided window.
+            Item(_("Show stretch…"), self._do("show"), enabled=lambda item: view().can_answer),
+            # Translators: tray menu: the user has done the stretch that is due.
+            Item(_("Done"), self._do("done"), enabled=lambda item: view().can_answer),
             Item(
-                "Snooze",
-                Menu(lambda: (Item(f"{m} min", self._do("snooze", m)) for m in view().snooze_choices)),
+                # Translators: tray menu: a submenu of delays; ask again about this stretch later.
+                _("Snooze"),
+                Menu(
+                    lambda: (
+                        # Translators: tray menu, Snooze submenu: ask again in this many minutes.
+                        Item(_("{minutes} min").format(minutes=m), self._do("snooze", m))
+                        for m in view().snooze_choices
+                    )
+                ),
                 enabled=lambda item: view().can_answer,
             ),
-            Item("Skip", self._do("skip"), enabled=lambda item: view().can_answer),
+            # Translators: tray menu (verb): the user skips the stretch that is due.
+            Item(_("Skip"), self._do("skip"), enabled=lambda item: view().can_answer),
             Item(
-                "Pause",
-                Menu(*(Item(text, self._do("pause", spec)) for text, spec in PAUSES)),
+                # Translators: tray menu (verb): a submenu of how long to pause the reminders.
+                _("Pause"),
+                Menu(*(Item(_(text), self._do("pause", spec)) for text, spec in PAUSES)),
                 enabled=lambda item: view().can_pause,
             ),
-            Item("Resume", self._do("resume"), enabled=lambda item: view().can_resume),
+            # Translators: tray menu (verb): resume the paused reminders.
+            Item(_("Resume"), self._do("resume"), enabled=lambda item: view().can_resume),
             Menu.SEPARATOR,
             Item(lambda item: view().today_line, None, enabled=False),
             Menu.SEPARATOR,
-            Item("Edit schedule…", self._do("edit")),
-            Item("Reload schedule", self._do("reload")),
-            Item("Quit", self._do("quit")),
+            # Translators: tray menu: open the config file (the schedule) in an editor.
+            Item(_("Edit schedule…"), self._do("edit")),
+            # Translators: tray menu: read the config file (the schedule) again.
+            Item(_("Reload schedule"), self._do("reload")),
+            # Translators: tray menu: stop deskbreak.
+            Item(_("Quit"), self._do("quit")),
         )
 
     def _do(self, name: str, arg: object | None = None) -> Callable[[], None]:

@@ -16,18 +16,27 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
+from ...i18n import N_, _
+
 if TYPE_CHECKING:  # Tk loads only in the window's own process
     import tkinter as tk
 
 log = logging.getLogger(__name__)
 
-TITLE = "deskbreak actions"
+# Translators: the title of the small window with every tray action as a button.
+TITLE = N_("deskbreak actions")
+# (label, the pause spec sent to the daemon): labels translated where shown, the tray menu's own texts.
 PAUSES = (
-    ("30 min", "30m"),
-    ("1 h", "1h"),
-    ("2 h", "2h"),
-    ("Until tomorrow", "tomorrow"),
-    ("Until I resume", "forever"),
+    # Translators: tray menu, Pause submenu: pause the reminders for 30 minutes.
+    (N_("30 min"), "30m"),
+    # Translators: tray menu, Pause submenu: pause the reminders for 1 hour.
+    (N_("1 h"), "1h"),
+    # Translators: tray menu, Pause submenu: pause the reminders for 2 hours.
+    (N_("2 h"), "2h"),
+    # Translators: tray menu, Pause submenu: pause the reminders until tomorrow morning.
+    (N_("Until tomorrow"), "tomorrow"),
+    # Translators: tray menu, Pause submenu: pause the reminders until the user resumes them.
+    (N_("Until I resume"), "forever"),
 )
 
 
@@ -51,7 +60,7 @@ def request(cmd: str, arg: Any = None) -> dict[str, Any]:
     try:
         return ControlClient(default_paths().socket_file).request(cmd, arg)
     except NotRunning:
-        return {"ok": False, "error": "deskbreak is not running"}
+        return {"ok": False, "error": _("deskbreak is not running")}
     except ControlError as error:
         return {"ok": False, "error": str(error)}
 
@@ -59,7 +68,7 @@ def request(cmd: str, arg: Any = None) -> dict[str, Any]:
 def build(root: tk.Tk, status: dict[str, Any], snooze: list[int], send: Callable[[str, Any], None]) -> None:
     import tkinter as tk
 
-    root.title(TITLE)
+    root.title(_(TITLE))
     can = enabled(str(status.get("state", "")))
     tk.Label(
         root,
@@ -86,17 +95,28 @@ def build(root: tk.Tk, status: dict[str, Any], snooze: list[int], send: Callable
                 root.bind(key, on_key(cmd, arg))
 
     # The guided window (prompt.window = "on_click"): the stretch due, or one now.
-    stretch = "Show stretch" if status.get("state") in ("due", "snoozed") else "Stretch now"
-    row("", [(stretch, "show", None, "n"), ("Done", "done", None, "d"), ("Skip", "skip", None, "k")])
-    row("Snooze", [(f"{m} min", "snooze", m, "s" if i == 0 else None) for i, m in enumerate(snooze)])
-    row("Pause", [(text, "pause", spec, "p" if i == 0 else None) for i, (text, spec) in enumerate(PAUSES)])
+    # The labels are the tray menu's (one translation each); the keys stay as bound.
+    stretch = _("Show stretch") if status.get("state") in ("due", "snoozed") else _("Stretch now")
+    row("", [(stretch, "show", None, "n"), (_("Done"), "done", None, "d"), (_("Skip"), "skip", None, "k")])
+    row(
+        _("Snooze"),
+        [
+            (_("{minutes} min").format(minutes=m), "snooze", m, "s" if i == 0 else None)
+            for i, m in enumerate(snooze)
+        ],
+    )
+    row(
+        _("Pause"),
+        [(_(text), "pause", spec, "p" if i == 0 else None) for i, (text, spec) in enumerate(PAUSES)],
+    )
     row(
         "",
         [
-            ("Resume", "resume", None, "r"),
-            ("Edit schedule…", "edit", None, None),
-            ("Reload schedule", "reload", None, None),
-            ("Quit deskbreak", "quit", None, None),
+            (_("Resume"), "resume", None, "r"),
+            (_("Edit schedule…"), "edit", None, None),
+            (_("Reload schedule"), "reload", None, None),
+            # Translators: button in the actions window: stop deskbreak.
+            (_("Quit deskbreak"), "quit", None, None),
         ],
     )
     tk.Label(root, text=status.get("today_line", ""), padx=12, pady=6).pack(fill="x")
@@ -119,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         if reply.get("ok"):
             root.destroy()
         else:
-            message.set(str(reply.get("error", "failed")))
+            # Translators: the actions window's line when the daemon gave no reason for a refusal.
+            message.set(str(reply.get("error", _("failed"))))
 
     build(root, status, snooze, send)
     tk.Label(root, textvariable=message, fg="#b00020").pack(fill="x")

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ...core import guide
 from ...core.catalog import Catalog, Stretch
+from ...i18n import N_, _
 from . import theme as window_theme
 from .availability import EXIT_BAD_INPUT, EXIT_NO_DISPLAY, EXIT_NO_TK
 
@@ -36,7 +37,9 @@ TICK_MS = 200
 KEY_DELAY = timedelta(seconds=0.5)
 TITLE_BAR = 36  # what a window manager's frame adds above the window, at 96 dpi
 STATUS_EVERY_S = 5.0
-NOT_RUNNING = "deskbreak is not running: this window is a guide only, nothing is recorded."
+NOT_RUNNING = N_("deskbreak is not running: this window is a guide only, nothing is recorded.")
+# The daemon's refusal of a skip when no prompt is due (the core's text, in English or translated).
+NO_PROMPT_TO_SKIP = N_("no prompt to skip")
 
 
 class DaemonClient(Protocol):
@@ -96,7 +99,7 @@ class GuideWindow:
         self.state = guide.Guide(stretch)
         if self.focus:  # the user opened it: count in at once
             self.state = guide.start(self.state, self.clock())
-        self.root.title(stretch.name)
+        self.root.title(_(stretch.name))
         self.view.show_stretch(stretch)
         self.render()
         if self.keys_from is not None:  # another stretch, in a window already placed
@@ -134,7 +137,7 @@ class GuideWindow:
     def toggle_timer(self) -> None:
         now = self.clock()
         if self.state.running:
-            self.state, _ = guide.pause(self.state, now)
+            self.state, _cues = guide.pause(self.state, now)
         else:
             self.state = guide.resume(self.state, now)
         self.render()
@@ -151,11 +154,11 @@ class GuideWindow:
         except NotRunning:
             reply = None
         except (ControlError, OSError) as error:
-            self.view.say(f"deskbreak did not answer: {error}")
+            self.view.say(_("deskbreak did not answer: {error}").format(error=error))
             return {"ok": False, "error": str(error)}
         if reply is None:
             self.connected = False
-            self.view.say(NOT_RUNNING)
+            self.view.say(_(NOT_RUNNING))
             self.view.show_reminders(None)
             return None
         self.connected = True
@@ -173,7 +176,8 @@ class GuideWindow:
         if reply is None or reply.get("ok"):
             self.close()
         else:
-            self.view.say(reply.get("error", "not recorded"))
+            # Translators: the guided window's line when the daemon did not record the stretch.
+            self.view.say(reply.get("error", _("not recorded")))
 
     def snooze(self) -> None:
         reply = self.send("snooze")
@@ -182,14 +186,18 @@ class GuideWindow:
         if reply.get("ok"):
             self.close()
         else:
-            self.view.say(reply.get("error", "not snoozed"))
+            # Translators: the guided window's line when the daemon did not snooze the prompt.
+            self.view.say(reply.get("error", _("not snoozed")))
 
     def skip(self) -> None:
         reply = self.send("skip", {"stretch": self.stretch.id})  # no prompt, no daemon: just close
-        if reply is None or reply.get("ok") or "no prompt" in str(reply.get("error", "")):
+        error = str(reply.get("error", "")) if reply is not None else ""
+        no_prompt = "no prompt" in error or error == _(NO_PROMPT_TO_SKIP)
+        if reply is None or reply.get("ok") or no_prompt:
             self.close()
         else:
-            self.view.say(reply.get("error", "not skipped"))
+            # Translators: the guided window's line when the daemon did not skip the prompt.
+            self.view.say(reply.get("error", _("not skipped")))
 
     def another(self) -> None:
         reply = self.send("another")
@@ -216,7 +224,8 @@ class GuideWindow:
         self.paused_here = not paused  # the stretch stays on screen: Done still records it
         reply = self.send("resume" if paused else "pause")
         if reply is not None and not reply.get("ok"):
-            self.view.say(reply.get("error", "refused"))
+            # Translators: the guided window's line when the daemon refused to pause or resume.
+            self.view.say(reply.get("error", _("refused")))
         self._refresh_status()
 
     def _refresh_status(self) -> None:
@@ -249,7 +258,7 @@ class GuideWindow:
 
     def _fit(self) -> None:
         """Shrink to the area, less the frame the window manager adds, and stay inside it."""
-        _, _, width, height = self.area
+        width, height = self.area[2], self.area[3]
         title_bar = round(TITLE_BAR * self.scale)
         self.view.fit(width - 2 * round(self.scale * 4), height - title_bar)
         root = self.root
@@ -296,7 +305,8 @@ def load_setup(config_path: Path | None) -> tuple[Catalog, bool]:
         try:
             config = config_file.load(config_path)
         except ConfigError as error:
-            print(f"deskbreak window: using defaults: {str(error).splitlines()[0]}", file=sys.stderr)
+            first_line = str(error).splitlines()[0]
+            print(_("deskbreak window: using defaults: {error}").format(error=first_line), file=sys.stderr)
     return builtin_catalog().for_user(config.stretches.level, config.stretches.custom), config.prompt.sound
 
 
@@ -306,14 +316,18 @@ def main(argv: list[str] | None = None) -> int:
         import tkinter
     except ImportError:
         print(
-            "deskbreak: the guided window needs tkinter (Debian/Ubuntu: apt install python3-tk)",
+            _("deskbreak: the guided window needs tkinter (Debian/Ubuntu: apt install python3-tk)"),
             file=sys.stderr,
         )
         return EXIT_NO_TK
     catalog, sound = load_setup(args.config)
     stretch = catalog.get(args.stretch)
     if stretch is None:
-        print(f"deskbreak: no stretch {args.stretch!r} (known: {', '.join(catalog.ids())})", file=sys.stderr)
+        known = ", ".join(catalog.ids())
+        print(
+            _("deskbreak: no stretch {id} (known: {ids})").format(id=repr(args.stretch), ids=known),
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     from ...control_client import ControlClient
     from ...paths import default_paths
@@ -321,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         root = tkinter.Tk(className="deskbreak")
     except tkinter.TclError as error:
-        print(f"deskbreak: cannot open the guided window: {error}", file=sys.stderr)
+        print(_("deskbreak: cannot open the guided window: {error}").format(error=error), file=sys.stderr)
         return EXIT_NO_DISPLAY
     client = ControlClient(args.socket or default_paths().socket_file)
     GuideWindow(root, stretch, catalog, client, sound=sound, focus=args.focus, menu_less=args.menu_less)

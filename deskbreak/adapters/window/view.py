@@ -15,6 +15,7 @@ from ...assets import asset_path
 from ...core import guide
 from ...core.catalog import Stretch
 from ...core.safety import SAFETY_NOTE
+from ...i18n import _, pgettext
 from .cjk_label import WrappingLabel
 from .theme import Palette, Rect
 
@@ -85,13 +86,20 @@ class View:
         self.caution.grid(row=3, column=0, columnspan=2, sticky="w", pady=(px(14), 0))
         buttons = tk.Frame(root, bg=palette.bg)
         buttons.grid(row=4, column=0, columnspan=2, sticky="w", pady=(px(16), 0))
-        self.timer_button = self._button(buttons, "Start timer (Space)", window.toggle_timer)
-        self._button(buttons, "Done (Enter)", window.done, primary=True)
-        self.snooze_button = self._button(buttons, "Snooze (S)", window.snooze)
-        self._button(buttons, "Skip (Esc)", window.skip)
-        self._button(buttons, "Another stretch (N)", window.another)
+        # The keys in brackets are the window's bindings, which stay the same in every language.
+        # Translators: guided window button; (Space) names the key that does the same: keep it.
+        self.timer_button = self._button(buttons, _("Start timer (Space)"), window.toggle_timer)
+        # Translators: guided window button: the stretch is done; (Enter) names its key: keep it.
+        self._button(buttons, _("Done (Enter)"), window.done, primary=True)
+        # Translators: guided window button: ask again later; (S) names its key: keep it.
+        self.snooze_button = self._button(buttons, _("Snooze (S)"), window.snooze)
+        # Translators: guided window button (verb): skip this stretch; (Esc) names its key: keep it.
+        self._button(buttons, _("Skip (Esc)"), window.skip)
+        # Translators: guided window button: show a different stretch; (N) names its key: keep it.
+        self._button(buttons, _("Another stretch (N)"), window.another)
         self.reminders = tk.Frame(root, bg=palette.bg)
-        self.pause_button = self._button(self.reminders, "Pause reminders", window.pause_reminders)
+        # Translators: guided window button (verb): pause every reminder (not just this stretch).
+        self.pause_button = self._button(self.reminders, _("Pause reminders"), window.pause_reminders)
         self.next_line = self._label(self.reminders, "", "text", palette.muted)
         self.next_line.pack(side="left", padx=(px(6), 0))
         if window.menu_less:
@@ -99,7 +107,9 @@ class View:
         self.message = self._label(root, "", "small", palette.fg)
         self.message.grid(row=6, column=0, columnspan=2, sticky="w", pady=(px(8), 0))
         self.message.grid_remove()  # shown with its first message
-        self.footer = self._label(root, "Safety: " + SAFETY_NOTE, "small", palette.muted)
+        # Translators: the guided window's footer; {note} is the (translated) safety note.
+        footer = _("Safety: {note}").format(note=_(SAFETY_NOTE))
+        self.footer = self._label(root, footer, "small", palette.muted)
         self.footer.grid(row=7, column=0, columnspan=2, sticky="w", pady=(px(6), 0))
         self._wrap_wide_lines()
         for keys, action in (
@@ -121,7 +131,7 @@ class View:
     def fit(self, width: int, height: int) -> None:
         """Shrink the picture, then the text, until the window asks for at most width × height
         (a best effort: both stop at the size below which they no longer read)."""
-        for _ in range(8):
+        for _attempt in range(8):
             self.root.update_idletasks()
             over_w = self.root.winfo_reqwidth() - width
             over_h = self.root.winfo_reqheight() - height
@@ -150,7 +160,7 @@ class View:
 
     def set_text_scale(self, scale: float) -> None:
         self.text_scale = scale
-        for name, (size, _) in FONTS.items():
+        for name, (size, _weight) in FONTS.items():
             self.fonts[name].configure(size=-max(1, self.px(size * scale)))
         self._rewrap(self.root)
 
@@ -211,27 +221,32 @@ class View:
     # --- content ---
 
     def show_stretch(self, stretch: Stretch) -> None:
-        self.title.configure(text=stretch.name)
+        # Catalog texts are translated by their English text (a user's own stretch comes back as written).
+        self.title.configure(text=_(stretch.name))
         self.summary.configure(text=stretch.summary())
-        self.caution.configure(text=f"Caution: {stretch.caution}")
+        # Translators: the guided window's caution line; {caution} is the stretch's (translated) caution.
+        self.caution.configure(text=_("Caution: {caution}").format(caution=_(stretch.caution)))
         self._side = None
 
     def render(self, state: guide.Guide, seconds: int, label: str) -> None:
         if self._side != state.mirrored:
             self._side = state.mirrored
-            self._fill_steps(guide.steps(state))
+            # Mirrored in English first (left and right swap), then translated.
+            self._fill_steps(tuple(_(step) for step in guide.steps(state)))
             self._picture_key = (state.stretch.id, state.mirrored)
             self.picture.configure(image=self._image(*self._picture_key))
         holding = state.phase == guide.HOLDING or state.phase == guide.FINISHED
         self.count.configure(
-            text="Done" if state.phase == guide.FINISHED else f"{seconds}",
+            # Translators: shown in place of the countdown when every hold is finished (not the button).
+            text=pgettext("countdown", "Done") if state.phase == guide.FINISHED else f"{seconds}",
             fg=self.p.accent if holding else self.p.muted,
         )
         self.phase.configure(text=label)
+        # Translators: guided window buttons; (Space) names the key that does the same: keep it.
         running = (
-            "Pause timer (Space)"
+            _("Pause timer (Space)")
             if state.running
-            else ("Start timer (Space)" if state.phase == guide.READY else "Resume timer (Space)")
+            else (_("Start timer (Space)") if state.phase == guide.READY else _("Resume timer (Space)"))
         )
         self.timer_button.configure(
             text=running, state="disabled" if state.phase == guide.FINISHED else "normal"
@@ -290,7 +305,9 @@ class View:
             self.next_line.configure(text="")
             return
         paused = status.get("state") == "paused"
-        self.pause_button.configure(state="normal", text="Resume reminders" if paused else "Pause reminders")
+        self.pause_button.configure(
+            state="normal", text=_("Resume reminders") if paused else _("Pause reminders")
+        )
         self.next_line.configure(text=str(status.get("headline", "")))
 
     def flash(self) -> None:
