@@ -1,6 +1,6 @@
 """Every deskbreak benchmark figure, from one command: footprint, start-up, prompt latency, stats.
 
-Run:  python bench/run.py [--idle-seconds 120] [--quick] [--readme] [--sni-only]
+Run:  python bench/run.py [--idle-seconds 120] [--quick] [--backends xorg] [--readme] [--sni-only]
 
 Starts its own Xvfb + private D-Bus + dunst + trayer (tests/desktop_stack.py), then:
 1. the floor: a bare `python -c "import time; time.sleep(1e6)"` (RSS/PSS/USS) on the bench's clean
@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,6 +45,7 @@ REPO = BENCH.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 import costs
+import pages
 from desktop_stack import DesktopStack, missing_programs
 from measures import (
     NotifyWatch,
@@ -54,8 +56,8 @@ from measures import (
     stats_figure,
     timed_cli,
 )
+from peer import Sharing, outside_sharing, start_workrave, with_descendants
 from peer import missing as peer_missing
-from peer import start_workrave
 from procfs import Sample
 from report import ICON_MAX, PROMPT_MAX, Row, footprint_rows, mb, peer_rows, render, write_readme
 from snitray import SniHost
@@ -94,15 +96,36 @@ def run(
     idle = args.idle_seconds
     rows: list[Row] = []
     details: list[str] = []
+    alone_ok = pages.readable()
+    kernel: dict[str, Sample] = {}  # the kernel's figures of each subject's last sample, shared with anything
+
+    def desktop_of(m: Daemon) -> set[int]:
+        """The processes of the desktop `m` runs on (its host, bus, X server, notification server)."""
+        display = m.env.get("DISPLAY", "")
+        where = sni.stack if sni is not None and display == sni.stack.display else stack  # the floor: X's
+        started = getattr(where, "_procs", {}).values()
+        return with_descendants({proc.pid for proc in started})  # the panel's systray plugin is a child
+
+    def take(m: Daemon) -> Sample:
+        """A sample of `m`, its PSS and USS as on a desktop of its own (bench/pages.py) when frames
+        can be read: pages shared with other bench subjects or other runs on the machine are its own."""
+        sample = Sample.take(m.proc.pid)
+        kernel[m.label] = sample
+        figures = pages.alone(m.proc.pid, desktop_of(m)) if alone_ok else None
+        return sample if figures is None else replace(sample, pss_kb=figures[0], uss_kb=figures[1])
+
     floor_proc = procs.start([PY, "-c", FLOOR_CODE], workdir / "floor.log")
     time.sleep(1.0)
     floor = Daemon("floor (bare python -c sleep, clean venv)", workdir, {})
-    floor.proc, floor.start = floor_proc, Sample.take(floor_proc.pid)
+    floor.proc = floor_proc
+    floor.start = take(floor)
 
     icons = TrayIcons(stack.display)
     has_adapter = (REPO / "deskbreak" / "adapters" / "tray" / "icon.py").exists()
     backends = [] if args.sni_only else tray_backends(stack)
-    if args.quick:
+    if args.backends:
+        backends = [b for b in backends if b in args.backends.split(",")]
+    elif args.quick:
         backends = backends[:1]
     print(
         f"pystray backends importable here: {', '.join(backends) or 'none'}; "
@@ -144,7 +167,7 @@ def run(
             daemons.append((d, in_hours))
     for d, _ in daemons:
         time.sleep(0.5)
-        d.start = Sample.take(d.proc.pid)
+        d.start = take(d)
     references: list[Daemon] = []  # what the toolkit costs by itself: a bare pystray icon per backend
     if not args.quick or all(d.tray == "headless" for d, _ in daemons):
         for backend in backends:
@@ -156,9 +179,9 @@ def run(
             references.append(ref)
         time.sleep(0.5)
         for ref in references:
-            ref.start = Sample.take(ref.proc.pid)
+            ref.start = take(ref)
 
-    peer = None
+    peer, desktop, sharing = None, list[int](), Sharing()
     if sni is not None and not peer_missing():
         peer = start_workrave(
             procs,
@@ -168,13 +191,26 @@ def run(
         )
         print(f"  {peer.label}: icon {peer.tray} after {seconds([peer.icon_after])}", flush=True)
         time.sleep(0.5)
-        peer.start = Sample.take(peer.proc.pid)
+        peer.start = take(peer)
+        # The bench's own processes (both desktops, the daemons): what Workrave shares with them it
+        # would share on a desktop too; only what it shares with the rest of the machine is not so.
+        started = [*getattr(sni.stack, "_procs", {}).values(), *getattr(stack, "_procs", {}).values()]
+        desktop = [proc.pid for proc in started + procs.all if proc is not peer.proc]
+        sharing = outside_sharing(peer.proc.pid, desktop)
     measured = [floor] + [d for d, _ in daemons] + references + ([peer] if peer else [])
     print(f"idling {idle:.0f} s...", flush=True)
     for m in sorted(measured, key=lambda m: m.start.at):
         time.sleep(max(0.0, m.start.at + idle - time.monotonic()))
-        m.end = Sample.take(m.proc.pid)
+        m.end = take(m)
         m.rates = m.end.since(m.start)
+    if peer is not None:
+        at_end = outside_sharing(peer.proc.pid, desktop)
+        sharing = Sharing(tuple(sorted({*sharing.sharers, *at_end.sharers})), sharing.files | at_end.files)
+        if sharing.sharers:
+            print(
+                f"  processes outside the bench share Workrave's pages: {', '.join(sharing.sharers)}",
+                flush=True,
+            )
 
     # Prompt latency, after the idle period: the notifier of every daemon subscribes to the server's
     # NotificationClosed signals, so other clients' prompts would wake the idle ones up.
@@ -219,6 +255,27 @@ def run(
     if peer is not None:
         rows += [row for row in footprint_rows(peer, f.end, idle, None) if "RSS" not in row.figure]
         rows += peer_rows([d for d, in_hours in daemons if in_hours], peer)
+        for m in [*(d for d, in_hours in daemons if in_hours), peer] if alone_ok else []:
+            k = kernel[m.label]
+            rows.append(
+                Row(
+                    f"{m.label}: the kernel's PSS / USS at idle (shared with anything on this machine)",
+                    f"{mb(k.pss_kb)} / {mb(k.uss_kb)}",
+                )
+            )
+        if sharing.sharers:
+            libraries = ", ".join(sorted(Path(f).name for f in sharing.files))
+            rows.append(
+                Row(
+                    "workrave (peer): its libraries mapped outside the bench too",
+                    f"{libraries} (by {', '.join(sharing.sharers)})"
+                    + (
+                        "; not counted as shared (pages shared with the bench's desktops only)"
+                        if alone_ok
+                        else "; counted as shared by the kernel's figures: its PSS and USS read low"
+                    ),
+                )
+            )
     else:
         rows.append(Row("workrave (peer)", "not measured: " + ", ".join(peer_missing() or ["no XFCE stack"])))
     rows += status_bar_rows(daemons, idle)
@@ -396,6 +453,11 @@ def main() -> int:
         "--quick",
         action="store_true",
         help="30 s idle, one backend, one prompt (a smoke run; figures are rougher)",
+    )
+    parser.add_argument(
+        "--backends",
+        help="the pystray backends to run, comma-separated (appindicator,gtk,xorg; default: every one"
+        " that imports, the first with --quick)",
     )
     parser.add_argument("--prompts", type=int, default=2, help="prompt latency samples (a minute each)")
     parser.add_argument("--readme", action="store_true", help="write the table into bench/README.md")

@@ -4,6 +4,7 @@ tests/wayland_stack.py (sway, waybar, mako) and tests/xfce_stack.py (xfce4-panel
 from pathlib import Path
 
 import pytest
+from pseudo_language import pseudo_language  # noqa: F401 (a fixture: the process in a pseudo-language)
 
 pytest_plugins = ["desktop_stack", "wayland_stack", "xfce_stack"]
 

@@ -3,7 +3,6 @@ problem and carries on (so one run reports every problem), and the value checks 
 
 from __future__ import annotations
 
-import difflib
 import enum
 import json
 import re
@@ -102,6 +101,8 @@ def did_you_mean(value: object, options: tuple[str, ...] | list[str], cutoff: fl
     """' (did you mean "x"?)' for a string close to one of `options`, else ""."""
     if not isinstance(value, str) or value in options:
         return ""
+    import difflib  # only for a config with a typo: not kept in the daemon's memory otherwise
+
     hint = difflib.get_close_matches(value, options, n=1, cutoff=cutoff)
     # Translators: added after what a value should be, such as 'a known key (did you mean "goal"?)'.
     return _(' (did you mean "{suggestion}"?)').format(suggestion=hint[0]) if hint else ""

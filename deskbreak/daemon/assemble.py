@@ -37,6 +37,7 @@ from .today import RecordedToday
 
 if TYPE_CHECKING:
     from ..adapters.activity.base import ActivityProbe
+    from ..adapters.memory import Heap
     from ..store.recorder import Recorder
     from .control import ControlServer
     from .instance import InstanceLock
@@ -63,8 +64,9 @@ class LateDaemon:
     Events from other parts' threads (a notification signal, a menu click, a resume) run on a thread
     of their own, so the caller's loop never waits for the daemon's lock."""
 
-    def __init__(self) -> None:
+    def __init__(self, after_event: Callable[[], None] = lambda: None) -> None:
         self._daemon: Daemon | None = None
+        self._after_event = after_event  # once an event is handled: the heap's trim
 
     def bind(self, daemon: Daemon) -> None:
         self._daemon = daemon
@@ -72,12 +74,23 @@ class LateDaemon:
     def _later(self, name: str, target: Callable[..., object], *args: object) -> None:
         threading.Thread(target=target, args=args, name=name, daemon=True).start()
 
+    def _then_trim(self, target: Callable[..., object]) -> Callable[..., None]:
+        def run(*args: object) -> None:
+            try:
+                target(*args)
+            finally:
+                self._after_event()
+
+        return run
+
     def on_action(self, action: str, argument: int | None) -> None:
         daemon = self._daemon
         if daemon is not None and action in ACTION_COMMANDS:
-            self._later("deskbreak-action", daemon.command, ACTION_COMMANDS[action], argument)
+            self._later(
+                "deskbreak-action", self._then_trim(daemon.command), ACTION_COMMANDS[action], argument
+            )
         elif daemon is not None and action == DISMISSED:
-            self._later("deskbreak-action", daemon.prompt_closed)
+            self._later("deskbreak-action", self._then_trim(daemon.prompt_closed))
 
     def on_command(self, name: str, argument: object | None) -> None:
         if self._daemon is not None:
@@ -85,7 +98,10 @@ class LateDaemon:
 
     def on_timer(self) -> None:  # on the timer's own worker thread already
         if self._daemon is not None:
-            self._daemon.on_timer()
+            try:
+                self._daemon.on_timer()
+            finally:
+                self._after_event()  # a prompt shown, a heartbeat: what it allocated and freed goes back
 
     def stretch_ids(self) -> tuple[str, ...]:
         """The ids of the daemon's catalog (built-in and the user's own); none before it is built."""
@@ -135,17 +151,19 @@ def assemble(
     instance: InstanceLock | None,
     stack: ExitStack,
     clock: Callable[[], datetime] | None = None,
+    heap: Heap | None = None,
 ) -> Assembly:
     """Build and start everything but the tray's loop; every resource is on `stack`. `instance`: the
     single-instance lock the control socket keeps (None: it takes one itself). `clock`: a wall clock
-    for tests; by default the real one, which also notices when the wall clock is set."""
+    for tests; by default the real one, which also notices when the wall clock is set. `heap`: trimmed
+    after each timer event and answer (none: left as it is)."""
     from ..adapters.notify import pick_notifier
     from ..adapters.notify.worker import NotifierWorker
     from ..adapters.tray import pick_tray
     from .timer import Timer
     from .wall_clock import JumpClock, watch_wall_clock
 
-    late = LateDaemon()
+    late = LateDaemon(heap.trim if heap is not None else lambda: None)
     clock_jump: Callable[[], timedelta] = lambda: timedelta(0)  # noqa: E731 (a test's clock never jumps)
     if clock is None:
         jump_clock = JumpClock()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..adapters.locale import adopt_language
+from ..adapters.memory import heap_for_platform, load_only_used_x_extensions
 from ..i18n import _
 from ..paths import Paths, default_paths
 from ..ports import Notice, Notifier, NotifierError
@@ -127,6 +128,9 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     from ..store.config_file import load_config
     from .assemble import CannotStart, assemble
 
+    heap = heap_for_platform()
+    heap.limit_arenas()  # before any thread starts: each would otherwise get an arena of its own
+    load_only_used_x_extensions()
     paths = default_paths()
     try:
         config = load_config(config_path, explicit)
@@ -152,7 +156,7 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
         return EXIT_FAILURE
     with contextlib.ExitStack() as stack:
         try:
-            assembly = assemble(config, Path(config_path), catalog, paths, instance, stack)
+            assembly = assemble(config, Path(config_path), catalog, paths, instance, stack, heap=heap)
         except CannotStart as error:
             log.error("cannot start: %s", error)
             return EXIT_FAILURE
@@ -165,6 +169,11 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
 
         signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGTERM, on_signal)
-        assembly.tray.run(on_ready=daemon.start_timer)
+
+        def on_ready() -> None:
+            daemon.start_timer()
+            heap.trim()  # what start-up allocated and freed (config parsing, imports, the first tick)
+
+        assembly.tray.run(on_ready=on_ready)
     log.info("stopped")
     return EXIT_OK

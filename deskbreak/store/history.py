@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.outcomes import DONE, PromptOutcome
 from ..core.stats import DayCounts, add_outcome
 from ..i18n import _
-from .export import EXPORT_COLUMNS, ExportRow
 from .history_file import (
     DAMAGED,
     SCHEMA_VERSION,
@@ -38,6 +38,9 @@ from .history_file import (
     describe_os,
     set_aside,
 )
+
+if TYPE_CHECKING:
+    from .export import ExportRow
 
 __all__ = ["SCHEMA_VERSION", "History", "HistoryError"]
 
@@ -245,6 +248,8 @@ class History:
 
     def export_rows(self, batch: int = 2000) -> Iterator[ExportRow]:
         """Every row, oldest first, read in batches so the lock is never held across a yield."""
+        from .export import EXPORT_COLUMNS, ExportRow  # (and csv) only for an export
+
         last = 0
         while True:
             with self._guard("export"):

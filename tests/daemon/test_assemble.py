@@ -194,6 +194,29 @@ def test_events_before_the_daemon_is_bound_are_dropped_and_after_it_reach_it():
     assert daemon.fired.is_set() and daemon.failed == [("twist", "no display")]
 
 
+def test_the_heap_is_trimmed_after_each_timer_event_and_answer_even_when_it_fails():
+    from desktop_stack import wait_for
+
+    trims = []
+
+    class Daemon:
+        def on_timer(self) -> None:
+            raise RuntimeError("the tick failed")
+
+        def command(self, name: str, argument: object) -> None:
+            pass
+
+    late = LateDaemon(after_event=lambda: trims.append("trim"))
+    late.on_timer()  # nothing bound: nothing handled, nothing to trim
+    assert trims == []
+    late.bind(Daemon())  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError):
+        late.on_timer()
+    assert trims == ["trim"]
+    late.on_action("done", None)  # on a thread of its own
+    wait_for(lambda: trims == ["trim", "trim"], "the trim after the answer")
+
+
 def test_the_calendar_of_the_starting_config_defers_prompts(home):
     paths, notifier = home
     meeting = busy_ics(paths.config_file.parent / "work.ics", START, START.replace(hour=13))

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from disk_faults import fill, mount, small_disk
-from pseudo_language import pseudo_language  # noqa: F401 (a fixture: the process in a pseudo-language)
 
 from deskbreak.core.outcomes import DONE, PromptOutcome
 from deskbreak.store.recorder import Recorder

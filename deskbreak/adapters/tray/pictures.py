@@ -22,6 +22,7 @@ picture only when it would look different.
 from __future__ import annotations
 
 import logging
+import os
 import struct
 import sys
 import zlib
@@ -220,38 +221,82 @@ class Picture:
 
 
 class Pictures:
-    """The shipped pictures, kept compressed (about 100 KB); one is unpacked when the tray shows it."""
+    """The shipped pictures, read one at a time: only where each lies is kept (the file holds 280 KB
+    compressed, which a daemon showing one picture for minutes has no need to keep in memory)."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes | None = None, path: Path | None = None) -> None:
+        """From `data` (the file's bytes, kept), or from `path` (its header read now, each picture
+        read from it when asked for)."""
         count = len(KEYS) * len(SIZES)
-        if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4 * count:
+        header = len(MAGIC) + 4 * count
+        self._stamp: tuple[int, int] | None = None
+        if data is not None:
+            head, size = data[:header], len(data)
+        elif path is not None:
+            with path.open("rb") as file:
+                head, stat = file.read(header), os.fstat(file.fileno())
+            size, self._stamp = stat.st_size, (stat.st_size, stat.st_mtime_ns)
+        else:
+            raise TypeError("Pictures needs data or a path")
+        if not head.startswith(MAGIC) or len(head) < header:
             raise ValueError("not a deskbreak tray pictures file of this version")
-        lengths = struct.unpack_from(f">{count}I", data, len(MAGIC))
-        at = len(MAGIC) + 4 * count
-        self._packed: dict[tuple[str, float], list[bytes]] = {}
+        lengths = struct.unpack_from(f">{count}I", head, len(MAGIC))
+        at = header
+        self._spans: dict[tuple[str, float], list[tuple[int, int]]] = {}
         for index, length in enumerate(lengths):
-            self._packed.setdefault(KEYS[index // len(SIZES)], []).append(data[at : at + length])
+            self._spans.setdefault(KEYS[index // len(SIZES)], []).append((at, length))
             at += length
-        if at != len(data):
+        if at != size:
             raise ValueError("a deskbreak tray pictures file of the wrong length")
+        self._data, self._path = data, path
 
     @classmethod
     def shipped(cls, path: Path = SHIPPED) -> Pictures:
         """The pictures shipped with deskbreak; drawn here and now when they are missing or stale."""
         try:
-            return cls(path.read_bytes())
+            return cls(path=path)
         except (OSError, ValueError) as error:
             log.warning("tray pictures not read from %s (%s): drawing them", path, error)
             return cls(drawn_pictures())
 
+    def _packed(self, key: tuple[str, float]) -> list[bytes]:
+        if self._data is not None:
+            return [self._data[at : at + length] for at, length in self._spans[key]]
+        assert self._path is not None
+        with self._path.open("rb") as file:
+            stat = os.fstat(file.fileno())
+            if (stat.st_size, stat.st_mtime_ns) != self._stamp:
+                raise ValueError(f"{self._path} changed while deskbreak ran")
+            packed = []
+            for at, length in self._spans[key]:
+                file.seek(at)
+                packed.append(file.read(length))
+        return packed
+
+    def _unpacked(self, key: tuple[str, float]) -> Picture:
+        packed = self._packed(key)
+        return Picture(
+            key, tuple((size, size, zlib.decompress(p)) for size, p in zip(SIZES, packed, strict=True))
+        )
+
     def picture(self, view_phase: str, progress: float) -> Picture:
         """The picture for a tray phase (unknown phases show as "off")."""
         key = picture_key(view_phase if view_phase in PHASES else "off", progress)
-        pixmaps = (
-            (size, size, zlib.decompress(packed))
-            for size, packed in zip(SIZES, self._packed[key], strict=True)
-        )
-        return Picture(key, tuple(pixmaps))
+        try:
+            return self._unpacked(key)
+        except (OSError, ValueError, zlib.error) as error:
+            if self._path is None:
+                raise
+            # The file went or was replaced (an upgrade while deskbreak runs): read it again.
+            log.info("tray pictures: %s; reading them again", error)
+            again = Pictures.shipped(self._path)
+            self._spans, self._data, self._path, self._stamp = (
+                again._spans,
+                again._data,
+                again._path,
+                again._stamp,
+            )
+            return self._unpacked(key)
 
 
 if __name__ == "__main__":  # python -m deskbreak.adapters.tray.pictures: draw the shipped pictures

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import struct
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,9 @@ from PIL import Image, ImageChops
 
 from deskbreak.adapters.tray.pictures import (
     KEYS,
+    MAGIC,
     PHASES,
+    SHIPPED,
     SIZES,
     Pictures,
     argb_pixmaps,
@@ -193,3 +197,28 @@ def test_reading_the_pictures_imports_no_pillow():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_only_where_each_picture_lies_is_kept_and_each_is_read_when_shown(tmp_path):
+    path = tmp_path / "tray-pictures.bin"
+    path.write_bytes(SHIPPED.read_bytes())
+    pictures = Pictures.shipped(path)
+    assert not any(isinstance(value, bytes) for value in vars(pictures).values())  # no copy of the file
+    assert pictures.picture("due", 0.0) == Pictures(SHIPPED.read_bytes()).picture("due", 0.0)
+
+
+def test_a_pictures_file_replaced_while_running_is_read_again(tmp_path):
+    path = tmp_path / "tray-pictures.bin"
+    data = SHIPPED.read_bytes()
+    path.write_bytes(data)
+    pictures = Pictures.shipped(path)
+    # The same pictures compressed otherwise (every picture at another offset): as an upgrade may leave it.
+    count = len(KEYS) * len(SIZES)
+    at, parts = len(MAGIC) + 4 * count, []
+    for length in struct.unpack_from(f">{count}I", data, len(MAGIC)):
+        parts.append(zlib.compress(zlib.decompress(data[at : at + length]), 1))
+        at += length
+    path.write_bytes(MAGIC + struct.pack(f">{count}I", *map(len, parts)) + b"".join(parts))
+    assert pictures.picture("paused", 0.0) == Pictures(data).picture("paused", 0.0)
+    path.unlink()  # gone altogether: drawn (Pillow)
+    assert pictures.picture("off", 0.0) == Pictures(drawn_pictures()).picture("off", 0.0)
