@@ -86,7 +86,8 @@ def _with_failures(detail: str, port: Mapping[str, Any]) -> str:
     failed = port.get("failures") or []
     if not failed:
         return detail
-    failures = ", ".join(f["name"] + ": " + f["why"] for f in failed)
+    # The reasons come in English (the fixes and the log read them); a known one is shown translated.
+    failures = ", ".join(f["name"] + ": " + _(f["why"]) for f in failed)
     return _("{detail}; not {failures}").format(detail=detail, failures=failures)
 
 
@@ -179,7 +180,9 @@ def check_idle_probe(session: Session) -> Check:
     probe, where = session.facts["idle_probe"], session.facts["environment"]
     if probe["name"] == "none":
         reason = probe["reason"] or probe["forced"]
-        detail = _("{backend}: timing by the clock").format(backend=f"none ({reason})" if reason else "none")
+        detail = _("{backend}: timing by the clock").format(
+            backend=f"none ({_(reason)})" if reason else "none"
+        )
         return Check(
             N_("idle probe"),
             False,
@@ -203,7 +206,7 @@ def check_window(session: Session) -> Check:
     return Check(
         N_("guided window"),
         False,
-        session.note(_("cannot open: {why}").format(why=why)),
+        session.note(_("cannot open: {why}").format(why=_(why))),
         fixes.window_fix(why),
         source=session.source,
     )

@@ -38,8 +38,6 @@ KEY_DELAY = timedelta(seconds=0.5)
 TITLE_BAR = 36  # what a window manager's frame adds above the window, at 96 dpi
 STATUS_EVERY_S = 5.0
 NOT_RUNNING = N_("deskbreak is not running: this window is a guide only, nothing is recorded.")
-# The daemon's refusal of a skip when no prompt is due (the core's text, in English or translated).
-NO_PROMPT_TO_SKIP = N_("no prompt to skip")
 
 
 class DaemonClient(Protocol):
@@ -191,13 +189,17 @@ class GuideWindow:
 
     def skip(self) -> None:
         reply = self.send("skip", {"stretch": self.stretch.id})  # no prompt, no daemon: just close
-        error = str(reply.get("error", "")) if reply is not None else ""
-        no_prompt = "no prompt" in error or error == _(NO_PROMPT_TO_SKIP)
-        if reply is None or reply.get("ok") or no_prompt:
+        if reply is None or reply.get("ok") or self._no_prompt_open():
             self.close()
         else:
             # Translators: the guided window's line when the daemon did not skip the prompt.
             self.view.say(reply.get("error", _("not skipped")))
+
+    def _no_prompt_open(self) -> bool:
+        """A refused skip with no prompt due is no failure: the window just closes. Asked of the
+        daemon's state, never read from its error text, which is in the user's language."""
+        status = self.send("status")
+        return status is not None and status.get("state") not in ("due", "snoozed")
 
     def another(self) -> None:
         reply = self.send("another")

@@ -3,6 +3,8 @@ History in tmp_path, and a fake clock for the countdown (advanced by hand, never
 
 from __future__ import annotations
 
+import gettext
+import re
 import shutil
 import subprocess
 import tempfile
@@ -13,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from desktop_stack import wait_for
 
+from deskbreak import i18n
 from deskbreak.adapters.fakes import FakeClock, FakeNotifier
 from deskbreak.adapters.tray.headless import HeadlessTray
 from deskbreak.adapters.window import theme as window_theme
@@ -205,6 +208,24 @@ def test_escape_records_a_skip_and_closing_is_not_done(rig):
     window = r.open(focus=True)
     window.close()  # the window manager's close button
     assert len(r.outcomes()) == 1 and r.client.request("status")["state"] == "due"
+
+
+class Crossed(gettext.NullTranslations):
+    """A language no English word survives in: every letter outside a placeholder reads x."""
+
+    def gettext(self, message: str) -> str:
+        return re.sub(r"\{[^}]*\}|%\(\w+\)\w|[A-Za-z]", lambda m: m[0] if len(m[0]) > 1 else "x", message)
+
+
+def test_escape_with_no_prompt_due_just_closes_whatever_the_language(rig, monkeypatch):
+    # The daemon refuses the skip in the user's language; the window asks its state, not its words.
+    monkeypatch.setattr(i18n._Chosen, "translations", Crossed())
+    r = rig()
+    window = r.open(focus=True)
+    r.step(guide.LEAD_IN + 3)
+    r.key("Escape")
+    assert window.closed
+    assert r.outcomes() == []
 
 
 def test_another_stretch_comes_from_the_daemon(rig):
