@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -180,12 +181,16 @@ def print_summary(summary: Summary, catalog: Catalog, requested_start: date | No
         print(_("(your history starts on {date}: earlier days are left out)").format(date=first))
     headers = _column_headers()
     # A header longer in the user's language widens its column: one space always parts two columns.
-    widths = [max(width, len(header) + 1) for width, header in zip(COLUMN_WIDTHS, headers, strict=True)]
+    widths = [
+        max(width, screen_width(header) + 1) for width, header in zip(COLUMN_WIDTHS, headers, strict=True)
+    ]
+    dates = {day.day: weekday_date(day.day) for day in summary.days}  # in the locale's form: widths vary
+    widths[0] = max([widths[0], *(screen_width(text) + 1 for text in dates.values())])
     print(_table_row(headers, widths))
     for day in summary.days:
         mark = "✓" if day.done >= summary.goal else (" " if day.day in summary.work_days else "·")
         counts = (day.done, day.snoozed, day.skipped, day.ignored, day.natural_breaks)
-        print(f"{_table_row((weekday_date(day.day), *counts), widths)} {mark}")
+        print(f"{_table_row((dates[day.day], *counts), widths)} {mark}")
     # Translators: the legend under the table: ✓ and · mark the days in its last column.
     legend = _("✓ goal met ({goal} done)   · not a work day (neither breaks nor extends a streak)")
     print(legend.format(goal=summary.goal))
@@ -216,11 +221,18 @@ def print_summary(summary: Summary, catalog: Catalog, requested_start: date | No
 
 
 def _table_row(cells: tuple[object, ...], widths: list[int]) -> str:
-    """The day left-aligned, the counts right-aligned, each in its column's width."""
-    first, *rest = cells
-    return f"{first!s:<{widths[0]}}" + "".join(
-        f"{cell!s:>{width}}" for cell, width in zip(rest, widths[1:], strict=True)
+    """The day left-aligned, the counts right-aligned, each in its column's width (on screen: a
+    Chinese or Japanese character takes two columns of a terminal)."""
+    first, *rest = (str(cell) for cell in cells)
+    row = first + " " * (widths[0] - screen_width(first))
+    return row + "".join(
+        " " * (width - screen_width(cell)) + cell for cell, width in zip(rest, widths[1:], strict=True)
     )
+
+
+def screen_width(text: str) -> int:
+    """How many terminal columns `text` takes: wide and full-width characters (East Asian) take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _column_headers() -> tuple[str, str, str, str, str, str]:

@@ -143,3 +143,11 @@ def test_a_fresh_install_shows_today_alone(tmp_path, monkeypatch, capsys):
     assert cli.main(["stats", "--days", "7", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert len(data["days"]) == 1 and data["start"] == data["end"] == data["today"]
+
+
+def test_table_columns_line_up_on_screen_with_wide_characters():
+    from deskbreak.cli.stats import _table_row, screen_width
+
+    assert screen_width("2026年12月6日(日)") == 17 and screen_width("Sun 2026-12-06") == 14
+    rows = [_table_row(("日付", "完了"), [18, 6]), _table_row(("2026年12月6日(日)", 0), [18, 6])]
+    assert [screen_width(row) for row in rows] == [24, 24]
