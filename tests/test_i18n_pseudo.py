@@ -96,7 +96,14 @@ def test_the_pseudo_locale_transforms_texts_and_keeps_placeholders():
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["config", "--help"], ["stretches", "--help"], ["stats", "--help"], ["doctor", "--help"]],
+    [
+        ["--help"],
+        ["config", "--help"],
+        ["stretches", "--help"],
+        ["stats", "--help"],
+        ["doctor", "--help"],
+        ["status", "--help"],
+    ],
     ids=" ".join,
 )
 def test_the_help_has_no_english_left(pseudo_locale, tmp_path, args):

@@ -68,6 +68,7 @@ def route_argparse_texts() -> None:
 def set_command_language(argv: Sequence[str]) -> None:
     # A one-shot status prints what the daemon rendered in its language; `--follow` formats here.
     if argv and argv[0] in SKIPPED_COMMANDS and "--follow" not in argv:
+        route_argparse_texts()  # `status --help` and usage errors: argparse's words in the language too
         return
     # Imported here: `status` loads neither the adapters nor where files live.
     from ..adapters.locale import adopt_language
