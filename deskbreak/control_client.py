@@ -15,7 +15,7 @@ from typing import Any
 
 from .core import protocol
 from .i18n import _
-from .paths import MISSING, current_uid, folder_problem
+from .paths import MISSING, current_uid, folder_problem_template
 
 USE_TCP = sys.platform == "win32"
 
@@ -104,10 +104,11 @@ class ControlClient:
         """Talk only to a daemon in a folder that is ours and closed to others (no symbolic link):
         another user's socket could answer in our daemon's name."""
         folder = self.path.parent
-        problem = folder_problem(folder, current_uid())
-        if problem == MISSING:
+        found = folder_problem_template(folder, current_uid())
+        if found is not None and found[0] == MISSING:
             raise NotRunning()
-        if problem is not None:
+        if found is not None:
+            problem = _(found[0]).format(**found[1])
             raise ControlError(
                 _("{folder} {problem}: refusing to use the control socket there").format(
                     folder=folder, problem=problem

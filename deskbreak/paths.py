@@ -19,6 +19,7 @@ from .runtime import MISSING as MISSING
 from .runtime import choose_runtime_dir as choose_runtime_folder
 from .runtime import current_uid as current_uid
 from .runtime import folder_problem as folder_problem
+from .runtime import folder_problem_template as folder_problem_template
 
 
 @dataclass(frozen=True)

@@ -35,28 +35,42 @@ def current_uid() -> int | None:
     return int(getuid()) if getuid is not None else None
 
 
+def N_(message: str) -> str:
+    """Marks a text for the translators' extraction; this module imports no gettext (a status bar's
+    one-shot command reads it first), so those who show the text translate it (`folder_problem_template`)."""
+    return message
+
+
 def folder_problem(path: str | os.PathLike[str], uid: int | None) -> str | None:
     """Why `path` is not a folder private to `uid`, as words after its name; None when it is.
 
     Reads the entry itself (lstat): a symbolic link is refused, never followed, whoever made it.
     Returns `MISSING` when nothing is there. Without a uid (Windows) only the kind is checked.
     """
+    found = folder_problem_template(path, uid)
+    return None if found is None else found[0].format(**found[1])
+
+
+def folder_problem_template(
+    path: str | os.PathLike[str], uid: int | None
+) -> tuple[str, dict[str, object]] | None:
+    """`folder_problem` as its English template and values, for a caller that translates it."""
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        return MISSING
+        return MISSING, {}
     except OSError as error:
-        return f"cannot be read ({error.strerror or error})"
+        return N_("cannot be read ({error})"), {"error": error.strerror or error}
     if stat.S_ISLNK(info.st_mode):
-        return "is a symbolic link"
+        return N_("is a symbolic link"), {}
     if not stat.S_ISDIR(info.st_mode):
-        return "is not a directory"
+        return N_("is not a directory"), {}
     if uid is None:
         return None
     if info.st_uid != uid:
-        return f"belongs to uid {info.st_uid}, not to you"
+        return N_("belongs to uid {owner}, not to you"), {"owner": info.st_uid}
     if info.st_mode & 0o077:
-        return f"is open to other users (mode {stat.S_IMODE(info.st_mode):03o})"
+        return N_("is open to other users (mode {mode})"), {"mode": f"{stat.S_IMODE(info.st_mode):03o}"}
     return None
 
 

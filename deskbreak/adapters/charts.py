@@ -208,7 +208,9 @@ def render_week_chart(
     _dashed(draw, at.left, at.right, at.y_of(goal), GOAL)
     # Translators: the label at the end of the chart's goal line; {goal} is stretches a day.
     goal_label = _("goal {goal}").format(goal=goal)
-    draw.text((at.right + 6, at.y_of(goal)), goal_label, font=f_small, fill=GOAL, anchor="lm")
+    # A longer label in the user's language moves left, over the line's end, rather than off the image.
+    label_x = min(at.right + 6, width - 4 - draw.textlength(goal_label, font=f_small))
+    draw.text((label_x, at.y_of(goal)), goal_label, font=f_small, fill=GOAL, anchor="lm")
     return image
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..i18n import N_, _, ngettext
-from ..paths import MISSING, Paths, current_uid, folder_problem
+from ..paths import MISSING, Paths, current_uid, folder_problem_template
 from .doctor_check import Check, first_line
 
 # The runtime dependencies of pyproject.toml (the Linux-only ones only on Linux).
@@ -129,7 +129,8 @@ def check_runtime(paths: Paths, uid: int | None = None) -> Check:
     fix_env = _("set XDG_RUNTIME_DIR to a folder only you can open (mode 700)")
     if paths.runtime_problem:
         return Check(N_("runtime folder"), False, paths.runtime_problem, fix_env)
-    problem = folder_problem(folder, uid)
+    found = folder_problem_template(folder, uid)
+    problem = None if found is None else found[0]
     if problem is None:
         return Check(N_("runtime folder"), True, _("{folder} (private)").format(folder=folder))
     if problem == MISSING:
@@ -148,7 +149,8 @@ def check_runtime(paths: Paths, uid: int | None = None) -> Check:
         if "open to other users" in problem
         else _("remove {folder}").format(folder=folder)
     )
-    return Check(N_("runtime folder"), False, f"{folder} {problem}", fix)
+    shown = _(problem).format(**found[1]) if found else problem
+    return Check(N_("runtime folder"), False, f"{folder} {shown}", fix)
 
 
 def check_log(paths: Paths) -> Check:
