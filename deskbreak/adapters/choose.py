@@ -14,7 +14,9 @@ import importlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
+
+from ..i18n import N_
 
 T = TypeVar("T")
 
@@ -90,6 +92,40 @@ def first_that_works(
             log.debug("%s unavailable", name, exc_info=not isinstance(error, Unavailable))
             failures.append(Failure(name, why_not(error)))
     return "", None, tuple(failures)
+
+
+class Named(Protocol):
+    name: str
+
+
+N = TypeVar("N", bound=Named)
+
+
+def first_or_null(
+    port: str,
+    environ: Mapping[str, str],
+    variable: str,
+    names: Iterable[str],
+    candidates: Iterable[str],
+    build: Callable[[str], N],
+    null: Callable[[str], N],
+    without: str,
+    log: logging.Logger,
+) -> Choice[N]:
+    """The first of `candidates` that works here (or the one `variable` names); where none does, or
+    `variable` says "none", the `null` adapter made with the reason. `without` says what the daemon
+    does then (logged once with the reason); the caller logs what it chose."""
+    forced = override(environ, variable, names, log)
+    how = f"{variable}={forced}" if forced else ""
+    if forced == "none":
+        log.info("%s: none (%s); %s", port, variable, without)
+        return Choice(port, "none", null(how), how)
+    _name, chosen, failures = first_that_works((forced,) if forced else candidates, build, log)
+    if chosen is None:
+        reason = "; ".join(map(str, failures)) or N_("no backend for this platform")
+        log.warning("no %s works here (%s); %s", port, reason, without)
+        return Choice(port, "none", null(reason), how, failures)
+    return Choice(port, chosen.name, chosen, how, failures)
 
 
 def all_that_work(

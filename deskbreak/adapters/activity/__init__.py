@@ -15,8 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 
-from ...i18n import N_
-from ..choose import Choice, first_that_works, load, override
+from ..choose import Choice, first_or_null, load
 from .base import UNKNOWN, ActivityProbe, ActivitySample, LogOnce, NullProbe  # noqa: F401 (the port)
 
 log = logging.getLogger(__name__)
@@ -67,30 +66,31 @@ def pick_activity_probe(
 
     `factories` replaces the lazy imports (tests); each factory raises when its backend cannot work.
     """
-    forced = override(environ, ENV_OVERRIDE, NAMES, log)
-    how = f"{ENV_OVERRIDE}={forced}" if forced else ""
-    if forced == "none":
-        log.info("idle probe: none (%s); timing by the clock", ENV_OVERRIDE)
-        return Choice("idle probe", "none", NullProbe(how), how)
 
     def build(name: str) -> ActivityProbe:
         factory: Factory = factories[name] if factories is not None else load(__package__, BACKENDS[name])
         return factory(environ)
 
-    names = (forced,) if forced else candidates(environ, platform)
-    _name, probe, failures = first_that_works(names, build, log)
-    if probe is None:
-        reason = "; ".join(map(str, failures)) or N_("no backend for this platform")
-        log.warning("no idle probe works here (%s); timing by the clock", reason)
-        return Choice("idle probe", "none", NullProbe(reason), how, failures)
-    protocol = getattr(probe, "protocol", "")
-    log.info(
-        "idle probe: %s%s%s",
-        probe.name,
-        f" ({protocol})" if protocol else "",
-        f" ({ENV_OVERRIDE})" if forced else "",
+    choice = first_or_null(
+        "idle probe",
+        environ,
+        ENV_OVERRIDE,
+        NAMES,
+        candidates(environ, platform),
+        build,
+        NullProbe,
+        "timing by the clock",
+        log,
     )
-    return Choice("idle probe", probe.name, probe, how, failures)
+    if choice.name != "none":
+        protocol = getattr(choice.adapter, "protocol", "")
+        log.info(
+            "idle probe: %s%s%s",
+            choice.name,
+            f" ({protocol})" if protocol else "",
+            f" ({ENV_OVERRIDE})" if choice.forced else "",
+        )
+    return choice
 
 
 def choose_activity_probe(

@@ -13,8 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 
-from ...i18n import N_
-from ..choose import Choice, first_that_works, load, override
+from ..choose import Choice, first_or_null, load
 from .base import NOT_IN_CALL, UNKNOWN_CALL, CallSample, CallSense, NullCallSense  # noqa: F401 (the port)
 
 log = logging.getLogger(__name__)
@@ -57,24 +56,25 @@ def pick_call_sense(
 
     `factories` replaces the lazy imports (tests); each factory raises when its backend cannot work.
     """
-    forced = override(environ, ENV_OVERRIDE, NAMES, log)
-    how = f"{ENV_OVERRIDE}={forced}" if forced else ""
-    if forced == "none":
-        log.info("call sense: none (%s); prompts are not held for calls", ENV_OVERRIDE)
-        return Choice("call sense", "none", NullCallSense(how), how)
 
     def build(name: str) -> CallSense:
         factory: Factory = factories[name] if factories is not None else load(__package__, BACKENDS[name])
         return factory(environ)
 
-    names = (forced,) if forced else candidates(environ, platform)
-    _name, sense, failures = first_that_works(names, build, log)
-    if sense is None:
-        reason = "; ".join(map(str, failures)) or N_("no backend for this platform")
-        log.warning("no call sense works here (%s); prompts are not held for calls", reason)
-        return Choice("call sense", "none", NullCallSense(reason), how, failures)
-    log.info("call sense: %s%s", sense.name, f" ({ENV_OVERRIDE})" if forced else "")
-    return Choice("call sense", sense.name, sense, how, failures)
+    choice = first_or_null(
+        "call sense",
+        environ,
+        ENV_OVERRIDE,
+        NAMES,
+        candidates(environ, platform),
+        build,
+        NullCallSense,
+        "prompts are not held for calls",
+        log,
+    )
+    if choice.name != "none":
+        log.info("call sense: %s%s", choice.name, f" ({ENV_OVERRIDE})" if choice.forced else "")
+    return choice
 
 
 def choose_call_sense(
