@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,7 +53,7 @@ def load_builtin() -> tuple[Stretch, ...]:
     """The stretches shipped in `deskbreak/data/stretches.toml`, validated."""
     from .core.catalog import parse_builtin
 
-    return parse_builtin(resources.files("deskbreak").joinpath("data/stretches.toml").read_text("utf-8"))
+    return parse_builtin((_PACKAGE / "data" / "stretches.toml").read_text("utf-8"))
 
 
 def builtin_catalog() -> Catalog:

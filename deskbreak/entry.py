@@ -10,6 +10,11 @@ this prints its text. Anything else, and every outcome but the daemon's rendered
 a refusal, a daemon too old to render, no daemon except for `--short`'s silent exit 3), goes to the
 full CLI, which asks again and answers as it always has: one behaviour, two costs.
 
+The plain ways to start the daemon (`deskbreak`, `deskbreak run`, with `-v` / `--verbose` and one
+`--config PATH`) go straight to the daemon too: argparse and the CLI's modules would otherwise stay
+in its memory for its whole life (about 0.5 MB). `--help`, abbreviations and mistakes go to the full
+CLI, which parses them as it always has.
+
 This module imports no argparse, json, re, gettext, pathlib or dataclasses; a test holds it to that.
 """
 
@@ -43,9 +48,57 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if code is not None:
             return code
+    run = run_form(argv)
+    if run is not None:
+        return start_daemon(argv, *run)
     from .cli import main as full_main
 
     return full_main(argv)
+
+
+def run_form(argv: list[str]) -> tuple[str | None, bool] | None:
+    """(the `--config` path or None, verbose) when `argv` is a plain start of the daemon: `[run]`
+    with `-v`/`--verbose` and `--config PATH`/`--config=PATH` at most once each; else None."""
+    words = argv[1:] if argv[:1] == ["run"] else argv
+    config: str | None = None
+    verbose = False
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word in ("-v", "--verbose") and not verbose:
+            verbose = True
+        elif (
+            word == "--config"
+            and config is None
+            and index + 1 < len(words)
+            and words[index + 1][:1] not in ("", "-")
+        ):
+            index += 1
+            config = words[index]
+        elif word.startswith("--config=") and config is None and len(word) > len("--config="):
+            config = word.removeprefix("--config=")
+        else:
+            return None
+        index += 1
+    return config, verbose
+
+
+def start_daemon(argv: list[str], config: str | None, verbose: bool) -> int:
+    """What the full CLI does for `deskbreak run`, without building its parser."""
+    from pathlib import Path
+
+    from .assets import use_desktop_locale_formats
+    from .chosen_language import adopt_command_language
+    from .daemon.start import run_daemon
+    from .paths import default_paths
+
+    use_desktop_locale_formats()
+    adopt_command_language(argv)
+    path = Path(config) if config is not None else default_paths().config_file
+    try:
+        return run_daemon(path, config is not None, verbose=verbose)
+    except KeyboardInterrupt:
+        return 0
 
 
 def one_shot_form(argv: list[str]) -> str | None:

@@ -212,3 +212,55 @@ def test_every_recognised_form_is_one_the_daemon_renders_and_the_request_is_the_
 )
 def test_only_a_rendered_answer_is_printed_here(answer, text):
     assert entry.rendered_text(answer) == text
+
+
+@pytest.mark.parametrize(
+    ("argv", "run"),
+    [
+        ([], (None, False)),
+        (["run"], (None, False)),
+        (["-v"], (None, True)),
+        (["run", "--verbose", "--config", "a.toml"], ("a.toml", True)),
+        (["--config=b.toml"], ("b.toml", False)),
+        (["run", "--config", "c.toml", "-v"], ("c.toml", True)),
+        (["run", "--help"], None),
+        (["run", "-v", "-v"], None),  # the full CLI's to accept or refuse
+        (["run", "--config"], None),  # argparse's "expected one argument"
+        (["run", "--config", "-v"], None),
+        (["run", "--config=", "-v"], None),
+        (["run", "--config", "a", "--config", "b"], None),
+        (["run", "--conf", "a.toml"], None),  # argparse's abbreviations are the full CLI's
+        (["run", "extra"], None),
+        (["status"], None),
+        (["stats"], None),
+    ],
+)
+def test_only_the_plain_starts_of_the_daemon_skip_the_parser(argv, run):
+    assert entry.run_form(argv) == run
+
+
+# Starts the daemon through the entry with run_daemon replaced by a report of what it was given and
+# what the process had loaded by then (the real daemon's start is tested in tests/daemon).
+RUN_PROBE = """
+import json, sys
+import deskbreak.daemon.start as start
+def report(path, explicit, verbose=False):
+    loaded = [m for m in ("argparse", "deskbreak.cli", "deskbreak.cli.language") if m in sys.modules]
+    print(json.dumps([str(path), explicit, verbose, loaded]))
+    return 7
+start.run_daemon = report
+from deskbreak.entry import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("through_parser", [False, True])
+def test_the_daemon_starts_without_the_cli_parser_unless_the_line_needs_it(env, home, through_parser):
+    config = home / "mine.toml"
+    config.write_text('[interface]\nlanguage = "de"\n')
+    args = ["run", "--verbose", "--conf" if through_parser else "--config", str(config)]
+    done = subprocess.run([sys.executable, "-c", RUN_PROBE, *args], env=env, capture_output=True, timeout=30)
+    assert done.returncode == 7, done.stderr
+    path, explicit, verbose, loaded = json.loads(done.stdout)
+    assert (path, explicit, verbose) == (str(config), True, True)
+    assert bool(loaded) is through_parser  # `--conf` is argparse's abbreviation: the full CLI parses it

@@ -14,7 +14,6 @@ timer's) thread, so it must hand work to the daemon's lock, as `Daemon.reload` d
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
 import logging
 import os
@@ -131,7 +130,9 @@ class _Inotify:
     """The three libc calls we need."""
 
     def __init__(self) -> None:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        # The process's own symbols, libc's among them: ctypes.util.find_library would bring
+        # subprocess into the daemon to run ldconfig, for a library that is already loaded.
+        libc = ctypes.CDLL(None, use_errno=True)
         self._add = libc.inotify_add_watch
         self._add.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
         self._rm = libc.inotify_rm_watch

@@ -89,6 +89,32 @@ def test_log_files_are_private_rotation_included(tmp_path: Path) -> None:
     assert {mode(p) for p in files} == {0o600} and mode(log_file.parent) == 0o700
 
 
+def test_log_rotation_writes_what_the_standard_rotating_handler_writes(tmp_path: Path) -> None:
+    import logging.handlers
+
+    def run(handler: logging.Handler) -> dict[str, str]:
+        logger = logging.getLogger(f"test-private-rotation-{id(handler)}")
+        logger.addHandler(handler)
+        try:
+            for n in range(23):
+                logger.warning("entry %02d %s", n, "x" * (n % 7) * 5)
+        finally:
+            logger.removeHandler(handler)
+            handler.close()
+        folder = Path(handler.baseFilename).parent  # type: ignore[attr-defined]
+        return {path.name: path.read_text() for path in sorted(folder.iterdir())}
+
+    ours = run(PrivateRotatingFileHandler(tmp_path / "ours" / "deskbreak.log", max_bytes=120, backup_count=3))
+    theirs = run(
+        logging.handlers.RotatingFileHandler(
+            (tmp_path / "std").mkdir() or tmp_path / "std" / "deskbreak.log", maxBytes=120, backupCount=3
+        )
+    )
+    assert ours == theirs
+    assert list(ours) == ["deskbreak.log", "deskbreak.log.1", "deskbreak.log.2", "deskbreak.log.3"]
+    assert "entry 22" in ours["deskbreak.log"] and all(len(text) <= 120 for text in ours.values())
+
+
 def test_marker_and_export_files(tmp_path: Path) -> None:
     marker = tmp_path / "state" / "safety-note-shown"
     write_private_text(marker, "shown\n")

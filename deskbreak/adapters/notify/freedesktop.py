@@ -15,12 +15,12 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 from ...i18n import _
 from ...ports import DISMISSED, DONE, SHOW, SKIP, SNOOZE, ActionHandler, Notice, NotifierError, Prompt
 from ..dbus import BusConnection, session_bus_address
+from .markup import escape_markup
 from .server import IFACE, NAME, PATH, server_info
 from .server import server_address as _server
 
@@ -200,7 +200,7 @@ class FreedesktopNotifier:
         actions: list[str],
     ) -> Any:
         """One Notify call; its whole reply (the id, and the sender our signals must come from)."""
-        text = escape(body, quote=False) if "body-markup" in caps else body
+        text = escape_markup(body) if "body-markup" in caps else body
         hints = {
             "urgency": ("y", 1),
             "resident": ("b", False),

@@ -15,9 +15,9 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
-from html import escape
 
 from ...ports import Notice, NotifierError, Prompt
+from .markup import escape_markup
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class PlyerNotifier:
             argv.append(f"--icon={icon}")
         if prompt.timeout_seconds > 0:  # else the server's default, not plyer's "never"
             argv.append(f"--expire-time={prompt.timeout_seconds * 1000}")
-        argv += ["--", prompt.title, escape(prompt.body, quote=False)]
+        argv += ["--", prompt.title, escape_markup(prompt.body)]
         try:
             done = subprocess.run(
                 argv,
