@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from ..core import sync
 from ..core.outcomes import PromptOutcome
 from ..core.stats import Counts, today_line
 from ..i18n import N_, _
+from ..store.ids import new_id
 from ..store.sync_folder import FolderReader, SharedFile
 from .config_watch import InotifyWatcher, _events
 
@@ -142,7 +142,7 @@ class SharedRoutine:
     # --- out ---
 
     def record(self, outcome: PromptOutcome) -> None:
-        shared = sync.of_outcome(outcome, uuid.uuid4().hex, self.machine, self.machine_name)
+        shared = sync.of_outcome(outcome, new_id(), self.machine, self.machine_name)
         if shared is not None:
             self._append(shared)
 
@@ -152,7 +152,7 @@ class SharedRoutine:
             if not sync.active_mark_due(self._last_mark, now):
                 return
             self._last_mark = now
-        self._append(sync.active_mark(uuid.uuid4().hex, self.machine, self.machine_name, now))
+        self._append(sync.active_mark(new_id(), self.machine, self.machine_name, now))
 
     def _append(self, record: sync.SharedRecord) -> None:
         with self._outbox_wake:

@@ -26,7 +26,6 @@ come back after another cleared); it must not block.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
@@ -40,6 +39,7 @@ from ..i18n import N_, _
 from .day_tally import DayTally
 from .history import HistoryError
 from .history_writer import HistoryWriter
+from .ids import new_id
 from .journal import Answer, Journal, JournalError, journal_path_for
 
 log = logging.getLogger(__name__)
@@ -58,15 +58,6 @@ def unknown_stretch(stretch_id: str | None, known_ids: Collection[str]) -> str |
     return _("no stretch {stretch} in the catalog (`deskbreak stretches` lists them)").format(
         stretch=repr(stretch_id)
     )
-
-
-def new_answer_id() -> str:
-    """A random version-4 UUID as 32 hex digits, as `uuid.uuid4().hex` writes it: `uuid` imports
-    `platform` at load, 0.2 MB kept in the daemon for one call per answer."""
-    raw = bytearray(os.urandom(16))
-    raw[6] = raw[6] & 0x0F | 0x40  # version 4
-    raw[8] = raw[8] & 0x3F | 0x80  # the RFC 4122 variant
-    return raw.hex()
 
 
 @dataclass(frozen=True)
@@ -158,7 +149,7 @@ class Recorder:
                 return Receipt(None, refused=refused)
             if zone is not None and self._zone is None:
                 outcome = replace(outcome, prompted_at=outcome.prompted_at.astimezone(zone))
-            answer = Answer(new_answer_id(), outcome)
+            answer = Answer(new_id(), outcome)
             with self._cond:
                 self._pending.append(answer)
                 self._journal_locked(lambda: self._journal.append(answer))

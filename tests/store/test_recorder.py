@@ -195,15 +195,3 @@ def test_a_settling_record_says_at_once_when_its_write_failed_and_nothing_when_i
     db.mkdir()
     failed = recorder.record(answer(1), settle=WAIT)  # the first failure, not a known one
     assert failed.not_saved == f"history {db} is a folder, not a file; move it away"
-
-
-def test_answer_ids_are_random_version_4_uuids() -> None:
-    import uuid
-
-    from deskbreak.store.recorder import new_answer_id
-
-    ids = {new_answer_id() for _ in range(200)}
-    assert len(ids) == 200
-    for text in ids:
-        parsed = uuid.UUID(hex=text)
-        assert (parsed.version, parsed.variant, parsed.hex) == (4, uuid.RFC_4122, text)
