@@ -115,6 +115,23 @@ def write_readme(command: str, header: str, rows: list[Row], details: str, secti
 PEER_SNI_MAX, PEER_XEMBED_MAX = 0.8, 1.0  # deskbreak's idle PSS and USS as a share of Workrave's
 
 
+def skeleton_rows(skeletons: list[Daemon], peer: Daemon) -> list[Row]:
+    """What Python and the design's libraries hold with no deskbreak code (bench/skeleton.py), beside
+    Workrave's over the same period: the part of each daemon's ratio no change to deskbreak removes."""
+    rows = []
+    assert peer.end is not None, "the peer was not sampled"
+    for sk in skeletons:
+        assert sk.end is not None, f"{sk.label}: not sampled"
+        pss, uss = sk.end.pss_kb / peer.end.pss_kb, sk.end.uss_kb / peer.end.uss_kb
+        rows.append(
+            Row(
+                f"{sk.label} (no deskbreak code): idle RSS / PSS / USS; PSS / USS vs Workrave's",
+                f"{mb(sk.end.rss_kb)} / {mb(sk.end.pss_kb)} / {mb(sk.end.uss_kb)}; {pss:.2f}x / {uss:.2f}x",
+            )
+        )
+    return rows
+
+
 def peer_rows(daemons: list[Daemon], peer: Daemon) -> list[Row]:
     """Each in-hours daemon's idle PSS and USS against Workrave's, measured over the same period."""
     rows = []

@@ -59,7 +59,17 @@ from measures import (
 from peer import Sharing, outside_sharing, start_workrave, with_descendants
 from peer import missing as peer_missing
 from procfs import Sample
-from report import ICON_MAX, PROMPT_MAX, Row, footprint_rows, mb, peer_rows, render, write_readme
+from report import (
+    ICON_MAX,
+    PROMPT_MAX,
+    Row,
+    footprint_rows,
+    mb,
+    peer_rows,
+    render,
+    skeleton_rows,
+    write_readme,
+)
 from snitray import SniHost
 from subjects import (
     FLOOR_CODE,
@@ -68,6 +78,7 @@ from subjects import (
     Procs,
     config_text,
     start_reference_icon,
+    start_skeleton,
     startup_runs,
     tray_backends,
 )
@@ -165,7 +176,11 @@ def run(
                 flush=True,
             )
             daemons.append((d, in_hours))
-    for d, _ in daemons:
+    # The same design with no deskbreak code (bench/skeleton.py), on the same desktops.
+    skeletons = [start_skeleton(procs, sni.stack.env, workdir, xembed=False)] if sni is not None else []
+    if "xorg" in backends:
+        skeletons.append(start_skeleton(procs, stack.env, workdir, xembed=True))
+    for d in [*(d for d, _ in daemons), *skeletons]:
         time.sleep(0.5)
         d.start = take(d)
     references: list[Daemon] = []  # what the toolkit costs by itself: a bare pystray icon per backend
@@ -197,7 +212,7 @@ def run(
         started = [*getattr(sni.stack, "_procs", {}).values(), *getattr(stack, "_procs", {}).values()]
         desktop = [proc.pid for proc in started + procs.all if proc is not peer.proc]
         sharing = outside_sharing(peer.proc.pid, desktop)
-    measured = [floor] + [d for d, _ in daemons] + references + ([peer] if peer else [])
+    measured = [floor] + [d for d, _ in daemons] + skeletons + references + ([peer] if peer else [])
     print(f"idling {idle:.0f} s...", flush=True)
     for m in sorted(measured, key=lambda m: m.start.at):
         time.sleep(max(0.0, m.start.at + idle - time.monotonic()))
@@ -255,6 +270,7 @@ def run(
     if peer is not None:
         rows += [row for row in footprint_rows(peer, f.end, idle, None) if "RSS" not in row.figure]
         rows += peer_rows([d for d, in_hours in daemons if in_hours], peer)
+        rows += skeleton_rows(skeletons, peer)
         for m in [*(d for d, in_hours in daemons if in_hours), peer] if alone_ok else []:
             k = kernel[m.label]
             rows.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import select
 import signal
 import subprocess
 import time
@@ -204,6 +205,35 @@ def start_reference_icon(
     ref.tray = backend
     if ref.icon_after is None:
         ref.notes.append("no docked icon within 15 s")
+    return ref
+
+
+def start_skeleton(procs: Procs, env: dict[str, str], workdir: Path, xembed: bool) -> Daemon:
+    """bench/skeleton.py on a desktop (`env`): the least a CPython tray daemon of deskbreak's design
+    holds, as a reference for the daemons' figures (on pystray's XEmbed tray with `xembed`)."""
+    tray = "xorg" if xembed else "sni"
+    home = workdir / f"skeleton-{tray}"
+    home.mkdir(parents=True, exist_ok=True)
+    ref = Daemon(f"skeleton [{tray}]", home, subject_env({**env, "PYSTRAY_BACKEND": "xorg"}))
+    ref.launched = time.monotonic()
+    argv = [PY, str(REPO / "bench" / "skeleton.py"), str(REPO / "config.example.toml")]
+    argv += [str(home / name) for name in ("skeleton.log", "history.sqlite3", "control.sock")]
+    ref.proc = procs.start(
+        argv + (["--xembed"] if xembed else []),
+        home / "out.log",
+        env=ref.env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+    )
+    assert ref.proc.stdout is not None
+    ready, _, _ = select.select([ref.proc.stdout], [], [], 30)
+    line = ref.proc.stdout.readline() if ready else b""  # "ready"; nothing when it failed (see its log)
+    ref.proc.stdout.close()
+    if line.strip() != b"ready":
+        raise RuntimeError(
+            f"{ref.label} did not start: {(home / 'out.log').read_text(errors='replace')[-2000:]}"
+        )
+    ref.tray = tray
     return ref
 
 
