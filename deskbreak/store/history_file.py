@@ -174,6 +174,9 @@ def describe_os(path: Path, action: str, exc: OSError) -> HistoryError:
     )
 
 
+CACHE_KIB = 256  # the connection's page cache: a day's reads and writes, not the whole history
+
+
 def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     """Create (0600, in a 0700 folder), open, check and migrate the history.
 
@@ -196,6 +199,9 @@ def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
         raise describe_os(path, "create it", exc) from None
     try:
         conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+        # SQLite's default page cache (2 MB) fills with the whole file at the start-up check below
+        # and is kept for the daemon's life: a year of history would add its size to the idle daemon.
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     except sqlite3.Error as exc:
         raise describe(path, "open", exc) from None
     try:

@@ -264,3 +264,29 @@ def test_export_csv_and_json(db: Path) -> None:
     empty = io.StringIO()
     write_json(iter(()), empty)
     assert json.loads(empty.getvalue()) == []
+
+
+def test_a_long_history_stays_out_of_the_daemons_memory(db: Path) -> None:
+    """The connection's page cache is bounded: a big file is not kept in memory after the start-up
+    check reads it (the script reports the process's RSS growth over opening it)."""
+    History.open(db).close()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("CREATE TABLE ballast (text TEXT)")
+    conn.executemany("INSERT INTO ballast VALUES (?)", [("x" * 200,) for _ in range(15000)])
+    conn.close()
+    assert db.stat().st_size > 3_000_000
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from deskbreak.store.history import History\n"
+        "def rss(): return int(next(l for l in open('/proc/self/status') if l.startswith('VmRSS')).split()[1])\n"
+        "before = rss()\n"
+        "h = History.open(Path(sys.argv[1]))\n"
+        "print(rss() - before, h._conn.execute('PRAGMA cache_size').fetchone()[0])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(db)], capture_output=True, text=True, timeout=60)
+    grown_kib, cache_size = map(int, done.stdout.split())
+    assert cache_size == -256
+    assert grown_kib < 1500, (
+        f"opening a {db.stat().st_size // 1024} KiB history grew the process by {grown_kib} KiB"
+    )
