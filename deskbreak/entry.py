@@ -135,7 +135,7 @@ def serve(form: str) -> int | None:
 
 
 def _state_dir() -> str:
-    """Only when no per-user runtime folder is usable: the platform's state folder (platformdirs)."""
+    """Only when no per-user runtime folder is usable: the platform's state folder (paths.py)."""
     from .paths import user_state_dir
 
     return user_state_dir()

@@ -2,7 +2,10 @@
 
 The runtime folder (the control socket and the single-instance lock) is chosen by `runtime.py`,
 which a status bar's one-shot command uses too without importing this module; this module adds
-the platform's config, data and state folders (platformdirs) and carries them as `Paths`. When no
+the platform's config, data and state folders and carries them as `Paths`: the XDG base directories
+on Linux and the BSDs, read here as the spec (and platformdirs) reads them, platformdirs' folders on
+macOS and Windows. platformdirs itself (21 modules with tempfile and shutil, 0.8 MB) is not loaded
+on Linux, where the daemon would otherwise keep it for three environment lookups. When no
 runtime candidate is safe, `Paths.runtime_problem` says why in one line; nothing raises here.
 """
 
@@ -69,21 +72,50 @@ def choose_runtime_dir(
 
 def default_paths(environ: Mapping[str, str] = os.environ) -> Paths:
     """The platform's locations (XDG on Linux), with `DESKBREAK_CONFIG` overriding the config file."""
-    import platformdirs
-
-    dirs = platformdirs.PlatformDirs(APP, appauthor=False)
+    config_dir, data_dir, state_dir = platform_dirs()
     config_file = (
         Path(environ["DESKBREAK_CONFIG"])
         if environ.get("DESKBREAK_CONFIG")
-        else (Path(dirs.user_config_dir) / "config.toml")
+        else Path(config_dir) / "config.toml"
     )
-    state_dir = Path(user_state_dir())
-    runtime, problem = choose_runtime_folder(environ, current_uid(), lambda: str(state_dir))
-    return Paths(config_file, Path(dirs.user_data_dir), state_dir, Path(runtime), problem)
+    runtime, problem = choose_runtime_folder(environ, current_uid(), lambda: state_dir)
+    return Paths(config_file, Path(data_dir), Path(state_dir), Path(runtime), problem)
 
 
 def user_state_dir() -> str:
-    """The platform's state folder (platformdirs): where the runtime folder falls back to."""
-    import platformdirs
+    """The platform's state folder: where the runtime folder falls back to."""
+    return platform_dirs()[2]
 
-    return str(platformdirs.PlatformDirs(APP, appauthor=False).user_state_dir)
+
+def platform_dirs(platform: str = sys.platform) -> tuple[str, str, str]:
+    """deskbreak's (config, data, state) folders on this platform, as platformdirs names them."""
+    if platform in ("darwin", "win32"):
+        import platformdirs
+
+        dirs = platformdirs.PlatformDirs(APP, appauthor=False)
+        return dirs.user_config_dir, dirs.user_data_dir, dirs.user_state_dir
+    return tuple(  # type: ignore[return-value]  # three kinds in, three folders out
+        os.path.join(xdg_base(variable, default), APP) for variable, default in XDG_BASES
+    )
+
+
+# The XDG Base Directory variables deskbreak uses, with the spec's defaults (config, data, state).
+XDG_BASES = (
+    ("XDG_CONFIG_HOME", "~/.config"),
+    ("XDG_DATA_HOME", "~/.local/share"),
+    ("XDG_STATE_HOME", "~/.local/state"),
+)
+
+
+def xdg_base(variable: str, default: str) -> str:
+    """`$variable` when it is an absolute path (the spec ignores a relative one), else `default` in
+    the home folder: $HOME when absolute, else the user database's."""
+    value = os.environ.get(variable, "")
+    if value.startswith("/"):
+        return value
+    home = os.environ.get("HOME", "")
+    if not home.startswith("/"):
+        import pwd
+
+        home = pwd.getpwuid(os.getuid()).pw_dir
+    return home.rstrip("/") + default[1:]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from deskbreak.paths import MISSING, choose_runtime_dir, default_paths, folder_problem
+from deskbreak.paths import MISSING, choose_runtime_dir, default_paths, folder_problem, platform_dirs
 
 ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
 NOBODY = 65534
@@ -186,3 +186,56 @@ def test_run_refuses_a_planted_runtime_folder_in_one_line(home):
         f"deskbreak: cannot start: {state / 'run'} is a symbolic link: refusing to follow it; remove it"
     )
     assert list(theirs.iterdir()) == []  # nothing was put in the other user's folder
+
+
+XDG_CASES = [
+    {},
+    {"XDG_CONFIG_HOME": "/srv/conf", "XDG_DATA_HOME": "/srv/data", "XDG_STATE_HOME": "/srv/state"},
+    {"XDG_CONFIG_HOME": "relative/conf", "XDG_DATA_HOME": "", "XDG_STATE_HOME": " "},
+    {"XDG_CONFIG_HOME": "/trailing/", "HOME": "/home/someone/"},
+    {"HOME": "not/absolute"},
+    {"HOME": ""},
+]
+
+
+@linux
+@pytest.mark.parametrize("environ", XDG_CASES)
+def test_the_xdg_folders_are_the_ones_platformdirs_names(monkeypatch, environ):
+    import platformdirs
+
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    theirs = platformdirs.PlatformDirs("deskbreak", appauthor=False)
+    assert platform_dirs() == (theirs.user_config_dir, theirs.user_data_dir, theirs.user_state_dir)
+
+
+@linux
+def test_the_defaults_follow_the_xdg_variables(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "c"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "d"))
+    monkeypatch.setenv("XDG_STATE_HOME", "relative")  # ignored, as the spec says
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("DESKBREAK_CONFIG", raising=False)
+    paths = default_paths()
+    assert paths.config_file == tmp_path / "c" / "deskbreak" / "config.toml"
+    assert paths.history_file == tmp_path / "d" / "deskbreak" / "history.sqlite3"
+    assert paths.log_file == tmp_path / "home" / ".local" / "state" / "deskbreak" / "deskbreak.log"
+
+
+@linux
+def test_linux_folders_do_not_load_platformdirs():
+    code = "import sys, deskbreak.paths as p; p.default_paths(); print('platformdirs' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True
+    )
+    assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("platform", ["darwin", "win32"])
+def test_macos_and_windows_folders_are_platformdirs_own(platform):
+    import platformdirs
+
+    theirs = platformdirs.PlatformDirs("deskbreak", appauthor=False)
+    assert platform_dirs(platform) == (theirs.user_config_dir, theirs.user_data_dir, theirs.user_state_dir)
