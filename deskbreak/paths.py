@@ -94,9 +94,8 @@ def platform_dirs(platform: str = sys.platform) -> tuple[str, str, str]:
 
         dirs = platformdirs.PlatformDirs(APP, appauthor=False)
         return dirs.user_config_dir, dirs.user_data_dir, dirs.user_state_dir
-    return tuple(  # type: ignore[return-value]  # three kinds in, three folders out
-        os.path.join(xdg_base(variable, default), APP) for variable, default in XDG_BASES
-    )
+    config, data, state = (os.path.join(xdg_base(variable, default), APP) for variable, default in XDG_BASES)
+    return config, data, state
 
 
 # The XDG Base Directory variables deskbreak uses, with the spec's defaults (config, data, state).
