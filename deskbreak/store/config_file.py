@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +199,8 @@ def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
             mode = path.stat().st_mode & 0o777
         except FileNotFoundError:
             mode = 0o600
+    import tempfile  # for `config set` and the editor: the daemon, which only reads, never loads it
+
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:

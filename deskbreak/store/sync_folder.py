@@ -17,11 +17,11 @@ from __future__ import annotations
 import logging
 import os
 import stat
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.sync import SharedRecord, parse_line, to_line
+from .ids import new_id
 from .private import FILE_MODE, write_private_text
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def machine_id(state_dir: Path) -> str:
         known = ""
     if known.isalnum() and 8 <= len(known) <= 64:
         return known
-    made = uuid.uuid4().hex
+    made = new_id()
     write_private_text(path, made + "\n")
     return made
 
