@@ -232,7 +232,8 @@ def _unix_socket(path: str, timeout: float) -> socket.socket:
 
 class XConnection:
     """One client connection; `roundtrip` sends a request and returns its reply. Thread-safe: a
-    lock holds each request until its reply. Any failure on the socket closes the connection."""
+    lock holds each request until its reply. Any failure on the socket closes the connection.
+    `timeout` bounds connecting and the server's greeting."""
 
     def __init__(self, environ: Mapping[str, str] = os.environ, timeout: float = 5.0) -> None:
         self.display = environ.get("DISPLAY") or ""
@@ -260,6 +261,9 @@ class XConnection:
             self._sock.close()
             raise XError(f'X display "{self.display}" has no screen {name.screen}')
         self.root = roots[name.screen]
+        # From here on wait as long as Xlib would: a server that grabs itself (XGrabServer) holds
+        # our reply back, and a timeout in the middle of a reply would leave the stream unreadable.
+        self._sock.settimeout(None)
 
     def _connect(self, name: DisplayName, timeout: float) -> socket.socket:
         """A unix socket (the file, else Linux's abstract one) for a local display, falling back
