@@ -404,3 +404,31 @@ def test_the_screen_number_in_display_is_honoured(tmp_path: Path) -> None:
     finally:
         os.close(read_fd)
         _stop(xvfb)
+
+
+def test_an_active_window_that_no_longer_exists_is_not_fullscreen(tmp_path: Path) -> None:
+    """The BadWindow path on a real server: the root names a window that is gone."""
+    _need_programs()
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-noreset", "-nolisten", "tcp"],
+        pass_fds=[write_fd],
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    try:
+        env = {"DISPLAY": ":" + _read_line(read_fd, "Xvfb"), "XAUTHORITY": str(tmp_path / "none")}
+        probe = XorgIdleProbe(env, bus=None)
+        try:
+            assert probe.fullscreen() is None  # no window manager: cannot tell
+            set_active = ["xprop", "-root", "-f", "_NET_ACTIVE_WINDOW", "32x", "-set", "_NET_ACTIVE_WINDOW"]
+            subprocess.run([*set_active, "0x7fff01"], env=env, check=True)  # no such window
+            assert probe.fullscreen() is False
+            assert probe.sample().idle_seconds is not None  # the connection is still in step
+            subprocess.run([*set_active, "0"], env=env, check=True)
+            assert probe.fullscreen() is False  # nothing focused
+        finally:
+            probe.close()
+    finally:
+        os.close(read_fd)
+        _stop(xvfb)
