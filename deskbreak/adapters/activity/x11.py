@@ -1,7 +1,8 @@
-"""Idle time and fullscreen focus on X11 (python-xlib); lock and do-not-disturb over D-Bus if present.
+"""Idle time and fullscreen focus on X11 (over the X socket: x11_wire); lock and do-not-disturb
+over D-Bus if present.
 
-Idle: the MIT-SCREEN-SAVER extension's `idle` (ms since the last input the X server saw). Fullscreen:
-the EWMH `_NET_ACTIVE_WINDOW` on the root, then whether its `_NET_WM_STATE` holds
+Idle: the MIT-SCREEN-SAVER extension's ScreenSaverQueryInfo (ms since the last input the X server
+saw). Fullscreen: the EWMH `_NET_ACTIVE_WINDOW` on the root, then whether its `_NET_WM_STATE` holds
 `_NET_WM_STATE_FULLSCREEN` (None without an EWMH window manager). One display connection, kept open.
 """
 
@@ -13,10 +14,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
-from Xlib import X, Xatom
-from Xlib import display as xdisplay
-from Xlib import error as xerror
-
+from . import x11_wire as wire
 from .base import ActivitySample, LogOnce
 
 if TYPE_CHECKING:
@@ -34,21 +32,24 @@ class XorgIdleProbe:
         self, environ: Mapping[str, str] = os.environ, bus: DesktopBus | object | None = AUTO
     ) -> None:
         """`bus`: a DesktopBus for lock and do-not-disturb state; AUTO connects; None does without."""
-        self._display = xdisplay.Display(environ.get("DISPLAY"))
+        self._x = wire.XConnection(environ)
         try:
-            if not self._display.has_extension("MIT-SCREEN-SAVER"):
-                raise OSError(f"X server {self._display.get_display_name()} lacks MIT-SCREEN-SAVER")
-            self._root = self._display.screen().root
-            self._root.screensaver_query_info()  # fails here, not on every sample
-            atom = self._display.intern_atom
+            major = wire.extension_opcode(self._x.roundtrip(wire.query_extension("MIT-SCREEN-SAVER")))
+            if major is None:
+                raise OSError(f"X server {self._x.display} lacks MIT-SCREEN-SAVER")
+            self._screen_saver = major
+            self.idle_seconds()  # fails here, not on every sample
             self._supported, self._active, self._state, self._fullscreen = (
-                atom("_NET_SUPPORTED"),
-                atom("_NET_ACTIVE_WINDOW"),
-                atom("_NET_WM_STATE"),
-                atom("_NET_WM_STATE_FULLSCREEN"),
+                wire.atom(self._x.roundtrip(wire.intern_atom(name)))
+                for name in (
+                    "_NET_SUPPORTED",
+                    "_NET_ACTIVE_WINDOW",
+                    "_NET_WM_STATE",
+                    "_NET_WM_STATE_FULLSCREEN",
+                )
             )
         except Exception:
-            self._display.close()
+            self._x.close()
             raise
         self._bus: DesktopBus | None = (
             _desktop_bus(environ) if bus is AUTO else cast("DesktopBus | None", bus)
@@ -57,22 +58,29 @@ class XorgIdleProbe:
         self._log = LogOnce(log)
 
     def idle_seconds(self) -> float:
-        return float(self._root.screensaver_query_info().idle) / 1000.0
+        reply = self._x.roundtrip(wire.screen_saver_query_info(self._screen_saver, self._x.root))
+        return float(wire.idle_milliseconds(reply)) / 1000.0
 
     def fullscreen(self) -> bool | None:
-        active = self._root.get_full_property(self._active, X.AnyPropertyType)
-        if active is None or not len(active.value):
+        root = self._x.root
+        active = self._property(root, self._active, wire.ANY_PROPERTY_TYPE)
+        if not active:
             # Openbox sets it only once a window has had the focus; without EWMH we cannot tell.
-            supported = self._root.get_full_property(self._supported, Xatom.ATOM)
-            return False if supported is not None and self._active in supported.value else None
-        if not active.value[0]:
+            supported = self._property(root, self._supported, wire.ATOM)
+            return False if supported is not None and self._active in supported else None
+        if not active[0]:
             return False  # nothing focused
-        window = self._display.create_resource_object("window", active.value[0])
         try:
-            state = window.get_full_property(self._state, Xatom.ATOM)
-        except (xerror.BadWindow, xerror.BadDrawable):
-            return False  # the window closed between the two requests
-        return state is not None and self._fullscreen in state.value
+            state = self._property(active[0], self._state, wire.ATOM)
+        except wire.XRequestError as exc:
+            if exc.code in (wire.BAD_WINDOW, wire.BAD_DRAWABLE):
+                return False  # the window closed between the two requests
+            raise
+        return state is not None and self._fullscreen in state
+
+    def _property(self, window: int, name: int, kind: int) -> tuple[int, ...] | None:
+        """The property's values, None when the window does not have it."""
+        return wire.property_values(self._x.roundtrip(wire.get_property(window, name, kind)))
 
     def sample(self) -> ActivitySample:
         idle: float | None
@@ -91,7 +99,7 @@ class XorgIdleProbe:
     def close(self) -> None:
         with self._lock:
             try:
-                self._display.close()
+                self._x.close()
             except Exception as exc:  # the X server is already gone
                 log.debug("closing the X display: %r", exc)
         if self._bus is not None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from deskbreak.adapters.activity import choose_activity_probe
+from deskbreak.adapters.activity import choose_activity_probe, pick_activity_probe, x11_wire
 from deskbreak.adapters.activity.base import ActivitySample
 from deskbreak.adapters.activity.x11 import XorgIdleProbe
 
@@ -31,6 +31,7 @@ PROGRAMS = {
     "xdotool": "xdotool",
     "wmctrl": "wmctrl",
     "xprop": "x11-utils",
+    "xwininfo": "x11-utils",
     "dbus-daemon": "dbus-daemon",
 }
 TIMEOUT = 10.0
@@ -293,3 +294,141 @@ def test_a_dead_x_server_gives_none_not_an_exception(tmp_path: Path) -> None:
         _stop(xvfb)
     assert probe.sample() == ActivitySample(None, None, None, None)
     probe.close()
+
+
+COOKIE = "5ca1ab1e" * 4
+
+
+@pytest.fixture
+def guarded_xvfb(tmp_path: Path) -> Iterator[int]:
+    """An Xvfb that admits only clients with COOKIE (its -auth file), listening on TCP too."""
+    _need_programs()
+    if not shutil.which("xauth"):
+        pytest.skip("xauth (apt package xauth) missing")
+    server_auth = tmp_path / "server.auth"
+    # The server loads every cookie in its file, whatever display number the entry names.
+    subprocess.run(
+        ["xauth", "-f", str(server_auth), "add", ":0", ".", COOKIE], check=True, capture_output=True
+    )
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-noreset", "-auth", str(server_auth), "-listen", "tcp"],
+        pass_fds=[write_fd],
+        stderr=open(tmp_path / "xvfb.log", "wb"),
+    )
+    os.close(write_fd)
+    try:
+        yield int(_read_line(read_fd, "Xvfb to choose a display"))
+    finally:
+        os.close(read_fd)
+        _stop(xvfb)
+
+
+def client_auth(tmp_path: Path, number: int, cookie: str) -> str:
+    path = tmp_path / f"client-{cookie[:8]}.auth"
+    subprocess.run(
+        ["xauth", "-f", str(path), "add", f":{number}", ".", cookie], check=True, capture_output=True
+    )
+    return str(path)
+
+
+def test_the_cookie_from_xauthority_lets_the_probe_in(guarded_xvfb: int, tmp_path: Path) -> None:
+    env = {"DISPLAY": f":{guarded_xvfb}", "XAUTHORITY": client_auth(tmp_path, guarded_xvfb, COOKIE)}
+    probe = XorgIdleProbe(env, bus=None)
+    try:
+        assert probe.sample().idle_seconds is not None
+    finally:
+        probe.close()
+
+
+def test_over_tcp_the_local_cookie_serves_localhost(guarded_xvfb: int, tmp_path: Path) -> None:
+    # xauth stored the cookie for this host's unix socket; localhost:N finds it as Xlib does (ssh -X).
+    env = {"DISPLAY": f"127.0.0.1:{guarded_xvfb}", "XAUTHORITY": client_auth(tmp_path, guarded_xvfb, COOKIE)}
+    probe = XorgIdleProbe(env, bus=None)
+    try:
+        assert probe.sample().idle_seconds is not None
+    finally:
+        probe.close()
+
+
+@pytest.mark.parametrize("cookie", ["0badc0de" * 4, None])
+def test_a_wrong_or_missing_cookie_is_one_clear_line(
+    guarded_xvfb: int, tmp_path: Path, cookie: str | None
+) -> None:
+    auth = client_auth(tmp_path, guarded_xvfb, cookie) if cookie else str(tmp_path / "no-such-file")
+    with pytest.raises(OSError) as caught:
+        XorgIdleProbe({"DISPLAY": f":{guarded_xvfb}", "XAUTHORITY": auth}, bus=None)
+    message = str(caught.value)
+    assert message.startswith(f'X display ":{guarded_xvfb}" refused the connection: ')
+    assert "\n" not in message and message.endswith(("key", "specified"))
+
+
+def test_a_display_that_does_not_exist_is_one_clear_line(tmp_path: Path) -> None:
+    number = next(n for n in range(59000, 59500) if not os.path.exists(f"/tmp/.X11-unix/X{n}"))
+    env = {"DISPLAY": f":{number}", "XAUTHORITY": str(tmp_path / "none")}
+    with pytest.raises(OSError) as caught:
+        XorgIdleProbe(env, bus=None)
+    assert str(caught.value).startswith(f'cannot connect to X display ":{number}": [Errno ')
+    assert "\n" not in str(caught.value)
+    choice = pick_activity_probe({**env, "DESKBREAK_IDLE_PROBE": "x11"}, "linux")
+    assert choice.name == "none" and choice.failures[0].why.startswith("XError: cannot connect to X display")
+
+
+TWO_SCREENS = ("-screen", "0", "640x480x24", "-screen", "1", "800x600x24")
+
+
+def test_the_screen_number_in_display_is_honoured(tmp_path: Path) -> None:
+    _need_programs()
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(
+        # -noreset: each client here is the last to leave; a reset would drop the next one.
+        ["Xvfb", "-displayfd", str(write_fd), "-noreset", "-nolisten", "tcp", *TWO_SCREENS],
+        pass_fds=[write_fd],
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    try:
+        display = ":" + _read_line(read_fd, "Xvfb")
+        for screen in ("0", "1"):
+            env = {"DISPLAY": f"{display}.{screen}", "XAUTHORITY": str(tmp_path / "none")}
+            info = subprocess.run(["xwininfo", "-root"], env=env, check=True, capture_output=True, text=True)
+            root = int(info.stdout.split("Window id: ")[1].split()[0], 16)
+            connection = x11_wire.XConnection(env)
+            try:
+                assert connection.root == root
+            finally:
+                connection.close()
+            probe = XorgIdleProbe(env, bus=None)
+            assert probe.sample().idle_seconds is not None
+            probe.close()
+    finally:
+        os.close(read_fd)
+        _stop(xvfb)
+
+
+def test_an_active_window_that_no_longer_exists_is_not_fullscreen(tmp_path: Path) -> None:
+    """The BadWindow path on a real server: the root names a window that is gone."""
+    _need_programs()
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-noreset", "-nolisten", "tcp"],
+        pass_fds=[write_fd],
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    try:
+        env = {"DISPLAY": ":" + _read_line(read_fd, "Xvfb"), "XAUTHORITY": str(tmp_path / "none")}
+        probe = XorgIdleProbe(env, bus=None)
+        try:
+            assert probe.fullscreen() is None  # no window manager: cannot tell
+            set_active = ["xprop", "-root", "-f", "_NET_ACTIVE_WINDOW", "32x", "-set", "_NET_ACTIVE_WINDOW"]
+            subprocess.run([*set_active, "0x7fff01"], env=env, check=True)  # no such window
+            assert probe.fullscreen() is False
+            assert probe.sample().idle_seconds is not None  # the connection is still in step
+            subprocess.run([*set_active, "0"], env=env, check=True)
+            assert probe.fullscreen() is False  # nothing focused
+        finally:
+            probe.close()
+    finally:
+        os.close(read_fd)
+        _stop(xvfb)
