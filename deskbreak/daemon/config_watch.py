@@ -194,16 +194,19 @@ class InotifyWatcher:
 
     def _arm(self) -> None:
         """Watch the config's directory, or the nearest ancestor that exists."""
-        target = self.path.parent
-        while not target.is_dir() and target != target.parent:
-            target = target.parent
-        if target == self._watched:
-            return
-        if self._wd >= 0:
-            self._inotify.remove(self._wd)
-        self._wd = self._inotify.add(target, DIR_EVENTS)
-        self._watched = target
-        log.debug("watching %s for %s", target, self.path.name)
+        while True:
+            target = self.path.parent
+            while not target.is_dir() and target != target.parent:
+                target = target.parent
+            if target == self._watched:
+                return
+            if self._wd >= 0:
+                self._inotify.remove(self._wd)
+            self._wd = self._inotify.add(target, DIR_EVENTS)
+            self._watched = target
+            log.debug("watching %s for %s", target, self.path.name)
+            # Look again: the next folder down may have appeared before this watch was in place
+            # (`mkdir -p` makes them in a burst), and its creation would then never be reported.
 
     def start(self) -> InotifyWatcher:
         self._wake_r, self._wake_w = os.pipe()

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 import pytest
 
+from deskbreak.daemon import config_watch
 from deskbreak.daemon.config_watch import Debouncer, InotifyWatcher, PollingWatcher, watch_config
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux-only")
@@ -117,6 +118,30 @@ def test_a_folder_that_does_not_exist_yet_is_waited_for(tmp_path):
     watcher = InotifyWatcher(path, calls, debounce=0.05).start()
     try:
         path.parent.mkdir(parents=True)
+        path.write_text("[schedule]\n")
+        assert calls.wait()
+    finally:
+        watcher.stop()
+
+
+@linux_only
+def test_a_folder_made_while_its_parents_watch_was_being_set_up_is_not_missed(tmp_path, monkeypatch):
+    """`mkdir -p` makes folders in a burst: the next one down may appear after the watcher saw it
+    missing but before its watch on the parent was in place, so no event ever reports it."""
+    path = tmp_path / "later" / "deep" / "config.toml"
+    real_add = config_watch._Inotify.add
+
+    def add_late(inotify, directory, mask):
+        if directory == tmp_path / "later":  # the folder below appears just before this watch is placed
+            (tmp_path / "later" / "deep").mkdir()
+        return real_add(inotify, directory, mask)
+
+    monkeypatch.setattr(config_watch._Inotify, "add", add_late)
+    calls = Calls()
+    watcher = InotifyWatcher(path, calls, debounce=0.05).start()
+    try:
+        (tmp_path / "later").mkdir()
+        assert not calls.wait(0.3)  # no config yet
         path.write_text("[schedule]\n")
         assert calls.wait()
     finally:
