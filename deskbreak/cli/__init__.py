@@ -21,6 +21,7 @@ from ..assets import use_desktop_locale_formats
 from ..core.locale_formats import weekday_date_time
 from ..i18n import _
 from .language import set_command_language
+from .options import add_config_option
 
 if TYPE_CHECKING:
     from ..core.config import Config
@@ -29,7 +30,7 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_NOT_RUNNING = 0, 1, 2, 3
 
 
 def _add_run_arguments(run: argparse.ArgumentParser) -> None:
-    run.add_argument("--config", type=Path, help=_("config file (default: the platform's config dir)"))
+    add_config_option(run)
     run.add_argument("-v", "--verbose", action="store_true", help=_("log debug messages"))
 
 
@@ -47,10 +48,10 @@ def _add_config(sub: Any) -> None:
     )
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     check = config_sub.add_parser("check", help=_("validate a config file"))
-    check.add_argument("path", nargs="?", type=Path)
+    check.add_argument("path", nargs="?", type=Path, help=_("the file to check (default: the config in use)"))
     config_sub.add_parser("path", help=_("print where the config is read from"))
     show = config_sub.add_parser("show", help=_("print the effective config as TOML"))
-    show.add_argument("--config", type=Path)
+    add_config_option(show)
     from .config import add_parsers as add_config_edit_parsers
 
     add_config_edit_parsers(config_sub)
@@ -58,9 +59,13 @@ def _add_config(sub: Any) -> None:
 
 def _add_stretches(sub: Any) -> None:
     stretches = sub.add_parser("stretches", help=_("list the stretch catalog"))
-    stretches.add_argument("--posture", choices=("seated", "standing", "floor"))
-    stretches.add_argument("--json", action="store_true")
-    stretches.add_argument("--config", type=Path)
+    stretches.add_argument(
+        "--posture",
+        choices=("seated", "standing", "floor"),
+        help=_("only the stretches done in this posture"),
+    )
+    stretches.add_argument("--json", action="store_true", help=_("the list as JSON, steps included"))
+    add_config_option(stretches)
 
 
 def _add_control(sub: Any) -> None:

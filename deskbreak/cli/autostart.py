@@ -16,7 +16,9 @@ from ..i18n import _
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("autostart", help=_("start deskbreak with your desktop session"))
-    parser.add_argument("action", choices=("enable", "disable", "status"))
+    parser.add_argument(
+        "action", choices=("enable", "disable", "status"), help=_("enable, disable, or say whether it is on")
+    )
     parser.add_argument(
         "--systemd",
         action="store_true",

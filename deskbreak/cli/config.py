@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.config import Config, ConfigError
 from ..i18n import _
+from .options import add_config_option
 
 if TYPE_CHECKING:  # planned.py is imported when a change is made: every CLI call builds this parser
     from .planned import RunningDaemon
@@ -73,13 +74,13 @@ def add_parsers(config_sub: argparse._SubParsersAction[argparse.ArgumentParser])
             "open the config in $VISUAL/$EDITOR (created from the example on first use), then validate it"
         ),
     )
-    edit.add_argument("--config", type=Path)
+    add_config_option(edit)
     set_ = config_sub.add_parser(
         "set", help=_("set one key, keeping the file's comments: config set schedule.interval_minutes 40")
     )
     set_.add_argument("key", help=_("a dotted key path, e.g. schedule.interval_minutes"))
     set_.add_argument("value", help=_('a TOML value (40, true, ["09:00-12:00"]) or plain text'))
-    set_.add_argument("--config", type=Path)
+    add_config_option(set_)
 
 
 def _path(args: argparse.Namespace) -> Path:

@@ -75,8 +75,8 @@ def _now_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _next_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-n", "--count", type=int, default=5)
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("-n", "--count", type=int, default=5, help=_("how many prompts (default 5)"))
+    parser.add_argument("--json", action="store_true", help=_("the prompts as JSON"))
     parser.add_argument("--config", type=Path, help=_("predict from this config, not the running daemon"))
 
 

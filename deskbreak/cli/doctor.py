@@ -67,7 +67,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "doctor", help=_("check the installation and what the running daemon uses, and say what to fix")
     )
     doctor.add_argument("--notify", action="store_true", help=_("also send a test notification"))
-    doctor.add_argument("--json", action="store_true")
+    doctor.add_argument("--json", action="store_true", help=_("the checks as JSON"))
 
 
 def cmd_doctor(args: argparse.Namespace, paths: Paths | None = None) -> int:

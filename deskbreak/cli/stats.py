@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..core.locale_formats import weekday_date
 from ..i18n import _, ngettext
+from .options import add_config_option
 
 if TYPE_CHECKING:
     from ..core.catalog import Catalog
@@ -31,10 +32,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     span.add_argument("--week", action="store_true", help=_("this week, from Monday"))
     span.add_argument("--month", action="store_true", help=_("this month, from the 1st"))
     form = stats.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true")
-    form.add_argument("--csv", action="store_true")
+    form.add_argument("--json", action="store_true", help=_("the same figures as JSON"))
+    form.add_argument("--csv", action="store_true", help=_("one row per day, as CSV"))
     stats.add_argument("--chart", type=Path, metavar="FILE.png", help=_("also draw a bar chart of the days"))
-    stats.add_argument("--config", type=Path)
+    add_config_option(stats)
     stats.add_argument(
         "--machine", metavar="NAME", help=_("one machine's stretches ([sync] folder); default: every machine")
     )
@@ -46,12 +47,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     form = export.add_mutually_exclusive_group()
     form.add_argument("--csv", action="store_true", help=_("comma-separated values (the default)"))
-    form.add_argument("--json", action="store_true")
+    form.add_argument("--json", action="store_true", help=_("JSON instead of CSV"))
     export.add_argument("-o", "--output", type=Path, help=_("write to this file instead of stdout"))
     export.add_argument(
         "--machine", metavar="NAME", help=_("one machine's prompts ([sync] folder); default: every machine")
     )
-    export.add_argument("--config", type=Path)
+    add_config_option(export)
 
 
 def _open_history() -> History | None:
