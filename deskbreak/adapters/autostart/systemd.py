@@ -89,8 +89,11 @@ class SystemdUnit:
             )
         enabled = answer[0] == 0
         state = answer[1] or _("not enabled")
-        # Translators: {state} is what `systemctl is-enabled` answered (e.g. "disabled"), as it wrote it.
-        detail = _("enabled") if enabled else _("unit written but {state}").format(state=state)
+        if enabled:
+            detail = _("enabled")
+        else:
+            # Translators: {state} is what `systemctl is-enabled` answered (e.g. "disabled"), as it wrote it.
+            detail = _("unit written but {state}").format(state=state)
         return AutostartStatus(self.method, str(self.path), enabled, True, detail)
 
     def enable(self, argv: Sequence[str]) -> str:
