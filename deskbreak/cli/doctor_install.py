@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, ngettext, pgettext
 from ..paths import MISSING, Paths, current_uid, folder_problem_template
 from .doctor_check import Check, first_line
 
@@ -225,7 +225,26 @@ def check_fonts() -> list[Check]:
         Check(
             N_("fonts"),
             False,
-            _("no installed font has the {language} glyphs the chart needs").format(language=missing),
+            # Translators: {language} is a language's name ("Japanese"), as written for this sentence.
+            _("no installed font has the {language} glyphs the chart needs").format(
+                language=script_name(missing)
+            ),
             INSTALL_HINT,
         )
     ]
+
+
+def script_name(code: str) -> str:
+    """The language whose glyphs fontconfig's `code` ("ja", "zh-cn") stands for, in the user's words."""
+    names = {
+        # Translators: the language in "no installed font has the {language} glyphs the chart needs",
+        # in the form that sentence needs.
+        "ja": pgettext("glyphs", "Japanese"),
+        # Translators: as "Japanese" in the same sentence.
+        "ko": pgettext("glyphs", "Korean"),
+        # Translators: as "Japanese" in the same sentence.
+        "zh-cn": pgettext("glyphs", "Simplified Chinese"),
+        # Translators: as "Japanese" in the same sentence.
+        "zh-tw": pgettext("glyphs", "Traditional Chinese"),
+    }
+    return names.get(code, code)

@@ -103,7 +103,7 @@ def test_with_no_cjk_font_the_chart_falls_back_and_doctor_says_so_once(chosen, m
     assert fonts.font_for("月曜日", 13, language="ja").getname() == fonts.latin_font(13).getname()
     lines = [check.line() for check in check_fonts()]
     assert lines == [
-        f"✗ fonts: no installed font has the ja glyphs the chart needs — fix: {fonts.INSTALL_HINT}"
+        f"✗ fonts: no installed font has the Japanese glyphs the chart needs — fix: {fonts.INSTALL_HINT}"
     ]
 
 
@@ -111,3 +111,17 @@ def test_doctor_says_nothing_of_fonts_when_they_are_fine(chosen, cjk_installed):
     assert check_fonts() == []  # the C form: Latin
     chosen("zh_CN")
     assert check_fonts() == []
+
+
+def test_doctor_names_the_missing_language_in_the_users_words(chosen, monkeypatch):
+    from deskbreak import i18n
+
+    chosen("ja")
+    monkeypatch.setattr(fonts, "cjk_candidates", lambda *a, **k: [])
+    before = i18n._Chosen.translations
+    try:
+        i18n.use_language(["de"])
+        (line,) = [check.line() for check in check_fonts()]
+    finally:
+        i18n._Chosen.translations = before
+    assert "die Zeichen für Japanisch" in line and " ja " not in line
