@@ -174,9 +174,7 @@ class PactlMicrophoneSense:
                 monitors = monitor_sources(self.run("sources", deadline))
                 streams = [capture_stream(o, monitors) for o in outputs]
         except PactlFailed as failure:
-            self._log(
-                failure.kind, "microphone sense: cannot read the sound server through pactl: %s", failure
-            )
+            self._log(failure.kind, "microphone sense: cannot read the sound server: %s", failure)
             return CallSample(None, str(failure))  # the reason is for doctor; the daemon only needs None
         except (KeyError, TypeError, AttributeError) as error:  # pactl printed another format
             self._log("format", "microphone sense: pactl's output is not as expected: %r", error)
