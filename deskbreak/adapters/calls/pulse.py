@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 def capture_stream(output: Any, monitor_sources: set[int]) -> CaptureStream:
     """A pulsectl `PulseSourceOutputInfo` as a `CaptureStream`."""
-    props: dict[str, str] = output.proplist
+    props: Mapping[str, str] = output.proplist
     return CaptureStream(
         app=app_name(props, output.name),
         pid=process_id(props),
