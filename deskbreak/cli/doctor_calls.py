@@ -23,10 +23,12 @@ def call_signals(environ: Mapping[str, str], platform: str) -> dict[str, SenseFa
     only when asked (lazy imports)."""
     if platform.startswith("linux"):
         from ..adapters.calls.camera import CameraSense
-        from ..adapters.calls.pulse import PulseMicrophoneSense
+        from ..adapters.calls.linux import microphone_backend, microphone_sense
 
+        # The microphone sense the daemon's Linux sense uses, named by its client.
+        microphone = {"pactl": N_("microphone (pactl)"), "pulse": N_("microphone (pulsectl)")}
         return {
-            N_("microphone (sound server)"): lambda: PulseMicrophoneSense(environ),
+            microphone[microphone_backend(environ)]: lambda: microphone_sense(environ),
             N_("camera (/proc)"): lambda: CameraSense(environ),
         }
     if platform == "win32":

@@ -1,9 +1,11 @@
 """The call port: whether the user is in a call (a microphone or camera in use), and by what.
 
-One module per platform implements `CallSense` (`linux` = `pulse` + `camera`, `windows`, `macos`,
-`fake` in this folder; the port itself is in `base`); `choose_call_sense` picks one at start-up,
-importing only the backends it tries. `DESKBREAK_CALL_SENSE` overrides the choice. Where nothing
-works the daemon gets a `NullCallSense` and never holds a prompt for a call.
+One module per platform implements `CallSense` (`linux` = the microphone through `pactl`, else the
+in-process `pulse`, + `camera`; `windows`, `macos`, `fake` in this folder; the port itself is in
+`base`, the rules for a microphone stream in `capture`); `choose_call_sense` picks one at start-up,
+importing only the backends it tries. `DESKBREAK_CALL_SENSE` overrides the choice (`pactl` or
+`pulse` alone: the microphone without the camera). Where nothing works the daemon gets a
+`NullCallSense` and never holds a prompt for a call.
 """
 
 from __future__ import annotations
@@ -14,15 +16,14 @@ import sys
 from collections.abc import Callable, Mapping
 
 from ..choose import Choice, first_or_null, load
-from .base import NOT_IN_CALL, UNKNOWN_CALL, CallSample, CallSense, NullCallSense  # noqa: F401 (the port)
+from .base import ENV_OVERRIDE, NOT_IN_CALL, UNKNOWN_CALL, CallSample, CallSense, NullCallSense  # noqa: F401 (the port)
 
 log = logging.getLogger(__name__)
-
-ENV_OVERRIDE = "DESKBREAK_CALL_SENSE"
 
 # name -> "module:class"; each class is built as cls(environ) and raises when it cannot work here.
 BACKENDS: Mapping[str, str] = {
     "linux": "linux:LinuxCallSense",
+    "pactl": "pactl:PactlMicrophoneSense",
     "pulse": "pulse:PulseMicrophoneSense",
     "camera": "camera:CameraSense",
     "windows": "windows:WindowsCallSense",
@@ -41,7 +42,7 @@ def candidates(environ: Mapping[str, str], platform: str) -> tuple[str, ...]:
     if platform == "darwin":
         return ("macos",)
     if platform.startswith("linux"):
-        # Without the sound client (no pulsectl or libpulse) the camera still tells.
+        # Without a sound client (no pactl, no pulsectl or libpulse) the camera still tells.
         return ("linux", "camera")
     return ()
 

@@ -8,6 +8,9 @@ from typing import Protocol
 
 from ...i18n import N_, _
 
+# Names the call sense to use (a backend of the chooser, or "none"); read where a choice is made.
+ENV_OVERRIDE = "DESKBREAK_CALL_SENSE"
+
 
 @dataclass(frozen=True)
 class CallSample:
@@ -34,7 +37,7 @@ class CallSense(Protocol):
     is not used again.
     """
 
-    name: str  # "linux", "pulse", "camera", "windows", "macos", "none", "fake"
+    name: str  # "linux", "pactl", "pulse", "camera", "windows", "macos", "none", "fake"
 
     def sample(self) -> CallSample: ...
 

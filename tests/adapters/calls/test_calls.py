@@ -11,6 +11,7 @@ from deskbreak.adapters import calls
 from deskbreak.adapters.calls import NullCallSense, choose_call_sense
 from deskbreak.adapters.calls.base import CallSample, combine, in_use_by
 from deskbreak.adapters.calls.fake import FakeCallSense
+from deskbreak.adapters.calls.linux import LinuxCallSense
 
 
 class Named:
@@ -71,7 +72,7 @@ def test_an_unknown_platform_has_no_backend() -> None:
     assert isinstance(sense, NullCallSense) and sense.reason == "no backend for this platform"
 
 
-@pytest.mark.parametrize("override", ["pulse", "camera", "fake", "WINDOWS"])
+@pytest.mark.parametrize("override", ["pactl", "pulse", "camera", "fake", "WINDOWS"])
 def test_the_override_tries_that_backend_only(override: str) -> None:
     attempts: list[str] = []
     environ = {calls.ENV_OVERRIDE: override}
@@ -88,12 +89,14 @@ def test_override_none_an_override_that_fails_and_an_unknown_one(caplog: pytest.
     with caplog.at_level(logging.WARNING):
         chosen = choose_call_sense({calls.ENV_OVERRIDE: "skype"}, "linux", factories({"linux"}, []))
     assert chosen.name == "linux"
-    assert "DESKBREAK_CALL_SENSE=skype is not one of linux, pulse, camera" in caplog.text
+    assert "DESKBREAK_CALL_SENSE=skype is not one of linux, pactl, pulse, camera" in caplog.text
 
 
 def test_the_real_lazy_imports() -> None:
     assert isinstance(choose_call_sense({calls.ENV_OVERRIDE: "fake"}, "linux"), FakeCallSense)
-    assert choose_call_sense({}, "linux").name == "linux"  # pulsectl and libpulse are installed here
+    linux = choose_call_sense({}, "linux")
+    assert linux.name == "linux"  # pactl (and pulsectl and libpulse) are installed here
+    assert isinstance(linux, LinuxCallSense) and linux.microphone == "pactl"
     assert choose_call_sense({}, "win32").name == "none"  # no winreg off Windows
     assert choose_call_sense({}, "darwin").name == "none"  # no CoreAudio off macOS
 

@@ -14,8 +14,9 @@ from sound_stack import sound_stack
 from deskbreak.adapters.calls import choose_call_sense
 from deskbreak.adapters.calls.base import CallSample
 from deskbreak.adapters.calls.camera import CameraSense
+from deskbreak.adapters.calls.capture import microphone_sample
 from deskbreak.adapters.calls.linux import LinuxCallSense
-from deskbreak.adapters.calls.pulse import PulseMicrophoneSense, microphone_sample
+from deskbreak.adapters.calls.pulse import PulseMicrophoneSense
 
 pytestmark = pytest.mark.desktop
 
