@@ -82,7 +82,10 @@ def check_call_signals(
             N_("calls"),
             False,
             "; ".join(failing) or _("no call signal on this platform: prompts are not held for calls"),
-            _("on Linux install pulsectl and libpulse0 and run PulseAudio or pipewire-pulse"),
+            # Translators: pactl, pulseaudio-utils, PulseAudio and pipewire-pulse are names: keep them.
+            _(
+                "on Linux install pactl (Debian, Ubuntu: pulseaudio-utils) and run PulseAudio or pipewire-pulse"
+            ),
         )
     if failing:
         detail = _("works: {working}; not: {failing}").format(
