@@ -63,7 +63,7 @@ def predict(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     from ..adapters.notify import pick_notifier
     from ..adapters.sleep import pick_sleep_watcher
     from ..adapters.tray import pick_tray
-    from ..daemon.assemble import icon_path
+    from ..daemon.parts import icon_path
 
     notifications = pick_notifier(lambda action, arg: None, icon_path(), environ)
     tray = pick_tray(lambda name, arg: None, environ)
@@ -162,7 +162,7 @@ def check_notifications(session: Session, send_test: bool = False) -> Check:
 def send_test_notice(environ: Mapping[str, str] = os.environ) -> str:
     """A test notice from this process, through the notifier its chooser picks here."""
     from ..adapters.notify import pick_notifier
-    from ..daemon.assemble import icon_path
+    from ..daemon.parts import icon_path
     from ..ports import Notice, NotifierError
 
     icon = icon_path()

@@ -126,7 +126,8 @@ def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     from ..core.catalog import CatalogError
     from ..core.config_checks import ConfigError
     from ..store.config_file import load_config
-    from .assemble import CannotStart, assemble
+    from .assemble import assemble
+    from .parts import CannotStart
 
     heap = heap_for_platform()
     heap.limit_arenas()  # before any thread starts: each would otherwise get an arena of its own

@@ -18,8 +18,9 @@ from deskbreak.adapters.choose import Choice
 from deskbreak.adapters.fakes import FakeClock, FakeNotifier
 from deskbreak.assets import builtin_catalog
 from deskbreak.core import config as config_model
-from deskbreak.daemon.assemble import LateDaemon, assemble
+from deskbreak.daemon.assemble import assemble
 from deskbreak.daemon.control import ControlClient
+from deskbreak.daemon.late import LateDaemon
 from deskbreak.paths import Paths
 from deskbreak.store.history import History
 

@@ -196,7 +196,7 @@ def test_an_unknown_stretch_id_is_refused_and_a_known_one_still_works(tmp_path: 
 
 
 def test_one_notice_per_new_history_problem() -> None:
-    from deskbreak.daemon.assemble import HistoryNotice
+    from deskbreak.daemon.parts import HistoryNotice
 
     notifier = FakeNotifier()
     notice = HistoryNotice(notifier, "/app/icon.png")
