@@ -7,7 +7,7 @@ classes and per-extension method tables, about 2 MB of a daemon that asks four q
 format is small and stable: the client names its byte order in its first byte and the server answers
 in it; a request is [opcode u8][data u8][length u16 in 4-byte words] then its fields padded to 4;
 every reply, error and event starts with 32 bytes, and a reply (type 1) or a generic event (35) is
-followed by 4 * its u32 length at offset 4 more. The Xauthority file is big-endian whatever the host.
+followed by 4 * its u32 length at offset 4 more. Finding the display and its cookie: x11_display.py.
 """
 
 from __future__ import annotations
@@ -18,13 +18,22 @@ import struct
 import sys
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from .x11_display import (
+    COOKIE_NAME,
+    FAMILY_INTERNET,
+    FAMILY_INTERNET6,
+    FAMILY_LOCAL,
+    DisplayName,
+    XError,
+    parse_display,
+    parse_xauthority,
+    pick_cookie,
+    xauthority_path,
+)
 
 ORDER = "<" if sys.byteorder == "little" else ">"
 BYTE_ORDER_MARK = b"l" if sys.byteorder == "little" else b"B"
-COOKIE_NAME = b"MIT-MAGIC-COOKIE-1"
-# Xauthority families (Xauth.h): an IPv4 or IPv6 address, a host name for local sockets, any.
-FAMILY_INTERNET, FAMILY_INTERNET6, FAMILY_LOCAL, FAMILY_WILD = 0, 6, 256, 65535
 ATOM = 4  # the predefined atom for the type ATOM
 ANY_PROPERTY_TYPE = 0
 BAD_WINDOW, BAD_DRAWABLE = 3, 9
@@ -38,10 +47,6 @@ SCREEN_SAVER_QUERY_INFO = 1  # the MIT-SCREEN-SAVER extension's minor opcode
 MAX_PROPERTY_WORDS = 1 << 16  # far above any EWMH list; the server sends only what the property holds
 
 
-class XError(OSError):
-    """The X server is unreachable, refused us, closed the connection, or sent what we cannot read."""
-
-
 class XConnectionLost(XError):
     """The connection broke after it was made: the server went away or stopped answering."""
 
@@ -53,84 +58,6 @@ class XRequestError(XError):
         self.code, self.major, self.minor, self.value = code, major, minor, value
         name = ERROR_NAMES.get(code, "X error")
         super().__init__(f"{name} (code {code}) for request {major}.{minor}, resource 0x{value:x}")
-
-
-@dataclass(frozen=True)
-class DisplayName:
-    """`[protocol/][host]:number[.screen]`, as Xlib reads $DISPLAY."""
-
-    protocol: str  # "", "tcp" or "unix"
-    host: str
-    number: int
-    screen: int
-
-    @property
-    def local(self) -> bool:
-        """A unix socket on this machine: no host, or the host "unix" (`unix:0` is `:0`)."""
-        return self.protocol == "unix" or (self.protocol != "tcp" and self.host in ("", "unix"))
-
-
-def parse_display(name: str) -> DisplayName:
-    protocol, slash, rest = name.partition("/")
-    if not slash:
-        protocol, rest = "", name
-    host, colon, tail = rest.rpartition(":")
-    number, _dot, screen = tail.partition(".")
-    if (
-        not colon
-        or protocol not in ("", "tcp", "unix")
-        or not number.isdigit()
-        or not (screen == "" or screen.isdigit())
-        or (protocol == "tcp" and not host)
-    ):
-        raise XError(f'bad X display name "{name}"')
-    return DisplayName(protocol, host.strip("[]"), int(number), int(screen or 0))
-
-
-@dataclass(frozen=True)
-class AuthEntry:
-    family: int
-    address: bytes
-    number: bytes  # the display number as text; empty matches any
-    name: bytes
-    data: bytes
-
-
-def parse_xauthority(raw: bytes) -> list[AuthEntry]:
-    """Every whole entry: family u16, then address, number, name, data as (u16 length, bytes); a
-    file cut short keeps the entries before the cut."""
-    entries: list[AuthEntry] = []
-    pos = 0
-    while pos + 2 <= len(raw):
-        (family,) = struct.unpack_from(">H", raw, pos)
-        pos, fields = pos + 2, list[bytes]()
-        for _ in range(4):
-            if pos + 2 > len(raw):
-                return entries
-            (length,) = struct.unpack_from(">H", raw, pos)
-            if pos + 2 + length > len(raw):
-                return entries
-            fields.append(raw[pos + 2 : pos + 2 + length])
-            pos += 2 + length
-        entries.append(AuthEntry(family, *fields))
-    return entries
-
-
-def pick_cookie(entries: list[AuthEntry], family: int, address: bytes, number: int) -> bytes | None:
-    """The MIT-MAGIC-COOKIE-1 for this address and display (as libXau matches: a wild family or
-    an empty number match any), else the first one for the display number (ssh's X forwarding
-    stores the cookie under the local host while $DISPLAY says localhost:10), else None."""
-    num = str(number).encode()
-    cookies = [e for e in entries if e.name == COOKIE_NAME and e.number in (b"", num)]
-    for entry in cookies:
-        if entry.family == FAMILY_WILD or (entry.family == family and entry.address == address):
-            return entry.data
-    return next((e.data for e in cookies if e.number == num), None)
-
-
-def xauthority_path(environ: Mapping[str, str]) -> str:
-    home = environ.get("HOME") or os.path.expanduser("~")
-    return environ.get("XAUTHORITY") or os.path.join(home, ".Xauthority")
 
 
 def pad(data: bytes) -> bytes:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from deskbreak.adapters.activity import x11_display as display
 from deskbreak.adapters.activity import x11_wire as wire
 from deskbreak.adapters.activity.x11 import XorgIdleProbe
 
@@ -41,7 +42,7 @@ def auth_entry(family: int, address: bytes, number: bytes, name: bytes, data: by
     ],
 )
 def test_display_names_read_as_xlib_reads_them(name: str, expected: tuple, local: bool) -> None:
-    parsed = wire.parse_display(name)
+    parsed = display.parse_display(name)
     assert (parsed.protocol, parsed.host, parsed.number, parsed.screen) == expected
     assert parsed.local is local
 
@@ -49,48 +50,50 @@ def test_display_names_read_as_xlib_reads_them(name: str, expected: tuple, local
 @pytest.mark.parametrize("name", ["", "0", ":x", ":0.y", "tcp/:0", "sctp/host:0"])
 def test_bad_display_names_are_one_clear_error(name: str) -> None:
     with pytest.raises(wire.XError, match=f'bad X display name "{name}"'):
-        wire.parse_display(name)
+        display.parse_display(name)
 
 
 # -- Xauthority ------------------------------------------------------------------------------------
 def test_xauthority_entries_are_read_and_a_cut_file_keeps_the_whole_ones() -> None:
-    one = auth_entry(wire.FAMILY_LOCAL, b"box", b"0", wire.COOKIE_NAME, b"\x01" * 16)
-    two = auth_entry(wire.FAMILY_INTERNET, b"\x7f\0\0\1", b"5", b"XDM-AUTHORIZATION-1", b"\x02" * 8)
-    entries = wire.parse_xauthority(one + two)
+    one = auth_entry(display.FAMILY_LOCAL, b"box", b"0", display.COOKIE_NAME, b"\x01" * 16)
+    two = auth_entry(display.FAMILY_INTERNET, b"\x7f\0\0\1", b"5", b"XDM-AUTHORIZATION-1", b"\x02" * 8)
+    entries = display.parse_xauthority(one + two)
     assert entries == [
-        wire.AuthEntry(wire.FAMILY_LOCAL, b"box", b"0", wire.COOKIE_NAME, b"\x01" * 16),
-        wire.AuthEntry(wire.FAMILY_INTERNET, b"\x7f\0\0\1", b"5", b"XDM-AUTHORIZATION-1", b"\x02" * 8),
+        display.AuthEntry(display.FAMILY_LOCAL, b"box", b"0", display.COOKIE_NAME, b"\x01" * 16),
+        display.AuthEntry(display.FAMILY_INTERNET, b"\x7f\0\0\1", b"5", b"XDM-AUTHORIZATION-1", b"\x02" * 8),
     ]
-    assert wire.parse_xauthority(one + two[:-3]) == entries[:1]
+    assert display.parse_xauthority(one + two[:-3]) == entries[:1]
 
 
 def test_the_cookie_for_this_address_and_display_wins() -> None:
-    entries = wire.parse_xauthority(
-        auth_entry(wire.FAMILY_LOCAL, b"other", b"1", wire.COOKIE_NAME, b"first")
-        + auth_entry(wire.FAMILY_LOCAL, b"box", b"0", wire.COOKIE_NAME, b"display0")
-        + auth_entry(wire.FAMILY_LOCAL, b"box", b"1", b"XDM-AUTHORIZATION-1", b"xdm")
-        + auth_entry(wire.FAMILY_LOCAL, b"box", b"1", wire.COOKIE_NAME, b"mine")
+    entries = display.parse_xauthority(
+        auth_entry(display.FAMILY_LOCAL, b"other", b"1", display.COOKIE_NAME, b"first")
+        + auth_entry(display.FAMILY_LOCAL, b"box", b"0", display.COOKIE_NAME, b"display0")
+        + auth_entry(display.FAMILY_LOCAL, b"box", b"1", b"XDM-AUTHORIZATION-1", b"xdm")
+        + auth_entry(display.FAMILY_LOCAL, b"box", b"1", display.COOKIE_NAME, b"mine")
     )
-    assert wire.pick_cookie(entries, wire.FAMILY_LOCAL, b"box", 1) == b"mine"
-    assert wire.pick_cookie(entries, wire.FAMILY_LOCAL, b"box", 0) == b"display0"
+    assert display.pick_cookie(entries, display.FAMILY_LOCAL, b"box", 1) == b"mine"
+    assert display.pick_cookie(entries, display.FAMILY_LOCAL, b"box", 0) == b"display0"
     # No entry for this host: the first cookie for the display number (ssh's forwarding).
-    assert wire.pick_cookie(entries, wire.FAMILY_INTERNET, b"\x7f\0\0\1", 1) == b"first"
-    assert wire.pick_cookie(entries, wire.FAMILY_LOCAL, b"box", 7) is None
+    assert display.pick_cookie(entries, display.FAMILY_INTERNET, b"\x7f\0\0\1", 1) == b"first"
+    assert display.pick_cookie(entries, display.FAMILY_LOCAL, b"box", 7) is None
 
 
 def test_a_wild_family_or_an_empty_number_matches_as_libxau_does() -> None:
-    entries = wire.parse_xauthority(
-        auth_entry(wire.FAMILY_LOCAL, b"elsewhere", b"3", wire.COOKIE_NAME, b"fallback")
-        + auth_entry(wire.FAMILY_WILD, b"", b"3", wire.COOKIE_NAME, b"wild")
+    entries = display.parse_xauthority(
+        auth_entry(display.FAMILY_LOCAL, b"elsewhere", b"3", display.COOKIE_NAME, b"fallback")
+        + auth_entry(display.FAMILY_WILD, b"", b"3", display.COOKIE_NAME, b"wild")
     )
-    assert wire.pick_cookie(entries, wire.FAMILY_LOCAL, b"box", 3) == b"wild"
-    any_display = wire.parse_xauthority(auth_entry(wire.FAMILY_LOCAL, b"box", b"", wire.COOKIE_NAME, b"any"))
-    assert wire.pick_cookie(any_display, wire.FAMILY_LOCAL, b"box", 9) == b"any"
+    assert display.pick_cookie(entries, display.FAMILY_LOCAL, b"box", 3) == b"wild"
+    any_display = display.parse_xauthority(
+        auth_entry(display.FAMILY_LOCAL, b"box", b"", display.COOKIE_NAME, b"any")
+    )
+    assert display.pick_cookie(any_display, display.FAMILY_LOCAL, b"box", 9) == b"any"
 
 
 def test_xauthority_path_follows_the_environment() -> None:
-    assert wire.xauthority_path({"XAUTHORITY": "/run/x/auth", "HOME": "/home/a"}) == "/run/x/auth"
-    assert wire.xauthority_path({"HOME": "/home/a"}) == "/home/a/.Xauthority"
+    assert display.xauthority_path({"XAUTHORITY": "/run/x/auth", "HOME": "/home/a"}) == "/run/x/auth"
+    assert display.xauthority_path({"HOME": "/home/a"}) == "/home/a/.Xauthority"
 
 
 # -- requests --------------------------------------------------------------------------------------
@@ -98,9 +101,9 @@ def test_setup_request_names_the_byte_order_and_pads_the_cookie() -> None:
     assert wire.setup_request(b"", b"") == wire.BYTE_ORDER_MARK + b"\0" + struct.pack(
         ORD + "HHHHxx", 11, 0, 0, 0
     )
-    sent = wire.setup_request(wire.COOKIE_NAME, b"\xaa" * 16)
+    sent = wire.setup_request(display.COOKIE_NAME, b"\xaa" * 16)
     assert sent[6:10] == struct.pack(ORD + "HH", 18, 16)
-    assert sent[12:] == wire.COOKIE_NAME + b"\0\0" + b"\xaa" * 16
+    assert sent[12:] == display.COOKIE_NAME + b"\0\0" + b"\xaa" * 16
     assert len(sent) % 4 == 0
 
 
@@ -344,11 +347,11 @@ def test_the_cookie_for_this_host_is_sent(serve, tmp_path) -> None:
     server = serve(desktop([]))
     number = server.display[1:].encode()
     (tmp_path / "auth").write_bytes(
-        auth_entry(wire.FAMILY_LOCAL, b"elsewhere", number, wire.COOKIE_NAME, b"not this")
-        + auth_entry(wire.FAMILY_LOCAL, HOST, number, wire.COOKIE_NAME, b"\x5a" * 16)
+        auth_entry(display.FAMILY_LOCAL, b"elsewhere", number, display.COOKIE_NAME, b"not this")
+        + auth_entry(display.FAMILY_LOCAL, HOST, number, display.COOKIE_NAME, b"\x5a" * 16)
     )
     XorgIdleProbe({"DISPLAY": server.display, "XAUTHORITY": str(tmp_path / "auth")}, bus=None).close()
-    assert server.cookie == (wire.COOKIE_NAME, b"\x5a" * 16)
+    assert server.cookie == (display.COOKIE_NAME, b"\x5a" * 16)
 
 
 def test_a_refusal_is_one_line_with_the_servers_reason(serve) -> None:
