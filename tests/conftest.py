@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pseudo_language import pseudo_language  # noqa: F401 (a fixture: the process in a pseudo-language)
 
-pytest_plugins = ["desktop_stack", "wayland_stack", "xfce_stack"]
+pytest_plugins = ["desktop_stack", "wayland_stack", "xfce_stack", "sound_stack"]
 
 LOCALE = Path(__file__).resolve().parent.parent / "deskbreak" / "locale"
 

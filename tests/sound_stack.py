@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from desktop_stack import BUS_CONFIG, START_TIMEOUT, Processes, _read_line, skip_or_fail, wait_for
 
 # program -> Debian package, per server kind
@@ -205,3 +206,10 @@ def sound_stack(workdir: Path, kind: str) -> Iterator[SoundStack]:
         yield stack
     finally:
         stack.stop()
+
+
+@pytest.fixture(scope="module", params=["pulseaudio", "pipewire"])
+def sound(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoundStack]:
+    """A real sound server for a module's tests: PulseAudio, then PipeWire with pipewire-pulse."""
+    with sound_stack(tmp_path_factory.mktemp(request.param), request.param) as stack:
+        yield stack

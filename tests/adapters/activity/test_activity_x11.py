@@ -332,18 +332,21 @@ def client_auth(tmp_path: Path, number: int, cookie: str) -> str:
     return str(path)
 
 
-def test_the_cookie_from_xauthority_lets_the_probe_in(guarded_xvfb: int, tmp_path: Path) -> None:
-    env = {"DISPLAY": f":{guarded_xvfb}", "XAUTHORITY": client_auth(tmp_path, guarded_xvfb, COOKIE)}
-    probe = XorgIdleProbe(env, bus=None)
-    try:
-        assert probe.sample().idle_seconds is not None
-    finally:
-        probe.close()
-
-
-def test_over_tcp_the_local_cookie_serves_localhost(guarded_xvfb: int, tmp_path: Path) -> None:
-    # xauth stored the cookie for this host's unix socket; localhost:N finds it as Xlib does (ssh -X).
-    env = {"DISPLAY": f"127.0.0.1:{guarded_xvfb}", "XAUTHORITY": client_auth(tmp_path, guarded_xvfb, COOKIE)}
+@pytest.mark.parametrize(
+    "display",
+    [
+        ":{number}",
+        # xauth stored the cookie for this host's unix socket; localhost:N finds it as Xlib does (ssh -X).
+        "127.0.0.1:{number}",
+    ],
+)
+def test_the_cookie_from_xauthority_lets_the_probe_in(
+    guarded_xvfb: int, tmp_path: Path, display: str
+) -> None:
+    env = {
+        "DISPLAY": display.format(number=guarded_xvfb),
+        "XAUTHORITY": client_auth(tmp_path, guarded_xvfb, COOKIE),
+    }
     probe = XorgIdleProbe(env, bus=None)
     try:
         assert probe.sample().idle_seconds is not None

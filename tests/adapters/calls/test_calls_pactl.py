@@ -26,7 +26,6 @@ from pathlib import Path
 
 import pytest
 from desktop_stack import wait_for
-from sound_stack import sound_stack
 
 from deskbreak.adapters.calls import choose_call_sense
 from deskbreak.adapters.calls.base import CallSample
@@ -279,12 +278,6 @@ import sys, pulsectl
 with pulsectl.Pulse("level meter") as pulse:
     pulse.get_peak_sample(sys.argv[1], 60)
 """
-
-
-@pytest.fixture(scope="module", params=["pulseaudio", "pipewire"])
-def sound(request, tmp_path_factory):
-    with sound_stack(tmp_path_factory.mktemp(request.param), request.param) as stack:
-        yield stack
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import logging
 import time
 
 import pytest
-from sound_stack import sound_stack
 
 from deskbreak.adapters.calls import choose_call_sense
 from deskbreak.adapters.calls.base import CallSample
@@ -19,12 +18,6 @@ from deskbreak.adapters.calls.linux import LinuxCallSense
 from deskbreak.adapters.calls.pulse import PulseMicrophoneSense
 
 pytestmark = pytest.mark.desktop
-
-
-@pytest.fixture(scope="module", params=["pulseaudio", "pipewire"])
-def sound(request, tmp_path_factory):
-    with sound_stack(tmp_path_factory.mktemp(request.param), request.param) as stack:
-        yield stack
 
 
 @pytest.fixture
