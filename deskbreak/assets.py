@@ -49,11 +49,11 @@ def example_config_text() -> str:
     raise FileNotFoundError(_("config.example.toml is not shipped with this installation"))
 
 
-def load_builtin() -> tuple[Stretch, ...]:
-    """The stretches shipped in `deskbreak/data/stretches.toml`, validated."""
+def load_builtin(path: Path | None = None) -> tuple[Stretch, ...]:
+    """The stretches shipped in `deskbreak/data/stretches.toml` (or the file at `path`), validated."""
     from .core.catalog import parse_builtin
 
-    return parse_builtin((_PACKAGE / "data" / "stretches.toml").read_text("utf-8"))
+    return parse_builtin((path or _PACKAGE / "data" / "stretches.toml").read_text("utf-8"))
 
 
 def builtin_catalog() -> Catalog:

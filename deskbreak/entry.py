@@ -11,7 +11,7 @@ a refusal, a daemon too old to render, no daemon except for `--short`'s silent e
 full CLI, which asks again and answers as it always has: one behaviour, two costs.
 
 The plain ways to start the daemon (`deskbreak`, `deskbreak run`, with `-v` / `--verbose` and one
-`--config PATH`) go straight to the daemon too: argparse and the CLI's modules would otherwise stay
+`--config PATH`) go straight to the daemon too (`daemon.start.start_plainly`): argparse and the CLI's modules would otherwise stay
 in its memory for its whole life (about 0.5 MB). `--help`, abbreviations and mistakes go to the full
 CLI, which parses them as it always has.
 
@@ -50,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
             return code
     run = run_form(argv)
     if run is not None:
-        return start_daemon(argv, *run)
+        from .daemon.start import start_plainly
+
+        return start_plainly(argv, *run)
     from .cli import main as full_main
 
     return full_main(argv)
@@ -81,24 +83,6 @@ def run_form(argv: list[str]) -> tuple[str | None, bool] | None:
             return None
         index += 1
     return config, verbose
-
-
-def start_daemon(argv: list[str], config: str | None, verbose: bool) -> int:
-    """What the full CLI does for `deskbreak run`, without building its parser."""
-    from pathlib import Path
-
-    from .assets import use_desktop_locale_formats
-    from .chosen_language import adopt_command_language
-    from .daemon.start import run_daemon
-    from .paths import default_paths
-
-    use_desktop_locale_formats()
-    adopt_command_language(argv)
-    path = Path(config) if config is not None else default_paths().config_file
-    try:
-        return run_daemon(path, config is not None, verbose=verbose)
-    except KeyboardInterrupt:
-        return 0
 
 
 def one_shot_form(argv: list[str]) -> str | None:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from deskbreak import chosen_language, i18n
+from deskbreak import i18n
 from deskbreak.adapters import locale as desktop_locale
-from deskbreak.adapters.locale import macos, posix, windows
+from deskbreak.adapters.locale import configured, macos, posix, windows
 from deskbreak.cli import language as cli_language
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,14 +207,14 @@ def test_macos_without_the_setting_is_an_os_error():
 def test_the_command_reads_only_the_language_key(tmp_path, text, expected):
     path = tmp_path / "config.toml"
     path.write_text(text, "utf-8")
-    assert chosen_language.configured_language(path) == expected
-    assert chosen_language.configured_language(tmp_path / "missing.toml") == "auto"
+    assert configured.configured_language(path) == expected
+    assert configured.configured_language(tmp_path / "missing.toml") == "auto"
 
 
 def test_the_command_finds_a_config_named_on_its_line():
-    assert chosen_language.config_path_in(["run", "--config", "a.toml"]) == Path("a.toml")
-    assert chosen_language.config_path_in(["stats", "--config=b.toml"]) == Path("b.toml")
-    assert chosen_language.config_path_in(["stretches"]) is None
+    assert configured.config_path_in(["run", "--config", "a.toml"]) == Path("a.toml")
+    assert configured.config_path_in(["stats", "--config=b.toml"]) == Path("b.toml")
+    assert configured.config_path_in(["stretches"]) is None
 
 
 def test_argparse_texts_follow_our_catalog(own_catalogs, monkeypatch):
@@ -299,5 +299,5 @@ def test_a_child_process_inherits_the_chosen_language(own_catalogs):
 def test_a_pipe_named_as_the_config_is_not_waited_on(tmp_path):
     fifo = tmp_path / "config.toml"
     os.mkfifo(fifo)
-    assert chosen_language.configured_language(fifo) == "auto"
-    assert chosen_language.configured_language(tmp_path) == "auto"  # a folder
+    assert configured.configured_language(fifo) == "auto"
+    assert configured.configured_language(tmp_path) == "auto"  # a folder

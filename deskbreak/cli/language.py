@@ -1,6 +1,6 @@
 """The CLI's language, set before its parser is built (help texts are translated as they are
-added): the one `chosen_language` picks, with argparse's own texts ("usage:", its errors) routed
-through our catalog too.
+added): the one adapters/locale/configured.py picks, with argparse's own texts ("usage:", its
+errors) routed through our catalog too.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Sequence
 
 from .. import i18n
-from ..chosen_language import adopt_command_language
+from ..adapters.locale.configured import adopt_command_language
 
 # `status` prints what the daemon rendered, in the daemon's language; a status bar runs it every few
 # seconds, so it reads no config.

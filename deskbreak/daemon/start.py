@@ -121,6 +121,22 @@ def safety_note_on_first_run(paths: Paths, notifier: Notifier, icon: str | None)
     threading.Thread(target=show, name="deskbreak-safety-note", daemon=True).start()
 
 
+def start_plainly(argv: list[str], config: str | None, verbose: bool) -> int:
+    """`deskbreak [run] [-v] [--config FILE]` as the CLI runs it, without building its parser (the
+    console script's entry recognises these command lines): argparse would otherwise stay in the
+    daemon's memory for its whole life (about 0.5 MB)."""
+    from ..adapters.locale.configured import adopt_command_language
+    from ..assets import use_desktop_locale_formats
+
+    use_desktop_locale_formats()
+    adopt_command_language(argv)
+    path = Path(config) if config is not None else default_paths().config_file
+    try:
+        return run_daemon(path, config is not None, verbose=verbose)
+    except KeyboardInterrupt:
+        return 0
+
+
 def run_daemon(config_path: Path, explicit: bool, verbose: bool = False) -> int:
     from ..assets import builtin_catalog
     from ..core.catalog import CatalogError

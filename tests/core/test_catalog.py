@@ -254,22 +254,14 @@ def test_per_side_without_first_side_starts_on_the_right():
     assert stretch_from_entry(entry).first_side == "right"
 
 
-def test_load_builtin_names_the_entry_and_field(monkeypatch):
+def test_load_builtin_names_the_entry_and_field(tmp_path):
     entries = raw_entries()
     broken = copy.deepcopy(entries)
     broken[1]["posture"] = "lying"
-    text = "\n".join(_toml_entry(e) for e in broken)
-
-    class FakeFile:
-        def joinpath(self, _name):
-            return self
-
-        def read_text(self, _encoding):
-            return text
-
-    monkeypatch.setattr("deskbreak.assets.resources.files", lambda _package: FakeFile())
+    shipped = tmp_path / "stretches.toml"
+    shipped.write_text("\n".join(_toml_entry(e) for e in broken), "utf-8")
     with pytest.raises(CatalogError, match=rf"stretch\[1\] \({entries[1]['id']}\)\.posture: got 'lying'"):
-        load_builtin()
+        load_builtin(shipped)
 
 
 def _toml_entry(entry: dict) -> str:

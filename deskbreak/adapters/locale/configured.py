@@ -1,9 +1,9 @@
-"""The language a command runs in, chosen before anything is shown: the config file's `[interface]
-language`, else the desktop's.
+"""The language a command (the daemon's start included) runs in, chosen before anything is shown:
+the config file's `[interface] language`, else the desktop's.
 
 Cheap on purpose: only that one key is read (no validation: `config check` reports a bad value, and
-a bad value here means the desktop's language). No argparse: the daemon's `deskbreak run` starts
-here without the CLI parser (deskbreak/entry.py), and the CLI routes argparse's own texts itself
+a bad value here means the desktop's language). No argparse: the daemon's plain start reads it
+without the CLI parser (daemon/start.py), and the CLI routes argparse's own texts itself
 (cli/language.py).
 """
 
@@ -14,7 +14,7 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import i18n
+from ... import i18n
 
 READ_AT_MOST = 1 << 20
 
@@ -56,9 +56,8 @@ def configured_language(path: Path) -> str:
 
 def adopt_command_language(argv: Sequence[str]) -> None:
     """Adopt the language the config that `argv` names (else the default config) asks for."""
-    # Imported here: a one-shot `status` loads neither the adapters nor where files live.
-    from .adapters.locale import adopt_language
-    from .paths import default_paths
+    from ...paths import default_paths
+    from . import adopt_language
 
     path = config_path_in(argv) or default_paths().config_file
     adopt_language(configured_language(path))
