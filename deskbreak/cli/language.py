@@ -9,7 +9,6 @@ import argparse
 from collections.abc import Sequence
 
 from .. import i18n
-from ..adapters.locale.configured import adopt_command_language
 
 # `status` prints what the daemon rendered, in the daemon's language; a status bar runs it every few
 # seconds, so it reads no config.
@@ -29,5 +28,8 @@ def set_command_language(argv: Sequence[str]) -> None:
     if argv and argv[0] in SKIPPED_COMMANDS and "--follow" not in argv:
         route_argparse_texts()  # `status --help` and usage errors: argparse's words in the language too
         return
+    # Imported here: `status` loads neither the adapters nor where files live.
+    from ..adapters.locale.configured import adopt_command_language
+
     adopt_command_language(argv)
     route_argparse_texts()
