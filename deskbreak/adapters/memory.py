@@ -77,9 +77,11 @@ def heap_for_platform(platform: str = sys.platform) -> Heap:
     return GlibcHeap(mallopt, malloc_trim)
 
 
-# The X extensions the daemon's own process calls: the idle probe's MIT-SCREEN-SAVER. (The guided
-# window, which asks RandR for monitors, runs in a process of its own.)
-X_EXTENSIONS_USED = frozenset({"MIT-SCREEN-SAVER"})
+# The X extensions the daemon's own process calls through python-xlib: none. Only pystray's xorg tray
+# uses python-xlib here, and it calls no extension; the idle probe asks MIT-SCREEN-SAVER over a
+# client of its own (activity/x11_wire.py), and the guided window, which asks RandR for monitors,
+# runs in a process of its own.
+X_EXTENSIONS_USED: frozenset[str] = frozenset()
 
 
 def load_only_used_x_extensions(extensions: list[tuple[str, str]] | None = None) -> None:
