@@ -4,14 +4,46 @@ CLI pointed at it. Used by the X11, Wayland and XFCE tests instead of a copy eac
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 from desktop_stack import wait_for
+
+ROOT = Path(__file__).resolve().parents[1]
+# A work window covering all of every day: a daemon under test is always in hours.
+EVERY_DAY = "\n".join(f'{day} = ["00:00-24:00"]' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+
+
+def run_cli(env: Mapping[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """`deskbreak ARGS` from this checkout, in a process of its own (text out)."""
+    return subprocess.run(
+        [sys.executable, "-m", "deskbreak", *args],
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+    )
+
+
+@contextmanager
+def short_home(config: str) -> Iterator[Path]:
+    """A private home under /tmp (AF_UNIX socket paths are short) with `config` as the user's config."""
+    top = Path(tempfile.mkdtemp(prefix="dbk", dir="/tmp"))
+    path = top / "cfg" / "deskbreak" / "config.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text(config)
+    try:
+        yield top
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
 
 # Settings of the machine running the tests that would change what the daemon under test does.
 OWN_SETTINGS = (

@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from daemon_run import DaemonRun, private_env
+from daemon_run import EVERY_DAY, DaemonRun, private_env, short_home
 
 from deskbreak import entry
 from deskbreak.core import protocol, status_forms
 
-EVERY_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 ONE_SHOT = (
     ["status"],
     ["status", "--short"],
@@ -57,12 +54,8 @@ NEVER_LOADED = (
 
 @pytest.fixture
 def home() -> Iterator[Path]:
-    top = Path(tempfile.mkdtemp(prefix="dbk", dir="/tmp"))  # short: AF_UNIX paths are limited
-    config = top / "cfg" / "deskbreak" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text(f"[schedule]\n{EVERY_DAY}\nmin_minutes_before_end = 0\n")
-    yield top
-    shutil.rmtree(top, ignore_errors=True)
+    with short_home(f"[schedule]\n{EVERY_DAY}\nmin_minutes_before_end = 0\n") as top:
+        yield top
 
 
 @pytest.fixture

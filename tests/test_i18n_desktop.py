@@ -14,13 +14,12 @@ import json
 import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from daemon_run import DaemonRun, private_env
+from daemon_run import DaemonRun, private_env, run_cli
 from desktop_stack import wait_for
 from i18n_pseudo import compile_pseudo_locale, english_left, pseudo_env, set_aside_marks
 from sni_client import SniClient
@@ -160,12 +159,6 @@ def test_the_tray_menu_through_the_pseudo_locale_shows_no_english(xfce, pseudo_l
     assert len(labels) >= 15  # every action, the snooze and pause choices, today's line
     assert [label for label in labels if english_in(label.replace("_", ""))] == []
     assert not english_in(props["ToolTip"][1][2]) and not english_in(props["Title"][1])
-
-
-def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "deskbreak", *args], env=env, capture_output=True, text=True, timeout=60
-    )
 
 
 def german_env(home: Path) -> dict[str, str]:

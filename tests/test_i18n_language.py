@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from daemon_run import run_cli
 
 from deskbreak import i18n
 from deskbreak.adapters import locale as desktop_locale
@@ -226,17 +226,6 @@ def test_argparse_texts_follow_our_catalog(own_catalogs, monkeypatch):
     assert argparse.ArgumentParser(prog="x").format_usage().startswith("Aufruf: x")
 
 
-def run_cli(args, env):
-    return subprocess.run(
-        [sys.executable, "-m", "deskbreak", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
-
-
 @pytest.mark.parametrize(
     ("config", "desktop", "expected"),
     [
@@ -258,7 +247,7 @@ def test_the_command_speaks_the_configured_language(tmp_path, config, desktop, e
         i18n.LOCALE_DIR_VARIABLE: str(tmp_path / "locale"),
         "LANGUAGE": desktop,
     }
-    done = run_cli(["--help"], env)
+    done = run_cli(env, "--help")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(expected)
 

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from daemon_run import run_cli
 from i18n_pseudo import OPEN, compile_pseudo_locale, english_left, pseudo, pseudo_env, set_aside_marks
 
 pytest.importorskip("babel", reason="pip install babel (the test extra) to build the pseudo-locale")
@@ -70,14 +71,7 @@ def pseudo_locale(tmp_path_factory):
 def run(args, pseudo_locale, tmp_path):
     env = pseudo_env(pseudo_locale)
     env["DESKBREAK_CONFIG"] = str(tmp_path / "none.toml")
-    return subprocess.run(
-        [sys.executable, "-m", "deskbreak", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+    return run_cli(env, *args)
 
 
 def english_lines(output: str) -> list[str]:

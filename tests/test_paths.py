@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from daemon_run import run_cli
 
 from deskbreak.paths import MISSING, choose_runtime_dir, default_paths, folder_problem, platform_dirs
 
@@ -107,16 +108,6 @@ def environment(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_") and k != "DESKBREAK_CONFIG"}
     env.update(HOME=str(home), PYTHONWARNINGS="default", **extra)
     return env
-
-
-def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "deskbreak", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @linux

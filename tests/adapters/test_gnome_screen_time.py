@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from daemon_run import EVERY_DAY
 from desktop_stack import BUS_CONFIG, wait_for
 
 from deskbreak.adapters.activity.fake import FakeActivityProbe
@@ -33,7 +34,6 @@ from deskbreak.daemon.senses import Senses
 from deskbreak.daemon.service import Daemon, Ports
 
 START = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)
-EVERY_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in config_model.WEEKDAYS)
 
 
 @pytest.mark.parametrize(

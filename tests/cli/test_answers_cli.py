@@ -15,8 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-EVERY_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+from daemon_run import EVERY_DAY
 
 
 @pytest.fixture

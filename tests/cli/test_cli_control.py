@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from daemon_run import EVERY_DAY
 
 NOT_RUNNING = "deskbreak is not running (start it with: deskbreak run)"
 COMMANDS = (
@@ -31,7 +32,6 @@ COMMANDS = (
     ["reload"],
     ["quit"],
 )
-EVERY_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 
 
 @pytest.fixture

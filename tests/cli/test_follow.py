@@ -5,32 +5,25 @@ from __future__ import annotations
 import json
 import os
 import select
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from daemon_run import DaemonRun, private_env
+from daemon_run import EVERY_DAY, DaemonRun, private_env, short_home
 
 from deskbreak.cli.control import NOT_RUNNING
 from deskbreak.cli.follow import event_text, json_form, waybar_form
 
-EVERY_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 CHANGE_WITHIN = 1.0  # seconds from a command's reply to the follower's line
 
 
 @pytest.fixture
 def home() -> Iterator[Path]:
-    top = Path(tempfile.mkdtemp(prefix="dbk", dir="/tmp"))  # short: AF_UNIX paths are limited
-    config = top / "cfg" / "deskbreak" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text(f"[schedule]\n{EVERY_DAY}\nmin_minutes_before_end = 0\n")
-    yield top
-    shutil.rmtree(top, ignore_errors=True)
+    with short_home(f"[schedule]\n{EVERY_DAY}\nmin_minutes_before_end = 0\n") as top:
+        yield top
 
 
 @pytest.fixture

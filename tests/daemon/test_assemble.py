@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from daemon_run import EVERY_DAY
 
 from deskbreak.adapters.choose import Choice
 from deskbreak.adapters.fakes import FakeClock, FakeNotifier
@@ -24,7 +25,6 @@ from deskbreak.daemon.late import LateDaemon
 from deskbreak.paths import Paths
 from deskbreak.store.history import History
 
-EVERY_DAY = "\n".join(f'{day} = ["00:00-24:00"]' for day in config_model.WEEKDAYS)
 # 10:00 UTC is already Tuesday in Kiritimati (UTC+14) and still Sunday in Pago Pago (UTC-11).
 START = datetime(2031, 3, 3, 10, 0, tzinfo=UTC)  # far ahead of the real clock: the real timer stays quiet
 

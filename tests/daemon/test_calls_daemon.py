@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from daemon_run import EVERY_DAY
 
 from deskbreak.adapters.activity.fake import FakeActivityProbe
 from deskbreak.adapters.calls.fake import FakeCallSense
@@ -18,7 +19,6 @@ from deskbreak.daemon.senses import Senses
 from deskbreak.daemon.service import Daemon, Ports
 
 START = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)
-EVERY_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in config_model.WEEKDAYS)
 
 
 class ArmedAt:

@@ -13,15 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from daemon_run import running_daemon
+from daemon_run import EVERY_DAY, running_daemon
 from desktop_stack import wait_for
 from sound_stack import sound_stack
 
-from deskbreak.core import config as config_model
-
 pytestmark = pytest.mark.desktop
 
-EVERY_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in config_model.WEEKDAYS)
 CONFIG = f"""
 [schedule]
 timezone = "UTC"

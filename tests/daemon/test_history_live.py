@@ -17,12 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from daemon_run import DaemonRun, private_env
+from daemon_run import EVERY_DAY, DaemonRun, private_env
 from desktop_stack import wait_for
 
 from deskbreak.control_client import ControlClient
 
-EVERY_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 CONFIG = f"[schedule]\n{EVERY_DAY}\nmin_minutes_before_end = 0\n"
 HEADLESS = {"DESKBREAK_TRAY": "headless", "DESKBREAK_NOTIFIER": "log", "DESKBREAK_IDLE_PROBE": "none"}
 NOTICE = "== deskbreak: history problem =="  # how the log notifier shows a notice

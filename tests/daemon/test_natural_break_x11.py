@@ -10,6 +10,7 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from daemon_run import EVERY_DAY
 from desktop_stack import wait_for
 
 from deskbreak.adapters.activity.x11 import XorgIdleProbe
@@ -22,7 +23,6 @@ from deskbreak.daemon.service import Daemon, Ports
 
 pytestmark = pytest.mark.desktop
 
-EVERY_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in config_model.WEEKDAYS)
 CONFIG = f"""
 [schedule]
 timezone = "UTC"
