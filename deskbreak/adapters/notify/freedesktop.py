@@ -87,31 +87,25 @@ class FreedesktopNotifier:
 
     # -- the port ---------------------------------------------------------------------------------
     def show(self, prompt: Prompt) -> None:
-        with self._lock:
-            fresh = self._conn is None
-            try:
-                self._guarded(self._show, prompt)
-            except _Lost as exc:
-                if fresh:
-                    raise NotifierError(str(exc)) from exc.__cause__
-                # The bus went away under an old connection: one retry on a new one.
-                try:
-                    self._guarded(self._show, prompt)
-                except _Lost as exc2:
-                    raise NotifierError(str(exc2)) from exc2.__cause__
+        self._once_more_if_lost(self._show, prompt)
 
     def notify(self, notice: Notice) -> None:
         """A notice of its own (it never replaces the prompt): no actions, so no buttons and no
         default action; its id is not kept, so its signals are ignored and `withdraw` leaves it."""
+        self._once_more_if_lost(self._notify, notice)
+
+    def _once_more_if_lost(self, step: Callable[..., object], *args: object) -> None:
+        """Run `step` guarded; when the bus went away under an old connection, one retry on a new
+        one. Anything else, or a second loss, is a NotifierError."""
         with self._lock:
             fresh = self._conn is None
             try:
-                self._guarded(self._notify, notice)
+                self._guarded(step, *args)
             except _Lost as exc:
                 if fresh:
                     raise NotifierError(str(exc)) from exc.__cause__
                 try:
-                    self._guarded(self._notify, notice)
+                    self._guarded(step, *args)
                 except _Lost as exc2:
                     raise NotifierError(str(exc2)) from exc2.__cause__
 
