@@ -28,17 +28,18 @@ from ..core.config import Config
 from ..core.outcomes import PromptOutcome
 from ..core.outlook import Outlook, outlook
 from ..core.protocol import ProtocolError
-from ..core.stats import Counts, today_line
+from ..core.stats import Counts
 from ..core.sync import SharedRecord, answered_elsewhere
 from ..core.workhours import window_at
 from ..ports import GuidedWindow, Notifier, Senses, Tray
 from .commands import HANDLERS
 from .effects import PromptEffects
 from .events import EventHub
-from .sync import SharedRoutine, shared_fields, shared_today_line
+from .queries import StatusQueries
+from .sync import SharedRoutine
 from .sync_link import OpenShared, SyncLink
 from .timer import Alarm
-from .today import StoredToday, TallyToday, Today, counts_dict
+from .today import StoredToday, TallyToday, Today
 from .zone import resolve_zone
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ class Ports:
     open_shared: OpenShared | None = None
 
 
-class Daemon(PromptEffects):
+class Daemon(StatusQueries, PromptEffects):
     def __init__(
         self,
         config: Config,
@@ -341,50 +342,3 @@ class Daemon(PromptEffects):
             views.tray_view(look, self.state, self.plan, self.catalog, self.today_line(now))
         )
         self.ports.events.status(look, self._status_fields)
-
-    # --- queries ---
-
-    def today_line(self, now: datetime) -> str:
-        """ "Today: 2 of 8 done": today in the zone in use, against the goal in use."""
-        return self._today_line(now, self._counts(now))
-
-    def _today_line(self, now: datetime, counts: Counts | None) -> str:
-        goal = self.config.goals.daily_stretches
-        shared = self.sync.routine
-        return (
-            today_line(counts, goal)
-            if shared is None
-            else shared_today_line(shared, counts, now, self.plan.zone, goal)
-        )
-
-    def _counts(self, now: datetime) -> Counts | None:
-        """Today's counts; a store that fails to count costs the numbers, never a prompt or a reply."""
-        try:
-            return self._today.counts(now, self.plan.zone)
-        except Exception as error:  # one line: a status bar polling every few seconds must not flood the log
-            log.warning("cannot count today's answers: %s", error)
-            return None
-
-    def status(self, now: datetime | None = None) -> dict[str, Any]:
-        """The status fields (`deskbreak status --json` without the socket's envelope)."""
-        now = now or self.now()
-        with self._lock:
-            return self._status_fields(outlook(self.state, now, self.plan))
-
-    def _status_fields(self, look: Outlook) -> dict[str, Any]:
-        fields = views.status(look, self.state, self.catalog, self.plan.zone)
-        counts = self._counts(look.now)
-        fields["today_line"] = self._today_line(look.now, counts)
-        fields["today"] = counts_dict(counts)
-        fields["notifier"] = self.ports.notifier.name
-        fields["tray"] = self.ports.tray.name
-        fields["idle_probe"] = self.ports.senses.probe_name if self.ports.senses else "none"
-        fields["call_sense"] = self.ports.senses.call_sense_name if self.ports.senses else "none"
-        fields["config"] = self.config.source
-        fields["config_error"] = self.config_error
-        fields["history_error"] = self._today.problem()
-        fields["answers_waiting"] = self._today.waiting()
-        shared = self.sync.routine
-        if shared is not None:
-            fields["sync"] = shared_fields(shared, look.now, self.plan.zone, counts)
-        return fields
